@@ -1,0 +1,57 @@
+# The front door. Every target sets up what it needs; `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-stamp
+ENV ?= dev
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: help setup lint fmt contracts validate test test-fast clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+# checkov pins its own dependency set (boto3 among them), so it lives in a virtualenv of its own.
+$(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
+	@test -x $(CHECKOV_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(CHECKOV_VENV)
+	@$(BIN)/uv pip sync --quiet --python $(CHECKOV_VENV)/bin/python requirements/checkov.lock
+	@touch $@
+
+setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent)
+	@echo "setup done: $(BIN)/ops, $(BIN)/terraform, $(CHECKOV_VENV)/bin/checkov"
+
+lint: setup ## ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: setup ## format Python and Terraform in place
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/terraform fmt -recursive terraform
+
+contracts: setup ## export the shared contracts to terraform/contracts/
+	$(BIN)/ops contracts export
+
+validate: setup ## offline Terraform gates: fmt, validate, terraform test, plan per env, checkov
+	$(BIN)/ops tf validate
+
+test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory validate
+	$(BIN)/pytest
+
+clean: ## remove build output, reports and caches (keeps the virtualenvs)
+	rm -rf build reports .cache .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""The usage event: one record per API request, the analytics contract.
+
+Emitted by the API function to Firehose, stored as Parquet partitioned by `day`, described to
+Glue/Athena by `glue_columns()` (Terraform reads `terraform/contracts/usage_event_columns.json`,
+exported from here), generated synthetically for tests and demos, and read by the notebooks.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["consumer", "provider", "anonymous"]
+Platform = Literal["ios", "android", "web", "unknown"]
+
+# Glue type of each field, in column order. `day` is the partition key, not a column.
+_GLUE_TYPES: dict[str, str] = {
+    "event_id": "string",
+    "ts": "timestamp",
+    "env": "string",
+    "region": "string",
+    "route": "string",
+    "method": "string",
+    "status": "int",
+    "latency_ms": "double",
+    "user_id": "string",
+    "role": "string",
+    "platform": "string",
+    "app_version": "string",
+}
+PARTITION_KEY = "day"
+
+
+class UsageEvent(BaseModel):
+    """One API request as the analysts see it. Fields may be added, never renamed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: str = Field(description="Unique id of the event (the request id).")
+    ts: datetime = Field(description="When the request finished, UTC.")
+    env: str = Field(description="Environment name: local, dev, staging, prod.")
+    region: str = Field(description="AWS region that served the request.")
+    route: str = Field(description="Route template, e.g. 'PUT /sync/{collection}/{id}' (never the raw path).")
+    method: str = Field(description="HTTP method.")
+    status: int = Field(ge=100, le=599, description="HTTP status answered.")
+    latency_ms: float = Field(ge=0, description="Time spent in the handler, milliseconds.")
+    user_id: str | None = Field(None, description="Cognito sub of the caller, null when anonymous.")
+    role: Role = Field("anonymous", description="consumer, provider or anonymous.")
+    platform: Platform = Field("unknown", description="Client platform from the X-Client-Platform header.")
+    app_version: str | None = Field(None, description="Client version from the X-App-Version header.")
+
+    @property
+    def day(self) -> str:
+        """Partition value (YYYY-MM-DD, UTC)."""
+        return self.ts.astimezone(UTC).strftime("%Y-%m-%d")
+
+    def to_record(self) -> dict:
+        """JSON-ready record as Firehose receives it (ts as ISO-8601, day included for routing)."""
+        record = self.model_dump(mode="json")
+        record["ts"] = self.ts.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        record[PARTITION_KEY] = self.day
+        return record
+
+
+def glue_columns() -> list[dict[str, str]]:
+    """Glue/Athena columns in order (partition key excluded), with each field's description."""
+    fields = UsageEvent.model_fields
+    if set(fields) != set(_GLUE_TYPES):  # a field without a Glue type is a bug, caught on import in tests
+        raise RuntimeError(f"usage event fields and Glue types disagree: {set(fields) ^ set(_GLUE_TYPES)}")
+    return [
+        {"name": name, "type": glue_type, "comment": fields[name].description or ""}
+        for name, glue_type in _GLUE_TYPES.items()
+    ]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,82 @@
+"""`ops`: the operator command line. Each area registers its own typer sub-app here."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+
+from ops import contracts
+from ops.errors import OpsError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Operate the mobile backend toolkit.")
+err = Console(stderr=True)
+
+contracts_app = typer.Typer(no_args_is_help=True, help="The shared contracts exported for Terraform.")
+app.add_typer(contracts_app, name="contracts")
+
+
+@contracts_app.command("export")
+def contracts_export() -> None:
+    """Write terraform/contracts/*.json from the Python definitions."""
+    for path in contracts.export():
+        typer.echo(f"wrote {path.relative_to(contracts.CONTRACTS_DIR.parent.parent)}")
+
+
+@contracts_app.command("check")
+def contracts_check() -> None:
+    """Fail when terraform/contracts/*.json differ from the Python definitions."""
+    stale = contracts.drifted()
+    if stale:
+        raise OpsError(f"contracts out of date: {', '.join(stale)} (run: ops contracts export)")
+    typer.echo("contracts up to date")
+
+
+# name -> module exposing a typer `app`. Each area owns its module, so areas never edit each other's files.
+SUB_APPS = {
+    "tf": "ops.terraform.cli",
+    "local": "ops.local.cli",
+    "env": "ops.deploy.cli",
+    "build": "ops.lambda_build",
+    "stack": "ops.stack_cli",
+}
+
+
+def _register_sub_apps() -> None:
+    import importlib
+
+    for name, module_name in SUB_APPS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:  # a missing dependency is a real error, not an unbuilt area
+                raise
+            continue
+        app.add_typer(module.app, name=name)
+
+
+def main() -> None:
+    _register_sub_apps()
+    try:
+        app(standalone_mode=False)
+    except OpsError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors carry their own exit code and message
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+def print_json(document: object) -> None:
+    typer.echo(json.dumps(document, indent=2, sort_keys=False))

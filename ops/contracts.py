@@ -1,0 +1,44 @@
+"""Export the shared contracts to JSON under terraform/contracts/ so Terraform reads the same definitions.
+
+`ops contracts export` writes them; `ops contracts check` (and a test) fails when they drift.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.table_design import TABLE_DESIGN
+from backend_core.usage_events import PARTITION_KEY, glue_columns
+
+CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
+
+
+def rendered_contracts() -> dict[str, str]:
+    """File name -> exact JSON text of each exported contract."""
+    documents = {
+        "table_design.json": TABLE_DESIGN.to_terraform(),
+        "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
+        "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
+    }
+    return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in documents.items()}
+
+
+def export(directory: Path = CONTRACTS_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in rendered_contracts().items():
+        path = directory / name
+        path.write_text(text)
+        written.append(path)
+    return written
+
+
+def drifted(directory: Path = CONTRACTS_DIR) -> list[str]:
+    """Names of exported files that differ from the Python definitions (or are missing)."""
+    return [
+        name
+        for name, text in rendered_contracts().items()
+        if not (directory / name).is_file() or (directory / name).read_text() != text
+    ]
