@@ -1,0 +1,152 @@
+resource "aws_s3_bucket" "this" {
+  bucket        = var.bucket_name
+  force_destroy = var.force_destroy
+  tags          = { data_class = var.data_class }
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket                  = aws_s3_bucket.this.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    bucket_key_enabled = var.kms_key_arn != null
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.kms_key_arn != null ? "aws:kms" : "AES256"
+      kms_master_key_id = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ], var.extra_policy_statements)
+  })
+
+  # A policy cannot be attached while the public access block is still being applied.
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  count = var.access_log_bucket != null ? 1 : 0
+
+  bucket        = aws_s3_bucket.this.id
+  target_bucket = var.access_log_bucket
+  target_prefix = var.access_log_prefix
+}
+
+# Objects untouched for the archive periods move to Intelligent-Tiering's archive tiers (R11).
+resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
+  count = var.archival != null ? 1 : 0
+
+  bucket = aws_s3_bucket.this.id
+  name   = "archive-inactive"
+  status = "Enabled"
+
+  tiering {
+    access_tier = "ARCHIVE_ACCESS"
+    days        = var.archival.archive_access_after_days
+  }
+
+  tiering {
+    access_tier = "DEEP_ARCHIVE_ACCESS"
+    days        = var.archival.deep_archive_after_days
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    id     = "abort-incomplete-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.archival != null ? var.archival.abort_incomplete_multipart_days : 7
+    }
+  }
+
+  dynamic "rule" {
+    for_each = var.archival != null ? [var.archival] : []
+    content {
+      id     = "tier-and-archive"
+      status = "Enabled"
+
+      filter {}
+
+      transition {
+        days          = rule.value.intelligent_tiering_after_days
+        storage_class = "INTELLIGENT_TIERING"
+      }
+
+      noncurrent_version_transition {
+        noncurrent_days = rule.value.noncurrent_to_glacier_days
+        storage_class   = "GLACIER"
+      }
+
+      noncurrent_version_expiration {
+        noncurrent_days = rule.value.noncurrent_expire_days
+      }
+    }
+  }
+
+  dynamic "rule" {
+    for_each = var.archival == null ? [1] : []
+    content {
+      id     = "expire"
+      status = "Enabled"
+
+      filter {}
+
+      dynamic "expiration" {
+        for_each = var.expire_current_after_days != null ? [var.expire_current_after_days] : []
+        content {
+          days = expiration.value
+        }
+      }
+
+      noncurrent_version_expiration {
+        noncurrent_days = var.noncurrent_expire_days
+      }
+    }
+  }
+
+  # Lifecycle rules on a versioned bucket need versioning in place first.
+  depends_on = [aws_s3_bucket_versioning.this]
+}

@@ -1,0 +1,19 @@
+output "id" {
+  description = "Bucket name."
+  value       = aws_s3_bucket.this.bucket
+}
+
+output "arn" {
+  description = "Bucket ARN."
+  value       = aws_s3_bucket.this.arn
+}
+
+output "regional_domain_name" {
+  description = "Regional domain name (CloudFront origins)."
+  value       = aws_s3_bucket.this.bucket_regional_domain_name
+}
+
+output "versioning_id" {
+  description = "Id of the versioning resource, for replication rules that must wait for versioning."
+  value       = aws_s3_bucket_versioning.this.id
+}

@@ -1,0 +1,80 @@
+variable "bucket_name" {
+  description = "Globally unique bucket name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be 3-63 lowercase letters, digits, dots or hyphens."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed key for SSE-KMS; null selects SSE-S3 (only for log buckets, which S3 server access logging requires)."
+  type        = string
+  default     = null
+}
+
+variable "access_log_bucket" {
+  description = "Bucket receiving this bucket's server access logs; null for a log bucket itself."
+  type        = string
+  default     = null
+}
+
+variable "access_log_prefix" {
+  description = "Key prefix of this bucket's access logs in access_log_bucket."
+  type        = string
+  default     = ""
+}
+
+variable "archival" {
+  description = "Archival policy (terraform/contracts/archival_policy.json); null disables Intelligent-Tiering archive tiers and the tiering transition."
+  type = object({
+    intelligent_tiering_after_days  = number
+    archive_access_after_days       = number
+    deep_archive_after_days         = number
+    noncurrent_to_glacier_days      = number
+    noncurrent_expire_days          = number
+    abort_incomplete_multipart_days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.archival == null || try(var.archival.deep_archive_after_days >= 180 && var.archival.archive_access_after_days >= 90 && var.archival.archive_access_after_days < var.archival.deep_archive_after_days, false)
+    error_message = "archive tiers need archive_access >= 90 days, deep_archive >= 180 days, and archive before deep archive."
+  }
+}
+
+variable "expire_current_after_days" {
+  description = "Expire current objects after this many days (log buckets); null keeps them."
+  type        = number
+  default     = null
+}
+
+variable "noncurrent_expire_days" {
+  description = "Expire noncurrent versions after this many days when no archival policy is given."
+  type        = number
+  default     = 90
+}
+
+variable "extra_policy_statements" {
+  description = "IAM policy statements appended to the bucket policy after the TLS-only deny."
+  type        = list(any)
+  default     = []
+}
+
+variable "data_class" {
+  description = "Value of the data_class tag (\"user\" for buckets holding user data)."
+  type        = string
+  default     = "operational"
+
+  validation {
+    condition     = contains(["user", "operational", "logs", "analytics"], var.data_class)
+    error_message = "data_class must be user, operational, logs or analytics."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow destroying a non-empty bucket (never in prod)."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,73 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "primary" {}
+
+data "aws_region" "dr" {
+  provider = aws.dr
+}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  primary    = data.aws_region.primary.region
+  dr         = data.aws_region.dr.region
+}
+
+module "logs_primary" {
+  source = "../secure-bucket"
+
+  bucket_name               = "${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}"
+  data_class                = "logs"
+  expire_current_after_days = var.access_log_retention_days
+  force_destroy             = var.force_destroy
+  extra_policy_statements = [{
+    Sid       = "S3ServerAccessLogs"
+    Effect    = "Allow"
+    Principal = { Service = "logging.s3.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}/*"
+    Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+  }]
+}
+
+module "logs_dr" {
+  source    = "../secure-bucket"
+  providers = { aws = aws.dr }
+
+  bucket_name               = "${var.name_prefix}-s3-logs-${local.dr}-${local.account_id}"
+  data_class                = "logs"
+  expire_current_after_days = var.access_log_retention_days
+  force_destroy             = var.force_destroy
+  extra_policy_statements = [{
+    Sid       = "S3ServerAccessLogs"
+    Effect    = "Allow"
+    Principal = { Service = "logging.s3.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.dr}-${local.account_id}/*"
+    Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+  }]
+}
+
+module "media_primary" {
+  source = "../secure-bucket"
+
+  bucket_name       = "${var.name_prefix}-media-${local.primary}-${local.account_id}"
+  kms_key_arn       = var.kms_key_arn
+  data_class        = "user"
+  archival          = var.archival
+  access_log_bucket = module.logs_primary.id
+  access_log_prefix = "media/"
+  force_destroy     = var.force_destroy
+}
+
+module "media_dr" {
+  source    = "../secure-bucket"
+  providers = { aws = aws.dr }
+
+  bucket_name       = "${var.name_prefix}-media-${local.dr}-${local.account_id}"
+  kms_key_arn       = var.dr_kms_key_arn
+  data_class        = "user"
+  archival          = var.archival
+  access_log_bucket = module.logs_dr.id
+  access_log_prefix = "media/"
+  force_destroy     = var.force_destroy
+}

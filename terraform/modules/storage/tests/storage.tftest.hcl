@@ -1,0 +1,66 @@
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "dr"
+
+  mock_data "aws_region" {
+    defaults = { region = "us-west-2" }
+  }
+}
+
+variables {
+  name_prefix    = "mbt-test"
+  kms_key_arn    = "arn:aws:kms:us-east-1:111122223333:key/mrk-00000000000000000000000000000001"
+  dr_kms_key_arn = "arn:aws:kms:us-west-2:111122223333:key/mrk-00000000000000000000000000000001"
+  archival       = jsondecode(file("../../contracts/archival_policy.json"))
+}
+
+run "replication_targets_the_dr_bucket_with_rtc" {
+  command = apply
+
+  assert {
+    condition     = one(one(aws_s3_bucket_replication_configuration.media.rule).destination).bucket == module.media_dr.arn
+    error_message = "replication must target the DR bucket."
+  }
+
+  assert {
+    condition     = strcontains(module.media_dr.id, "us-west-2")
+    error_message = "the replication target bucket must live in the DR region."
+  }
+
+  assert {
+    condition     = one(one(one(aws_s3_bucket_replication_configuration.media.rule).destination).replication_time).status == "Enabled"
+    error_message = "Replication Time Control must be on."
+  }
+
+  assert {
+    condition     = one(one(one(aws_s3_bucket_replication_configuration.media.rule).destination).encryption_configuration).replica_kms_key_id == var.dr_kms_key_arn
+    error_message = "replicas must be encrypted with the DR replica key."
+  }
+}
+
+run "media_buckets_hold_user_data_and_archive" {
+  command = plan
+
+  assert {
+    condition     = strcontains(module.media_primary.id, "media-us-east-1")
+    error_message = "the primary media bucket is named after its region."
+  }
+}
+
+run "rejects_unsupported_rtc_minutes" {
+  command = plan
+
+  variables {
+    replication_time_minutes = 30
+  }
+
+  expect_failures = [var.replication_time_minutes]
+}

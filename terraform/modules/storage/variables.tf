@@ -1,0 +1,54 @@
+variable "name_prefix" {
+  description = "Prefix for every name, usually <project>-<env>."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Multi-Region primary key encrypting the primary media bucket."
+  type        = string
+}
+
+variable "dr_kms_key_arn" {
+  description = "Replica key encrypting the DR media bucket (and replicated objects)."
+  type        = string
+}
+
+variable "archival" {
+  description = "Archival policy contract (terraform/contracts/archival_policy.json)."
+  type = object({
+    intelligent_tiering_after_days  = number
+    archive_access_after_days       = number
+    deep_archive_after_days         = number
+    noncurrent_to_glacier_days      = number
+    noncurrent_expire_days          = number
+    abort_incomplete_multipart_days = number
+  })
+}
+
+variable "replication_time_minutes" {
+  description = "S3 Replication Time Control threshold (S3 supports exactly 15)."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.replication_time_minutes == 15
+    error_message = "S3 Replication Time Control only supports 15 minutes."
+  }
+}
+
+variable "access_log_retention_days" {
+  description = "Days to keep S3 server access logs."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.access_log_retention_days >= 1
+    error_message = "access_log_retention_days must be positive."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow destroying non-empty buckets (dev only)."
+  type        = bool
+  default     = false
+}
