@@ -60,7 +60,9 @@ def describe_block(block: dict, indent: str = "") -> list[str]:
     lines = []
     for name, attr in sorted(block.get("attributes", {}).items()):
         flags = [k for k in ("required", "optional", "computed", "sensitive", "deprecated") if attr.get(k)]
-        kind = attr.get("type", "nested") if "type" in attr else f"nested {attr['nested_type']['nesting_mode']}"
+        kind = (
+            attr.get("type", "nested") if "type" in attr else f"nested {attr['nested_type']['nesting_mode']}"
+        )
         lines.append(f"{indent}{name}: {json.dumps(kind)} [{', '.join(flags)}]")
         if "nested_type" in attr:
             lines += describe_block(attr["nested_type"], indent + "    ")
@@ -79,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     schema = load_schema()
     status = 0
     for name in args:
-        section, type_name = ("data_source_schemas", name[5:]) if name.startswith("data.") else (
-            "resource_schemas", name)
+        section, type_name = (
+            ("data_source_schemas", name[5:]) if name.startswith("data.") else ("resource_schemas", name)
+        )
         entry = schema.get(section, {}).get(type_name)
         if entry is None:
             note = " (not carried by the shared schema file)" if type_name in MISSING_TYPES else ""
