@@ -1,0 +1,150 @@
+resource "aws_cognito_user_pool" "main" {
+  name                     = "${var.name_prefix}-users"
+  username_attributes      = ["email"]
+  auto_verified_attributes = ["email"]
+  mfa_configuration        = var.mfa_configuration
+  deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
+  # Threat protection needs the PLUS feature tier.
+  user_pool_tier = var.advanced_security_mode == "OFF" ? "ESSENTIALS" : "PLUS"
+
+  username_configuration {
+    case_sensitive = false
+  }
+
+  password_policy {
+    minimum_length                   = var.password_minimum_length
+    require_lowercase                = true
+    require_uppercase                = true
+    require_numbers                  = true
+    require_symbols                  = true
+    password_history_size            = 5
+    temporary_password_validity_days = 3
+  }
+
+  software_token_mfa_configuration {
+    enabled = true
+  }
+
+  account_recovery_setting {
+    recovery_mechanism {
+      name     = "verified_email"
+      priority = 1
+    }
+  }
+
+  admin_create_user_config {
+    allow_admin_create_user_only = false
+  }
+
+  user_pool_add_ons {
+    advanced_security_mode = var.advanced_security_mode
+  }
+
+  schema {
+    name                = "email"
+    attribute_data_type = "String"
+    required            = true
+    mutable             = true
+
+    string_attribute_constraints {
+      min_length = "5"
+      max_length = "254"
+    }
+  }
+}
+
+resource "aws_cognito_user_group" "role" {
+  for_each = {
+    consumers = "People who follow providers and receive notifications."
+    providers = "Service providers who notify their subscribers."
+  }
+
+  name         = each.key
+  description  = each.value
+  user_pool_id = aws_cognito_user_pool.main.id
+}
+
+# The mobile app is a public client: no secret, SRP sign-in and refresh only.
+resource "aws_cognito_user_pool_client" "mobile" {
+  name                          = "${var.name_prefix}-mobile"
+  user_pool_id                  = aws_cognito_user_pool.main.id
+  generate_secret               = false
+  explicit_auth_flows           = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  prevent_user_existence_errors = "ENABLED"
+  enable_token_revocation       = true
+  access_token_validity         = var.token_validity.access_minutes
+  id_token_validity             = var.token_validity.id_minutes
+  refresh_token_validity        = var.token_validity.refresh_days
+
+  token_validity_units {
+    access_token  = "minutes"
+    id_token      = "minutes"
+    refresh_token = "days"
+  }
+}
+
+resource "aws_cognito_identity_pool" "main" {
+  identity_pool_name               = replace("${var.name_prefix}_identities", "-", "_")
+  allow_unauthenticated_identities = false
+  allow_classic_flow               = false
+
+  cognito_identity_providers {
+    client_id               = aws_cognito_user_pool_client.mobile.id
+    provider_name           = aws_cognito_user_pool.main.endpoint
+    server_side_token_check = true
+  }
+}
+
+resource "aws_iam_role" "authenticated" {
+  name = "${var.name_prefix}-identity-authenticated"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "cognito-identity.amazonaws.com" }
+      Action    = ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+      Condition = {
+        StringEquals             = { "cognito-identity.amazonaws.com:aud" = aws_cognito_identity_pool.main.id }
+        "ForAnyValue:StringLike" = { "cognito-identity.amazonaws.com:amr" = "authenticated" }
+      }
+    }]
+  })
+}
+
+# Each identity reaches only its own prefix: users/<identity id>/.
+resource "aws_iam_role_policy" "authenticated_own_prefix" {
+  name = "own-media-prefix"
+  role = aws_iam_role.authenticated.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "OwnObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = "${var.media_bucket_arn}/users/$${cognito-identity.amazonaws.com:sub}/*"
+      },
+      {
+        Sid       = "ListOwnPrefix"
+        Effect    = "Allow"
+        Action    = "s3:ListBucket"
+        Resource  = var.media_bucket_arn
+        Condition = { StringLike = { "s3:prefix" = "users/$${cognito-identity.amazonaws.com:sub}/*" } }
+      },
+      {
+        Sid       = "MediaKeyViaS3Only"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = var.media_kms_key_arn
+        Condition = { StringLike = { "kms:ViaService" = "s3.*.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
+resource "aws_cognito_identity_pool_roles_attachment" "main" {
+  identity_pool_id = aws_cognito_identity_pool.main.id
+  roles = {
+    authenticated = aws_iam_role.authenticated.arn
+  }
+}

@@ -1,0 +1,94 @@
+mock_provider "aws" {
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id       = "us-east-1_TestPool1"
+      endpoint = "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"
+    }
+  }
+}
+
+variables {
+  name_prefix       = "mbt-test"
+  media_bucket_arn  = "arn:aws:s3:::mbt-test-media"
+  media_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-00000000000000000000000000000001"
+}
+
+run "email_sign_in_and_strong_passwords" {
+  command = plan
+
+  assert {
+    condition     = contains(aws_cognito_user_pool.main.username_attributes, "email")
+    error_message = "users sign in with their email."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.password_policy[0].minimum_length >= 12 && aws_cognito_user_pool.main.password_policy[0].require_symbols
+    error_message = "the password policy must be strong."
+  }
+}
+
+run "mobile_client_is_public_srp_only" {
+  command = plan
+
+  assert {
+    condition     = aws_cognito_user_pool_client.mobile.generate_secret == false
+    error_message = "a mobile app cannot keep a client secret."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool_client.mobile.explicit_auth_flows == toset(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    error_message = "only SRP and refresh flows are allowed."
+  }
+}
+
+run "groups_and_no_unauthenticated_identities" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_cognito_user_group.role)) == toset(["consumers", "providers"])
+    error_message = "the consumers and providers groups must exist."
+  }
+
+  assert {
+    condition     = aws_cognito_identity_pool.main.allow_unauthenticated_identities == false
+    error_message = "unauthenticated identities must be off."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_cognito_identity_pool_roles_attachment.main.roles), "unauthenticated")
+    error_message = "no unauthenticated role may be attached."
+  }
+}
+
+run "authenticated_role_is_scoped_to_own_prefix" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated_own_prefix.policy).Statement[0].Resource == "arn:aws:s3:::mbt-test-media/users/$${cognito-identity.amazonaws.com:sub}/*"
+    error_message = "signed-in identities may reach only users/<their identity id>/."
+  }
+}
+
+run "prod_requires_mfa_and_enforces_threat_protection" {
+  command = plan
+
+  variables {
+    mfa_configuration      = "ON"
+    advanced_security_mode = "ENFORCED"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.mfa_configuration == "ON" && aws_cognito_user_pool.main.user_pool_tier == "PLUS"
+    error_message = "MFA required and threat protection need the PLUS tier."
+  }
+}
+
+run "rejects_mfa_off" {
+  command = plan
+
+  variables {
+    mfa_configuration = "OFF"
+  }
+
+  expect_failures = [var.mfa_configuration]
+}
