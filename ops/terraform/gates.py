@@ -1,0 +1,348 @@
+"""`make validate`: the offline Terraform gates, in order, stopping at the first failing gate.
+
+1. fmt      `terraform fmt -check` over the whole tree
+2. validate `init` + `validate` of every module and root (the real engine against the real schema)
+3. test     `terraform test` in every module that has *.tftest.hcl files (mock providers)
+4. plan     offline plan of the blueprint for each env's tfvars, saved as plan JSON under reports/plans/
+5. checkov  on the source (inline skips with reasons) and on each plan JSON (for_each, dynamic blocks and
+            module inputs resolved), with the project's policies/; CLI, JUnit and SARIF reports under
+            reports/checkov/. checkov exits 0 on HCL syntax errors, which is why it runs last.
+
+Terraform runs on a scratch copy of the tree so that no lock file or .terraform directory made with the
+stand-in provider ever lands in the repository (and a lock file with real hashes never blocks init).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from ops.errors import OpsError
+from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
+
+console = Console(stderr=True, highlight=False)
+_IGNORED_DIRS = {".terraform", "tests", "__pycache__"}
+_BACKEND_OVERRIDE = 'terraform {\n  backend "local" {}\n}\n'
+
+
+class GateFailure(OpsError):
+    """A gate failed; the message is the one-line reason."""
+
+
+@dataclass
+class GateOptions:
+    source_dir: Path = REPO_ROOT / "terraform"
+    reports_dir: Path = REPO_ROOT / "reports"
+    policies_dir: Path = REPO_ROOT / "policies"
+    root: str = "blueprint"
+    envs: list[str] = field(default_factory=list)  # empty: every envs/*.tfvars
+    provider: ProviderSource = "offline"
+    checkov: Path = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
+    build_dir: Path = REPO_ROOT / "build"
+    jobs: int = max(2, os.cpu_count() or 2)
+
+
+@dataclass
+class Run:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return (self.stdout + ("\n" if self.stdout and self.stderr else "") + self.stderr).strip()
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+class Gates:
+    def __init__(self, options: GateOptions) -> None:
+        self.o = options
+        self.env = terraform_environment(options.provider)
+        self.env["TF_INPUT"] = "0"
+        self.terraform = shutil.which("terraform", path=str(Path(os.sys.executable).parent)) or "terraform"
+        self.work: Path | None = None
+        self.timings: dict[str, float] = {}
+
+    # --- plumbing -----------------------------------------------------------------------------------
+    def tf(self, cwd: Path, *args: str) -> Run:
+        proc = subprocess.run([self.terraform, *args], cwd=cwd, env=self.env, capture_output=True, text=True)
+        return Run(list(args), proc.returncode, proc.stdout, proc.stderr)
+
+    def module_dirs(self, tree: Path) -> list[Path]:
+        """Every directory with .tf files (modules, roots, examples), tests/ and .terraform excluded."""
+        dirs = {
+            p.parent
+            for p in tree.rglob("*.tf")
+            if not _IGNORED_DIRS.intersection(p.relative_to(tree).parts[:-1])
+        }
+        return sorted(dirs)
+
+    def _step(self, name: str, fn: Callable[[], str]) -> None:
+        started = time.perf_counter()
+        with console.status(f"[bold]{name}[/bold] ..."):
+            summary = fn()
+        elapsed = time.perf_counter() - started
+        self.timings[name] = round(elapsed, 1)
+        console.print(f"[green]✓[/green] {name:<9} {summary} [dim]({elapsed:.1f}s)[/dim]")
+
+    def _parallel(self, items: Iterable[Path], fn: Callable[[Path], str | None]) -> list[tuple[Path, str]]:
+        """Run fn over items on `jobs` threads; return (item, failure) for those that failed, in order."""
+        items = list(items)
+        with ThreadPoolExecutor(max_workers=self.o.jobs) as pool:
+            results = list(pool.map(fn, items))
+        return [(item, failure) for item, failure in zip(items, results, strict=True) if failure]
+
+    # --- the gates ----------------------------------------------------------------------------------
+    def run(self) -> dict[str, float]:
+        src = self.o.source_dir.resolve()
+        if not src.is_dir():
+            raise GateFailure(f"no Terraform tree at {src}")
+        self.o.reports_dir.mkdir(parents=True, exist_ok=True)
+        scratch_root = REPO_ROOT / ".cache" / "tfcheck"
+        scratch_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=scratch_root) as scratch:
+            self.work = Path(scratch) / src.name
+            shutil.copytree(
+                src,
+                self.work,
+                ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+            )
+            if self.o.build_dir.is_dir():  # roots read build/lambda/manifest.json relative to the tree
+                (Path(scratch) / "build").symlink_to(self.o.build_dir.resolve())
+            console.print(f"Terraform gates on {_rel(src, REPO_ROOT)} (provider: {self.o.provider})")
+            self._step("fmt", lambda: self.fmt(src))
+            self._step("validate", self.validate)
+            self._step("test", self.test)
+            self._step("plan", self.plan)
+        self._step("checkov", lambda: self.checkov(src))
+        (self.o.reports_dir / "terraform-gates.json").write_text(json.dumps(self.timings, indent=2) + "\n")
+        return self.timings
+
+    def fmt(self, src: Path) -> str:
+        run = self.tf(src, "fmt", "-check", "-recursive", "-no-color")
+        if run.returncode != 0:
+            files = [line for line in run.stdout.splitlines() if line.strip()]
+            if not files:
+                raise GateFailure(
+                    f"fmt: terraform fmt failed: {run.output.splitlines()[-1] if run.output else '?'}"
+                )
+            console.print(run.output)
+            raise GateFailure(f"fmt: {len(files)} file(s) need `terraform fmt`: {', '.join(files[:5])}")
+        return "all files formatted"
+
+    def validate(self) -> str:
+        assert self.work is not None
+        dirs = self.module_dirs(self.work)
+
+        def one(directory: Path) -> str | None:
+            name = _rel(directory, self.work.parent)
+            _declare_aliased_providers(directory)
+            init = self.tf(directory, "init", "-backend=false", "-input=false", "-no-color")
+            if init.returncode != 0:
+                return f"{name}: init failed: {_first_error_line(init.output)}"
+            run = self.tf(directory, "validate", "-json", "-no-color")
+            return _validate_failure(name, run)
+
+        failures = self._parallel(dirs, one)
+        if failures:
+            for _, failure in failures:
+                console.print(f"[red]✗[/red] {failure}")
+            raise GateFailure(f"validate: {failures[0][1]}")
+        return f"{len(dirs)} modules and roots valid"
+
+    def test(self) -> str:
+        assert self.work is not None
+        dirs = [
+            d
+            for d in self.module_dirs(self.work)
+            if any(d.glob("*.tftest.hcl")) or any(d.glob("tests/*.tftest.hcl"))
+        ]
+
+        def one(directory: Path) -> str | None:
+            run = self.tf(directory, "test", "-no-color")
+            if run.returncode == 0:
+                return None
+            console.print(run.output)
+            failed = re.findall(r'run "([^"]+)"\.\.\. fail', run.output)
+            reason = f"run {', '.join(failed)} failed" if failed else _first_error_line(run.output)
+            return f"{_rel(directory, self.work.parent)}: {reason}"
+
+        failures = self._parallel(dirs, one)
+        if failures:
+            raise GateFailure(f"test: {failures[0][1]}")
+        return f"{len(dirs)} modules' terraform tests pass"
+
+    def plan(self) -> str:
+        assert self.work is not None
+        root = self.work / self.o.root
+        envs_dir = self.work / "envs"
+        if not root.is_dir():
+            raise GateFailure(f"plan: no root module at {self.o.root}/")
+        envs = self.o.envs or sorted(p.stem for p in envs_dir.glob("*.tfvars"))
+        if not envs:
+            raise GateFailure("plan: no envs/*.tfvars to plan")
+        # Plans use a local backend: the real one (S3) needs credentials, and an offline plan has no state.
+        (root / "zz_offline_backend_override.tf").write_text(_BACKEND_OVERRIDE)
+        init = self.tf(root, "init", "-input=false", "-no-color", "-reconfigure")
+        if init.returncode != 0:
+            raise GateFailure(f"plan: init of {self.o.root} failed: {_first_error_line(init.output)}")
+        plans_dir = self.o.reports_dir / "plans"
+        plans_dir.mkdir(parents=True, exist_ok=True)
+        counts = []
+        for env in envs:
+            var_file = envs_dir / f"{env}.tfvars"
+            if not var_file.is_file():
+                raise GateFailure(f"plan: no envs/{env}.tfvars")
+            plan_file = root / f"{env}.tfplan"
+            run = self.tf(
+                root, "plan", "-input=false", "-lock=false", "-refresh=false", "-no-color",
+                f"-var-file={var_file}", f"-out={plan_file}",
+            )  # fmt: skip
+            if run.returncode != 0:
+                console.print(run.output)
+                raise GateFailure(f"plan: {env}: {_first_error_line(run.output)}")
+            show = self.tf(root, "show", "-json", plan_file.name)
+            if show.returncode != 0:
+                raise GateFailure(f"plan: {env}: terraform show failed: {_first_error_line(show.output)}")
+            document = json.loads(show.stdout)
+            (plans_dir / f"{env}.json").write_text(json.dumps(document, indent=1) + "\n")
+            counts.append(
+                f"{env}={sum(1 for c in document.get('resource_changes', []) if c['mode'] == 'managed')}"
+            )
+        return f"planned {', '.join(counts)} resources -> {_rel(plans_dir, REPO_ROOT)}/"
+
+    def checkov(self, src: Path) -> str:
+        if not self.o.checkov.is_file():
+            raise GateFailure(f"checkov: not installed at {self.o.checkov} (run: make setup)")
+        out_root = self.o.reports_dir / "checkov"
+        shutil.rmtree(out_root, ignore_errors=True)
+        targets: list[tuple[str, list[str]]] = [
+            ("source", ["-d", str(src), "--framework", "terraform"]),
+        ]
+        for plan in (
+            sorted((self.o.reports_dir / "plans").glob("*.json"))
+            if (self.o.reports_dir / "plans").is_dir()
+            else []
+        ):
+            if self.o.envs and plan.stem not in self.o.envs:
+                continue
+            targets.append(
+                (f"plan-{plan.stem}", ["-f", str(plan), "--framework", "terraform_plan",
+                                       "--repo-root-for-plan-enrichment", str(src)])
+            )  # fmt: skip
+
+        def one(target: tuple[str, list[str]]) -> tuple[str, dict]:
+            name, args = target
+            out_dir = out_root / name
+            out_dir.mkdir(parents=True, exist_ok=True)
+            external = (
+                ["--external-checks-dir", str(self.o.policies_dir)] if self.o.policies_dir.is_dir() else []
+            )
+            proc = subprocess.run(
+                [str(self.o.checkov), *args, *external, "--skip-download", "--quiet", "--compact",
+                 "-o", "cli", "-o", "json", "-o", "junitxml", "-o", "sarif", "--output-file-path", str(out_dir)],
+                capture_output=True, text=True, env={**os.environ, "LOG_LEVEL": "ERROR"},
+            )  # fmt: skip
+            results_file = out_dir / "results_json.json"
+            if not results_file.is_file():
+                raise GateFailure(
+                    f"checkov: {name}: no results ({_first_error_line(proc.stderr or proc.stdout)})"
+                )
+            return name, _checkov_summary(json.loads(results_file.read_text()))
+
+        with ThreadPoolExecutor(max_workers=self.o.jobs) as pool:
+            summaries = list(pool.map(one, targets))
+        failed = [(name, s) for name, s in summaries if s["failed"]]
+        for name, summary in failed:
+            for check in summary["failures"]:
+                console.print(f"[red]✗[/red] {name}: {check}")
+        if failed:
+            name, summary = failed[0]
+            raise GateFailure(
+                f"checkov: {sum(s['failed'] for _, s in failed)} failed check(s); first in {name}: {summary['failures'][0]}"
+            )
+        total = ", ".join(f"{name} {s['passed']} passed/{s['skipped']} skipped" for name, s in summaries)
+        return f"{total} -> {_rel(out_root, REPO_ROOT)}/"
+
+
+def _declare_aliased_providers(module: Path) -> None:
+    """Validating a module on its own needs the aliased providers its caller would pass (`aws.dr`).
+
+    Only modules that declare `configuration_aliases` get them, in the scratch copy: a root that forgets
+    to pass `aws.dr` to such a module still fails, as it must.
+    """
+    aliases: set[tuple[str, str]] = set()
+    for tf_file in module.glob("*.tf"):
+        for listed in re.findall(r"configuration_aliases\s*=\s*\[([^\]]*)\]", tf_file.read_text()):
+            aliases.update(re.findall(r"([a-z0-9_-]+)\.([a-z0-9_-]+)", listed))
+    if aliases:
+        blocks = "".join(
+            f'provider "{name}" {{\n  alias = "{alias}"\n}}\n' for name, alias in sorted(aliases)
+        )
+        (module / "zz_gate_aliased_providers.tf").write_text(blocks)
+
+
+def _first_error_line(output: str) -> str:
+    lines = [line.strip(" │╷╵") for line in output.splitlines()]
+    lines = [line for line in lines if line]
+    for index, line in enumerate(lines):
+        if line.startswith("Error:"):
+            detail = next(
+                (lines[i] for i in range(index + 1, len(lines)) if not lines[i].startswith("on ")), ""
+            )
+            return f"{line[len('Error:') :].strip()}{': ' + detail if detail else ''}"
+    return lines[-1] if lines else "no output"
+
+
+def _validate_failure(name: str, run: Run) -> str | None:
+    try:
+        result = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        return None if run.returncode == 0 else f"{name}: {_first_error_line(run.output)}"
+    errors = [d for d in result.get("diagnostics", []) if d.get("severity") == "error"]
+    for warning in (d for d in result.get("diagnostics", []) if d.get("severity") == "warning"):
+        console.print(f"[yellow]![/yellow] {name}: {_describe(warning)}")
+    if not errors and result.get("valid", run.returncode == 0):
+        return None
+    return f"{name}: " + "; ".join(_describe(d) for d in errors[:3]) if errors else f"{name}: invalid"
+
+
+def _describe(diagnostic: dict) -> str:
+    where = diagnostic.get("range") or {}
+    location = f"{where.get('filename')}:{where.get('start', {}).get('line')}: " if where else ""
+    detail = (diagnostic.get("detail") or "").replace("\n", " ").strip()
+    return f"{location}{diagnostic.get('summary')}{': ' + detail if detail else ''}"
+
+
+def _checkov_summary(document: dict | list) -> dict:
+    reports = document if isinstance(document, list) else [document]
+    passed = failed = skipped = 0
+    failures: list[str] = []
+    for report in reports:
+        summary = report.get("summary", {})
+        passed += summary.get("passed", 0)
+        failed += summary.get("failed", 0)
+        skipped += summary.get("skipped", 0)
+        for check in report.get("results", {}).get("failed_checks", []):
+            failures.append(
+                f"{check['check_id']} {check['resource']} ({check.get('file_path', '')}): {check.get('check_name', '')}"
+            )
+    return {"passed": passed, "failed": failed, "skipped": skipped, "failures": failures}
