@@ -1,0 +1,165 @@
+resource "aws_cloudwatch_log_group" "function" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${var.name_prefix}-${replace(each.key, "_", "-")}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arns.logs
+}
+
+# Asynchronous invocations and stream batches that keep failing end here (alarmed on depth).
+resource "aws_sqs_queue" "function_failures" {
+  name                              = "${var.name_prefix}-function-failures"
+  kms_master_key_id                 = var.kms_key_arns.messaging
+  kms_data_key_reuse_period_seconds = 300
+  message_retention_seconds         = 1209600
+}
+
+resource "aws_iam_role" "function" {
+  for_each = local.functions
+
+  name = "${var.name_prefix}-${replace(each.key, "_", "-")}-${local.region}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name = "least-privilege"
+  role = aws_iam_role.function[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid      = "OwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = "${aws_cloudwatch_log_group.function[each.key].arn}:*"
+        },
+        {
+          Sid      = "Tracing"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = "*"
+        },
+        {
+          Sid      = "FailureDestination"
+          Effect   = "Allow"
+          Action   = "sqs:SendMessage"
+          Resource = aws_sqs_queue.function_failures.arn
+        },
+      ],
+      lookup(local.job_statements, each.key, []),
+    )
+  })
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+  #checkov:skip=CKV_AWS_117:serverless backend without private resources; a VPC would add NAT cost and cold starts for nothing
+  #checkov:skip=CKV_AWS_272:artefacts are built and hashed by `ops build lambdas` in CI; signing needs an AWS Signer profile per account, left to adopters
+
+  function_name                  = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  role                           = aws_iam_role.function[each.key].arn
+  filename                       = each.value.zip
+  source_code_hash               = each.value.source_code_hash
+  handler                        = each.value.handler
+  runtime                        = var.runtime
+  architectures                  = [var.architecture]
+  memory_size                    = local.settings[each.key].memory_mb
+  timeout                        = local.settings[each.key].timeout_seconds
+  reserved_concurrent_executions = local.settings[each.key].reserved_concurrency
+  kms_key_arn                    = var.kms_key_arns.messaging
+  publish                        = true
+
+  environment {
+    variables = merge(local.environment, { POWERTOOLS_SERVICE_NAME = each.key })
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.function[each.key].name
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.function_failures.arn
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# Callers use the `live` alias, so a rollback is a one-line alias move.
+resource "aws_lambda_alias" "live" {
+  for_each = local.functions
+
+  name             = "live"
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = aws_lambda_function.this[each.key].version
+}
+
+resource "aws_lambda_function_event_invoke_config" "async" {
+  for_each = { for name, fn in local.functions : name => fn if !contains(["mobile_api", "notify_worker"], name) }
+
+  function_name                = aws_lambda_function.this[each.key].function_name
+  qualifier                    = aws_lambda_alias.live[each.key].name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = 3600
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.function_failures.arn
+    }
+  }
+}
+
+resource "aws_lambda_event_source_mapping" "notify_queue" {
+  event_source_arn                   = var.notify_queue.arn
+  function_name                      = aws_lambda_alias.live["notify_worker"].arn
+  batch_size                         = 10
+  maximum_batching_window_in_seconds = 1
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 10
+  }
+}
+
+# TTL expiries (REMOVE records by the DynamoDB service) are archived to S3 before they are gone (R11).
+resource "aws_lambda_event_source_mapping" "ttl_archive" {
+  count = contains(keys(local.functions), "ttl_archiver") ? 1 : 0
+
+  event_source_arn               = var.table.stream_arn
+  function_name                  = aws_lambda_alias.live["ttl_archiver"].arn
+  starting_position              = "LATEST"
+  batch_size                     = 100
+  maximum_retry_attempts         = 5
+  bisect_batch_on_function_error = true
+  function_response_types        = ["ReportBatchItemFailures"]
+
+  filter_criteria {
+    filter {
+      pattern = jsonencode({
+        eventName    = ["REMOVE"]
+        userIdentity = { type = ["Service"], principalId = ["dynamodb.amazonaws.com"] }
+      })
+    }
+  }
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.function_failures.arn
+    }
+  }
+}

@@ -1,0 +1,141 @@
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+}
+
+variables {
+  name_prefix = "mbt-test"
+  env_name    = "dev"
+  site        = "primary"
+  functions = {
+    mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.handler.lambda_handler", source_code_hash = "aGFzaA==" }
+    notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==" }
+    ttl_archiver  = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.handler.lambda_handler", source_code_hash = "aGFzaA==" }
+  }
+  function_settings = {
+    mobile_api = { reserved_concurrency = 20, memory_mb = 1024 }
+  }
+  jwt_issuer   = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"
+  jwt_audience = ["testclient"]
+  throttling   = { rate_limit = 50, burst_limit = 100 }
+  kms_key_arns = {
+    data      = "arn:aws:kms:us-east-1:111122223333:key/mrk-1"
+    media     = "arn:aws:kms:us-east-1:111122223333:key/mrk-2"
+    messaging = "arn:aws:kms:us-east-1:111122223333:key/3"
+    logs      = "arn:aws:kms:us-east-1:111122223333:key/4"
+  }
+  table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-east-1:111122223333:table/mbt-test-main", stream_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/mbt-test-main/stream/x" }
+  media_bucket = { name = "mbt-test-media", arn = "arn:aws:s3:::mbt-test-media" }
+  notify_queue = { url = "https://sqs.us-east-1.amazonaws.com/111122223333/mbt-test-notify", arn = "arn:aws:sqs:us-east-1:111122223333:mbt-test-notify" }
+}
+
+run "authorizer_on_every_route_but_health" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for r in aws_apigatewayv2_route.private : r.authorization_type == "JWT" && r.authorizer_id == aws_apigatewayv2_authorizer.cognito.id])
+    error_message = "every route except the health check must use the Cognito JWT authorizer."
+  }
+
+  assert {
+    condition     = keys(aws_apigatewayv2_route.public) == ["GET /health"]
+    error_message = "only GET /health may be public."
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_route.private) + length(aws_apigatewayv2_route.public) == 13
+    error_message = "the API must serve the 13 routes of ARCHITECTURE.md."
+  }
+}
+
+run "jwt_authorizer_trusts_the_user_pool" {
+  command = plan
+
+  assert {
+    condition     = aws_apigatewayv2_authorizer.cognito.jwt_configuration[0].issuer == var.jwt_issuer
+    error_message = "the authorizer must trust the Cognito issuer."
+  }
+}
+
+run "functions_traced_logged_and_sized_per_env" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "Active"])
+    error_message = "every function must be traced with X-Ray."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["mobile_api"].reserved_concurrent_executions == 20 && aws_lambda_function.this["mobile_api"].memory_size == 1024
+    error_message = "per-env sizing must reach the function."
+  }
+
+  assert {
+    condition     = alltrue([for g in aws_cloudwatch_log_group.function : g.retention_in_days == 30 && g.kms_key_id == var.kms_key_arns.logs])
+    error_message = "function logs must be encrypted and expire."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["mobile_api"].environment[0].variables["TABLE_NAME"] == "mbt-test-main"
+    error_message = "functions must receive the table name."
+  }
+}
+
+run "stage_throttles_and_logs" {
+  command = plan
+
+  assert {
+    condition     = aws_apigatewayv2_stage.default.default_route_settings[0].throttling_rate_limit == 50
+    error_message = "the stage must throttle at the env's rate."
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_stage.default.access_log_settings) == 1
+    error_message = "access logs must be on."
+  }
+}
+
+run "least_privilege_roles" {
+  command = apply
+
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.function["notify_worker"].policy, "s3:")
+    error_message = "the notify worker must not touch S3."
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.function["mobile_api"].policy, "dynamodb:Scan")
+    error_message = "no request path may scan the table."
+  }
+
+  assert {
+    condition     = alltrue([for p in aws_iam_role_policy.function : !strcontains(p.policy, "\"Action\":\"*\"")])
+    error_message = "no function may have wildcard actions."
+  }
+}
+
+run "dr_site_runs_no_archiver" {
+  command = plan
+
+  variables {
+    site = "dr"
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this), "ttl_archiver") && length(aws_lambda_event_source_mapping.ttl_archive) == 0
+    error_message = "only the primary archives TTL expiries."
+  }
+}
+
+run "requires_the_api_function" {
+  command = plan
+
+  variables {
+    functions = {
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==" }
+    }
+  }
+
+  expect_failures = [var.functions]
+}

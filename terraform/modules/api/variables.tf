@@ -1,0 +1,184 @@
+variable "name_prefix" {
+  description = "Prefix for every name, usually <project>-<env>."
+  type        = string
+}
+
+variable "env_name" {
+  description = "Environment name (ENV_NAME of every function)."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.env_name)
+    error_message = "env_name must be dev, staging or prod."
+  }
+}
+
+variable "site" {
+  description = "Which site this deployment is: primary or dr (DR runs no stream archiver)."
+  type        = string
+
+  validation {
+    condition     = contains(["primary", "dr"], var.site)
+    error_message = "site must be primary or dr."
+  }
+}
+
+variable "functions" {
+  description = "Function name -> zip artefact built by `ops build lambdas` (build/lambda/manifest.json). mobile_api and notify_worker are required."
+  type = map(object({
+    zip              = string
+    handler          = string
+    source_code_hash = string
+  }))
+
+  validation {
+    condition     = contains(keys(var.functions), "mobile_api") && contains(keys(var.functions), "notify_worker")
+    error_message = "functions must contain mobile_api and notify_worker (run: make build)."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : endswith(f.zip, ".zip") && can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", f.handler))])
+    error_message = "each function needs a .zip artefact and a handler of the form module.function."
+  }
+}
+
+variable "function_settings" {
+  description = "Per-function sizing: memory (MB), timeout (s) and reserved concurrency (null = unreserved)."
+  type = map(object({
+    memory_mb            = optional(number, 512)
+    timeout_seconds      = optional(number, 10)
+    reserved_concurrency = optional(number)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for s in values(var.function_settings) : s.memory_mb >= 128 && s.memory_mb <= 10240 && s.timeout_seconds >= 1 && s.timeout_seconds <= 900])
+    error_message = "memory_mb must be 128-10240 and timeout_seconds 1-900."
+  }
+}
+
+variable "runtime" {
+  description = "Lambda runtime of every function."
+  type        = string
+  default     = "python3.12"
+
+  validation {
+    condition     = can(regex("^python3\\.(1[1-9])$", var.runtime))
+    error_message = "runtime must be python3.11 or newer."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of every function."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "jwt_issuer" {
+  description = "OIDC issuer of the Cognito user pool."
+  type        = string
+
+  validation {
+    condition     = startswith(var.jwt_issuer, "https://")
+    error_message = "jwt_issuer must be an https URL."
+  }
+}
+
+variable "jwt_audience" {
+  description = "Accepted audiences (the mobile app client id)."
+  type        = list(string)
+}
+
+variable "throttling" {
+  description = "Stage-wide throttling: steady requests per second and burst."
+  type = object({
+    rate_limit  = number
+    burst_limit = number
+  })
+
+  validation {
+    condition     = var.throttling.rate_limit > 0 && var.throttling.burst_limit > 0
+    error_message = "throttling limits must be positive."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of function and access logs."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts."
+  }
+}
+
+variable "kms_key_arns" {
+  description = "Keys of this region: data (table), media (bucket), messaging (queues, function environment) and logs."
+  type = object({
+    data      = string
+    media     = string
+    messaging = string
+    logs      = string
+  })
+}
+
+variable "table" {
+  description = "The table in this region: name, ARN and stream ARN."
+  type = object({
+    name       = string
+    arn        = string
+    stream_arn = string
+  })
+}
+
+variable "media_bucket" {
+  description = "Media bucket of this region: name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "cdn_domain" {
+  description = "CloudFront domain serving media downloads (empty when there is no CDN)."
+  type        = string
+  default     = ""
+}
+
+variable "notify_queue" {
+  description = "Notification queue of this region: URL and ARN."
+  type = object({
+    url = string
+    arn = string
+  })
+}
+
+variable "usage_stream" {
+  description = "Firehose delivery stream for usage events: name and ARN (null = analytics off)."
+  type = object({
+    name = string
+    arn  = string
+  })
+  default = null
+}
+
+variable "platform_application_arns" {
+  description = "SNS platform application ARNs (null when not configured)."
+  type = object({
+    apns = optional(string)
+    fcm  = optional(string)
+  })
+  default = {}
+}
+
+variable "archive_prefix" {
+  description = "Key prefix in the media bucket where TTL-expired items are archived."
+  type        = string
+  default     = "archive/dynamodb-ttl/"
+}
