@@ -1,0 +1,75 @@
+"""Key builders for every entity of the single table (the only place that spells a key).
+
+See `backend_core.table_design` for the access patterns these keys serve. Ids that become part of a key
+are restricted to a safe alphabet so that no caller can forge a key into another user's partition.
+"""
+
+from __future__ import annotations
+
+import re
+
+SAFE_ID = r"^[A-Za-z0-9_.:-]{1,128}$"
+_SAFE = re.compile(SAFE_ID)
+SEQ_WIDTH = 20  # zero-padded change sequence: string order == numeric order
+
+
+class InvalidKeyPart(ValueError):
+    """An id that would not be a safe key component."""
+
+
+def safe(part: str) -> str:
+    if not isinstance(part, str) or not _SAFE.fullmatch(part):
+        raise InvalidKeyPart(f"invalid id {part!r}: use 1-128 of A-Z a-z 0-9 _ . : -")
+    return part
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{safe(user_id)}"
+
+
+def profile(user_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": "PROFILE"}
+
+
+def sync_counter(user_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": "SYNCSEQ"}
+
+
+def sync_item(user_id: str, collection: str, item_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": f"ITEM#{safe(collection)}#{safe(item_id)}"}
+
+
+def sync_feed_pk(user_id: str) -> str:
+    return f"SYNC#{safe(user_id)}"
+
+
+def seq_key(seq: int) -> str:
+    return str(seq).zfill(SEQ_WIDTH)
+
+
+def device(user_id: str, device_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": f"DEVICE#{safe(device_id)}"}
+
+
+def endpoint_pk(endpoint_arn: str) -> str:
+    return f"ENDPOINT#{endpoint_arn}"
+
+
+def media(user_id: str, media_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": f"MEDIA#{safe(media_id)}"}
+
+
+def inbox_entry(user_id: str, created_at: str, notification_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": f"NOTIF#{created_at}#{safe(notification_id)}"}
+
+
+def subscription(provider_id: str, consumer_id: str) -> dict[str, str]:
+    return {"PK": f"PROVIDER#{safe(provider_id)}", "SK": f"SUB#{safe(consumer_id)}"}
+
+
+def follows_pk(consumer_id: str) -> str:
+    return f"FOLLOWS#{safe(consumer_id)}"
+
+
+def idempotency(provider_id: str, key: str) -> dict[str, str]:
+    return {"PK": f"IDEMPOTENCY#{safe(provider_id)}#{safe(key)}", "SK": "IDEMPOTENCY"}

@@ -1,0 +1,144 @@
+"""The API function: a Powertools HTTP API resolver with validation, built per settings by `create_handler`.
+
+The handler only translates HTTP into calls on the data-access layer; every answer that is not a 2xx is
+the JSON error shape, and every request emits one usage event.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from backend_core.usage_events import UsageEvent, now_utc
+
+from mobile_api.deps import Deps
+from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response
+from mobile_api.identity import caller_of
+from mobile_api.routes import devices, media, notifications, profile, sync
+from mobile_api.settings import Settings
+from mobile_api.usage import UsageEmitter, app_version_of, platform_of
+
+logger = Logger(service="mobile-api")
+tracer = Tracer(service="mobile-api")
+Handler = Callable[[dict, object], dict]
+OPENAPI_TITLE = "Mobile backend API"
+OPENAPI_VERSION = "1.0.0"
+
+
+def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    deps = deps or Deps.from_settings(settings)
+    for group in (profile, sync, media, devices, notifications):
+        group.register(app, deps)
+
+    def remember_route(app: APIGatewayHttpResolver, next_middleware: Any) -> Any:
+        # The template (not the raw path) goes into the usage event; the context is cleared after resolve.
+        app.lambda_context_route = f"{app.request.method} {app.request.route}"  # type: ignore[attr-defined]
+        return next_middleware(app)
+
+    app.use(middlewares=[remember_route])
+
+    @app.exception_handler(ApiError)
+    def api_error(exc: ApiError) -> Response:
+        return error_response(exc.status, exc.message, exc.code, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(exc: RequestValidationError) -> Response:
+        status, message = describe_validation_errors(list(exc.errors()))
+        return error_response(status, message)
+
+    @app.not_found
+    def not_found(exc: Exception) -> Response:
+        event = app.current_event
+        return error_response(404, f"no route {event.http_method} {event.path}")
+
+    @app.exception_handler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal error; it has been logged")
+
+    return app
+
+
+def create_handler(settings: Settings) -> Handler:
+    """One handler per settings: its own resolver, boto3 clients and usage emitter."""
+    app = build_app(settings)
+    usage = UsageEmitter(settings)
+
+    def handler(event: dict, context: object) -> dict:
+        started = time.perf_counter()
+        app.lambda_context_route = None  # type: ignore[attr-defined]
+        body = event.get("body") or ""
+        if len(body) > settings.max_body_bytes:
+            response = _plain_error(413, f"request body exceeds {settings.max_body_bytes} bytes")
+        else:
+            response = app.resolve(event, context)
+        _emit(usage, settings, event, app, response, started)
+        return response
+
+    return handler
+
+
+def _plain_error(status: int, message: str) -> dict:
+    """An error answered before routing (the resolver never sees the request)."""
+    body = {"error": CODES[status], "message": message}
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def _emit(
+    usage: UsageEmitter, settings: Settings, event: dict, app: Any, response: dict, started: float
+) -> None:
+    if usage.client is None:
+        return
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    http = (event.get("requestContext") or {}).get("http") or {}
+    caller = caller_of(event)
+    route = getattr(app, "lambda_context_route", None) or f"{http.get('method', '?')} (unmatched)"
+    usage.emit(
+        UsageEvent(
+            event_id=(event.get("requestContext") or {}).get("requestId") or uuid.uuid4().hex,
+            ts=now_utc(),
+            env=settings.env_name,
+            region=settings.region,
+            route=route,
+            method=http.get("method", "?"),
+            status=int(response.get("statusCode", 500)),
+            latency_ms=(time.perf_counter() - started) * 1000,
+            user_id=caller.user_id if caller else None,
+            role=caller.role if caller else "anonymous",
+            platform=platform_of(headers),  # type: ignore[arg-type]
+            app_version=app_version_of(headers),
+        )
+    )
+
+
+def openapi_json(settings: Settings | None = None) -> str:
+    """The OpenAPI document generated from the routes (committed as openapi.json; a test checks drift)."""
+    settings = settings or Settings(
+        region="us-east-1", table_name="openapi", endpoint_url="http://127.0.0.1:1"
+    )
+    app = build_app(settings)
+    document = json.loads(app.get_openapi_json_schema(title=OPENAPI_TITLE, version=OPENAPI_VERSION))
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+_handler: Handler | None = None
+
+
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: object) -> dict:
+    global _handler
+    if _handler is None:  # settings from the environment, once per execution environment
+        _handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+    return _handler(event, context)

@@ -1,0 +1,65 @@
+"""The one error shape of the API: `{"error": CODE, "message": TEXT}` with the right 4xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    500: "internal",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, code: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or CODES.get(status, "error")
+        self.message = message
+        self.extra = extra
+
+
+def error_response(status: int, message: str, code: str | None = None, **extra: Any) -> Response:
+    body = {"error": code or CODES.get(status, "error"), "message": message, **extra}
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body),
+        headers=headers,
+    )
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str]:
+    """400 for a body that is not JSON, 422 for JSON that breaks the schema; one readable line."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return 400, "request body is not valid JSON"
+    parts = []
+    for e in errors[:3]:
+        loc = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{loc}: {e.get('msg', 'invalid')}")
+    return 422, "; ".join(parts)
+
+
+def error_doc(*statuses: int) -> dict[int, dict[str, Any]]:
+    """OpenAPI response entries for the error statuses a route can answer."""
+    from mobile_api.models import ErrorBody
+
+    return {
+        s: {"description": CODES.get(s, "error"), "content": {"application/json": {"model": ErrorBody}}}
+        for s in statuses
+    }

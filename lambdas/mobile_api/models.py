@@ -1,0 +1,144 @@
+"""Request and response bodies. Fields may be added, never renamed (see ARCHITECTURE.md "The API")."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Media types and their size caps (bytes): what the app uploads, nothing executable.
+MEDIA_LIMITS: dict[str, int] = {
+    "image/jpeg": 20 * 1024 * 1024,
+    "image/png": 20 * 1024 * 1024,
+    "image/heic": 20 * 1024 * 1024,
+    "image/webp": 20 * 1024 * 1024,
+    "video/mp4": 200 * 1024 * 1024,
+    "application/pdf": 20 * 1024 * 1024,
+}
+MediaType = Literal["image/jpeg", "image/png", "image/heic", "image/webp", "video/mp4", "application/pdf"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="Machine-readable code, e.g. not_found, conflict, invalid.")
+    message: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    region: str
+
+
+class Profile(BaseModel):
+    user_id: str
+    email: str | None = None
+    display_name: str | None = None
+    role: Literal["consumer", "provider"]
+    groups: list[str]
+    created_at: str
+    updated_at: str
+
+
+class ProfileUpdate(Strict):
+    display_name: str | None = Field(None, min_length=1, max_length=100)
+    locale: str | None = Field(None, min_length=2, max_length=35)
+
+
+class SyncPut(Strict):
+    data: dict[str, Any]
+    version: int | None = Field(
+        None, ge=1, description="The server version the device last saw; null to create."
+    )
+
+
+class SyncItem(BaseModel):
+    collection: str
+    id: str
+    data: dict[str, Any] | None
+    version: int
+    updated_at: str
+    deleted: bool
+    seq: int = Field(description="Position in the user's change feed.")
+
+
+class SyncConflict(ErrorBody):
+    current: SyncItem | None
+
+
+class SyncPage(BaseModel):
+    items: list[SyncItem]
+    next: str | None = Field(description="Cursor to pass as `since` next time; null before the first change.")
+    has_more: bool
+
+
+class UploadRequest(Strict):
+    content_type: MediaType
+    size: int = Field(ge=1, le=max(MEDIA_LIMITS.values()))
+
+
+class UploadTarget(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class UploadGrant(BaseModel):
+    id: str
+    upload: UploadTarget
+    expires_in: int
+
+
+class MediaLink(BaseModel):
+    id: str
+    url: str
+    content_type: str
+    size: int
+    expires_in: int
+
+
+class DeviceRegistration(Strict):
+    platform: Literal["apns", "fcm"]
+    token: str = Field(min_length=8, max_length=4096, pattern=r"^[A-Za-z0-9_:\-.]+$")
+
+
+class Device(BaseModel):
+    id: str
+    platform: str
+    enabled: bool
+    registered_at: str
+
+
+class Subscription(BaseModel):
+    provider_id: str
+    subscribed: bool
+
+
+class NotificationRequest(Strict):
+    to: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$", description="A subscriber, or null for all."
+    )
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=2000)
+    data: dict[str, Any] | None = None
+
+
+class NotificationAccepted(BaseModel):
+    id: str
+    recipients: int
+
+
+class InboxEntry(BaseModel):
+    id: str
+    provider_id: str
+    title: str
+    body: str
+    data: dict[str, Any]
+    created_at: str
+    status: str
+
+
+class InboxPage(BaseModel):
+    items: list[InboxEntry]
+    next: str | None

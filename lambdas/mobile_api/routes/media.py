@@ -1,0 +1,97 @@
+"""Media: presigned uploads confined to the caller's prefix, type and size; downloads by short-lived URL."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from backend_core.keys import SAFE_ID
+
+from mobile_api.deps import Deps, now_iso
+from mobile_api.errors import ApiError, error_doc, json_response
+from mobile_api.identity import require_caller
+from mobile_api.models import MEDIA_LIMITS, MediaLink, UploadGrant, UploadRequest
+
+
+def object_key(user_id: str, media_id: str) -> str:
+    return f"users/{user_id}/media/{media_id}"
+
+
+def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
+    settings = deps.settings
+
+    @app.post(
+        "/media/uploads",
+        summary="Presigned upload for one object",
+        responses={
+            201: {"description": "upload grant", "content": {"application/json": {"model": UploadGrant}}},
+            **error_doc(400, 401, 413, 422),
+        },
+    )
+    def create_upload(body: UploadRequest):
+        caller = require_caller(app.current_event.raw_event)
+        if body.size > MEDIA_LIMITS[body.content_type]:
+            raise ApiError(413, f"{body.content_type} is limited to {MEDIA_LIMITS[body.content_type]} bytes")
+        media_id = uuid.uuid4().hex
+        key = object_key(caller.user_id, media_id)
+        # The policy pins the exact key, the type and the size: the URL cannot write anything else.
+        post = deps.s3.generate_presigned_post(
+            Bucket=settings.media_bucket,
+            Key=key,
+            Fields={"Content-Type": body.content_type},
+            Conditions=[{"Content-Type": body.content_type}, ["content-length-range", 1, body.size]],
+            ExpiresIn=settings.upload_url_seconds,
+        )
+        deps.store.put_media(
+            caller.user_id,
+            media_id,
+            {
+                "object_key": key,
+                "content_type": body.content_type,
+                "size": body.size,
+                "created_at": now_iso(),
+            },
+        )
+        return json_response(
+            201,
+            {
+                "id": media_id,
+                "upload": {"url": post["url"], "fields": post["fields"]},
+                "expires_in": settings.upload_url_seconds,
+            },
+        )
+
+    @app.get(
+        "/media/<id>",
+        summary="Download URL of one of the caller's objects",
+        responses={
+            200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
+            **error_doc(401, 404, 422),
+        },
+    )
+    def get_media(id: Annotated[str, Path(pattern=SAFE_ID)]):
+        caller = require_caller(app.current_event.raw_event)
+        item = deps.store.get_media(caller.user_id, id)
+        if item is None:
+            raise ApiError(404, f"no media {id}")
+        if settings.cdn_domain:
+            # CloudFront serves the bucket through origin access control; URL signing is configured there.
+            url = f"https://{settings.cdn_domain}/{item['object_key']}"
+        else:
+            url = deps.s3.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": settings.media_bucket, "Key": item["object_key"]},
+                ExpiresIn=settings.download_url_seconds,
+            )
+        return json_response(
+            200,
+            {
+                "id": id,
+                "url": url,
+                "content_type": item["content_type"],
+                "size": int(item["size"]),
+                "expires_in": settings.download_url_seconds,
+            },
+        )

@@ -1,0 +1,56 @@
+"""SQS event -> {"batchItemFailures": [...]}: only the messages that failed are retried; a message that
+keeps failing (a poison message) reaches the DLQ through the queue's redrive policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from backend_core import aws
+from backend_core.dal import Store
+from backend_core.notifications import NotificationMessage
+
+from notify_worker.settings import Settings
+from notify_worker.worker import deliver
+
+logger = Logger(service="notify-worker")
+tracer = Tracer(service="notify-worker")
+metrics = Metrics(namespace="MobileBackend", service="notify-worker")
+Handler = Callable[[dict, object], dict]
+
+
+def create_handler(settings: Settings) -> Handler:
+    store = Store(aws.client("dynamodb", settings), settings.table_name)
+    sns = aws.client("sns", settings)
+
+    def record_handler(record: SQSRecord) -> None:
+        message = NotificationMessage.model_validate_json(record.body)  # invalid -> failure -> DLQ eventually
+        result = deliver(store, sns, message)
+        metrics.add_metric(name="PushesDelivered", unit=MetricUnit.Count, value=result.delivered)
+        if result.disabled:
+            metrics.add_metric(name="EndpointsDisabled", unit=MetricUnit.Count, value=result.disabled)
+
+    def handler(event: dict, context: object) -> dict:
+        processor = BatchProcessor(
+            event_type=EventType.SQS
+        )  # per call: handlers may run concurrently locally
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    return handler
+
+
+_handler: Handler | None = None
+
+
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    global _handler
+    if _handler is None:
+        _handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+    return _handler(event, context)
