@@ -1,0 +1,227 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  # Same layout for Firehose prefixes and partition projection: <table>/day=yyyy-MM-dd/.
+  events_prefix = "${var.table_name}/${var.partition_key}="
+}
+
+module "events_bucket" {
+  source = "../secure-bucket"
+
+  bucket_name               = "${var.name_prefix}-analytics-${local.region}-${local.account_id}"
+  kms_key_arn               = var.kms_key_arn
+  data_class                = "analytics"
+  access_log_bucket         = var.access_log_bucket
+  access_log_prefix         = "analytics/"
+  expire_current_after_days = var.event_retention_days
+  noncurrent_expire_days    = 30
+  force_destroy             = var.force_destroy
+}
+
+module "results_bucket" {
+  source = "../secure-bucket"
+
+  bucket_name               = "${var.name_prefix}-athena-results-${local.region}-${local.account_id}"
+  kms_key_arn               = var.kms_key_arn
+  data_class                = "analytics"
+  access_log_bucket         = var.access_log_bucket
+  access_log_prefix         = "athena-results/"
+  expire_current_after_days = 30
+  noncurrent_expire_days    = 7
+  force_destroy             = var.force_destroy
+}
+
+resource "aws_glue_catalog_database" "analytics" {
+  name        = replace("${var.name_prefix}_analytics", "-", "_")
+  description = "Usage analytics of ${var.name_prefix}."
+}
+
+# Partition projection: Athena computes day partitions from the range, so no crawler or MSCK is needed.
+resource "aws_glue_catalog_table" "usage_events" {
+  name          = var.table_name
+  database_name = aws_glue_catalog_database.analytics.name
+  table_type    = "EXTERNAL_TABLE"
+  description   = "Usage events (one per API request), Parquet, partitioned by day."
+
+  parameters = {
+    "classification"                                = "parquet"
+    "EXTERNAL"                                      = "TRUE"
+    "parquet.compression"                           = "SNAPPY"
+    "projection.enabled"                            = "true"
+    "projection.${var.partition_key}.type"          = "date"
+    "projection.${var.partition_key}.format"        = "yyyy-MM-dd"
+    "projection.${var.partition_key}.range"         = "${var.projection_start_date},NOW"
+    "projection.${var.partition_key}.interval"      = "1"
+    "projection.${var.partition_key}.interval.unit" = "DAYS"
+    "storage.location.template"                     = "s3://${module.events_bucket.id}/${local.events_prefix}$${${var.partition_key}}/"
+  }
+
+  partition_keys {
+    name    = var.partition_key
+    type    = "string"
+    comment = "UTC day of the event, yyyy-MM-dd."
+  }
+
+  storage_descriptor {
+    location      = "s3://${module.events_bucket.id}/${var.table_name}/"
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+    ser_de_info {
+      name                  = "parquet"
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+      parameters            = { "serialization.format" = "1" }
+    }
+
+    dynamic "columns" {
+      for_each = var.columns
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = columns.value.comment
+      }
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "firehose" {
+  name              = "/aws/kinesisfirehose/${var.name_prefix}-usage-events"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.logs_kms_key_arn
+}
+
+resource "aws_cloudwatch_log_stream" "firehose_s3" {
+  name           = "S3Delivery"
+  log_group_name = aws_cloudwatch_log_group.firehose.name
+}
+
+resource "aws_iam_role" "firehose" {
+  name = "${var.name_prefix}-usage-events-firehose"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "firehose.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = local.account_id } }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "firehose" {
+  name = "deliver-usage-events"
+  role = aws_iam_role.firehose.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "WriteEvents"
+        Effect   = "Allow"
+        Action   = ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"]
+        Resource = [module.events_bucket.arn, "${module.events_bucket.arn}/*"]
+      },
+      {
+        Sid    = "ReadSchema"
+        Effect = "Allow"
+        Action = ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"]
+        Resource = [
+          "arn:aws:glue:${local.region}:${local.account_id}:catalog",
+          "arn:aws:glue:${local.region}:${local.account_id}:database/${aws_glue_catalog_database.analytics.name}",
+          "arn:aws:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.analytics.name}/${var.table_name}",
+        ]
+      },
+      {
+        Sid      = "EncryptEvents"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = var.kms_key_arn
+      },
+      {
+        Sid      = "ErrorLogs"
+        Effect   = "Allow"
+        Action   = "logs:PutLogEvents"
+        Resource = "${aws_cloudwatch_log_group.firehose.arn}:*"
+      },
+    ]
+  })
+}
+
+resource "aws_kinesis_firehose_delivery_stream" "usage_events" {
+  name        = "${var.name_prefix}-usage-events"
+  destination = "extended_s3"
+
+  server_side_encryption {
+    enabled  = true
+    key_type = "CUSTOMER_MANAGED_CMK"
+    key_arn  = var.kms_key_arn
+  }
+
+  extended_s3_configuration {
+    role_arn            = aws_iam_role.firehose.arn
+    bucket_arn          = module.events_bucket.arn
+    kms_key_arn         = var.kms_key_arn
+    prefix              = "${local.events_prefix}!{timestamp:yyyy-MM-dd}/"
+    error_output_prefix = "errors/!{firehose:error-output-type}/${var.partition_key}=!{timestamp:yyyy-MM-dd}/"
+    buffering_interval  = var.buffering_interval_seconds
+    # Format conversion needs a buffer of at least 64 MB.
+    buffering_size = 64
+
+    cloudwatch_logging_options {
+      enabled         = true
+      log_group_name  = aws_cloudwatch_log_group.firehose.name
+      log_stream_name = aws_cloudwatch_log_stream.firehose_s3.name
+    }
+
+    data_format_conversion_configuration {
+      enabled = true
+
+      input_format_configuration {
+        deserializer {
+          hive_json_ser_de {
+            timestamp_formats = ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", "millis"]
+          }
+        }
+      }
+
+      output_format_configuration {
+        serializer {
+          parquet_ser_de {
+            compression = "SNAPPY"
+          }
+        }
+      }
+
+      schema_configuration {
+        database_name = aws_glue_catalog_database.analytics.name
+        table_name    = aws_glue_catalog_table.usage_events.name
+        role_arn      = aws_iam_role.firehose.arn
+        region        = local.region
+      }
+    }
+  }
+}
+
+resource "aws_athena_workgroup" "analytics" {
+  name        = "${var.name_prefix}-analytics"
+  description = "Analysts' queries over usage events: encrypted results, scan cutoff enforced."
+  state       = "ENABLED"
+
+  configuration {
+    enforce_workgroup_configuration    = true
+    publish_cloudwatch_metrics_enabled = true
+    bytes_scanned_cutoff_per_query     = var.bytes_scanned_cutoff
+
+    result_configuration {
+      output_location = "s3://${module.results_bucket.id}/results/"
+
+      encryption_configuration {
+        encryption_option = "SSE_KMS"
+        kms_key_arn       = var.kms_key_arn
+      }
+    }
+  }
+}

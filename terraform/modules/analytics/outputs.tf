@@ -1,0 +1,44 @@
+output "stream_name" {
+  description = "Firehose delivery stream receiving usage events."
+  value       = aws_kinesis_firehose_delivery_stream.usage_events.name
+}
+
+output "stream_arn" {
+  description = "ARN of the delivery stream."
+  value       = aws_kinesis_firehose_delivery_stream.usage_events.arn
+}
+
+output "bucket" {
+  description = "Bucket holding the Parquet usage events."
+  value       = module.events_bucket.id
+}
+
+output "bucket_arn" {
+  description = "ARN of the usage events bucket."
+  value       = module.events_bucket.arn
+}
+
+output "results_bucket_arn" {
+  description = "ARN of the Athena results bucket."
+  value       = module.results_bucket.arn
+}
+
+output "database" {
+  description = "Glue database of the analytics tables."
+  value       = aws_glue_catalog_database.analytics.name
+}
+
+output "table" {
+  description = "Glue table of usage events."
+  value       = aws_glue_catalog_table.usage_events.name
+}
+
+output "workgroup" {
+  description = "Athena workgroup analysts use."
+  value       = aws_athena_workgroup.analytics.name
+}
+
+output "workgroup_arn" {
+  description = "ARN of the Athena workgroup."
+  value       = aws_athena_workgroup.analytics.arn
+}

@@ -1,0 +1,75 @@
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+}
+
+variables {
+  name_prefix       = "mbt-test"
+  kms_key_arn       = "arn:aws:kms:us-east-1:111122223333:key/1"
+  logs_kms_key_arn  = "arn:aws:kms:us-east-1:111122223333:key/2"
+  access_log_bucket = "mbt-test-logs"
+  columns           = jsondecode(file("../../contracts/usage_event_columns.json")).columns
+  partition_key     = jsondecode(file("../../contracts/usage_event_columns.json")).partition_key
+}
+
+run "glue_schema_comes_from_the_event_contract" {
+  command = plan
+
+  assert {
+    condition     = [for c in aws_glue_catalog_table.usage_events.storage_descriptor[0].columns : c.name] == [for c in var.columns : c.name]
+    error_message = "the Glue columns must be the usage event contract's columns, in order."
+  }
+
+  assert {
+    condition     = aws_glue_catalog_table.usage_events.partition_keys[0].name == "day"
+    error_message = "events are partitioned by day."
+  }
+}
+
+run "partition_projection_by_day" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_catalog_table.usage_events.parameters["projection.enabled"] == "true" && aws_glue_catalog_table.usage_events.parameters["projection.day.type"] == "date"
+    error_message = "the table must use date partition projection."
+  }
+}
+
+run "firehose_writes_parquet_by_day" {
+  command = plan
+
+  assert {
+    condition     = length(aws_kinesis_firehose_delivery_stream.usage_events.extended_s3_configuration[0].data_format_conversion_configuration[0].output_format_configuration[0].serializer[0].parquet_ser_de) == 1
+    error_message = "Firehose must convert events to Parquet."
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.usage_events.extended_s3_configuration[0].prefix == "usage_events/day=!{timestamp:yyyy-MM-dd}/"
+    error_message = "objects must land in day partitions matching the projection template."
+  }
+}
+
+run "athena_enforces_encrypted_results_and_cutoff" {
+  command = plan
+
+  assert {
+    condition     = aws_athena_workgroup.analytics.configuration[0].enforce_workgroup_configuration && aws_athena_workgroup.analytics.configuration[0].result_configuration[0].encryption_configuration[0].encryption_option == "SSE_KMS"
+    error_message = "the workgroup must enforce encrypted results."
+  }
+
+  assert {
+    condition     = aws_athena_workgroup.analytics.configuration[0].bytes_scanned_cutoff_per_query == 1073741824
+    error_message = "the workgroup must cut off large scans."
+  }
+}
+
+run "rejects_non_glue_types" {
+  command = plan
+
+  variables {
+    columns = [{ name = "x", type = "varchar" }]
+  }
+
+  expect_failures = [var.columns]
+}
