@@ -17,3 +17,8 @@ output "versioning_id" {
   description = "Id of the versioning resource, for replication rules that must wait for versioning."
   value       = aws_s3_bucket_versioning.this.id
 }
+
+output "policy" {
+  description = "The bucket policy document (JSON)."
+  value       = aws_s3_bucket_policy.this.policy
+}

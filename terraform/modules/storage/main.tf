@@ -10,6 +10,15 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   primary    = data.aws_region.primary.region
   dr         = data.aws_region.dr.region
+
+  # Origin access control: only our distribution may read, and only objects (never list).
+  cdn_read = var.cdn_distribution_arn == null ? [] : [{
+    Sid       = "CloudFrontReadsThroughOac"
+    Effect    = "Allow"
+    Principal = { Service = "cloudfront.amazonaws.com" }
+    Action    = "s3:GetObject"
+    Condition = { StringEquals = { "AWS:SourceArn" = var.cdn_distribution_arn } }
+  }]
 }
 
 module "logs_primary" {
@@ -26,6 +35,13 @@ module "logs_primary" {
     Action    = "s3:PutObject"
     Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}/*"
     Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }, {
+    Sid       = "CloudFrontLogDelivery"
+    Effect    = "Allow"
+    Principal = { Service = "delivery.logs.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}/cloudfront/*"
+    Condition = { StringEquals = { "aws:SourceAccount" = local.account_id, "s3:x-amz-acl" = "bucket-owner-full-control" } }
   }]
 }
 
@@ -57,6 +73,11 @@ module "media_primary" {
   access_log_bucket = module.logs_primary.id
   access_log_prefix = "media/"
   force_destroy     = var.force_destroy
+  extra_policy_statements = [
+    for statement in local.cdn_read : merge(statement, {
+      Resource = "arn:aws:s3:::${var.name_prefix}-media-${local.primary}-${local.account_id}/*"
+    })
+  ]
 }
 
 module "media_dr" {
@@ -70,4 +91,9 @@ module "media_dr" {
   access_log_bucket = module.logs_dr.id
   access_log_prefix = "media/"
   force_destroy     = var.force_destroy
+  extra_policy_statements = [
+    for statement in local.cdn_read : merge(statement, {
+      Resource = "arn:aws:s3:::${var.name_prefix}-media-${local.dr}-${local.account_id}/*"
+    })
+  ]
 }

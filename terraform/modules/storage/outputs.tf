@@ -42,3 +42,8 @@ output "replication_rule_id" {
   description = "Id of the primary -> DR replication rule (for S3 replication metrics)."
   value       = "media-to-dr"
 }
+
+output "log_bucket_primary_arn" {
+  description = "ARN of the primary access log bucket (CloudFront log delivery target)."
+  value       = module.logs_primary.arn
+}

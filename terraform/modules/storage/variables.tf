@@ -52,3 +52,9 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "cdn_distribution_arn" {
+  description = "CloudFront distribution allowed to read the media buckets through origin access control (null = none)."
+  type        = string
+  default     = null
+}

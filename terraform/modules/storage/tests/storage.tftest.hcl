@@ -64,3 +64,26 @@ run "rejects_unsupported_rtc_minutes" {
 
   expect_failures = [var.replication_time_minutes]
 }
+
+run "cloudfront_reads_media_only_through_its_distribution" {
+  command = apply
+
+  variables {
+    cdn_distribution_arn = "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"
+  }
+
+  assert {
+    condition     = jsondecode(module.media_primary.policy).Statement[1].Condition.StringEquals["AWS:SourceArn"] == var.cdn_distribution_arn
+    error_message = "only our distribution may read the primary media bucket."
+  }
+
+  assert {
+    condition     = jsondecode(module.media_dr.policy).Statement[1].Principal.Service == "cloudfront.amazonaws.com"
+    error_message = "the DR media bucket must trust CloudFront for failover reads."
+  }
+
+  assert {
+    condition     = jsondecode(module.media_primary.policy).Statement[0].Effect == "Deny"
+    error_message = "the TLS-only deny must stay first."
+  }
+}
