@@ -181,9 +181,15 @@ class Store:
     ) -> dict[str, Any]:
         key = keys.sync_item(user_id, collection, item_id)
         data_json = json.dumps(data, separators=(",", ":"), sort_keys=True)
+        tombstone_version: int | None = None
+        if expected is None:  # a create: fails fast on a live item, continues a tombstone's versions
+            current = self.get_sync_item(user_id, key)
+            if current is not None and not current["deleted"]:
+                raise VersionConflict(current)
+            tombstone_version = current["version"] if current else None
 
         def build(seq: int) -> tuple[dict[str, Any], dict[str, Any]]:
-            version = (expected or 0) + 1
+            version = (expected or tombstone_version or 0) + 1
             item = {
                 **key,
                 "GSI1PK": keys.sync_feed_pk(user_id),
@@ -195,18 +201,17 @@ class Store:
                 "updated_at": now,
                 "deleted": False,
             }
-            if expected is None:  # create, or revive a tombstone
-                cond, values = "attribute_not_exists(PK) OR deleted = :t", _vals(t=True)
+            if expected is None and tombstone_version is None:
+                cond, values = "attribute_not_exists(PK)", {}
+            elif expected is None:
+                cond, values = "version = :tomb AND deleted = :t", _vals(tomb=tombstone_version, t=True)
             else:
                 cond, values = "version = :expected", _vals(expected=expected)
-            put = {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": _to_ddb(item),
-                    "ConditionExpression": cond,
-                    "ExpressionAttributeValues": values,
-                }
+            put: dict[str, Any] = {
+                "Put": {"TableName": self.table, "Item": _to_ddb(item), "ConditionExpression": cond}
             }
+            if values:
+                put["Put"]["ExpressionAttributeValues"] = values
             return put, _public_sync_item(item)
 
         return self._write_change(user_id, build, key)

@@ -34,9 +34,9 @@ def create_handler(settings: Settings) -> Handler:
             metrics.add_metric(name="EndpointsDisabled", unit=MetricUnit.Count, value=result.disabled)
 
     def handler(event: dict, context: object) -> dict:
-        processor = BatchProcessor(
-            event_type=EventType.SQS
-        )  # per call: handlers may run concurrently locally
+        # A processor per call (handlers may run concurrently locally). Every failure is reported as an item
+        # failure, even when the whole batch failed, so only those messages are retried and poison reaches the DLQ.
+        processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )

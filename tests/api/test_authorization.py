@@ -1,0 +1,104 @@
+"""The authorization matrix: no token, wrong role, and another user's ids, for every route that needs them."""
+
+from __future__ import annotations
+
+import pytest
+
+SIGNED_IN_ROUTES = [
+    ("GET", "/me", None),
+    ("PUT", "/me", {"display_name": "x"}),
+    ("POST", "/devices", {"platform": "apns", "token": "abcdefgh12"}),
+    ("DELETE", "/devices/abc", None),
+    ("PUT", "/sync/notes/n1", {"data": {}}),
+    ("DELETE", "/sync/notes/n1", None),
+    ("GET", "/sync", None),
+    ("POST", "/media/uploads", {"content_type": "image/png", "size": 10}),
+    ("GET", "/media/abc", None),
+    ("POST", "/providers/p1/subscribe", None),
+    ("POST", "/notifications", {"to": None, "title": "t", "body": "b"}),
+    ("GET", "/notifications", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), SIGNED_IN_ROUTES)
+def test_no_token_is_401_json(api, method, path, body):
+    reply = api(method, path, None, body)
+    assert reply.status == 401
+    assert reply.body["error"] == "unauthorized" and reply.body["message"]
+
+
+@pytest.fixture
+def owner_with_everything(api, make_user):
+    """A consumer who owns one of each id-addressed resource."""
+    owner = make_user("consumers")
+    device = api("POST", "/devices", owner, {"platform": "apns", "token": "own-" + owner.sub})
+    api("PUT", "/sync/notes/secret", owner, {"data": {"pin": "1234"}})
+    media = api("POST", "/media/uploads", owner, {"content_type": "image/png", "size": 10})
+    return owner, device.body["id"], media.body["id"]
+
+
+@pytest.mark.parametrize("intruder_group", ["consumers", "providers"])
+def test_another_user_cannot_touch_ids_they_do_not_own(api, make_user, owner_with_everything, intruder_group):
+    owner, device_id, media_id = owner_with_everything
+    intruder = make_user(intruder_group)
+    assert api("GET", f"/media/{media_id}", intruder).status == 404
+    assert api("DELETE", f"/devices/{device_id}", intruder).status == 404
+    assert api("DELETE", "/sync/notes/secret", intruder).status == 404
+    # A write to the same collection/id lands in the intruder's own space, never the owner's.
+    mine = api("PUT", "/sync/notes/secret", intruder, {"data": {"pin": "0000"}})
+    assert mine.status == 200 and mine.body["version"] == 1
+    feed = api("GET", "/sync", intruder).body["items"]
+    assert [i["data"] for i in feed] == [{"pin": "0000"}]
+    assert [i["data"] for i in api("GET", "/sync", owner).body["items"]] == [{"pin": "1234"}]
+    # and the owner still has everything
+    assert api("GET", f"/media/{media_id}", owner).status == 200
+    assert api("DELETE", f"/devices/{device_id}", owner).status == 204
+
+
+def test_cursor_from_another_user_only_pages_own_feed(api, make_user):
+    alice, bob = make_user(), make_user()
+    for n in range(3):
+        api("PUT", f"/sync/notes/a{n}", alice, {"data": {"n": n}})
+    api("PUT", "/sync/notes/b0", bob, {"data": {"n": 0}})
+    page = api("GET", "/sync?limit=1", alice)
+    leaked = api("GET", f"/sync?since={page.body['next']}", bob)
+    assert leaked.status == 200
+    assert all(i["id"].startswith("b") for i in leaked.body["items"])
+
+
+def test_only_consumers_subscribe(api, make_user):
+    provider, other_provider = make_user("providers"), make_user("providers")
+    api("GET", "/me", provider)
+    reply = api("POST", f"/providers/{provider.sub}/subscribe", other_provider)
+    assert reply.status == 403 and reply.body["error"] == "forbidden"
+
+
+def test_subscribing_to_a_consumer_is_404(api, make_user):
+    consumer, other = make_user("consumers"), make_user("consumers")
+    api("GET", "/me", other)
+    assert api("POST", f"/providers/{other.sub}/subscribe", consumer).status == 404
+
+
+def test_only_providers_notify(api, make_user):
+    consumer = make_user("consumers")
+    reply = api("POST", "/notifications", consumer, {"to": None, "title": "t", "body": "b"})
+    assert reply.status == 403 and reply.body["error"] == "forbidden"
+
+
+def test_provider_cannot_notify_someone_who_is_not_their_subscriber(api, make_user):
+    provider, stranger = make_user("providers"), make_user("consumers")
+    reply = api("POST", "/notifications", provider, {"to": stranger.sub, "title": "t", "body": "b"})
+    assert reply.status == 404
+
+
+def test_user_without_groups_is_signed_in_but_has_no_role_routes(api, make_user):
+    nobody = make_user(None)
+    assert api("GET", "/me", nobody).status == 200
+    assert api("POST", "/notifications", nobody, {"to": None, "title": "t", "body": "b"}).status == 403
+    assert api("POST", "/providers/x/subscribe", nobody).status == 403
+
+
+def test_group_claim_renderings_are_understood(api, make_user):
+    for rendering in ("brackets", "plain"):
+        provider = make_user("providers", rendering=rendering)
+        assert api("GET", "/me", provider).body["role"] == "provider"
