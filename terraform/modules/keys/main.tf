@@ -42,6 +42,7 @@ locals {
               "cloudtrail.amazonaws.com",
               "delivery.logs.amazonaws.com",
               "cloudfront.amazonaws.com",
+              "cloudwatch.amazonaws.com",
             ]
           }
           Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]

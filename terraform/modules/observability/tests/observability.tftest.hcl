@@ -1,0 +1,86 @@
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+}
+
+variables {
+  name_prefix  = "mbt-test"
+  site         = "primary"
+  kms_key_arn  = "arn:aws:kms:us-east-1:111122223333:key/1"
+  alert_emails = ["oncall@example.com"]
+  thresholds = {
+    api_5xx_rate_percent   = 1
+    api_latency_p99_ms     = 1000
+    lambda_errors          = 5
+    replication_latency_ms = 60000
+    dlq_depth              = 1
+    monthly_spend_usd      = 100
+  }
+  api_id             = "abc123"
+  function_names     = { mobile_api = "mbt-test-mobile-api", notify_worker = "mbt-test-notify-worker" }
+  dead_letter_queues = { notify = "mbt-test-notify-dlq", functions = "mbt-test-function-failures" }
+  table_name         = "mbt-test-main"
+  dr_region          = "us-west-2"
+  replication        = { source_bucket = "src", destination_bucket = "dst", rule_id = "media-to-dr" }
+}
+
+run "primary_alarms_cover_the_requirements" {
+  command = plan
+
+  assert {
+    condition = alltrue([for k in [
+      "api-latency-p99", "table-throttles-read", "table-throttles-write", "table-replication-latency",
+      "s3-replication-failures", "dlq-depth-notify", "dlq-depth-functions", "lambda-errors-mobile_api",
+      "lambda-throttles-notify_worker",
+    ] : contains(keys(aws_cloudwatch_metric_alarm.simple), k)])
+    error_message = "API, Lambda, DynamoDB, replication and DLQ alarms must all exist."
+  }
+
+  assert {
+    condition     = length(aws_budgets_budget.monthly) == 1
+    error_message = "the primary site watches spend."
+  }
+}
+
+run "replication_latency_watches_the_dr_region" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.simple["table-replication-latency"].dimensions["ReceivingRegion"] == "us-west-2"
+    error_message = "replication latency must be measured towards the DR region."
+  }
+}
+
+run "dlq_alarm_fires_on_the_first_dead_letter" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.simple["dlq-depth-notify"].threshold == 0 && aws_cloudwatch_metric_alarm.simple["dlq-depth-notify"].comparison_operator == "GreaterThanThreshold"
+    error_message = "one dead letter must raise the alarm when dlq_depth = 1."
+  }
+}
+
+run "dr_site_skips_account_wide_alarms" {
+  command = plan
+
+  variables {
+    site        = "dr"
+    replication = null
+  }
+
+  assert {
+    condition     = length(aws_budgets_budget.monthly) == 0 && !contains(keys(aws_cloudwatch_metric_alarm.simple), "table-replication-latency")
+    error_message = "spend and replication are watched from the primary only."
+  }
+}
+
+run "rejects_bad_email" {
+  command = plan
+
+  variables {
+    alert_emails = ["not-an-email"]
+  }
+
+  expect_failures = [var.alert_emails]
+}
