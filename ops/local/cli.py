@@ -1,0 +1,178 @@
+"""`ops local`: run the whole backend on this machine (moto + stand-ins), and turn its knobs."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ops.errors import OpsError
+from ops.local import lifecycle
+from ops.local.config import DEFAULT_STATE_DIR, Ports, StackConfig
+
+app = typer.Typer(
+    no_args_is_help=True, help="The local stack: the backend on one machine, offline, two regions."
+)
+replication_app = typer.Typer(no_args_is_help=True, help="Replicator knobs (S3 replication + global tables).")
+region_app = typer.Typer(no_args_is_help=True, help="Drill knobs: take a region's front down or bring it up.")
+app.add_typer(replication_app, name="replication")
+app.add_typer(region_app, name="region")
+out = Console()
+STATE_DIR_ENV = "MBT_LOCAL_STATE_DIR"
+_DEFAULTS = Ports()
+
+
+def _config(**ports: int) -> StackConfig:
+    state_dir = Path(os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR).resolve()
+    return StackConfig(state_dir=state_dir, ports=Ports(**ports) if ports else Ports())
+
+
+@app.command()
+def up(
+    moto_port: Annotated[int, typer.Option(help="moto (AWS emulator) port")] = _DEFAULTS.moto,
+    primary_port: Annotated[int, typer.Option(help="primary-region API front")] = _DEFAULTS.primary,
+    dr_port: Annotated[int, typer.Option(help="DR-region API front")] = _DEFAULTS.dr,
+    public_port: Annotated[int, typer.Option(help="failover front (the public name)")] = _DEFAULTS.public,
+    control_port: Annotated[int, typer.Option(help="control endpoint")] = _DEFAULTS.control,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for readiness")] = 60.0,
+) -> None:
+    """Start the stack in the background and wait until every part is healthy."""
+    config = _config(
+        moto=moto_port, primary=primary_port, dr=dr_port, public=public_port, control=control_port
+    )
+    try:
+        state, notes = lifecycle.start(config, timeout=timeout)
+    except lifecycle.AlreadyRunning as exc:
+        out.print(str(exc))
+        return
+    for note in notes:
+        out.print(f"[yellow]note:[/yellow] {note}")
+    out.print(f"local stack ready in {state['ready_seconds']:.1f} s (pid {state['pid']})")
+    _print_where(state)
+
+
+@app.command()
+def down() -> None:
+    """Stop the stack by its pid (nothing is left running)."""
+    out.print(lifecycle.stop(_config()))
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="print the status document")] = False,
+) -> None:
+    """Health of every part, the knobs, and the memory of the stack process."""
+    config = _config()
+    if lifecycle.running_pid(config) is None:
+        stale = lifecycle.stale_pid(config)
+        hint = f" (stale pid file for pid {stale}; `ops local down` clears it)" if stale else ""
+        out.print(f"the local stack is not running{hint}; start it with `make up`")
+        raise typer.Exit(3)
+    state = lifecycle.state(config)
+    document = lifecycle.call(config, "GET", "/status")
+    if as_json:
+        typer.echo(json.dumps(document, indent=2))
+    else:
+        table = Table("component", "healthy", "detail")
+        for name, comp in document["components"].items():
+            detail = comp.get("crashed") or comp.get("url") or ""
+            if name == "replicator":
+                detail = (
+                    f"paused={comp['paused']} lag={comp['lag_seconds']}s pending="
+                    f"{comp['pending_items']}+{comp['pending_objects']} applied={comp['items_applied']}"
+                    f"+{comp['objects_applied']} errors={comp['errors']}"
+                )
+            table.add_row(name, "yes" if comp["healthy"] else "[red]NO[/red]", str(detail))
+        out.print(table)
+        regions = ", ".join(f"{k} {v}" for k, v in document["regions"].items())
+        out.print(f"regions: {regions}; memory {document['memory_mb']} MB; pid {document['pid']}")
+        out.print(f"logs: {state['log_dir']}")
+    if not document["healthy"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def seed() -> None:
+    """Create the demo users (one consumer, one provider) and print their credentials."""
+    from ops.local.seed import seed_users
+
+    config = _config()
+    state = lifecycle.state(config)
+    table = Table("role", "email", "password", "sub")
+    for role, user in seed_users(state).items():
+        table.add_row(role, user.email, user.password, user.sub)
+    out.print(table)
+
+
+@app.command()
+def reset() -> None:
+    """Empty tables, buckets and queues in both regions (resources stay); knobs back to normal."""
+    lifecycle.call(_config(), "POST", "/reset")
+    out.print("local stack state reset")
+
+
+@replication_app.command("pause")
+def replication_pause() -> None:
+    """Stop applying changes to the DR region (the backlog is kept)."""
+    _print_replication(lifecycle.call(_config(), "POST", "/replication/pause"))
+
+
+@replication_app.command("resume")
+def replication_resume() -> None:
+    """Apply the backlog and keep replicating."""
+    _print_replication(lifecycle.call(_config(), "POST", "/replication/resume"))
+
+
+@replication_app.command("lag")
+def replication_lag(seconds: Annotated[float, typer.Argument(help="delay added to every change")]) -> None:
+    """Apply each change no earlier than SECONDS after it was written."""
+    _print_replication(lifecycle.call(_config(), "POST", "/replication/lag", {"seconds": seconds}))
+
+
+@region_app.command("down")
+def region_down(region: Annotated[str, typer.Argument(help="primary or dr")]) -> None:
+    """The region's front answers 503 and its health reports unhealthy."""
+    _set_region(region, "down")
+
+
+@region_app.command("up")
+def region_up(region: Annotated[str, typer.Argument(help="primary or dr")]) -> None:
+    """Bring the region's front back."""
+    _set_region(region, "up")
+
+
+def _set_region(region: str, state: str) -> None:
+    if region not in ("primary", "dr"):
+        raise OpsError(f"region must be 'primary' or 'dr', not {region!r}")
+    document = lifecycle.call(_config(), "POST", f"/regions/{region}/{state}")
+    out.print(", ".join(f"{k} {v}" for k, v in document["regions"].items()))
+
+
+def _print_replication(document: dict) -> None:
+    out.print(
+        f"replication {'paused' if document['paused'] else 'running'}, lag {document['lag_seconds']} s, "
+        f"pending {document['pending_items']} items + {document['pending_objects']} objects"
+    )
+
+
+def _print_where(state: dict) -> None:
+    outputs = state["outputs"]
+    table = Table("what", "where")
+    table.add_row("AWS emulator (moto)", outputs["endpoint_url"])
+    for name in ("primary", "dr", "public"):
+        table.add_row(f"API front: {name}", outputs["api"][name])
+    table.add_row("control endpoint", state["control_url"])
+    table.add_row("user pool / client", f"{outputs['auth']['user_pool_id']} / {outputs['auth']['client_id']}")
+    table.add_row("table", outputs["table"]["name"])
+    table.add_row(
+        "media buckets", f"{outputs['media']['bucket']['primary']} -> {outputs['media']['bucket']['dr']}"
+    )
+    table.add_row("API handler", state["handlers"].get("api.primary", "?"))
+    table.add_row("logs", state["log_dir"])
+    out.print(table)
+    out.print("outputs: `ops stack outputs --env local`; demo users: `ops local seed`; stop: `make down`")

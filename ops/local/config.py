@@ -1,0 +1,123 @@
+"""Where the local stack listens, what it calls its resources, and where it keeps its state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_STATE_DIR = REPO_ROOT / ".local-stack"
+HOST = "127.0.0.1"  # loopback only: the local stack never listens on other interfaces
+ACCOUNT_ID = "123456789012"  # moto's default account
+# moto accepts any credentials; fixed fake ones guarantee real ones are never sent anywhere.
+FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+class Ports(BaseModel):
+    """TCP ports on 127.0.0.1. 0 means "any free port" (the fixtures use that)."""
+
+    model_config = ConfigDict(frozen=True)
+    moto: int = Field(4566, ge=0, le=65535)
+    primary: int = Field(8080, ge=0, le=65535, description="API front of the primary region")
+    dr: int = Field(8081, ge=0, le=65535, description="API front of the DR region")
+    public: int = Field(8082, ge=0, le=65535, description="failover front (stands in for the Route 53 name)")
+    control: int = Field(4599, ge=0, le=65535, description="control endpoint for knobs and status")
+
+    def labelled(self) -> dict[str, int]:
+        return {
+            "moto": self.moto,
+            "primary API front": self.primary,
+            "DR API front": self.dr,
+            "public (failover) front": self.public,
+            "control": self.control,
+        }
+
+
+class StackConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    env: str = "local"
+    primary_region: str = "us-east-1"
+    dr_region: str = "us-west-2"
+    ports: Ports = Ports()
+    state_dir: Path = DEFAULT_STATE_DIR
+    api_handler: str = Field(
+        "auto", description="'auto' (lambdas/mobile_api if present, else the placeholder) or 'module:factory'"
+    )
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state_dir / "stack.pid"
+
+    @property
+    def state_file(self) -> Path:
+        return self.state_dir / "state.json"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "stack.log"
+
+    def region(self, which: str) -> str:
+        """'primary' / 'dr' (or a region name) -> region name."""
+        return {"primary": self.primary_region, "dr": self.dr_region}.get(which, which)
+
+
+class Names(BaseModel):
+    """Resource names of one environment, the same scheme the blueprint uses."""
+
+    model_config = ConfigDict(frozen=True)
+    env: str
+
+    @property
+    def prefix(self) -> str:
+        return f"mbt-{self.env}"
+
+    @property
+    def table(self) -> str:
+        return f"{self.prefix}-app"
+
+    def media_bucket(self, region: str) -> str:
+        return f"{self.prefix}-media-{region}"
+
+    def analytics_bucket(self, region: str) -> str:
+        return f"{self.prefix}-analytics-{region}"
+
+    @property
+    def notify_queue(self) -> str:
+        return f"{self.prefix}-notify"
+
+    @property
+    def notify_dlq(self) -> str:
+        return f"{self.prefix}-notify-dlq"
+
+    @property
+    def replication_queue(self) -> str:
+        return f"{self.prefix}-replication-media"
+
+    @property
+    def usage_stream(self) -> str:
+        return f"{self.prefix}-usage"
+
+    @property
+    def glue_database(self) -> str:
+        return f"mbt_{self.env}_analytics"
+
+    @property
+    def workgroup(self) -> str:
+        return f"{self.prefix}-analytics"
+
+    @property
+    def user_pool(self) -> str:
+        return f"{self.prefix}-users"
+
+    @property
+    def alerts_topic(self) -> str:
+        return f"{self.prefix}-alerts"
+
+    @property
+    def zone(self) -> str:
+        return f"{self.env}.mbt.internal"

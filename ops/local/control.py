@@ -1,0 +1,134 @@
+"""The control endpoint of the running stack (loopback HTTP, JSON): status and the drill knobs.
+
+GET  /status                      components, regions, replication, memory
+GET  /state                       the state document (outputs, urls, resources)
+POST /replication/pause|resume    stop/start applying changes (nothing is lost while paused)
+POST /replication/lag             {"seconds": N}
+POST /regions/<primary|dr>/<down|up>
+POST /reset                       empty tables, buckets and queues; knobs back to normal
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from ops.local.config import HOST
+
+if TYPE_CHECKING:
+    from ops.local.stack import LocalStack
+
+log = logging.getLogger("ops.local.control")
+
+
+class ControlError(Exception):
+    """The control endpoint refused or could not be reached; one line for the operator."""
+
+
+class ControlServer:
+    def __init__(self, port: int, stack: LocalStack) -> None:
+        self.stack = stack
+        self.server = ThreadingHTTPServer((HOST, port), _make_handler(stack))
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, name="control", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.server.server_address[1]}"
+
+    def start(self) -> ControlServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, Any]:
+    parts = [p for p in path.split("/") if p]
+    replicator = stack.replicator
+    assert replicator is not None
+    match method, parts:
+        case "GET", ["status"]:
+            return stack.status()
+        case "GET", ["state"]:
+            return stack.state_document()
+        case "POST", ["replication", "pause"]:
+            replicator.pause()
+            return replicator.status()
+        case "POST", ["replication", "resume"]:
+            replicator.resume()
+            return replicator.status()
+        case "POST", ["replication", "lag"]:
+            seconds = body.get("seconds")
+            if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+                raise ValueError('body must be {"seconds": NUMBER}')
+            replicator.set_lag(seconds)
+            return replicator.status()
+        case "POST", ["regions", label, ("down" | "up") as state]:
+            stack.set_region(label, state == "up")
+            return {"regions": stack.status()["regions"]}
+        case "POST", ["reset"]:
+            stack.reset()
+            return {"reset": True}
+    raise LookupError(f"no control route {method} {path}")
+
+
+def _make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("control %s", format % args)
+
+        def do_GET(self) -> None:
+            self._serve()
+
+        do_POST = do_GET
+
+        def _serve(self) -> None:
+            try:
+                size = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(size) if size else b""
+                body = json.loads(raw) if raw else {}
+                if not isinstance(body, dict):
+                    raise ValueError("body must be a JSON object")
+                status, document = 200, _route(stack, self.command, self.path.split("?")[0], body)
+            except LookupError as exc:
+                status, document = 404, {"error": "not_found", "message": str(exc)}
+            except (ValueError, json.JSONDecodeError) as exc:
+                status, document = 400, {"error": "bad_request", "message": str(exc)}
+            except Exception as exc:  # report, don't crash the control thread
+                log.exception("control request failed")
+                status, document = 500, {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+            data = json.dumps(document, default=str).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def call(control_url: str, method: str, path: str, body: dict | None = None, timeout: float = 60) -> dict:
+    """Call the running stack's control endpoint; ControlError with the reason on failure."""
+    try:
+        response = requests.request(method, f"{control_url}{path}", json=body, timeout=timeout)
+    except requests.RequestException as exc:
+        raise ControlError(
+            f"the local stack does not answer at {control_url} ({type(exc).__name__})"
+        ) from exc
+    try:
+        document = response.json()
+    except ValueError as exc:
+        raise ControlError(
+            f"unexpected answer from the control endpoint (HTTP {response.status_code})"
+        ) from exc
+    if response.status_code >= 400:
+        raise ControlError(document.get("message", f"HTTP {response.status_code}"))
+    return document

@@ -1,0 +1,281 @@
+"""Stand-in for Lambda event source mappings: SQS queues and DynamoDB streams feed functions
+in-process.
+
+SQS: batches of up to `batch_size`, partial batch responses (`batchItemFailures`), failed
+messages become visible again after `retry_delay_seconds`; the queue's own redrive policy moves
+a message to the DLQ after maxReceiveCount receives (moto applies it, as SQS does).
+Streams: batches in order per shard; a failure (or `batchItemFailures`) retries from the first
+failed record, up to `max_retries`, then the record is discarded and logged (Lambda's behaviour
+without an on-failure destination).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from ops.local.api_front import LocalLambdaContext
+
+log = logging.getLogger("ops.local.event_sources")
+Handler = Callable[[dict, Any], Any]
+
+
+class EventSource(Protocol):
+    name: str
+
+    def poll_once(self) -> int: ...
+    def reset(self) -> None: ...
+    def status(self) -> dict: ...
+
+
+def _failed_ids(result: Any) -> list[str]:
+    if isinstance(result, dict):
+        return [str(f.get("itemIdentifier")) for f in result.get("batchItemFailures") or []]
+    return []
+
+
+class SqsEventSource:
+    def __init__(
+        self,
+        name: str,
+        sqs: Any,
+        queue_url: str,
+        region: str,
+        handler: Handler,
+        function_name: str,
+        batch_size: int = 10,
+        retry_delay_seconds: int = 1,
+    ) -> None:
+        self.name, self.sqs, self.queue_url, self.region = name, sqs, queue_url, region
+        self.handler, self.function_name = handler, function_name
+        self.batch_size, self.retry_delay = batch_size, retry_delay_seconds
+        self.queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        self.delivered = self.failed = self.batches = 0
+
+    def poll_once(self) -> int:
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=min(self.batch_size, 10),
+            WaitTimeSeconds=0,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        event = {"Records": [self._record(m) for m in messages]}
+        try:
+            failed = set(
+                _failed_ids(self.handler(event, LocalLambdaContext(self.function_name, self.region)))
+            )
+        except Exception:
+            log.exception("%s: handler failed; the whole batch will be retried", self.name)
+            failed = {m["MessageId"] for m in messages}
+        self.batches += 1
+        done = [m for m in messages if m["MessageId"] not in failed]
+        retry = [m for m in messages if m["MessageId"] in failed]
+        if done:
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+            )
+        if retry:  # visible again soon (SQS would wait for the visibility timeout)
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": self.retry_delay}
+                    for i, m in enumerate(retry)
+                ],
+            )
+        self.delivered += len(done)
+        self.failed += len(retry)
+        return len(messages)
+
+    def _record(self, message: dict) -> dict:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": {
+                name: {
+                    "stringValue": value.get("StringValue"),
+                    "binaryValue": value.get("BinaryValue"),
+                    "dataType": value.get("DataType"),
+                }
+                for name, value in (message.get("MessageAttributes") or {}).items()
+            },
+            "md5OfBody": message.get("MD5OfBody"),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": self.region,
+        }
+
+    def reset(self) -> None:
+        self.delivered = self.failed = self.batches = 0
+
+    def status(self) -> dict:
+        return {
+            "kind": "sqs",
+            "queue_url": self.queue_url,
+            "batches": self.batches,
+            "delivered": self.delivered,
+            "failed": self.failed,
+        }
+
+
+class StreamEventSource:
+    def __init__(
+        self,
+        name: str,
+        streams: Any,
+        stream_arn: str,
+        region: str,
+        handler: Handler,
+        function_name: str,
+        batch_size: int = 100,
+        max_retries: int = 3,
+    ) -> None:
+        self.name, self.streams, self.stream_arn, self.region = name, streams, stream_arn, region
+        self.handler, self.function_name = handler, function_name
+        self.batch_size, self.max_retries = batch_size, max_retries
+        self.buffer: list[dict] = []
+        self.attempts = 0
+        self.delivered = self.discarded = self.batches = 0
+        self._iterators: list[str] = []
+        self.reset()
+
+    def reset(self) -> None:
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        self._iterators = [
+            self.streams.get_shard_iterator(
+                StreamArn=self.stream_arn, ShardId=s["ShardId"], ShardIteratorType="LATEST"
+            )["ShardIterator"]
+            for s in shards
+        ]
+        self.buffer.clear()
+        self.attempts = 0
+        self.delivered = self.discarded = self.batches = 0
+
+    def poll_once(self) -> int:
+        if len(self.buffer) < self.batch_size:
+            next_iterators = []
+            for iterator in self._iterators:
+                page = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+                self.buffer += [self._record(r) for r in page["Records"]]
+                if page.get("NextShardIterator"):
+                    next_iterators.append(page["NextShardIterator"])
+            self._iterators = next_iterators
+        if not self.buffer:
+            return 0
+        batch = self.buffer[: self.batch_size]
+        try:
+            failed = _failed_ids(
+                self.handler({"Records": batch}, LocalLambdaContext(self.function_name, self.region))
+            )
+        except Exception:
+            log.exception("%s: handler failed; retrying the batch", self.name)
+            failed = [batch[0]["dynamodb"]["SequenceNumber"]]
+        self.batches += 1
+        sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
+        first_failed = min((sequence.index(f) for f in failed if f in sequence), default=None)
+        if first_failed is None:
+            self.buffer = self.buffer[len(batch) :]
+            self.delivered += len(batch)
+            self.attempts = 0
+            return len(batch)
+        self.delivered += first_failed
+        self.buffer = self.buffer[first_failed:]  # retry from the first failure, in order
+        self.attempts += 1
+        if self.attempts > self.max_retries:
+            dropped = self.buffer.pop(0)
+            self.discarded += 1
+            self.attempts = 0
+            log.error(
+                "%s: discarded record %s after %d retries",
+                self.name,
+                dropped["dynamodb"]["SequenceNumber"],
+                self.max_retries,
+            )
+        return len(batch)
+
+    def _record(self, record: dict) -> dict:
+        data = dict(record["dynamodb"])
+        created = data.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):  # boto3 parsed it; Lambda passes epoch seconds
+            data["ApproximateCreationDateTime"] = int(created.timestamp())
+        return {
+            **{k: v for k, v in record.items() if k != "dynamodb"},
+            "dynamodb": data,
+            "eventSourceARN": self.stream_arn,
+        }
+
+    def status(self) -> dict:
+        return {
+            "kind": "dynamodb-stream",
+            "stream_arn": self.stream_arn,
+            "batches": self.batches,
+            "delivered": self.delivered,
+            "discarded": self.discarded,
+            "buffered": len(self.buffer),
+        }
+
+
+class EventSourcePoller:
+    """One thread that polls every mapping in turn; pausable so the stack can reset state."""
+
+    def __init__(self, sources: list[EventSource]) -> None:
+        self.sources = sources
+        self.errors = 0
+        self.last_error: str | None = None
+        self.crashed: str | None = None
+        self.lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="event-sources", daemon=True)
+
+    def start(self) -> EventSourcePoller:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def reset(self) -> None:
+        with self.lock:
+            for source in self.sources:
+                source.reset()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                busy = 0
+                with self.lock:
+                    for source in self.sources:
+                        try:
+                            busy += source.poll_once()
+                        except Exception as exc:  # keep the other mappings running
+                            self.errors += 1
+                            self.last_error = f"{source.name}: {type(exc).__name__}: {exc}"
+                            log.warning("event source %s failed: %s", source.name, exc)
+                if not busy:
+                    self._stop.wait(0.1)
+        except BaseException as exc:
+            self.crashed = f"{type(exc).__name__}: {exc}"
+            log.exception("event-source poller crashed")
+            raise
+
+    def status(self) -> dict:
+        return {
+            "mappings": {s.name: s.status() for s in self.sources},
+            "errors": self.errors,
+            "last_error": self.last_error,
+        }

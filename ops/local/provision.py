@@ -1,0 +1,352 @@
+"""Provision the `local` environment in the primary and the DR region on the emulator.
+
+The same contracts Terraform reads build the resources (table design, usage-event columns,
+archival policy); the result is the stack-outputs document plus the per-region details the
+stand-ins need.
+"""
+
+from __future__ import annotations
+
+import json
+
+from backend_core.table_design import TABLE_DESIGN
+from backend_core.usage_events import PARTITION_KEY, glue_columns
+from pydantic import BaseModel, ConfigDict
+
+from ops.local.aws import client
+from ops.local.config import ACCOUNT_ID, Names, StackConfig
+from ops.stack_outputs import StackOutputs
+
+NOTIFY_MAX_RECEIVE_COUNT = 3  # redrive to the DLQ after this many receives, as in the blueprint
+GROUPS = ("consumers", "providers")
+
+
+class RegionResources(BaseModel):
+    """What one region holds, as the handlers and stand-ins need it."""
+
+    model_config = ConfigDict(frozen=True)
+    region: str
+    table_name: str
+    table_stream_arn: str
+    media_bucket: str
+    notify_queue_url: str
+    notify_dlq_url: str
+    usage_stream_name: str
+    platform_app_arns: dict[str, str]
+    kms_key_arn: str
+
+
+class Provisioned(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    outputs: StackOutputs
+    primary: RegionResources
+    dr: RegionResources
+    replication_queue_url: str
+    jwks_url: str
+
+
+def provision(config: StackConfig, endpoint_url: str, api_urls: dict[str, str]) -> Provisioned:
+    names = Names(env=config.env)
+    primary = _provision_region(config.primary_region, names, endpoint_url, is_primary=True)
+    dr = _provision_region(config.dr_region, names, endpoint_url, is_primary=False)
+    replication_queue_url = _replication_queue(config.primary_region, names, endpoint_url)
+    auth = _identity(config.primary_region, names, endpoint_url)
+    analytics = _analytics(config.primary_region, names, endpoint_url, (primary, dr))
+    dr_outputs = _failover(config.primary_region, names, endpoint_url, api_urls)
+    alerts = client("sns", config.primary_region, endpoint_url).create_topic(
+        Name=names.alerts_topic, Attributes={"KmsMasterKeyId": primary.kms_key_arn}
+    )["TopicArn"]
+    outputs = StackOutputs.model_validate(
+        {
+            "env": config.env,
+            "primary_region": config.primary_region,
+            "dr_region": config.dr_region,
+            "endpoint_url": endpoint_url,
+            "api": api_urls,
+            "auth": auth,
+            "table": {"name": primary.table_name, "stream_arn": primary.table_stream_arn},
+            "media": {"bucket": {"primary": primary.media_bucket, "dr": dr.media_bucket}, "cdn_domain": None},
+            "notifications": {
+                "queue_url": primary.notify_queue_url,
+                "platform_applications": primary.platform_app_arns,
+            },
+            "analytics": analytics,
+            "dr": dr_outputs,
+            "alerts_topic_arn": alerts,
+        }
+    )
+    return Provisioned(
+        outputs=outputs,
+        primary=primary,
+        dr=dr,
+        replication_queue_url=replication_queue_url,
+        jwks_url=f"{endpoint_url}/{auth['user_pool_id']}/.well-known/jwks.json",
+    )
+
+
+def _provision_region(region: str, names: Names, endpoint_url: str, *, is_primary: bool) -> RegionResources:
+    kms = client("kms", region, endpoint_url)
+    key_arn = kms.create_key(Description=f"{names.prefix} data key ({region})")["KeyMetadata"]["Arn"]
+
+    ddb = client("dynamodb", region, endpoint_url)
+    args = TABLE_DESIGN.to_boto3_create_args(names.table)
+    args["SSESpecification"] = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn}
+    table = ddb.create_table(**args)["TableDescription"]
+    ddb.update_time_to_live(
+        TableName=names.table,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": TABLE_DESIGN.ttl_attribute},
+    )
+
+    media_bucket = names.media_bucket(region)
+    _secure_bucket(region, media_bucket, endpoint_url, key_arn)
+
+    sqs = client("sqs", region, endpoint_url)
+    dlq_url = sqs.create_queue(QueueName=names.notify_dlq, Attributes={"SqsManagedSseEnabled": "true"})[
+        "QueueUrl"
+    ]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    queue_url = sqs.create_queue(
+        QueueName=names.notify_queue,
+        Attributes={
+            "SqsManagedSseEnabled": "true",
+            "VisibilityTimeout": "30",
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": NOTIFY_MAX_RECEIVE_COUNT}
+            ),
+        },
+    )["QueueUrl"]
+
+    sns = client("sns", region, endpoint_url)
+    platform_apps = {
+        "apns": sns.create_platform_application(
+            Name=f"{names.prefix}-apns",
+            Platform="APNS",
+            Attributes={"PlatformCredential": "local-placeholder", "PlatformPrincipal": "local-placeholder"},
+        )["PlatformApplicationArn"],
+        "fcm": sns.create_platform_application(
+            Name=f"{names.prefix}-fcm", Platform="GCM", Attributes={"PlatformCredential": "local-placeholder"}
+        )["PlatformApplicationArn"],
+    }
+
+    if is_primary:  # usage events of both regions land in the one analytics bucket
+        _secure_bucket(region, names.analytics_bucket(region), endpoint_url, key_arn)
+    return RegionResources(
+        region=region,
+        table_name=names.table,
+        table_stream_arn=table["LatestStreamArn"],
+        media_bucket=media_bucket,
+        notify_queue_url=queue_url,
+        notify_dlq_url=dlq_url,
+        usage_stream_name=names.usage_stream,
+        platform_app_arns=platform_apps,
+        kms_key_arn=key_arn,
+    )
+
+
+def _secure_bucket(region: str, bucket: str, endpoint_url: str, key_arn: str) -> None:
+    s3 = client("s3", region, endpoint_url)
+    create: dict = {"Bucket": bucket}
+    if region != "us-east-1":
+        create["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**create)
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key_arn,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+    s3.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            }
+        ),
+    )
+
+
+def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
+    """Bucket notifications of the primary media bucket feed the replicator (no listing scans)."""
+    sqs = client("sqs", region, endpoint_url)
+    # Long visibility: the replicator may hold a message for the configured lag before applying it.
+    url = sqs.create_queue(
+        QueueName=names.replication_queue,
+        Attributes={"SqsManagedSseEnabled": "true", "VisibilityTimeout": "3600"},
+    )["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    client("s3", region, endpoint_url).put_bucket_notification_configuration(
+        Bucket=names.media_bucket(region),
+        NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]
+        },
+    )
+    return url
+
+
+def _identity(region: str, names: Names, endpoint_url: str) -> dict:
+    idp = client("cognito-idp", region, endpoint_url)
+    pool = idp.create_user_pool(
+        PoolName=names.user_pool,
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        MfaConfiguration="OFF",  # TOTP setup needs a real authenticator app; the blueprint turns it on
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+            }
+        },
+    )["UserPool"]
+    app_client = idp.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=f"{names.prefix}-mobile",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]
+    for group in GROUPS:
+        idp.create_group(UserPoolId=pool["Id"], GroupName=group, Description=f"{group} of the app")
+    issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool['Id']}"
+    identity_pool = client("cognito-identity", region, endpoint_url).create_identity_pool(
+        IdentityPoolName=f"mbt_{names.env}_identities",
+        AllowUnauthenticatedIdentities=False,
+        CognitoIdentityProviders=[
+            {"ProviderName": issuer.removeprefix("https://"), "ClientId": app_client["ClientId"]}
+        ],
+    )
+    return {
+        "user_pool_id": pool["Id"],
+        "client_id": app_client["ClientId"],
+        "identity_pool_id": identity_pool["IdentityPoolId"],
+        "issuer": issuer,
+    }
+
+
+def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[RegionResources, ...]) -> dict:
+    bucket = names.analytics_bucket(region)
+    for res in regions:
+        client("firehose", res.region, endpoint_url).create_delivery_stream(
+            DeliveryStreamName=res.usage_stream_name,
+            DeliveryStreamType="DirectPut",
+            ExtendedS3DestinationConfiguration={
+                "RoleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/{names.prefix}-firehose",
+                "BucketARN": f"arn:aws:s3:::{bucket}",
+                "Prefix": f"usage_events/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/",
+                "ErrorOutputPrefix": "usage_events_errors/!{firehose:error-output-type}/",
+                "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+                "CompressionFormat": "UNCOMPRESSED",
+            },
+        )
+    glue = client("glue", region, endpoint_url)
+    glue.create_database(DatabaseInput={"Name": names.glue_database, "Description": "usage analytics"})
+    glue.create_table(
+        DatabaseName=names.glue_database,
+        TableInput={
+            "Name": "usage_events",
+            "TableType": "EXTERNAL_TABLE",
+            "PartitionKeys": [{"Name": PARTITION_KEY, "Type": "string"}],
+            "StorageDescriptor": {
+                "Columns": [
+                    {"Name": c["name"], "Type": c["type"], "Comment": c["comment"]} for c in glue_columns()
+                ],
+                "Location": f"s3://{bucket}/usage_events/",
+                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "SerdeInfo": {
+                    "SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+                },
+            },
+            "Parameters": {
+                "classification": "parquet",
+                "projection.enabled": "true",
+                f"projection.{PARTITION_KEY}.type": "date",
+                f"projection.{PARTITION_KEY}.format": "yyyy-MM-dd",
+                f"projection.{PARTITION_KEY}.range": "2024-01-01,NOW",
+                "storage.location.template": f"s3://{bucket}/usage_events/{PARTITION_KEY}=${{{PARTITION_KEY}}}/",
+            },
+        },
+    )
+    client("athena", region, endpoint_url).create_work_group(
+        Name=names.workgroup,
+        Configuration={
+            "ResultConfiguration": {
+                "OutputLocation": f"s3://{bucket}/athena-results/",
+                "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"},
+            },
+            "EnforceWorkGroupConfiguration": True,
+        },
+    )
+    return {
+        "bucket": bucket,
+        "database": names.glue_database,
+        "table": "usage_events",
+        "workgroup": names.workgroup,
+    }
+
+
+def _failover(region: str, names: Names, endpoint_url: str, api_urls: dict[str, str]) -> dict:
+    """Route 53 health check + failover records. moto always reports healthy, so locally the
+    `ops local region down` knob is the source of truth; the records document the intent."""
+    r53 = client("route53", region, endpoint_url)
+    port = int(api_urls["primary"].rsplit(":", 1)[1])
+    check = r53.create_health_check(
+        CallerReference=f"{names.prefix}-primary",
+        HealthCheckConfig={
+            "IPAddress": "127.0.0.1",
+            "Port": port,
+            "Type": "HTTP",
+            "ResourcePath": "/health",
+            "RequestInterval": 10,
+            "FailureThreshold": 3,
+        },
+    )["HealthCheck"]
+    zone = r53.create_hosted_zone(Name=names.zone, CallerReference=f"{names.prefix}-zone")["HostedZone"]
+    record = f"api.{names.zone}"
+    changes = []
+    for role, url in (("PRIMARY", api_urls["primary"]), ("SECONDARY", api_urls["dr"])):
+        record_set: dict = {
+            "Name": record,
+            "Type": "CNAME",
+            "SetIdentifier": role.lower(),
+            "Failover": role,
+            "TTL": 30,
+            "ResourceRecords": [{"Value": url.split("//", 1)[1].split(":", 1)[0]}],
+        }
+        if role == "PRIMARY":
+            record_set["HealthCheckId"] = check["Id"]
+        changes.append({"Action": "CREATE", "ResourceRecordSet": record_set})
+    r53.change_resource_record_sets(HostedZoneId=zone["Id"], ChangeBatch={"Changes": changes})
+    return {"health_check_id": check["Id"], "failover_record": record}

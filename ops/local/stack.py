@@ -1,0 +1,297 @@
+"""The local stack in one process: moto, provisioning, API fronts, replicator, event sources,
+and the control endpoint. `stack_process` runs it in the background; `LocalStack` is also what
+the benchmarks drive.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import psutil
+import requests
+from moto.server import ThreadedMotoServer
+
+from ops.local.api_front import ApiFront, RegionApp
+from ops.local.aws import client
+from ops.local.config import HOST, StackConfig
+from ops.local.control import ControlServer
+from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
+from ops.local.functions import load_handler
+from ops.local.jwt_auth import JwtVerifier
+from ops.local.placeholder_api import create_handler as placeholder_api
+from ops.local.ports import free_port, taken
+from ops.local.provision import Provisioned, RegionResources, provision
+from ops.local.replicator import Replicator
+
+log = logging.getLogger("ops.local.stack")
+LABELS = ("primary", "dr")
+STREAM_FUNCTION_PACKAGES = ("stream_worker", "ttl_archiver")  # optional table-stream consumers
+
+
+class StartupError(Exception):
+    """The stack cannot start; the message is one line for the operator."""
+
+
+class LocalStack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.started_at = time.time()
+        self.ready_seconds: float | None = None
+        self.moto: ThreadedMotoServer | None = None
+        self.fronts: dict[str, ApiFront] = {}
+        self.apps: dict[str, RegionApp] = {}
+        self.handler_names: dict[str, str] = {}
+        self.provisioned: Provisioned | None = None
+        self.replicator: Replicator | None = None
+        self.poller: EventSourcePoller | None = None
+        self.control: ControlServer | None = None
+
+    # ---- start / stop -------------------------------------------------------------------
+    def start(self) -> LocalStack:
+        ports = self.config.ports
+        busy = taken(ports.labelled())
+        if busy:
+            raise StartupError(f"port already in use: {', '.join(busy)}")
+        # Fake credentials for everything in this process: real ones are never sent anywhere.
+        os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+        moto_port = ports.moto or free_port()
+        self.moto = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)
+        self.moto.start()
+        endpoint = f"http://{HOST}:{self.moto.get_host_and_port()[1]}"
+        requests.get(f"{endpoint}/moto-api/", timeout=10)  # first request warms the dispatcher up
+
+        self.fronts = {
+            "primary": ApiFront("primary", ports.primary, None, lambda: self.apps.get("primary")),
+            "dr": ApiFront("dr", ports.dr, None, lambda: self.apps.get("dr")),
+            "public": ApiFront("public", ports.public, None, self._failover_target),
+        }
+        api_urls = {name: front.url for name, front in self.fronts.items()}
+        self.provisioned = provision(self.config, endpoint, api_urls)
+        auth = self.provisioned.outputs.auth
+        verifier = JwtVerifier(auth.issuer, self.provisioned.jwks_url, [auth.client_id])
+        for label in LABELS:
+            res = self._resources(label)
+            values = self.function_settings(res, endpoint)
+            handler, name = load_handler(self._api_spec(), values, fallback=placeholder_api)  # type: ignore[misc]
+            self.handler_names[f"api.{label}"] = name
+            self.apps[label] = RegionApp(label, res.region, handler, f"mbt-{self.config.env}-api")
+        for front in self.fronts.values():
+            front.verifier = verifier
+            front.start()
+
+        self.replicator = Replicator(
+            endpoint, self.provisioned.primary, self.provisioned.dr, self.provisioned.replication_queue_url
+        ).start()
+        self.poller = EventSourcePoller(self._event_sources(endpoint)).start()
+        self.control = ControlServer(ports.control, self).start()
+        self._wait_healthy()
+        self.ready_seconds = round(time.time() - self.started_at, 3)
+        log.info("local stack ready in %.2f s", self.ready_seconds)
+        return self
+
+    def stop(self) -> None:
+        for part in (self.control, self.poller, self.replicator, *self.fronts.values()):
+            if part is not None:
+                try:
+                    part.stop()
+                except Exception:  # keep stopping the rest
+                    log.exception("stopping %s failed", part)
+        if self.moto is not None:
+            self.moto.stop()
+
+    # ---- wiring -------------------------------------------------------------------------
+    def _api_spec(self) -> str:
+        return "mobile_api" if self.config.api_handler == "auto" else self.config.api_handler
+
+    def _resources(self, label: str) -> RegionResources:
+        assert self.provisioned is not None
+        return self.provisioned.primary if label == "primary" else self.provisioned.dr
+
+    def function_settings(self, res: RegionResources, endpoint: str) -> dict[str, Any]:
+        """What every function's Settings may read, for one region."""
+        return {
+            "region": res.region,
+            "endpoint_url": endpoint,
+            "env_name": self.config.env,
+            "table_name": res.table_name,
+            "media_bucket": res.media_bucket,
+            "cdn_domain": None,
+            "notify_queue_url": res.notify_queue_url,
+            "usage_stream_name": res.usage_stream_name,
+            "platform_app_arns": res.platform_app_arns,
+        }
+
+    def _event_sources(self, endpoint: str) -> list[EventSource]:
+        sources: list[EventSource] = []
+        for label in LABELS:
+            res = self._resources(label)
+            values = self.function_settings(res, endpoint)
+            loaded = load_handler("notify_worker", values, fallback=None)
+            if loaded:
+                self.handler_names[f"notify_worker.{label}"] = loaded[1]
+                sources.append(
+                    SqsEventSource(
+                        f"notify-{label}",
+                        client("sqs", res.region, endpoint),
+                        res.notify_queue_url,
+                        res.region,
+                        loaded[0],
+                        f"mbt-{self.config.env}-notify-worker",
+                    )
+                )
+            for package in STREAM_FUNCTION_PACKAGES:
+                loaded = load_handler(package, values, fallback=None)
+                if loaded:
+                    self.handler_names[f"{package}.{label}"] = loaded[1]
+                    sources.append(
+                        StreamEventSource(
+                            f"{package}-{label}",
+                            client("dynamodbstreams", res.region, endpoint),
+                            res.table_stream_arn,
+                            res.region,
+                            loaded[0],
+                            f"mbt-{self.config.env}-{package}",
+                        )
+                    )
+        return sources
+
+    def _failover_target(self) -> RegionApp | None:
+        """The public name: primary while its health is up, else DR (Route 53 failover routing)."""
+        for label in LABELS:
+            app = self.apps.get(label)
+            if app is not None and app.up:
+                return app
+        return None
+
+    def _wait_healthy(self) -> None:
+        deadline = time.time() + 20
+        for name, front in self.fronts.items():
+            while True:
+                try:
+                    if requests.get(f"{front.url}/health", timeout=5).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.time() > deadline:
+                    raise StartupError(f"{name} API front did not become healthy; see the stack log")
+                time.sleep(0.05)
+
+    # ---- knobs --------------------------------------------------------------------------
+    def set_region(self, label: str, up: bool) -> None:
+        if label not in self.apps:
+            raise ValueError("region must be 'primary' or 'dr'")
+        self.apps[label].up = up
+
+    def reset(self) -> None:
+        """Empty the tables, buckets and queues (resources stay), and put every knob back."""
+        assert self.provisioned is not None and self.replicator is not None and self.poller is not None
+        endpoint = self.provisioned.outputs.endpoint_url or ""
+        self.replicator.pause()
+        with self.poller.lock:
+            for res in (self.provisioned.primary, self.provisioned.dr):
+                _empty_table(client("dynamodb", res.region, endpoint), res.table_name)
+                s3 = client("s3", res.region, endpoint)
+                buckets = [res.media_bucket]
+                if res is self.provisioned.primary:
+                    buckets.append(self.provisioned.outputs.analytics.bucket)
+                for bucket in buckets:
+                    _empty_bucket(s3, bucket)
+                sqs = client("sqs", res.region, endpoint)
+                for url in (res.notify_queue_url, res.notify_dlq_url):
+                    sqs.purge_queue(QueueUrl=url)
+            client("sqs", self.config.primary_region, endpoint).purge_queue(
+                QueueUrl=self.provisioned.replication_queue_url
+            )
+            for source in self.poller.sources:
+                source.reset()
+        self.replicator.reset()
+        for app in self.apps.values():
+            app.up = True
+
+    # ---- status -------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        components: dict[str, dict[str, Any]] = {}
+        moto_ok = False
+        if self.provisioned is not None:
+            try:
+                moto_ok = requests.get(f"{self.provisioned.outputs.endpoint_url}/moto-api/", timeout=5).ok
+            except requests.RequestException:
+                moto_ok = False
+        components["moto"] = {"healthy": moto_ok}
+        for name, front in self.fronts.items():
+            components[f"front.{name}"] = {
+                "healthy": front.alive,
+                "url": front.url,
+                "requests": front.requests,
+            }
+        if self.replicator is not None:
+            components["replicator"] = {
+                "healthy": self.replicator.alive,
+                "crashed": self.replicator.crashed,
+                **self.replicator.status(),
+            }
+        if self.poller is not None:
+            components["event_sources"] = {
+                "healthy": self.poller.alive,
+                "crashed": self.poller.crashed,
+                **self.poller.status(),
+            }
+        regions = {label: ("up" if app.up else "down") for label, app in self.apps.items()}
+        memory_mb = round(psutil.Process().memory_info().rss / 2**20, 1)
+        return {
+            "healthy": all(c["healthy"] for c in components.values()),
+            "pid": os.getpid(),
+            "ready_seconds": self.ready_seconds,
+            "memory_mb": memory_mb,
+            "regions": regions,
+            "handlers": self.handler_names,
+            "components": components,
+        }
+
+    def state_document(self) -> dict[str, Any]:
+        """What `ops local up/status`, `ops stack outputs` and the fixtures read from state.json."""
+        assert self.provisioned is not None and self.control is not None
+        return {
+            "pid": os.getpid(),
+            "started_at": datetime.fromtimestamp(self.started_at, UTC).isoformat(),
+            "ready_seconds": self.ready_seconds,
+            "control_url": self.control.url,
+            "log_dir": str(self.config.log_dir),
+            "outputs": self.provisioned.outputs.model_dump(mode="json"),
+            "regions": {
+                "primary": self.provisioned.primary.model_dump(mode="json"),
+                "dr": self.provisioned.dr.model_dump(mode="json"),
+            },
+            "replication_queue_url": self.provisioned.replication_queue_url,
+            "jwks_url": self.provisioned.jwks_url,
+            "handlers": self.handler_names,
+        }
+
+
+def _empty_table(ddb: Any, table: str) -> None:
+    keys: list[dict] = []
+    kwargs: dict[str, Any] = {"TableName": table, "ProjectionExpression": "PK, SK"}
+    while True:
+        page = ddb.scan(**kwargs)
+        keys += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    for start in range(0, len(keys), 25):
+        batch = {table: [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]}
+        while batch:
+            batch = ddb.batch_write_item(RequestItems=batch).get("UnprocessedItems") or {}
+
+
+def _empty_bucket(s3: Any, bucket: str) -> None:
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        objects = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        for start in range(0, len(objects), 1000):
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True})

@@ -1,0 +1,77 @@
+"""Entry point of the background stack process: `python -m ops.local.stack_process --state-dir DIR`.
+
+Started detached by `ops local up` (and by the pytest fixtures). Writes DIR/state.json once
+every component is healthy, DIR/startup-error.txt (one line) if it cannot start, and stops
+cleanly on SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from ops.local.config import Ports, StackConfig
+
+
+def parse_args(argv: list[str] | None = None) -> StackConfig:
+    parser = argparse.ArgumentParser(prog="ops.local.stack_process")
+    parser.add_argument("--state-dir", type=Path, required=True)
+    parser.add_argument("--env", default="local")
+    parser.add_argument("--api-handler", default="auto")
+    for name, default in Ports().model_dump().items():
+        parser.add_argument(f"--{name}-port", type=int, default=default)
+    args = parser.parse_args(argv)
+    ports = Ports(**{name: getattr(args, f"{name}_port") for name in Ports.model_fields})
+    return StackConfig(env=args.env, ports=ports, state_dir=args.state_dir, api_handler=args.api_handler)
+
+
+def write_json_atomically(path: Path, document: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(document, indent=2))
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse_args(argv)
+    config.log_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("werkzeug", "botocore", "urllib3"):  # moto logs every request otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    error_file = config.state_dir / "startup-error.txt"
+    error_file.unlink(missing_ok=True)
+
+    from ops.local.stack import LocalStack, StartupError  # heavy imports after logging is set up
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    stack = LocalStack(config)
+    try:
+        stack.start()
+    except StartupError as exc:
+        error_file.write_text(f"{exc}\n")
+        logging.getLogger("ops.local").error("startup failed: %s", exc)
+        stack.stop()
+        return 3
+    except Exception as exc:
+        error_file.write_text(f"{type(exc).__name__}: {exc}\n")
+        logging.getLogger("ops.local").exception("startup failed")
+        stack.stop()
+        return 3
+    write_json_atomically(config.state_file, stack.state_document())
+    stopping.wait()
+    logging.getLogger("ops.local").info("stopping")
+    stack.stop()
+    config.state_file.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""pytest plugin: the local stack for tests. Enable with `pytest_plugins = ["ops.local.testing"]`.
+
+Fixtures
+--------
+`local_stack` (session scope) -> LocalStackHandle
+    Starts the same background stack process as `make up` (moto + both regions provisioned + API
+    fronts + replicator + event sources), on free loopback ports in a temporary state dir, once
+    per session; stops it at the end. Set MBT_LOCAL_STACK_REUSE=1 to use the stack `make up`
+    already started instead (nothing is stopped then).
+`local_stack_clean` (function scope) -> LocalStackHandle
+    The same stack after `reset()`: tables, buckets and queues emptied in both regions (resources
+    and Cognito users kept), replication resumed with no lag, both regions up.
+
+LocalStackHandle
+    .outputs            StackOutputs (ops.stack_outputs), exactly what `ops stack outputs` prints
+    .state              the full state document (per-region resources under ["regions"])
+    .state_dir          its state dir (set MBT_LOCAL_STATE_DIR to it to drive `ops local ...`)
+    .endpoint_url       the moto endpoint
+    .urls               {"primary": URL, "dr": URL, "public": URL}: the API fronts (public = failover)
+    .region(label)      "primary"/"dr" -> region name
+    .client(service, region="primary")   boto3 client against the emulator ("primary", "dr" or a name)
+    .request(method, path, region="primary", user=None, token=None, **requests_kwargs) -> Response
+    .create_user(group="consumers"|"providers"|None, email=None, password=None) -> LocalUser
+        (.email, .password, .sub, .groups, .id_token, .access_token, .auth_header)
+    .pause_replication() / .resume_replication() / .set_replication_lag(seconds)
+    .region_down(label) / .region_up(label)      drill knob: that front answers 503
+    .reset()            what local_stack_clean does
+    .status()           the control endpoint's status document
+    .wait_for(check, timeout=30, what="...")     poll `check()` until truthy (eventual consistency)
+
+API Gateway detail the fronts reproduce: claims reach the handler as strings, arrays rendered
+"[a b]" (so `cognito:groups` is "[consumers]").
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import requests
+
+from ops.local import control, lifecycle
+from ops.local.aws import client
+from ops.local.config import Ports, StackConfig
+from ops.local.users import LocalUser, create_user
+from ops.stack_outputs import StackOutputs
+
+T = TypeVar("T")
+
+
+class LocalStackHandle:
+    def __init__(self, state: dict, state_dir: Path) -> None:
+        self.state = state
+        self.state_dir = state_dir  # MBT_LOCAL_STATE_DIR for `ops local ...` against this stack
+        self.outputs = StackOutputs.model_validate(state["outputs"])
+        self.endpoint_url: str = self.outputs.endpoint_url or ""
+        self.urls: dict[str, str] = dict(self.outputs.api.model_dump())
+        self.control_url: str = state["control_url"]
+
+    def region(self, label: str) -> str:
+        return {"primary": self.outputs.primary_region, "dr": self.outputs.dr_region}.get(label, label)
+
+    def client(self, service: str, region: str = "primary") -> Any:
+        return client(service, self.region(region), self.endpoint_url)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        region: str = "primary",
+        user: LocalUser | None = None,
+        token: str | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        token = token or (user.id_token if user else None)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        kwargs.setdefault("timeout", 30)
+        return requests.request(method, f"{self.urls[region]}{path}", headers=headers, **kwargs)  # noqa: S113 (set above)
+
+    def create_user(
+        self, group: str | None = "consumers", email: str | None = None, password: str | None = None
+    ) -> LocalUser:
+        return create_user(self.outputs, group, email, password)
+
+    def _control(self, method: str, path: str, body: dict | None = None) -> dict:
+        return control.call(self.control_url, method, path, body)
+
+    def pause_replication(self) -> dict:
+        return self._control("POST", "/replication/pause")
+
+    def resume_replication(self) -> dict:
+        return self._control("POST", "/replication/resume")
+
+    def set_replication_lag(self, seconds: float) -> dict:
+        return self._control("POST", "/replication/lag", {"seconds": seconds})
+
+    def region_down(self, label: str) -> dict:
+        return self._control("POST", f"/regions/{label}/down")
+
+    def region_up(self, label: str) -> dict:
+        return self._control("POST", f"/regions/{label}/up")
+
+    def reset(self) -> None:
+        self._control("POST", "/reset")
+
+    def status(self) -> dict:
+        return self._control("GET", "/status")
+
+    @staticmethod
+    def wait_for(
+        check: Callable[[], T], timeout: float = 30.0, what: str = "condition", interval: float = 0.1
+    ) -> T:
+        """Poll until `check()` is truthy and return it; fail the test saying what never happened."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = check()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not happen within {timeout:.0f} s", pytrace=False)
+            time.sleep(interval)
+
+
+def free_ports_config(state_dir: Path) -> StackConfig:
+    """A config on kernel-chosen free ports (0), so tests never collide with `make up`."""
+    return StackConfig(state_dir=state_dir, ports=Ports(moto=0, primary=0, dr=0, public=0, control=0))
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackHandle]:
+    if os.environ.get("MBT_LOCAL_STACK_REUSE") == "1":
+        yield LocalStackHandle(lifecycle.state(StackConfig()), StackConfig().state_dir)
+        return
+    config = free_ports_config(tmp_path_factory.mktemp("local-stack"))
+    state, _ = lifecycle.start(config)
+    try:
+        yield LocalStackHandle(state, config.state_dir)
+    finally:
+        lifecycle.stop(config)
+
+
+@pytest.fixture
+def local_stack_clean(local_stack: LocalStackHandle) -> LocalStackHandle:
+    local_stack.reset()
+    return local_stack

@@ -1,0 +1,30 @@
+"""`ops stack outputs --env ENV`: the stack-outputs document (ARCHITECTURE.md) of an environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ops.errors import OpsError
+from ops.stack_outputs import StackOutputs
+
+app = typer.Typer(no_args_is_help=True, help="What a deployed (or local) environment exposes.")
+
+
+@app.command()
+def outputs(env: Annotated[str, typer.Option("--env", help="local, dev, staging or prod")] = "local") -> None:
+    """Print the stack-outputs document as JSON."""
+    if env != "local":
+        raise OpsError(f"outputs of env {env!r} come from its Terraform state: run `make outputs ENV={env}`")
+    from ops.local import lifecycle
+    from ops.local.cli import STATE_DIR_ENV
+    from ops.local.config import DEFAULT_STATE_DIR, StackConfig
+
+    state_dir = Path(os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR).resolve()
+    state = lifecycle.state(StackConfig(state_dir=state_dir))
+    document = StackOutputs.model_validate(state["outputs"])
+    typer.echo(json.dumps(document.model_dump(mode="json"), indent=2))

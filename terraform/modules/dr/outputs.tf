@@ -1,0 +1,19 @@
+output "health_check_ids" {
+  description = "Route 53 health check id of each site's API."
+  value       = { for site, check in aws_route53_health_check.api : site => check.id }
+}
+
+output "failover_record" {
+  description = "The public API name with PRIMARY/SECONDARY failover records (null without a public domain)."
+  value       = local.public ? var.public_api.domain_name : null
+}
+
+output "public_url" {
+  description = "https URL of the failover name (null without a public domain)."
+  value       = local.public ? "https://${var.public_api.domain_name}" : null
+}
+
+output "drill_schedule_name" {
+  description = "Name of the EventBridge Scheduler schedule running the non-destructive drill (null when no drill function)."
+  value       = one(aws_scheduler_schedule.drill[*].name)
+}
