@@ -46,7 +46,7 @@ contracts: setup ## export the shared contracts to terraform/contracts/
 	$(BIN)/ops contracts export
 
 validate: setup ## offline Terraform gates: fmt, validate, terraform test, plan per env, checkov
-	$(BIN)/ops tf validate
+	$(BIN)/ops tf validate $(if $(TF_DIR),--dir $(TF_DIR)) $(if $(REPORTS),--reports $(REPORTS))
 
 test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite
 	$(MAKE) --no-print-directory lint

@@ -154,7 +154,18 @@ class Gates:
 
         def one(directory: Path) -> str | None:
             name = _rel(directory, self.work.parent)
-            _declare_aliased_providers(directory)
+            aliases = _configuration_aliases(directory)
+            if aliases:
+                # Validated alone, such a module needs the aliased providers its caller would pass. Declare
+                # them in a private copy of the tree, so that roots calling the module never see them (a root
+                # that forgets to pass `aws.dr` must still fail).
+                alone = self.work.parent / f"alone-{len(name)}-{abs(hash(name))}"
+                shutil.copytree(
+                    self.work, alone / self.work.name, ignore=shutil.ignore_patterns(".terraform")
+                )
+                directory = alone / directory.relative_to(self.work.parent)
+                blocks = "".join(f'provider "{p}" {{\n  alias = "{a}"\n}}\n' for p, a in sorted(aliases))
+                (directory / "zz_gate_aliased_providers.tf").write_text(blocks)
             init = self.tf(directory, "init", "-backend=false", "-input=false", "-no-color")
             if init.returncode != 0:
                 return f"{name}: init failed: {_first_error_line(init.output)}"
@@ -177,6 +188,12 @@ class Gates:
         ]
 
         def one(directory: Path) -> str | None:
+            if not (directory / ".terraform").is_dir():  # validated in a private copy (aliased providers)
+                init = self.tf(directory, "init", "-backend=false", "-input=false", "-no-color")
+                if init.returncode != 0:
+                    return (
+                        f"{_rel(directory, self.work.parent)}: init failed: {_first_error_line(init.output)}"
+                    )
             run = self.tf(directory, "test", "-no-color")
             if run.returncode == 0:
                 return None
@@ -283,33 +300,34 @@ class Gates:
         return f"{total} -> {_rel(out_root, REPO_ROOT)}/"
 
 
-def _declare_aliased_providers(module: Path) -> None:
-    """Validating a module on its own needs the aliased providers its caller would pass (`aws.dr`).
-
-    Only modules that declare `configuration_aliases` get them, in the scratch copy: a root that forgets
-    to pass `aws.dr` to such a module still fails, as it must.
-    """
+def _configuration_aliases(module: Path) -> set[tuple[str, str]]:
+    """(provider, alias) pairs a module declares in `configuration_aliases`, e.g. {("aws", "dr")}."""
     aliases: set[tuple[str, str]] = set()
     for tf_file in module.glob("*.tf"):
         for listed in re.findall(r"configuration_aliases\s*=\s*\[([^\]]*)\]", tf_file.read_text()):
             aliases.update(re.findall(r"([a-z0-9_-]+)\.([a-z0-9_-]+)", listed))
-    if aliases:
-        blocks = "".join(
-            f'provider "{name}" {{\n  alias = "{alias}"\n}}\n' for name, alias in sorted(aliases)
-        )
-        (module / "zz_gate_aliased_providers.tf").write_text(blocks)
+    return aliases
 
 
 def _first_error_line(output: str) -> str:
+    """Terraform's first error as one line: its summary and the first paragraph of its detail."""
     lines = [line.strip(" │╷╵") for line in output.splitlines()]
-    lines = [line for line in lines if line]
     for index, line in enumerate(lines):
-        if line.startswith("Error:"):
-            detail = next(
-                (lines[i] for i in range(index + 1, len(lines)) if not lines[i].startswith("on ")), ""
-            )
-            return f"{line[len('Error:') :].strip()}{': ' + detail if detail else ''}"
-    return lines[-1] if lines else "no output"
+        if not line.startswith("Error:"):
+            continue
+        detail: list[str] = []
+        for following in lines[index + 1 :]:
+            is_source = following.startswith(("on ", "with ")) or re.match(r"^\d+:", following)
+            if is_source and not detail:
+                continue
+            if not following and detail:
+                break
+            if following and not is_source:
+                detail.append(following)
+        summary = line[len("Error:") :].strip()
+        return f"{summary}: {' '.join(detail)}" if detail else summary
+    meaningful = [line for line in lines if line]
+    return meaningful[-1] if meaningful else "no output"
 
 
 def _validate_failure(name: str, run: Run) -> str | None:

@@ -1,0 +1,119 @@
+"""Proof that `make validate` bites: a known-good fixture passes; each way of breaking it fails, for its reason.
+
+The fixture (tests/terraform_gates/fixture) is a tiny tree shaped like the real one: a module that needs
+the DR provider, a blueprint root, envs/. Every case copies it, breaks one thing and runs `make validate`
+on the copy with the real Terraform engine and the offline hashicorp/aws schema.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parent / "fixture"
+MODULE = Path("modules/table/main.tf")
+ROOT = Path("blueprint/main.tf")
+
+pytestmark = pytest.mark.terraform
+
+
+def run_validate(tree: Path, reports: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "-s", "--no-print-directory", "validate", f"TF_DIR={tree}", f"REPORTS={reports}"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    """The gate's one-line reason (rich may wrap it; unwrap before matching)."""
+    ours = [line for line in proc.stderr.splitlines() if not line.startswith("make: ")]
+    text = " ".join(" ".join(ours).split())
+    assert "error: " in text, proc.stderr
+    return text[text.rindex("error: ") :]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture changed: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    copy = tmp_path / "terraform"
+    shutil.copytree(FIXTURE, copy)
+    return copy
+
+
+def test_unbroken_fixture_passes_every_gate(tree: Path, tmp_path: Path) -> None:
+    proc = run_validate(tree, tmp_path / "reports")
+    assert proc.returncode == 0, proc.stderr
+    assert "all Terraform gates passed" in proc.stdout
+    for gate in ("fmt", "validate", "test", "plan", "checkov"):
+        assert f"✓ {gate}" in proc.stderr
+    assert (tmp_path / "reports/plans/test.json").is_file()
+    for report in ("results_cli.txt", "results_junitxml.xml", "results_sarif.sarif"):
+        assert (tmp_path / "reports/checkov/source" / report).is_file()
+        assert (tmp_path / "reports/checkov/plan-test" / report).is_file()
+
+
+def _misspelled_nested_argument(t: Path) -> None:
+    edit(t / MODULE, "point_in_time_recovery {\n    enabled = true", "point_in_time_recovery {\n    enabeld = true")
+
+
+def _missing_required_argument(t: Path) -> None:
+    edit(t / MODULE, "  primary_key_arn         = aws_kms_key.table.arn\n", "")
+
+
+def _wrong_type(t: Path) -> None:
+    edit(t / MODULE, "deletion_protection_enabled = true", "deletion_protection_enabled = [\"yes\"]")
+
+
+def _undeclared_variable(t: Path) -> None:
+    edit(t / ROOT, 'name = "gate-fixture-${var.env}"', 'name = "gate-fixture-${var.stage}"')
+
+
+def _unknown_resource_type(t: Path) -> None:
+    edit(t / MODULE, 'resource "aws_kms_replica_key"', 'resource "aws_kms_replica_keys"')
+
+
+def _dr_provider_not_passed(t: Path) -> None:
+    edit(t / ROOT, "    aws    = aws\n    aws.dr = aws.dr\n", "    aws = aws\n")
+
+
+def _unformatted(t: Path) -> None:
+    edit(t / MODULE, "  billing_mode                = ", "  billing_mode = ")
+
+
+def _checkov_violation(t: Path) -> None:
+    edit(t / MODULE, "point_in_time_recovery {\n    enabled = true", "point_in_time_recovery {\n    enabled = false")
+
+
+BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
+    (_misspelled_nested_argument, "validate", ["Unsupported argument", "enabeld", 'Did you mean "enabled"?']),
+    (_missing_required_argument, "validate", ["Missing required argument", '"primary_key_arn" is required']),
+    (_wrong_type, "validate", ["Incorrect attribute value type", "deletion_protection_enabled"]),
+    (_undeclared_variable, "validate", ["Reference to undeclared input variable", '"stage"']),
+    (_unknown_resource_type, "validate", ["Invalid resource type", "aws_kms_replica_keys"]),
+    (_dr_provider_not_passed, "validate", ["aws.dr"]),
+    (_unformatted, "fmt", ["need `terraform fmt`", "main.tf"]),
+    (_checkov_violation, "checkov", ["CKV_AWS_28", "aws_dynamodb_table"]),
+]
+
+
+@pytest.mark.parametrize(("breakage", "gate", "reasons"), BREAKAGES, ids=[b[0].__name__.strip("_") for b in BREAKAGES])
+def test_broken_fixture_fails_for_its_reason(
+    tree: Path, tmp_path: Path, breakage: Callable[[Path], None], gate: str, reasons: list[str]
+) -> None:
+    breakage(tree)
+    proc = run_validate(tree, tmp_path / "reports")
+    assert proc.returncode != 0, f"gates passed a broken tree:\n{proc.stderr}"
+    line = error_line(proc)
+    assert line.startswith(f"error: {gate}:"), line
+    for reason in reasons:
+        assert reason in line, f"{reason!r} not in: {line}"
