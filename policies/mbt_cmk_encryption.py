@@ -1,0 +1,78 @@
+"""R9: data at rest is encrypted with a customer-managed KMS key (never an AWS-managed one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+from mbt_policy_lib import blocks, is_customer_managed_key, is_unknown, truthy, value
+
+# resource type -> the argument holding its KMS key
+KEY_ARGUMENT = {
+    "aws_sns_topic": "kms_master_key_id",
+    "aws_sqs_queue": "kms_master_key_id",
+    "aws_cloudwatch_log_group": "kms_key_id",
+}
+KMS_SSE_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
+
+
+class CustomerManagedKeyEncryption(BaseResourceCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            name="R9: S3, DynamoDB, SNS, SQS and CloudWatch Logs data is encrypted with a customer-managed KMS key",
+            id="CKV_MBT_1",
+            categories=[CheckCategories.ENCRYPTION],
+            supported_resources=[
+                *KEY_ARGUMENT,
+                "aws_dynamodb_table",
+                "aws_s3_bucket_server_side_encryption_configuration",
+            ],
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        resource_type = self.entity_type
+        if resource_type in KEY_ARGUMENT:
+            return self._key(value(conf, KEY_ARGUMENT[resource_type]))
+        if resource_type == "aws_dynamodb_table":
+            return self._table(conf)
+        return self._bucket_encryption(conf)
+
+    @staticmethod
+    def _key(raw: Any) -> CheckResult:
+        if is_unknown(raw):
+            return CheckResult.UNKNOWN
+        return CheckResult.PASSED if is_customer_managed_key(raw) else CheckResult.FAILED
+
+    def _table(self, conf: dict[str, Any]) -> CheckResult:
+        sse = blocks(conf, "server_side_encryption")
+        if not sse or not truthy(value(sse[0], "enabled")):
+            return CheckResult.FAILED
+        results = [self._key(value(sse[0], "kms_key_arn"))]
+        # Each replica is encrypted in its own region, so it needs its own customer-managed key.
+        results += [self._key(value(replica, "kms_key_arn")) for replica in blocks(conf, "replica")]
+        return _worst(results)
+
+    def _bucket_encryption(self, conf: dict[str, Any]) -> CheckResult:
+        results = []
+        for rule in blocks(conf, "rule"):
+            for default in blocks(rule, "apply_server_side_encryption_by_default"):
+                algorithm = value(default, "sse_algorithm")
+                if is_unknown(algorithm):
+                    results.append(CheckResult.UNKNOWN)
+                elif algorithm not in KMS_SSE_ALGORITHMS:
+                    results.append(CheckResult.FAILED)
+                else:
+                    results.append(self._key(value(default, "kms_master_key_id")))
+        return _worst(results) if results else CheckResult.FAILED
+
+
+def _worst(results: list[CheckResult]) -> CheckResult:
+    if CheckResult.FAILED in results:
+        return CheckResult.FAILED
+    if CheckResult.UNKNOWN in results:
+        return CheckResult.UNKNOWN
+    return CheckResult.PASSED
+
+
+check = CustomerManagedKeyEncryption()

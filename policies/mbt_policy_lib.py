@@ -1,0 +1,147 @@
+"""Helpers shared by the mobile-backend-toolkit checks (not a check itself).
+
+checkov hands a check the resource as HCL-like dicts where every value sits in a list
+(`{"status": ["Enabled"], "rule": [{...}]}`), in both the terraform (source) and the
+terraform_plan frameworks. These helpers read that shape and tell a known value from one
+that Terraform only knows after apply, so no check fails merely because of an unknown.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# Set by checkov's plan parser (with EVAL_TF_PLAN_AFTER_UNKNOWN=true) for values known only after apply.
+AFTER_UNKNOWN = "true_after_unknown"
+# Archive classes for lifecycle transitions: objects there are not instantly readable.
+ARCHIVE_STORAGE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
+ARCHIVE_WITHIN_DAYS = 180
+REQUIRED_TAGS = ("project", "env", "owner")
+
+
+def value(block: dict[str, Any] | None, key: str) -> Any:
+    """The single value of `key` in a checkov block, unwrapped from its list; None when absent."""
+    if not isinstance(block, dict):
+        return None
+    raw = block.get(key)
+    if isinstance(raw, list):
+        return raw[0] if raw else None
+    return raw
+
+
+def blocks(block: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """The nested blocks named `key` (plan JSON shows an absent block as `[[]]`)."""
+    if not isinstance(block, dict):
+        return []
+    raw = block.get(key)
+    if not isinstance(raw, list):
+        return [raw] if isinstance(raw, dict) else []
+    found: list[dict[str, Any]] = []
+    for item in raw:
+        if isinstance(item, dict):
+            found.append(item)
+        elif isinstance(item, list):
+            found.extend(inner for inner in item if isinstance(inner, dict))
+    return found
+
+
+def is_unknown(raw: Any) -> bool:
+    """True for a value Terraform computes during apply (marked by checkov's plan parser)."""
+    if isinstance(raw, list):
+        return len(raw) == 1 and is_unknown(raw[0])
+    return raw == AFTER_UNKNOWN
+
+
+def is_set(raw: Any) -> bool:
+    """True for a present, non-empty value (a literal or a reference to another resource)."""
+    return raw not in (None, "", [], {}) and not is_unknown(raw)
+
+
+def truthy(raw: Any) -> bool:
+    """Terraform booleans arrive as bools or as "true"/"True" strings."""
+    return raw is True or (isinstance(raw, str) and raw.lower() == "true")
+
+
+def as_int(raw: Any) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def as_list(raw: Any) -> list[Any]:
+    if raw is None:
+        return []
+    return raw if isinstance(raw, list) else [raw]
+
+
+def policy_document(raw: Any) -> dict[str, Any] | None:
+    """An IAM/resource policy as a dict (jsonencode() output or a JSON string); None when not yet known."""
+    if isinstance(raw, list):
+        raw = raw[0] if len(raw) == 1 else None
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str):
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, dict)]
+
+
+def is_customer_managed_key(raw: Any) -> bool:
+    """A KMS key reference that is not an AWS-managed key (`alias/aws/...`).
+
+    In the source framework a reference shows as `aws_kms_key.x.arn`; in the plan framework an
+    ARN that is unknown at plan time shows as that same reference, so both count as customer-managed.
+    """
+    if not is_set(raw) or not isinstance(raw, str):
+        return False
+    return "alias/aws/" not in raw
+
+
+def allows(statement: dict[str, Any]) -> bool:
+    return statement.get("Effect", "Allow") == "Allow"
+
+
+def principals(statement: dict[str, Any], kind: str) -> list[str]:
+    """The principals of one kind ("AWS", "Service", "Federated") named by a trust statement."""
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"] if kind == "AWS" else []
+    if not isinstance(principal, dict):
+        return []
+    return [str(p) for p in as_list(principal.get(kind))]
+
+
+def actions(statement: dict[str, Any]) -> list[str]:
+    return [str(action) for action in as_list(statement.get("Action"))]
+
+
+def human_trust_statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Statements that let IAM principals (people, via their account or users) assume the role."""
+    return [
+        s
+        for s in statements(document)
+        if allows(s)
+        and principals(s, "AWS")
+        and any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions(s))
+    ]
+
+
+def condition_values(statement: dict[str, Any], operators: tuple[str, ...], key_suffix: str) -> list[str]:
+    """Values of every condition key ending with `key_suffix` under the given operators."""
+    found: list[str] = []
+    condition = statement.get("Condition") or {}
+    for operator in operators:
+        block = condition.get(operator) or {}
+        if isinstance(block, dict):
+            for key, raw in block.items():
+                if str(key).endswith(key_suffix):
+                    found.extend(str(v) for v in as_list(raw))
+    return found
