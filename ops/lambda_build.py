@@ -1,0 +1,187 @@
+"""`ops build lambdas`: one small, reproducible zip per function, plus the manifest Terraform reads.
+
+Each zip holds the function package, `backend_core` and the function's runtime dependencies installed
+for Lambda (Python 3.12, manylinux x86_64 wheels only). boto3/botocore are left out: the Lambda runtime
+provides them. Entries are sorted and stamped with a fixed time, so the same input gives the same bytes
+(and the same `source_code_hash`). Downloaded wheels are cached under build/ so rebuilds work offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ops.errors import OpsError
+
+ROOT = Path(__file__).resolve().parent.parent
+LAMBDAS = ROOT / "lambdas"
+LOCK = ROOT / "requirements" / "dev.lock"
+DEFAULT_OUT = ROOT / "build" / "lambda"
+CACHE = ROOT / "build" / "cache"
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold; any constant makes builds repeatable
+PYTHON_VERSION = "3.12"
+PLATFORM = "x86_64-manylinux2014"
+SKIP_DIRS = {"__pycache__", "bin", "tests"}
+SKIP_SUFFIXES = {".pyc", ".pyo", ".pyi"}
+
+# Runtime dependencies of the functions (versions come from requirements/dev.lock: one pin per package).
+# aws-xray-sdk + wrapt back the Powertools Tracer; jmespath is bundled so Powertools gets its tested version.
+RUNTIME = (
+    "aws-lambda-powertools",
+    "aws-xray-sdk",
+    "wrapt",
+    "pydantic",
+    "pydantic-core",
+    "annotated-types",
+    "typing-extensions",
+    "typing-inspection",
+    "jmespath",
+)
+# The Lambda runtime ships these; a zip that carried them would only grow.
+PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "urllib3", "python-dateutil", "six")
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    package: str
+    handler: str
+    dependencies: tuple[str, ...] = RUNTIME
+
+
+FUNCTIONS = {
+    "mobile_api": Function("mobile_api", "mobile_api", "mobile_api.app.lambda_handler"),
+    "notify_worker": Function("notify_worker", "notify_worker", "notify_worker.app.lambda_handler"),
+}
+
+app = typer.Typer(no_args_is_help=True, help="Package the Lambda functions for Terraform.")
+console = Console()
+
+
+def locked_pins(names: tuple[str, ...], lock: Path = LOCK) -> list[str]:
+    """`name==version` for each dependency, read from the lock file so there is one pin per package."""
+    if not lock.is_file():
+        raise OpsError(f"lock file not found: {lock}")
+    found = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\;]+)", lock.read_text(encoding="utf-8"), re.M))
+    normalised = {re.sub(r"[-_.]+", "-", k).lower(): v for k, v in found.items()}
+    missing = [n for n in names if n not in normalised]
+    if missing:
+        raise OpsError(f"not pinned in {lock.name}: {', '.join(missing)}")
+    return [f"{n}=={normalised[n]}" for n in names]
+
+
+def install_dependencies(pins: list[str]) -> Path:
+    """Install the pins for Lambda into a directory keyed by their hash; reuse it when it exists."""
+    key = hashlib.sha256(json.dumps([PYTHON_VERSION, PLATFORM, *pins]).encode()).hexdigest()[:16]
+    target = CACHE / f"site-{key}"
+    if (target / ".complete").is_file():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    uv = shutil.which("uv", path=str(ROOT / ".venv" / "bin")) or shutil.which("uv")
+    if not uv:
+        raise OpsError("uv not found: run `make setup`")
+    command = [
+        uv, "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+        "--python-version", PYTHON_VERSION, "--python-platform", PLATFORM, "--only-binary", ":all:",
+        "--cache-dir", str(CACHE / "uv"), *pins,
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise OpsError(f"could not install Lambda dependencies ({last}); PyPI or build/cache/uv is needed")
+    (target / ".complete").write_text("\n".join(pins) + "\n", encoding="utf-8")
+    return target
+
+
+def _files(base: Path, prefix: str = "") -> dict[str, Path]:
+    """Archive name -> file, for every shippable file under base."""
+    out: dict[str, Path] = {}
+    for path in base.rglob("*"):
+        rel = path.relative_to(base)
+        if not path.is_file() or path.name == ".complete" or any(p in SKIP_DIRS for p in rel.parts):
+            continue
+        if path.suffix in SKIP_SUFFIXES:
+            continue
+        out[prefix + rel.as_posix()] = path
+    return out
+
+
+def _provided(arcname: str) -> bool:
+    top = arcname.split("/", 1)[0].lower()
+    stem = re.sub(r"-[0-9].*\.dist-info$", "", top).replace("_", "-")
+    return stem in PROVIDED_BY_RUNTIME or top in {p.replace("-", "_") for p in PROVIDED_BY_RUNTIME}
+
+
+def write_zip(entries: dict[str, Path], destination: Path) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        for arcname in sorted(entries):
+            info = zipfile.ZipInfo(arcname, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16  # same mode everywhere: umask must not change the hash
+            info.create_system = 3
+            archive.writestr(info, entries[arcname].read_bytes(), compresslevel=9)
+    tmp.replace(destination)
+
+
+def build_function(function: Function, out_dir: Path) -> dict:
+    site = install_dependencies(locked_pins(function.dependencies))
+    entries = {k: v for k, v in _files(site).items() if not _provided(k)}
+    entries.update(_files(LAMBDAS / "backend_core", "backend_core/"))
+    entries.update(_files(LAMBDAS / function.package, f"{function.package}/"))
+    destination = out_dir / f"{function.name}.zip"
+    write_zip(entries, destination)
+    data = destination.read_bytes()
+    return {
+        "zip": destination.relative_to(ROOT).as_posix()
+        if destination.is_relative_to(ROOT)
+        else str(destination),
+        "handler": function.handler,
+        "sha256_base64": base64.b64encode(hashlib.sha256(data).digest()).decode(),
+        "size_bytes": len(data),
+    }
+
+
+def build(names: list[str] | None = None, out_dir: Path = DEFAULT_OUT) -> dict:
+    unknown = sorted(set(names or []) - set(FUNCTIONS))
+    if unknown:
+        raise OpsError(f"unknown function(s): {', '.join(unknown)} (known: {', '.join(FUNCTIONS)})")
+    selected = names or list(FUNCTIONS)
+    manifest_path = out_dir / "manifest.json"
+    manifest = {"functions": {}}
+    if manifest_path.is_file() and names:  # a partial build keeps the other functions' entries
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for name in selected:
+        manifest["functions"][name] = build_function(FUNCTIONS[name], out_dir)
+    manifest["functions"] = dict(sorted(manifest["functions"].items()))
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+@app.command("lambdas")
+def build_lambdas(
+    function: Annotated[
+        list[str] | None, typer.Option("--function", "-f", help="Build only these (default: all).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output directory for the zips and manifest.json.")] = DEFAULT_OUT,
+) -> None:
+    """Build build/lambda/<function>.zip and build/lambda/manifest.json."""
+    manifest = build(function or None, out)
+    table = Table("function", "size", "sha256 (base64)", "handler")
+    for name, entry in manifest["functions"].items():
+        table.add_row(name, f"{entry['size_bytes'] / 1e6:.2f} MB", entry["sha256_base64"], entry["handler"])
+    console.print(table)
+    console.print(f"manifest: {out / 'manifest.json'}")
