@@ -1,0 +1,159 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+
+  # People assume job roles from their own IAM identities, always with MFA.
+  human_trust = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        Bool            = { "aws:MultiFactorAuthPresent" = "true" }
+        NumericLessThan = { "aws:MultiFactorAuthAge" = "3600" }
+      }
+    }]
+  })
+
+  managed = "arn:${local.partition}:iam::aws:policy"
+}
+
+resource "aws_iam_role" "admin" {
+  name                 = "${var.name_prefix}-admin"
+  description          = "Administrators (break-glass and account setup); MFA required."
+  assume_role_policy   = local.human_trust
+  max_session_duration = var.max_session_hours * 3600
+}
+
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.admin.name
+  policy_arn = "${local.managed}/AdministratorAccess"
+}
+
+# The boundary caps what developers (and CI) can ever do, whatever policies they attach.
+resource "aws_iam_policy" "developer_boundary" {
+  name        = "${var.name_prefix}-developer-boundary"
+  description = "Permission boundary: no IAM users or keys, no audit tampering, no boundary escape."
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "AllowWorkloadServices"
+        Effect   = "Allow"
+        Action   = "*"
+        Resource = "*"
+      },
+      {
+        Sid      = "DenyLongLivedCredentials"
+        Effect   = "Deny"
+        Action   = ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"]
+        Resource = "*"
+      },
+      {
+        Sid      = "DenyAuditTampering"
+        Effect   = "Deny"
+        Action   = ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
+        Resource = "*"
+      },
+      {
+        Sid      = "DenyBoundaryEscape"
+        Effect   = "Deny"
+        Action   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"]
+        Resource = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name_prefix}-developer-boundary"
+      },
+      {
+        Sid      = "NewRolesKeepTheBoundary"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+        Resource = "*"
+        Condition = {
+          StringNotEquals = { "iam:PermissionsBoundary" = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name_prefix}-developer-boundary" }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "developer" {
+  name                 = "${var.name_prefix}-developer"
+  description          = "Developers: power user inside the permission boundary; MFA required."
+  assume_role_policy   = local.human_trust
+  max_session_duration = var.max_session_hours * 3600
+  permissions_boundary = aws_iam_policy.developer_boundary.arn
+}
+
+resource "aws_iam_role_policy_attachment" "developer" {
+  role       = aws_iam_role.developer.name
+  policy_arn = "${local.managed}/PowerUserAccess"
+}
+
+resource "aws_iam_role" "read_only" {
+  name                 = "${var.name_prefix}-read-only"
+  description          = "Support and auditors: read-only; MFA required."
+  assume_role_policy   = local.human_trust
+  max_session_duration = var.max_session_hours * 3600
+}
+
+resource "aws_iam_role_policy_attachment" "read_only" {
+  role       = aws_iam_role.read_only.name
+  policy_arn = "${local.managed}/ReadOnlyAccess"
+}
+
+resource "aws_iam_role" "analyst" {
+  name                 = "${var.name_prefix}-analyst"
+  description          = "Analysts: Athena, Glue and S3 read on analytics only; MFA required."
+  assume_role_policy   = local.human_trust
+  max_session_duration = var.max_session_hours * 3600
+}
+
+resource "aws_iam_role_policy" "analyst" {
+  name = "analytics-only"
+  role = aws_iam_role.analyst.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "QueryInWorkgroup"
+        Effect   = "Allow"
+        Action   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup", "athena:ListQueryExecutions"]
+        Resource = var.analytics.workgroup_arn
+      },
+      {
+        Sid    = "ReadCatalog"
+        Effect = "Allow"
+        Action = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"]
+        Resource = [
+          "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
+          "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${var.analytics.database}",
+          "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${var.analytics.database}/*",
+        ]
+      },
+      {
+        Sid      = "ReadEvents"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"]
+        Resource = [var.analytics.bucket_arn, "${var.analytics.bucket_arn}/*"]
+      },
+      {
+        Sid      = "QueryResults"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:AbortMultipartUpload"]
+        Resource = [var.analytics.results_bucket_arn, "${var.analytics.results_bucket_arn}/*"]
+      },
+      {
+        Sid      = "AnalyticsKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = var.analytics.kms_key_arn
+      },
+    ]
+  })
+}

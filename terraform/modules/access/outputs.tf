@@ -1,0 +1,25 @@
+output "role_arns" {
+  description = "Job function -> role ARN (admin, developer, read_only, analyst, ci)."
+  value = {
+    admin     = aws_iam_role.admin.arn
+    developer = aws_iam_role.developer.arn
+    read_only = aws_iam_role.read_only.arn
+    analyst   = aws_iam_role.analyst.arn
+    ci        = aws_iam_role.ci.arn
+  }
+}
+
+output "developer_boundary_arn" {
+  description = "Permission boundary every developer-created role must carry."
+  value       = aws_iam_policy.developer_boundary.arn
+}
+
+output "trail_arn" {
+  description = "ARN of the multi-region CloudTrail trail."
+  value       = aws_cloudtrail.main.arn
+}
+
+output "trail_bucket" {
+  description = "Bucket holding CloudTrail log files."
+  value       = module.trail_bucket.id
+}
