@@ -63,7 +63,11 @@ def test_unbroken_fixture_passes_every_gate(tree: Path, tmp_path: Path) -> None:
 
 
 def _misspelled_nested_argument(t: Path) -> None:
-    edit(t / MODULE, "point_in_time_recovery {\n    enabled = true", "point_in_time_recovery {\n    enabeld = true")
+    edit(
+        t / MODULE,
+        "point_in_time_recovery {\n    enabled = true",
+        "point_in_time_recovery {\n    enabeld = true",
+    )
 
 
 def _missing_required_argument(t: Path) -> None:
@@ -71,7 +75,7 @@ def _missing_required_argument(t: Path) -> None:
 
 
 def _wrong_type(t: Path) -> None:
-    edit(t / MODULE, "deletion_protection_enabled = true", "deletion_protection_enabled = [\"yes\"]")
+    edit(t / MODULE, "deletion_protection_enabled = true", 'deletion_protection_enabled = ["yes"]')
 
 
 def _undeclared_variable(t: Path) -> None:
@@ -91,7 +95,11 @@ def _unformatted(t: Path) -> None:
 
 
 def _checkov_violation(t: Path) -> None:
-    edit(t / MODULE, "point_in_time_recovery {\n    enabled = true", "point_in_time_recovery {\n    enabled = false")
+    edit(
+        t / MODULE,
+        "point_in_time_recovery {\n    enabled = true",
+        "point_in_time_recovery {\n    enabled = false",
+    )
 
 
 BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
@@ -106,7 +114,9 @@ BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("breakage", "gate", "reasons"), BREAKAGES, ids=[b[0].__name__.strip("_") for b in BREAKAGES])
+@pytest.mark.parametrize(
+    ("breakage", "gate", "reasons"), BREAKAGES, ids=[b[0].__name__.strip("_") for b in BREAKAGES]
+)
 def test_broken_fixture_fails_for_its_reason(
     tree: Path, tmp_path: Path, breakage: Callable[[Path], None], gate: str, reasons: list[str]
 ) -> None:
