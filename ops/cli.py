@@ -51,7 +51,8 @@ def _register_sub_apps() -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if not (exc.name and (module_name + ".").startswith(exc.name + ".")):  # a missing dependency is a real error
+            unbuilt_area = bool(exc.name) and (module_name + ".").startswith(f"{exc.name}.")
+            if not unbuilt_area:  # a missing dependency is a real error, not an area still to come
                 raise
             continue
         app.add_typer(module.app, name=name)
