@@ -56,6 +56,7 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
     @app.not_found
     def not_found(exc: Exception) -> Response:
         event = app.current_event
+        app.lambda_context_route = f"{event.http_method} (unmatched)"  # type: ignore[attr-defined]  # never raw paths
         return error_response(404, f"no route {event.http_method} {event.path}")
 
     @app.exception_handler(Exception)
