@@ -1,0 +1,268 @@
+locals {
+  name_prefix = "${var.project}-${var.env}"
+
+  # The shared contracts, exported from Python by `ops contracts export` (one definition each).
+  table_design = jsondecode(file("${path.module}/../contracts/table_design.json"))
+  archival     = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
+  usage_events = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
+
+  # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
+  repo_root       = "${path.root}/../.."
+  manifest_path   = coalesce(var.lambda_manifest_path, "${local.repo_root}/build/lambda/manifest.json")
+  manifest_exists = fileexists(local.manifest_path)
+  manifest        = local.manifest_exists ? jsondecode(file(local.manifest_path)) : { functions = {} }
+  alarm_thresholds = {
+    api_5xx_rate_percent   = var.alerts.api_5xx_rate_percent
+    api_latency_p99_ms     = var.alerts.api_latency_p99_ms
+    lambda_errors          = var.alerts.lambda_errors
+    replication_latency_ms = var.alerts.replication_latency_ms
+    dlq_depth              = var.alerts.dlq_depth
+    monthly_spend_usd      = var.alerts.monthly_spend_usd
+  }
+
+  functions = {
+    for name, fn in local.manifest.functions : name => {
+      zip              = "${local.repo_root}/${fn.zip}"
+      handler          = fn.handler
+      source_code_hash = fn.sha256_base64
+    }
+  }
+}
+
+resource "terraform_data" "lambda_artefacts" {
+  input = keys(local.functions)
+
+  lifecycle {
+    precondition {
+      condition     = local.manifest_exists
+      error_message = "Lambda artefacts not found (${local.manifest_path}): run make build."
+    }
+  }
+}
+
+module "keys" {
+  source    = "../modules/keys"
+  providers = { aws = aws, aws.dr = aws.dr }
+
+  name_prefix = local.name_prefix
+}
+
+module "data" {
+  source = "../modules/data"
+
+  name_prefix               = local.name_prefix
+  table_design              = local.table_design
+  kms_key_arn               = module.keys.primary_key_arns["data"]
+  dr_kms_key_arn            = module.keys.dr_key_arns["data"]
+  dr_region                 = var.dr_region
+  deletion_protection       = var.data.deletion_protection
+  pitr_recovery_period_days = var.data.pitr_recovery_period_days
+}
+
+module "storage" {
+  source    = "../modules/storage"
+  providers = { aws = aws, aws.dr = aws.dr }
+
+  name_prefix               = local.name_prefix
+  kms_key_arn               = module.keys.primary_key_arns["media"]
+  dr_kms_key_arn            = module.keys.dr_key_arns["media"]
+  archival                  = local.archival
+  force_destroy             = var.storage.force_destroy
+  access_log_retention_days = var.storage.access_log_retention_days
+  cdn_distribution_arn      = module.cdn.distribution_arn
+}
+
+module "cdn" {
+  source = "../modules/cdn"
+
+  name_prefix     = local.name_prefix
+  primary_origin  = { bucket = module.storage.media_bucket_primary, domain_name = module.storage.media_bucket_primary_domain }
+  failover_origin = { bucket = module.storage.media_bucket_dr, domain_name = module.storage.media_bucket_dr_domain }
+  log_bucket_arn  = module.storage.log_bucket_primary_arn
+  price_class     = var.cdn.price_class
+  custom_domain   = var.cdn.custom_domain
+}
+
+module "analytics" {
+  source = "../modules/analytics"
+
+  name_prefix                = local.name_prefix
+  kms_key_arn                = module.keys.primary_key_arns["analytics"]
+  logs_kms_key_arn           = module.keys.primary_key_arns["logs"]
+  access_log_bucket          = module.storage.log_bucket_primary
+  columns                    = local.usage_events.columns
+  partition_key              = local.usage_events.partition_key
+  bytes_scanned_cutoff       = var.analytics.bytes_scanned_cutoff
+  buffering_interval_seconds = var.analytics.buffering_interval_s
+  event_retention_days       = var.analytics.event_retention_days
+  force_destroy              = var.storage.force_destroy
+}
+
+module "identity" {
+  source = "../modules/identity"
+
+  name_prefix            = local.name_prefix
+  mfa_configuration      = var.identity.mfa_configuration
+  advanced_security_mode = var.identity.advanced_security_mode
+  token_validity = {
+    access_minutes = var.identity.access_token_minutes
+    id_minutes     = var.identity.access_token_minutes
+    refresh_days   = var.identity.refresh_token_days
+  }
+  media_bucket_arn    = module.storage.media_bucket_primary_arn
+  media_kms_key_arn   = module.keys.primary_key_arns["media"]
+  deletion_protection = var.data.deletion_protection
+}
+
+module "notifications_primary" {
+  source = "../modules/notifications"
+
+  name_prefix              = local.name_prefix
+  kms_key_arn              = module.keys.primary_key_arns["messaging"]
+  apns                     = var.apns
+  fcm_service_account_json = var.fcm_service_account_json
+}
+
+module "notifications_dr" {
+  source    = "../modules/notifications"
+  providers = { aws = aws.dr }
+
+  name_prefix              = local.name_prefix
+  kms_key_arn              = module.keys.dr_key_arns["messaging"]
+  apns                     = var.apns
+  fcm_service_account_json = var.fcm_service_account_json
+}
+
+module "api_primary" {
+  source = "../modules/api"
+
+  name_prefix        = local.name_prefix
+  env_name           = var.env
+  site               = "primary"
+  functions          = local.functions
+  function_settings  = var.api.functions
+  jwt_issuer         = module.identity.issuer
+  jwt_audience       = [module.identity.client_id]
+  throttling         = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  log_retention_days = var.api.log_retention_days
+  kms_key_arns = {
+    data      = module.keys.primary_key_arns["data"]
+    media     = module.keys.primary_key_arns["media"]
+    messaging = module.keys.primary_key_arns["messaging"]
+    logs      = module.keys.primary_key_arns["logs"]
+  }
+  table                     = { name = module.data.table_name, arn = module.data.table_arn, stream_arn = module.data.stream_arn }
+  media_bucket              = { name = module.storage.media_bucket_primary, arn = module.storage.media_bucket_primary_arn }
+  cdn_domain                = module.cdn.domain_name
+  notify_queue              = { url = module.notifications_primary.queue_url, arn = module.notifications_primary.queue_arn }
+  usage_stream              = { name = module.analytics.stream_name, arn = module.analytics.stream_arn }
+  platform_application_arns = module.notifications_primary.platform_application_arns
+  archive_prefix            = local.archival.expired_items_prefix
+}
+
+# The warm standby: the same functions behind the same routes, reading the global-table replica.
+module "api_dr" {
+  source    = "../modules/api"
+  providers = { aws = aws.dr }
+
+  name_prefix        = local.name_prefix
+  env_name           = var.env
+  site               = "dr"
+  functions          = local.functions
+  function_settings  = var.api.functions
+  jwt_issuer         = module.identity.issuer
+  jwt_audience       = [module.identity.client_id]
+  throttling         = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  log_retention_days = var.api.log_retention_days
+  kms_key_arns = {
+    data      = module.keys.dr_key_arns["data"]
+    media     = module.keys.dr_key_arns["media"]
+    messaging = module.keys.dr_key_arns["messaging"]
+    logs      = module.keys.dr_key_arns["logs"]
+  }
+  table                     = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region], stream_arn = module.data.replica_stream_arns[var.dr_region] }
+  media_bucket              = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
+  cdn_domain                = module.cdn.domain_name
+  notify_queue              = { url = module.notifications_dr.queue_url, arn = module.notifications_dr.queue_arn }
+  usage_stream              = null
+  platform_application_arns = module.notifications_dr.platform_application_arns
+  archive_prefix            = local.archival.expired_items_prefix
+}
+
+module "observability_primary" {
+  source = "../modules/observability"
+
+  name_prefix    = local.name_prefix
+  site           = "primary"
+  kms_key_arn    = module.keys.primary_key_arns["messaging"]
+  alert_emails   = var.alerts.emails
+  thresholds     = local.alarm_thresholds
+  api_id         = module.api_primary.api_id
+  function_names = module.api_primary.function_names
+  dead_letter_queues = {
+    notify    = module.notifications_primary.dlq_name
+    functions = module.api_primary.failure_queue_name
+  }
+  table_name = module.data.table_name
+  dr_region  = var.dr_region
+  replication = {
+    source_bucket      = module.storage.media_bucket_primary
+    destination_bucket = module.storage.media_bucket_dr
+    rule_id            = module.storage.replication_rule_id
+  }
+}
+
+module "observability_dr" {
+  source    = "../modules/observability"
+  providers = { aws = aws.dr }
+
+  name_prefix    = local.name_prefix
+  site           = "dr"
+  kms_key_arn    = module.keys.dr_key_arns["messaging"]
+  alert_emails   = var.alerts.emails
+  thresholds     = local.alarm_thresholds
+  api_id         = module.api_dr.api_id
+  function_names = module.api_dr.function_names
+  dead_letter_queues = {
+    notify    = module.notifications_dr.dlq_name
+    functions = module.api_dr.failure_queue_name
+  }
+  table_name = module.data.table_name
+  dr_region  = var.dr_region
+}
+
+module "dr" {
+  source    = "../modules/dr"
+  providers = { aws = aws, aws.dr = aws.dr }
+
+  name_prefix = local.name_prefix
+  api_hosts   = { primary = module.api_primary.api_host, dr = module.api_dr.api_host }
+  api_ids     = { primary = module.api_primary.api_id, dr = module.api_dr.api_id }
+  public_api  = var.dr.public_api
+  drill = {
+    enabled         = contains(keys(local.functions), "drill")
+    function_arn    = lookup(module.api_primary.function_alias_arns, "drill", null)
+    schedule        = var.dr.drill_schedule
+    rto_minutes     = var.dr.rto_minutes
+    rpo_minutes     = var.dr.rpo_minutes
+    dead_letter_arn = module.api_primary.failure_queue_arn
+  }
+}
+
+module "access" {
+  source = "../modules/access"
+
+  name_prefix          = local.name_prefix
+  github_repository    = var.access.github_repository
+  github_branch        = var.access.github_branch
+  logs_kms_key_arn     = module.keys.primary_key_arns["logs"]
+  access_log_bucket    = module.storage.log_bucket_primary
+  trail_retention_days = var.access.trail_retention_days
+  analytics = {
+    workgroup_arn      = module.analytics.workgroup_arn
+    database           = module.analytics.database
+    bucket_arn         = module.analytics.bucket_arn
+    results_bucket_arn = module.analytics.results_bucket_arn
+    kms_key_arn        = module.keys.primary_key_arns["analytics"]
+  }
+}

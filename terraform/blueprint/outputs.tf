@@ -1,0 +1,82 @@
+# The stack-outputs contract of ARCHITECTURE.md (ops/stack_outputs.py): every consumer reads only this.
+output "stack_outputs" {
+  description = "The environment's stack-outputs document (the contract in ops/stack_outputs.py)."
+  value = {
+    env            = var.env
+    primary_region = var.primary_region
+    dr_region      = var.dr_region
+    endpoint_url   = null
+    api = {
+      primary = module.api_primary.api_url
+      dr      = module.api_dr.api_url
+      public  = coalesce(module.dr.public_url, module.api_primary.api_url)
+    }
+    auth = {
+      user_pool_id     = module.identity.user_pool_id
+      client_id        = module.identity.client_id
+      identity_pool_id = module.identity.identity_pool_id
+      issuer           = module.identity.issuer
+    }
+    table = {
+      name       = module.data.table_name
+      stream_arn = module.data.stream_arn
+    }
+    media = {
+      bucket = {
+        primary = module.storage.media_bucket_primary
+        dr      = module.storage.media_bucket_dr
+      }
+      cdn_domain = module.cdn.domain_name
+    }
+    notifications = {
+      queue_url             = module.notifications_primary.queue_url
+      platform_applications = module.notifications_primary.platform_application_arns
+    }
+    analytics = {
+      bucket    = module.analytics.bucket
+      database  = module.analytics.database
+      table     = module.analytics.table
+      workgroup = module.analytics.workgroup
+    }
+    dr = {
+      health_check_id = module.dr.health_check_ids["primary"]
+      failover_record = module.dr.failover_record
+    }
+    alerts_topic_arn = module.observability_primary.alerts_topic_arn
+  }
+}
+
+output "user_pool_replica_region" {
+  description = "Region where `ops env apply` keeps the Cognito user pool replica (post-apply step)."
+  value       = var.dr_region
+}
+
+output "user_pool_id" {
+  description = "Cognito user pool id (input of the post-apply replica step)."
+  value       = module.identity.user_pool_id
+}
+
+output "role_arns" {
+  description = "Job function -> IAM role ARN."
+  value       = module.access.role_arns
+}
+
+output "dashboard_names" {
+  description = "CloudWatch dashboards per site."
+  value       = { primary = module.observability_primary.dashboard_name, dr = module.observability_dr.dashboard_name }
+}
+
+output "alarm_names" {
+  description = "Every alarm per site."
+  value       = { primary = module.observability_primary.alarm_names, dr = module.observability_dr.alarm_names }
+}
+
+output "drill_schedule" {
+  description = "EventBridge Scheduler schedule of the non-destructive drill (null when no drill function is built)."
+  value       = module.dr.drill_schedule_name
+}
+
+output "dr_targets" {
+  description = "RTO/RPO targets the drills report against, in minutes."
+  value       = { rto_minutes = var.dr.rto_minutes, rpo_minutes = var.dr.rpo_minutes }
+}

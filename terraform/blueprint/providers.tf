@@ -1,0 +1,24 @@
+locals {
+  default_tags = {
+    project = var.project
+    env     = var.env
+    owner   = var.owner
+  }
+}
+
+provider "aws" {
+  region = var.primary_region
+
+  default_tags {
+    tags = local.default_tags
+  }
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = var.dr_region
+
+  default_tags {
+    tags = local.default_tags
+  }
+}

@@ -1,0 +1,173 @@
+variable "project" {
+  description = "Short project name; the first part of every resource name."
+  type        = string
+  default     = "mbt"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,11}$", var.project))
+    error_message = "project must be 2-12 lowercase letters or digits, starting with a letter."
+  }
+}
+
+variable "env" {
+  description = "Environment name."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.env)
+    error_message = "env must be dev, staging or prod (local runs on the emulator: make up)."
+  }
+}
+
+variable "owner" {
+  description = "Team or person accountable for the environment (owner tag)."
+  type        = string
+}
+
+variable "primary_region" {
+  description = "Region serving traffic."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "dr_region" {
+  description = "Warm-standby region."
+  type        = string
+  default     = "us-west-2"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.dr_region))
+    error_message = "dr_region must be an AWS region name such as us-west-2."
+  }
+}
+
+variable "lambda_manifest_path" {
+  description = "Path of build/lambda/manifest.json written by `ops build lambdas`; null = <repo>/build/lambda/manifest.json."
+  type        = string
+  default     = null
+}
+
+variable "identity" {
+  description = "Sign-in settings: MFA mode, threat protection and token lifetimes."
+  type = object({
+    mfa_configuration      = optional(string, "OPTIONAL")
+    advanced_security_mode = optional(string, "AUDIT")
+    access_token_minutes   = optional(number, 60)
+    refresh_token_days     = optional(number, 30)
+  })
+  default = {}
+}
+
+variable "api" {
+  description = "API sizing: stage throttling, log retention, and per-function memory/timeout/reserved concurrency."
+  type = object({
+    rate_limit         = number
+    burst_limit        = number
+    log_retention_days = optional(number, 30)
+    functions = optional(map(object({
+      memory_mb            = optional(number, 512)
+      timeout_seconds      = optional(number, 10)
+      reserved_concurrency = optional(number)
+    })), {})
+  })
+}
+
+variable "data" {
+  description = "Table protection: deletion protection and PITR window."
+  type = object({
+    deletion_protection       = optional(bool, true)
+    pitr_recovery_period_days = optional(number, 35)
+  })
+  default = {}
+}
+
+variable "storage" {
+  description = "Bucket settings: force_destroy (dev only) and access-log retention."
+  type = object({
+    force_destroy             = optional(bool, false)
+    access_log_retention_days = optional(number, 90)
+  })
+  default = {}
+
+  validation {
+    condition     = !var.storage.force_destroy || var.env == "dev"
+    error_message = "force_destroy is allowed in dev only."
+  }
+}
+
+variable "apns" {
+  description = "APNs token credentials; null = no APNs platform application. Pass via TF_VAR_apns, never in git."
+  type = object({
+    signing_key = string
+    key_id      = string
+    team_id     = string
+    bundle_id   = string
+    sandbox     = optional(bool, false)
+  })
+  default   = null
+  sensitive = true
+}
+
+variable "fcm_service_account_json" {
+  description = "FCM service account JSON; null = no FCM platform application. Pass via TF_VAR_fcm_service_account_json."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "analytics" {
+  description = "Analytics settings: Athena per-query scan cutoff, Firehose buffering, raw event retention."
+  type = object({
+    bytes_scanned_cutoff = optional(number, 1073741824)
+    buffering_interval_s = optional(number, 300)
+    event_retention_days = optional(number, 730)
+  })
+  default = {}
+}
+
+variable "alerts" {
+  description = "Alerting: e-mail subscribers and alarm thresholds."
+  type = object({
+    emails                 = list(string)
+    api_5xx_rate_percent   = optional(number, 1)
+    api_latency_p99_ms     = optional(number, 1000)
+    lambda_errors          = optional(number, 5)
+    replication_latency_ms = optional(number, 60000)
+    dlq_depth              = optional(number, 1)
+    monthly_spend_usd      = optional(number, 100)
+  })
+}
+
+variable "dr" {
+  description = "Disaster recovery: RTO/RPO targets (minutes), drill schedule, and the public API name (null = no failover record)."
+  type = object({
+    rto_minutes    = number
+    rpo_minutes    = number
+    drill_schedule = optional(string, "rate(7 days)")
+    public_api = optional(object({
+      zone_id     = string
+      domain_name = string
+    }))
+  })
+}
+
+variable "access" {
+  description = "Team access: GitHub repository (owner/name) trusted for CI, and CloudTrail log retention."
+  type = object({
+    github_repository    = string
+    github_branch        = optional(string, "main")
+    trail_retention_days = optional(number, 365)
+  })
+}
+
+variable "cdn" {
+  description = "CloudFront settings: price class and an optional custom media domain with its us-east-1 ACM certificate."
+  type = object({
+    price_class = optional(string, "PriceClass_100")
+    custom_domain = optional(object({
+      aliases             = list(string)
+      acm_certificate_arn = string
+    }))
+  })
+  default = {}
+}

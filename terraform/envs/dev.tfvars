@@ -1,0 +1,65 @@
+# dev: cheapest useful copy of production; MFA optional, disposable buckets, small limits.
+env            = "dev"
+owner          = "platform-team"
+primary_region = "us-east-1"
+dr_region      = "us-west-2"
+
+identity = {
+  mfa_configuration      = "OPTIONAL"
+  advanced_security_mode = "OFF"
+  access_token_minutes   = 60
+  refresh_token_days     = 30
+}
+
+api = {
+  rate_limit         = 50
+  burst_limit        = 100
+  log_retention_days = 14
+  functions = {
+    mobile_api    = { memory_mb = 512, timeout_seconds = 10 }
+    notify_worker = { memory_mb = 256, timeout_seconds = 30 }
+  }
+}
+
+data = {
+  deletion_protection       = false
+  pitr_recovery_period_days = 7
+}
+
+storage = {
+  force_destroy             = true
+  access_log_retention_days = 30
+}
+
+analytics = {
+  bytes_scanned_cutoff = 1073741824 # 1 GiB per query
+  buffering_interval_s = 300
+  event_retention_days = 90
+}
+
+alerts = {
+  emails                 = ["dev-alerts@example.com"]
+  api_5xx_rate_percent   = 5
+  api_latency_p99_ms     = 2000
+  lambda_errors          = 20
+  replication_latency_ms = 300000
+  dlq_depth              = 10
+  monthly_spend_usd      = 50
+}
+
+dr = {
+  rto_minutes    = 120
+  rpo_minutes    = 30
+  drill_schedule = "rate(7 days)"
+  public_api     = null
+}
+
+access = {
+  github_repository    = "example-org/mobile-backend-toolkit"
+  github_branch        = "main"
+  trail_retention_days = 90
+}
+
+cdn = {
+  price_class = "PriceClass_100"
+}

@@ -1,0 +1,68 @@
+# prod: MFA required, threat protection enforced, tight alarms, tight RTO/RPO, failover name.
+env            = "prod"
+owner          = "platform-team"
+primary_region = "us-east-1"
+dr_region      = "us-west-2"
+
+identity = {
+  mfa_configuration      = "ON"
+  advanced_security_mode = "ENFORCED"
+  access_token_minutes   = 30
+  refresh_token_days     = 30
+}
+
+api = {
+  rate_limit         = 1000
+  burst_limit        = 2000
+  log_retention_days = 90
+  functions = {
+    mobile_api    = { memory_mb = 1024, timeout_seconds = 10, reserved_concurrency = 200 }
+    notify_worker = { memory_mb = 512, timeout_seconds = 30, reserved_concurrency = 50 }
+  }
+}
+
+data = {
+  deletion_protection       = true
+  pitr_recovery_period_days = 35
+}
+
+storage = {
+  force_destroy             = false
+  access_log_retention_days = 365
+}
+
+analytics = {
+  bytes_scanned_cutoff = 10737418240 # 10 GiB per query
+  buffering_interval_s = 300
+  event_retention_days = 730
+}
+
+alerts = {
+  emails                 = ["oncall@example.com", "platform-team@example.com"]
+  api_5xx_rate_percent   = 1
+  api_latency_p99_ms     = 1000
+  lambda_errors          = 5
+  replication_latency_ms = 60000
+  dlq_depth              = 1
+  monthly_spend_usd      = 1000
+}
+
+dr = {
+  rto_minutes    = 15
+  rpo_minutes    = 5
+  drill_schedule = "rate(1 day)"
+  public_api = {
+    zone_id     = "Z0000000000PRODUCT"
+    domain_name = "api.example.com"
+  }
+}
+
+access = {
+  github_repository    = "example-org/mobile-backend-toolkit"
+  github_branch        = "main"
+  trail_retention_days = 2555
+}
+
+cdn = {
+  price_class = "PriceClass_All"
+}

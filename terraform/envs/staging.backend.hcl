@@ -1,0 +1,6 @@
+# Remote state for staging, created once per account by terraform/state-backend (see terraform/README.md).
+bucket       = "mbt-tfstate-ACCOUNT_ID-us-east-1"
+key          = "mbt/staging/terraform.tfstate"
+region       = "us-east-1"
+encrypt      = true
+use_lockfile = true
