@@ -11,7 +11,12 @@ from rich.console import Console
 from ops import contracts
 from ops.errors import OpsError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Operate the mobile backend toolkit.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    help="Operate the mobile backend toolkit.",
+)
 err = Console(stderr=True)
 
 contracts_app = typer.Typer(no_args_is_help=True, help="The shared contracts exported for Terraform.")
@@ -61,22 +66,13 @@ def _register_sub_apps() -> None:
 def main() -> None:
     _register_sub_apps()
     try:
-        app(standalone_mode=False)
+        app()  # standalone: usage errors print typer's own message and exit 2
     except OpsError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         err.print("aborted")
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors carry their own exit code and message
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 def print_json(document: object) -> None:

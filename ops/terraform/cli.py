@@ -27,12 +27,26 @@ def validate(
         str, typer.Option(help="offline (stand-in) or registry (real provider, needs network).")
     ] = "offline",
     jobs: Annotated[int, typer.Option(help="Parallel Terraform runs.")] = GateOptions.jobs,
+    gates: Annotated[
+        str, typer.Option(help="Comma-separated subset of: fmt,validate,test,plan,checkov.")
+    ] = ",".join(GateOptions.gates),
 ) -> None:
     """fmt, validate, terraform test, offline plan per env, checkov: stop at the first failure."""
     if provider not in ("offline", "registry"):
         raise typer.BadParameter("must be offline or registry", param_hint="--provider")
+    chosen = tuple(g.strip() for g in gates.split(",") if g.strip())
+    unknown = sorted(set(chosen) - set(GateOptions.gates))
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"unknown gate(s) {unknown}; choose from {','.join(GateOptions.gates)}", param_hint="--gates"
+        )
     options = GateOptions(
-        source_dir=directory, envs=list(env or []), reports_dir=reports, provider=provider, jobs=jobs
+        gates=chosen,
+        source_dir=directory,
+        envs=list(env or []),
+        reports_dir=reports,
+        provider=provider,
+        jobs=jobs,
     )  # type: ignore[arg-type]
     timings = Gates(options).run()
     typer.echo(f"all Terraform gates passed in {sum(timings.values()):.0f}s")

@@ -51,6 +51,7 @@ class GateOptions:
     checkov: Path = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
     build_dir: Path = REPO_ROOT / "build"
     jobs: int = max(2, os.cpu_count() or 2)
+    gates: tuple[str, ...] = ("fmt", "validate", "test", "plan", "checkov")
 
 
 @dataclass
@@ -128,11 +129,17 @@ class Gates:
             if self.o.build_dir.is_dir():  # roots read build/lambda/manifest.json relative to the tree
                 (Path(scratch) / "build").symlink_to(self.o.build_dir.resolve())
             console.print(f"Terraform gates on {_rel(src, REPO_ROOT)} (provider: {self.o.provider})")
-            self._step("fmt", lambda: self.fmt(src))
-            self._step("validate", self.validate)
-            self._step("test", self.test)
-            self._step("plan", self.plan)
-        self._step("checkov", lambda: self.checkov(src))
+            steps: dict[str, Callable[[], str]] = {
+                "fmt": lambda: self.fmt(src),
+                "validate": self.validate,
+                "test": self.test,
+                "plan": self.plan,
+            }
+            for name, step in steps.items():
+                if name in self.o.gates:
+                    self._step(name, step)
+        if "checkov" in self.o.gates:
+            self._step("checkov", lambda: self.checkov(src))
         (self.o.reports_dir / "terraform-gates.json").write_text(json.dumps(self.timings, indent=2) + "\n")
         return self.timings
 
@@ -188,7 +195,7 @@ class Gates:
         ]
 
         def one(directory: Path) -> str | None:
-            if not (directory / ".terraform").is_dir():  # validated in a private copy (aliased providers)
+            if not (directory / ".terraform").is_dir():  # validated in a private copy, or validate not run
                 init = self.tf(directory, "init", "-backend=false", "-input=false", "-no-color")
                 if init.returncode != 0:
                     return (
