@@ -18,6 +18,14 @@ Access patterns (every request path is a GetItem, Query or conditional write; ne
 | a user's media objects                    | table | PK=USER#<sub>, SK begins_with MEDIA#             |
 | idempotency record of a notification      | table | PK=IDEMPOTENCY#<pid>#<key>, SK=IDEMPOTENCY       |
 | device endpoint by endpoint ARN (worker)  | GSI2  | GSI2PK=ENDPOINT#<arn>                            |
+| a user's change counter (sync order)      | table | PK=USER#<sub>, SK=SYNCSEQ                        |
+
+The key builders live in `backend_core.keys`; `backend_core.dal` is the only code that issues requests.
+Sync writes are one TransactWriteItems of (counter: SET seq = n+1 IF seq = n) + (item: Put/Update IF version
+matches), so GSI1SK (the zero-padded seq) orders the change feed by commit order; a stale version cancels
+the transaction (409). Inbox entries (SK=NOTIF#<created_at>#<id>) are created with attribute_not_exists, so
+a redelivered queue message finds its entry and pushes nothing twice. Idempotency records expire through
+TTL (`expires_at`, 24 h).
 """
 
 from __future__ import annotations
