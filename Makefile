@@ -12,7 +12,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts validate test test-fast clean
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,13 +45,32 @@ fmt: setup ## format Python and Terraform in place
 contracts: setup ## export the shared contracts to terraform/contracts/
 	$(BIN)/ops contracts export
 
-validate: setup ## offline Terraform gates: fmt, validate, terraform test, plan per env, checkov
+# Rebuilt only when function code or the packager changes (the packager itself is reproducible).
+LAMBDA_SOURCES := $(shell find lambdas -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
+build/lambda/manifest.json: $(STAMP) $(LAMBDA_SOURCES) ops/lambda_build.py
+	$(BIN)/ops build lambdas
+
+build: build/lambda/manifest.json ## package every Lambda function: build/lambda/<fn>.zip + manifest.json (reproducible)
+
+validate: setup build ## offline Terraform gates: fmt, validate, terraform test, plan per env, checkov
 	$(BIN)/ops tf validate $(if $(TF_DIR),--dir $(TF_DIR)) $(if $(REPORTS),--reports $(REPORTS))
 
 test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(BIN)/pytest
+
+up: setup ## start the local stack (moto + API fronts in two regions), offline
+	$(BIN)/ops local up
+
+down: setup ## stop the local stack
+	$(BIN)/ops local down
+
+status: setup ## health of the local stack
+	$(BIN)/ops local status
+
+seed: setup ## create the demo users on the local stack and print their credentials
+	$(BIN)/ops local seed
 
 clean: ## remove build output, reports and caches (keeps the virtualenvs)
 	rm -rf build reports .cache .pytest_cache .ruff_cache
