@@ -8,7 +8,9 @@ that Terraform only knows after apply, so no check fails merely because of an un
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from typing import Any
 
 # Set by checkov's plan parser (with EVAL_TF_PLAN_AFTER_UNKNOWN=true) for values known only after apply.
@@ -82,12 +84,27 @@ def policy_document(raw: Any) -> dict[str, Any] | None:
     if isinstance(raw, dict):
         return raw
     if isinstance(raw, str):
+        if raw.startswith("jsonencode(") and raw.endswith(")"):
+            return _unevaluated_jsonencode(raw[len("jsonencode(") : -1])
         try:
             parsed = json.loads(raw)
         except ValueError:
             return None
         return parsed if isinstance(parsed, dict) else None
     return None
+
+
+# checkov renders "${aws_s3_bucket.x.arn}/*" inside jsonencode() as ''aws_s3_bucket.x.arn'/*' and then
+# gives up evaluating the call; mending those quotes lets us read the document it left as text.
+_BROKEN_INTERPOLATION = re.compile(r"''([^'\s]+)'([^']*)'")
+
+
+def _unevaluated_jsonencode(text: str) -> dict[str, Any] | None:
+    try:
+        parsed = ast.literal_eval(_BROKEN_INTERPOLATION.sub(r"'\1\2'", text))
+    except (ValueError, SyntaxError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
