@@ -175,24 +175,8 @@ def _secure_bucket(region: str, bucket: str, endpoint_url: str, key_arn: str) ->
             ]
         },
     )
-    s3.put_bucket_policy(
-        Bucket=bucket,
-        Policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:*",
-                        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    }
-                ],
-            }
-        ),
-    )
+    # No TLS-only bucket policy here: moto enforces bucket policies and the emulator speaks plain HTTP on
+    # loopback, so `aws:SecureTransport = false` would deny every request. The blueprint applies it.
 
 
 def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:

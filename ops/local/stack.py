@@ -58,6 +58,8 @@ class LocalStack:
             raise StartupError(f"port already in use: {', '.join(busy)}")
         # Fake credentials for everything in this process: real ones are never sent anywhere.
         os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+        # reset() purges queues between tests, more often than SQS's once a minute.
+        os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
         moto_port = ports.moto or free_port()
         self.moto = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)
         self.moto.start()
