@@ -6,7 +6,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import as_int, blocks, is_set, is_unknown, value
+from mbt_policy_lib import as_int, blocks, is_set, is_unknown, is_unresolved, value
 
 
 def _known_or_set(raw: Any) -> bool:
@@ -30,11 +30,16 @@ class ApiStageLogsAndThrottling(BaseResourceCheck):
         defaults = blocks(conf, "default_route_settings")
         if not defaults:
             return CheckResult.FAILED
+        undecided = False
         for limit in ("throttling_burst_limit", "throttling_rate_limit"):
-            number = as_int(value(defaults[0], limit))
+            raw = value(defaults[0], limit)
+            if is_unknown(raw) or is_unresolved(raw):
+                undecided = True  # e.g. var.throttling.rate_limit in a module: the plan run decides
+                continue
+            number = as_int(raw)
             if number is None or number <= 0:
                 return CheckResult.FAILED
-        return CheckResult.PASSED
+        return CheckResult.UNKNOWN if undecided else CheckResult.PASSED
 
 
 check = ApiStageLogsAndThrottling()

@@ -7,7 +7,16 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import actions, allows, condition_values, policy_document, principals, statements, value
+from mbt_policy_lib import (
+    actions,
+    allows,
+    condition_values,
+    is_unresolved,
+    policy_document,
+    principals,
+    statements,
+    value,
+)
 
 # repo:OWNER/REPO[:qualifier]; owner and repo must be literal, the qualifier (branch, environment) may use wildcards.
 PINNED_SUBJECT = re.compile(r"^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(:.+)?$")
@@ -26,10 +35,16 @@ def _ci_statements(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _pinned(statement: dict[str, Any]) -> bool:
+def _verdict(statement: dict[str, Any]) -> CheckResult:
     subjects = condition_values(statement, ("StringEquals", "StringLike"), ":sub")
     audiences = condition_values(statement, ("StringEquals",), ":aud")
-    return bool(subjects and audiences) and all(PINNED_SUBJECT.match(s) for s in subjects)
+    if not (subjects and audiences):
+        return CheckResult.FAILED
+    resolved = [s for s in subjects if not is_unresolved(s)]
+    if not all(PINNED_SUBJECT.match(s) for s in resolved):
+        return CheckResult.FAILED
+    # "repo:${var.github_repository}:..." is decided by the plan run, where the variable has its value.
+    return CheckResult.PASSED if len(resolved) == len(subjects) else CheckResult.UNKNOWN
 
 
 class CiRoleOidcSubjectPinned(BaseResourceCheck):
@@ -49,7 +64,11 @@ class CiRoleOidcSubjectPinned(BaseResourceCheck):
         ci = _ci_statements(document)
         if not ci:
             return CheckResult.UNKNOWN  # not an OIDC-federated CI role
-        return CheckResult.PASSED if all(_pinned(s) for s in ci) else CheckResult.FAILED
+        verdicts = {_verdict(s) for s in ci}
+        for verdict in (CheckResult.FAILED, CheckResult.UNKNOWN):
+            if verdict in verdicts:
+                return verdict
+        return CheckResult.PASSED
 
 
 check = CiRoleOidcSubjectPinned()

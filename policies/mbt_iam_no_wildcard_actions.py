@@ -1,4 +1,9 @@
-"""R10: function roles are least-privilege: no policy allows "*" or "service:*" actions."""
+"""R10: function and service roles are least-privilege: their inline policies allow no "*" or "service:*" actions.
+
+Scope: aws_iam_role_policy, the inline policies this toolkit gives every function and service role.
+Managed aws_iam_policy documents are out of scope on purpose: a permission boundary legitimately
+allows "*" and subtracts with Deny statements.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,10 @@ def _is_wildcard(action: str) -> bool:
 class IamNoWildcardActions(BaseResourceCheck):
     def __init__(self) -> None:
         super().__init__(
-            name='R10: IAM role and managed policies (function roles) allow no "*" or "service:*" actions and no NotAction',
+            name='R10: inline policies of function and service roles allow no "*" or "service:*" actions and no NotAction',
             id="CKV_MBT_7",
             categories=[CheckCategories.IAM],
-            supported_resources=["aws_iam_role_policy", "aws_iam_policy"],
+            supported_resources=["aws_iam_role_policy"],
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:

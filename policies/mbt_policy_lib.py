@@ -59,6 +59,15 @@ def is_set(raw: Any) -> bool:
     return raw not in (None, "", [], {}) and not is_unknown(raw)
 
 
+# An expression checkov could not resolve in the source run (a module input, a local, a data source):
+# the plan run, where module inputs are resolved, decides those.
+_UNRESOLVED = re.compile(r"\$\{|\b(var|local|module|data)\.")
+
+
+def is_unresolved(raw: Any) -> bool:
+    return isinstance(raw, str) and bool(_UNRESOLVED.search(raw))
+
+
 def truthy(raw: Any) -> bool:
     """Terraform booleans arrive as bools or as "true"/"True" strings."""
     return raw is True or (isinstance(raw, str) and raw.lower() == "true")
@@ -81,30 +90,42 @@ def policy_document(raw: Any) -> dict[str, Any] | None:
     """An IAM/resource policy as a dict (jsonencode() output or a JSON string); None when not yet known."""
     if isinstance(raw, list):
         raw = raw[0] if len(raw) == 1 else None
+    document: Any = None
     if isinstance(raw, dict):
-        return raw
-    if isinstance(raw, str):
-        if raw.startswith("jsonencode(") and raw.endswith(")"):
-            return _unevaluated_jsonencode(raw[len("jsonencode(") : -1])
+        document = raw
+    elif isinstance(raw, str) and raw.startswith("jsonencode(") and raw.endswith(")"):
+        document = _unevaluated(raw[len("jsonencode(") : -1])
+    elif isinstance(raw, str):
         try:
-            parsed = json.loads(raw)
+            document = json.loads(raw)
         except ValueError:
             return None
-        return parsed if isinstance(parsed, dict) else None
-    return None
+    if not isinstance(document, dict):
+        return None
+    if isinstance(document.get("Statement"), str):
+        # e.g. `Statement = concat([...], var.extra)` that checkov left as text
+        statement = _unevaluated(document["Statement"])
+        if statement is None:
+            return None
+        document = {**document, "Statement": statement}
+    return document
 
 
 # checkov renders "${aws_s3_bucket.x.arn}/*" inside jsonencode() as ''aws_s3_bucket.x.arn'/*' and then
-# gives up evaluating the call; mending those quotes lets us read the document it left as text.
+# gives up evaluating the call, leaving Python-literal text; mending those quotes lets us read it.
 _BROKEN_INTERPOLATION = re.compile(r"''([^'\s]+)'([^']*)'")
 
 
-def _unevaluated_jsonencode(text: str) -> dict[str, Any] | None:
+def _unevaluated(text: str) -> Any:
+    """Read expression text checkov left unevaluated: a literal, or concat() of literal lists."""
+    text = _BROKEN_INTERPOLATION.sub(r"'\1\2'", text.strip())
     try:
-        parsed = ast.literal_eval(_BROKEN_INTERPOLATION.sub(r"'\1\2'", text))
+        if text.startswith("concat(") and text.endswith(")"):
+            parts = ast.literal_eval("[" + text[len("concat(") : -1] + "]")
+            return [item for part in parts for item in (part if isinstance(part, list) else [part])]
+        return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return None
-    return parsed if isinstance(parsed, dict) else None
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
