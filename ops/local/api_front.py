@@ -83,7 +83,9 @@ class ApiFront:
         self.requests = 0
         self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name=f"front-{name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.1,), name=f"front-{name}", daemon=True
+        )
 
     @property
     def port(self) -> int:

@@ -40,11 +40,14 @@ def up(
     public_port: Annotated[int, typer.Option(help="failover front (the public name)")] = _DEFAULTS.public,
     control_port: Annotated[int, typer.Option(help="control endpoint")] = _DEFAULTS.control,
     timeout: Annotated[float, typer.Option(help="seconds to wait for readiness")] = 60.0,
+    api_handler: Annotated[
+        str, typer.Option(help="'auto' (lambdas/mobile_api) or module:factory taking the settings dict")
+    ] = "auto",
 ) -> None:
     """Start the stack in the background and wait until every part is healthy."""
     config = _config(
         moto=moto_port, primary=primary_port, dr=dr_port, public=public_port, control=control_port
-    )
+    ).model_copy(update={"api_handler": api_handler})
     try:
         state, notes = lifecycle.start(config, timeout=timeout)
     except lifecycle.AlreadyRunning as exc:

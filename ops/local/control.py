@@ -35,7 +35,9 @@ class ControlServer:
         self.stack = stack
         self.server = ThreadingHTTPServer((HOST, port), _make_handler(stack))
         self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="control", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.1,), name="control", daemon=True
+        )
 
     @property
     def url(self) -> str:

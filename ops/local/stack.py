@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -96,14 +97,15 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
-        for part in (self.control, self.poller, self.replicator, *self.fronts.values()):
-            if part is not None:
-                try:
-                    part.stop()
-                except Exception:  # keep stopping the rest
-                    log.exception("stopping %s failed", part)
-        if self.moto is not None:
-            self.moto.stop()
+        """Stop every part at once (each server's shutdown waits for its poll loop)."""
+        parts = [
+            p for p in (self.control, self.poller, self.replicator, *self.fronts.values(), self.moto) if p
+        ]
+        threads = [threading.Thread(target=_stop_quietly, args=(part,), daemon=True) for part in parts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=15)
 
     # ---- wiring -------------------------------------------------------------------------
     def _api_spec(self) -> str:
@@ -272,6 +274,13 @@ class LocalStack:
             "jwks_url": self.provisioned.jwks_url,
             "handlers": self.handler_names,
         }
+
+
+def _stop_quietly(part: Any) -> None:
+    try:
+        part.stop()
+    except Exception:  # keep stopping the rest
+        log.exception("stopping %s failed", type(part).__name__)
 
 
 def _empty_table(ddb: Any, table: str) -> None:

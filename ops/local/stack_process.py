@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from ops.local.config import Ports, StackConfig
@@ -67,10 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     write_json_atomically(config.state_file, stack.state_document())
     stopping.wait()
+    started = time.monotonic()
     logging.getLogger("ops.local").info("stopping")
     stack.stop()
     config.state_file.unlink(missing_ok=True)
-    return 0
+    logging.getLogger("ops.local").info("stopped in %.2f s", time.monotonic() - started)
+    logging.shutdown()
+    os._exit(0)  # skip interpreter teardown of moto's many modules: nothing is left to flush
 
 
 if __name__ == "__main__":

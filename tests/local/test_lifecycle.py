@@ -1,0 +1,127 @@
+"""`ops local up|down|status` as an operator runs them: each failure is one clear line, nothing is left running."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from ops.local.ports import free_port
+from ops.stack_outputs import StackOutputs
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+OPS = str(Path(sys.executable).parent / "ops")
+
+
+def ops(state_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MBT_LOCAL_STATE_DIR": str(state_dir), "COLUMNS": "200"}
+    return subprocess.run([OPS, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def port_args() -> list[str]:
+    return [
+        arg
+        for name in ("moto", "primary", "dr", "public", "control")
+        for arg in (f"--{name}-port", str(free_port()))
+    ]
+
+
+def pid_of(state_dir: Path) -> int:
+    return int((state_dir / "stack.pid").read_text())
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    message = " ".join(result.stderr.split())  # rich may wrap a long line
+    for fragment in fragments:
+        assert fragment in message, result.stderr
+
+
+def test_up_twice_outputs_down_twice(tmp_path):
+    started = ops(tmp_path, "local", "up", *port_args())
+    assert started.returncode == 0, started.stderr
+    assert "local stack ready" in started.stdout
+    pid = pid_of(tmp_path)
+    try:
+        again = ops(tmp_path, "local", "up", *port_args())
+        assert again.returncode == 0
+        assert f"already running (pid {pid})" in again.stdout
+
+        status = ops(tmp_path, "local", "status", "--json")
+        assert status.returncode == 0, status.stderr
+        assert json.loads(status.stdout)["healthy"] is True
+
+        outputs = ops(tmp_path, "stack", "outputs", "--env", "local")
+        assert outputs.returncode == 0, outputs.stderr
+        document = StackOutputs.model_validate_json(outputs.stdout)
+        assert document.env == "local" and document.endpoint_url.startswith("http://127.0.0.1:")
+    finally:
+        stopped = ops(tmp_path, "local", "down")
+    assert stopped.returncode == 0
+    assert f"stopped the local stack (pid {pid})" in stopped.stdout
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not (tmp_path / "stack.pid").exists()
+
+    second = ops(tmp_path, "local", "down")
+    assert second.returncode == 0
+    assert "not running" in second.stdout
+
+
+def test_down_and_status_with_nothing_running(tmp_path):
+    down = ops(tmp_path, "local", "down")
+    assert down.returncode == 0
+    assert "the local stack is not running" in down.stdout
+    status = ops(tmp_path, "local", "status")
+    assert status.returncode == 3
+    assert "not running" in status.stdout
+    outputs = ops(tmp_path, "stack", "outputs", "--env", "local")
+    assert_one_line_error(outputs, "the local stack is not running", "make up")
+
+
+def test_port_already_taken_is_one_clear_line(tmp_path):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        args = port_args()
+        args[args.index("--primary-port") + 1] = str(taken)
+        result = ops(tmp_path, "local", "up", *args)
+    assert_one_line_error(result, f"port {taken} (primary API front) already in use")
+    assert not (tmp_path / "stack.pid").exists()
+
+
+def test_crashed_stack_process_leaves_a_stale_pid_that_is_reported_and_cleared(tmp_path):
+    assert ops(tmp_path, "local", "up", *port_args()).returncode == 0
+    pid = pid_of(tmp_path)
+    os.kill(pid, signal.SIGKILL)
+    psutil.Process(pid).wait(timeout=10) if psutil.pid_exists(pid) else None
+
+    status = ops(tmp_path, "local", "status")
+    assert status.returncode == 3
+    assert f"stale pid file for pid {pid}" in " ".join(status.stdout.split())
+
+    restarted = ops(tmp_path, "local", "up", *port_args())
+    try:
+        assert restarted.returncode == 0, restarted.stderr
+        assert f"removed a stale pid file (pid {pid} is not running)" in " ".join(restarted.stdout.split())
+    finally:
+        assert ops(tmp_path, "local", "down").returncode == 0
+
+
+def test_stack_process_failing_at_startup_is_one_clear_line(tmp_path):
+    result = ops(tmp_path, "local", "up", *port_args(), "--api-handler", "no_such_package.app:create_handler")
+    assert_one_line_error(result, "exited during startup", "No module named 'no_such_package'", "stack.log")
+    assert not (tmp_path / "stack.pid").exists()
+
+
+def test_cloud_env_outputs_point_to_terraform(tmp_path):
+    result = ops(tmp_path, "stack", "outputs", "--env", "dev")
+    assert_one_line_error(result, "make outputs ENV=dev")
