@@ -6,6 +6,7 @@ the JSON error shape, and every request emits one usage event.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -14,7 +15,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from backend_core.usage_events import UsageEvent, now_utc
 
 from mobile_api.deps import Deps
@@ -53,6 +57,10 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
         status, message = describe_validation_errors(list(exc.errors()))
         return error_response(status, message)
 
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported_type(exc: Exception) -> Response:
+        return error_response(415, "send the body as Content-Type: application/json")
+
     @app.not_found
     def not_found(exc: Exception) -> Response:
         event = app.current_event
@@ -78,12 +86,32 @@ def create_handler(settings: Settings) -> Handler:
         body = event.get("body") or ""
         if len(body) > settings.max_body_bytes:
             response = _plain_error(413, f"request body exceeds {settings.max_body_bytes} bytes")
+        elif body and not _is_json(event):  # the API speaks JSON only; form parsers never see a body
+            response = _plain_error(415, "send the body as Content-Type: application/json")
+        elif body and not _is_text(event):
+            response = _plain_error(400, "request body is not UTF-8 JSON")
         else:
             response = app.resolve(event, context)
         _emit(usage, settings, event, app, response, started)
         return response
 
     return handler
+
+
+def _is_json(event: dict) -> bool:
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    media_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _is_text(event: dict) -> bool:
+    if not event.get("isBase64Encoded"):
+        return True
+    try:
+        base64.b64decode(event.get("body") or "", validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _plain_error(status: int, message: str) -> dict:

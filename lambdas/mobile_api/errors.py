@@ -15,6 +15,7 @@ CODES = {
     405: "not_allowed",
     409: "conflict",
     413: "too_large",
+    415: "unsupported_media_type",
     422: "invalid",
     500: "internal",
     503: "unavailable",

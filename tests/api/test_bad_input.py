@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
+
+from tests.api.conftest import v2_event
 
 
 def assert_error(reply, status):
@@ -45,6 +48,21 @@ def test_bad_requests(api, make_user, method, path, body, status):
 
 def test_malformed_json_is_400(api, make_user):
     assert_error(api("PUT", "/me", make_user(), raw_body="{not json"), 400)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"]
+)
+def test_body_that_is_not_json_typed_is_415(api, make_user, content_type):
+    body = '{"display_name": "x"}'
+    assert_error(api("PUT", "/me", make_user(), raw_body=body, headers={"content-type": content_type}), 415)
+
+
+def test_body_that_is_not_utf8_is_400(api, make_user):
+    event = v2_event("POST", "/devices", make_user(), raw_body=base64.b64encode(b"\xff\xfe\x00{").decode())
+    event["isBase64Encoded"] = True
+    reply = api.handler(event, None)
+    assert reply["statusCode"] == 400 and json.loads(reply["body"])["error"] == "bad_request"
 
 
 def test_huge_body_is_413_before_parsing(api, make_user):
