@@ -92,7 +92,10 @@ def status(
                 )
             table.add_row(name, "yes" if comp["healthy"] else "[red]NO[/red]", str(detail))
         out.print(table)
-        regions = ", ".join(f"{k} {v}" for k, v in document["regions"].items())
+        regions = ", ".join(
+            f"{k} {'up' if v == 'up' else '[red]DOWN[/red] (drill knob: its front answers 503)'}"
+            for k, v in document["regions"].items()
+        )
         out.print(f"regions: {regions}; memory {document['memory_mb']} MB; pid {document['pid']}")
         out.print(f"logs: {state['log_dir']}")
     if not document["healthy"]:
@@ -106,10 +109,9 @@ def seed() -> None:
 
     config = _config()
     state = lifecycle.state(config)
-    table = Table("role", "email", "password", "sub")
-    for role, user in seed_users(state).items():
-        table.add_row(role, user.email, user.password, user.sub)
-    out.print(table)
+    for role, user in seed_users(state).items():  # plain lines: a table would truncate the password
+        out.print(f"{role}: email {user.email}  password {user.password}  sub {user.sub}", soft_wrap=True)
+    out.print("sign in with USER_PASSWORD_AUTH against the pool in `ops stack outputs --env local`")
 
 
 @app.command()

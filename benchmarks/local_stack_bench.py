@@ -1,0 +1,177 @@
+"""Benchmark of the local stack: time to ready, memory, replicator catch-up (numbers for ops/local/README.md).
+
+Run: .venv/bin/python benchmarks/local_stack_bench.py [--runs 3] [--items 1000]
+It starts its own stacks on free ports in a temp dir (it never touches a stack `make up` started),
+and prints a Markdown table plus JSON (also written to reports/local_stack_bench.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "lambdas")]
+
+from ops.local import control, lifecycle  # noqa: E402
+from ops.local.aws import client  # noqa: E402
+from ops.local.ports import free_port  # noqa: E402
+
+OPS = str(Path(sys.executable).parent / "ops")
+
+
+def rss_mb(pid: int) -> float:
+    return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+
+
+def ops(state_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MBT_LOCAL_STATE_DIR": str(state_dir)}
+    return subprocess.run([OPS, *args], capture_output=True, text=True, env=env, check=True, timeout=180)
+
+
+def port_args() -> list[str]:
+    names = ("moto", "primary", "dr", "public", "control")
+    return [arg for name in names for arg in (f"--{name}-port", str(free_port()))]
+
+
+def count(ddb, table: str) -> int:
+    total, kwargs = 0, {"TableName": table, "Select": "COUNT"}
+    while True:
+        page = ddb.scan(**kwargs)
+        total += page["Count"]
+        if "LastEvaluatedKey" not in page:
+            return total
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def catch_up(state: dict, items: int) -> dict:
+    """Pause, write `items` items and `items // 10` objects in the primary, resume, time until all are in DR."""
+    outputs = state["outputs"]
+    endpoint, table = outputs["endpoint_url"], outputs["table"]["name"]
+    primary, dr = outputs["primary_region"], outputs["dr_region"]
+    control.call(state["control_url"], "POST", "/reset")
+    control.call(state["control_url"], "POST", "/replication/pause")
+    ddb_p, ddb_d = client("dynamodb", primary, endpoint), client("dynamodb", dr, endpoint)
+    run = uuid.uuid4().hex[:8]
+    rows = [
+        {"PK": {"S": f"BENCH#{run}"}, "SK": {"S": f"{i:06d}"}, "v": {"S": "x" * 200}} for i in range(items)
+    ]
+    for start in range(0, items, 25):
+        ddb_p.batch_write_item(
+            RequestItems={table: [{"PutRequest": {"Item": r}} for r in rows[start : start + 25]]}
+        )
+    s3_p, s3_d = client("s3", primary, endpoint), client("s3", dr, endpoint)
+    objects = items // 10
+    for i in range(objects):
+        s3_p.put_object(
+            Bucket=outputs["media"]["bucket"]["primary"], Key=f"bench/{run}/{i}", Body=b"y" * 1024
+        )
+    started = time.perf_counter()
+    control.call(state["control_url"], "POST", "/replication/resume")
+    items_done = objects_done = None
+    while items_done is None or objects_done is None:
+        elapsed = time.perf_counter() - started
+        if elapsed > 300:
+            raise SystemExit("replicator did not catch up within 300 s")
+        if items_done is None and count(ddb_d, table) == items:
+            items_done = elapsed
+        if objects_done is None:
+            listed = s3_d.list_objects_v2(Bucket=outputs["media"]["bucket"]["dr"], Prefix=f"bench/{run}/")
+            if listed.get("KeyCount", 0) == objects:
+                objects_done = elapsed
+        time.sleep(0.05)
+    return {
+        "items": items,
+        "items_catch_up_s": round(items_done, 2),
+        "objects": objects,
+        "objects_catch_up_s": round(objects_done, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--items", type=int, default=1000)
+    args = parser.parse_args()
+    results: dict = {"runs": [], "machine": {"cpus": psutil.cpu_count(), "load_1m": os.getloadavg()[0]}}
+    for run in range(args.runs):
+        with tempfile.TemporaryDirectory(prefix="local-stack-bench-") as tmp:
+            state_dir = Path(tmp)
+            started = time.perf_counter()
+            ops(state_dir, "local", "up", *port_args())
+            up_s = time.perf_counter() - started
+            state = json.loads((state_dir / "state.json").read_text())
+            pid = state["pid"]
+            try:
+                time.sleep(2)  # let startup garbage settle before reading idle memory
+                measured = {
+                    "up_to_ready_s": round(up_s, 2),
+                    "in_process_ready_s": state["ready_seconds"],
+                    "idle_rss_mb": rss_mb(pid),
+                }
+                if run == 0:
+                    env = {**os.environ, "MBT_LOCAL_STATE_DIR": str(state_dir)}
+                    subprocess.run(
+                        [sys.executable, "-m", "ops.demo"],
+                        env=env,
+                        check=True,
+                        capture_output=True,
+                        cwd=REPO,
+                        timeout=180,
+                    )
+                    measured["after_demo_rss_mb"] = rss_mb(pid)
+                    measured |= catch_up(
+                        lifecycle.state(lifecycle.StackConfig(state_dir=state_dir)), args.items
+                    )
+                    measured["after_catch_up_rss_mb"] = rss_mb(pid)
+            finally:
+                ops(state_dir, "local", "down")
+            results["runs"].append(measured)
+            print(f"run {run + 1}: {measured}", file=sys.stderr)
+    ups = [r["up_to_ready_s"] for r in results["runs"]]
+    idle = [r["idle_rss_mb"] for r in results["runs"]]
+    first = results["runs"][0]
+    summary = {
+        "up_to_ready_s_median": round(statistics.median(ups), 2),
+        "up_to_ready_s_max": max(ups),
+        "idle_rss_mb_median": round(statistics.median(idle), 1),
+        "after_demo_rss_mb": first["after_demo_rss_mb"],
+        "items_catch_up_s": first["items_catch_up_s"],
+        "objects_catch_up_s": first["objects_catch_up_s"],
+    }
+    results["summary"] = summary
+    report = REPO / "reports" / "local_stack_bench.json"
+    report.parent.mkdir(exist_ok=True)
+    report.write_text(json.dumps(results, indent=2))
+    print("| measure | value |\n|---|---|")
+    print(
+        f"| `ops local up` to ready (median of {args.runs}, max) | {summary['up_to_ready_s_median']} s, "
+        f"{summary['up_to_ready_s_max']} s |"
+    )
+    print(f"| stack process memory, idle (median RSS) | {summary['idle_rss_mb_median']} MB |")
+    print(
+        f"| stack process memory, after the demo + catch-up run | {summary['after_demo_rss_mb']} MB, "
+        f"{first['after_catch_up_rss_mb']} MB |"
+    )
+    print(f"| replicator catch-up, {first['items']} table items | {summary['items_catch_up_s']} s |")
+    print(
+        f"| replicator catch-up, {first['objects']} S3 objects (1 KiB) | {summary['objects_catch_up_s']} s |"
+    )
+    print(
+        f"\nmachine: {results['machine']['cpus']} CPUs, load {results['machine']['load_1m']:.1f}; "
+        f"details in {report.relative_to(REPO)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
