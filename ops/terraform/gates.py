@@ -5,8 +5,10 @@
 3. test     `terraform test` in every module that has *.tftest.hcl files (mock providers)
 4. plan     offline plan of the blueprint for each env's tfvars, saved as plan JSON under reports/plans/
 5. checkov  on the source (inline skips with reasons) and on each plan JSON (for_each, dynamic blocks and
-            module inputs resolved), with the project's policies/; CLI, JUnit and SARIF reports under
-            reports/checkov/. checkov exits 0 on HCL syntax errors, which is why it runs last.
+            module inputs resolved; deep analysis joins it to the source graph, and identifiers known only
+            after apply are marked as set: see plan_for_checkov), with the project's policies/; CLI, JSON,
+            JUnit and SARIF reports under reports/checkov/. checkov exits 0 on HCL syntax errors, which is
+            why it runs last.
 
 Terraform runs on a scratch copy of the tree so that no lock file or .terraform directory made with the
 stand-in provider ever lands in the repository (and a lock file with real hashes never blocks init).
@@ -30,6 +32,7 @@ from rich.console import Console
 
 from ops.errors import OpsError
 from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
+from ops.terraform.plan_for_checkov import enrich
 
 console = Console(stderr=True, highlight=False)
 _IGNORED_DIRS = {".terraform", "tests", "__pycache__"}
@@ -98,10 +101,12 @@ class Gates:
 
     def _step(self, name: str, fn: Callable[[], str]) -> None:
         started = time.perf_counter()
-        with console.status(f"[bold]{name}[/bold] ..."):
-            summary = fn()
-        elapsed = time.perf_counter() - started
-        self.timings[name] = round(elapsed, 1)
+        try:
+            with console.status(f"[bold]{name}[/bold] ..."):
+                summary = fn()
+        finally:
+            self.timings[name] = round(time.perf_counter() - started, 1)
+        elapsed = self.timings[name]
         console.print(f"[green]✓[/green] {name:<9} {summary} [dim]({elapsed:.1f}s)[/dim]")
 
     def _parallel(self, items: Iterable[Path], fn: Callable[[Path], str | None]) -> list[tuple[Path, str]]:
@@ -119,28 +124,32 @@ class Gates:
         self.o.reports_dir.mkdir(parents=True, exist_ok=True)
         scratch_root = REPO_ROOT / ".cache" / "tfcheck"
         scratch_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=scratch_root) as scratch:
-            self.work = Path(scratch) / src.name
-            shutil.copytree(
-                src,
-                self.work,
-                ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+        try:
+            with tempfile.TemporaryDirectory(dir=scratch_root) as scratch:
+                self.work = Path(scratch) / src.name
+                shutil.copytree(
+                    src,
+                    self.work,
+                    ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+                )
+                if self.o.build_dir.is_dir():  # roots read build/lambda/manifest.json relative to the tree
+                    (Path(scratch) / "build").symlink_to(self.o.build_dir.resolve())
+                console.print(f"Terraform gates on {_rel(src, REPO_ROOT)} (provider: {self.o.provider})")
+                steps: dict[str, Callable[[], str]] = {
+                    "fmt": lambda: self.fmt(src),
+                    "validate": self.validate,
+                    "test": self.test,
+                    "plan": self.plan,
+                }
+                for name, step in steps.items():
+                    if name in self.o.gates:
+                        self._step(name, step)
+            if "checkov" in self.o.gates:
+                self._step("checkov", lambda: self.checkov(src))
+        finally:  # timings of the gates that ran, also when one failed
+            (self.o.reports_dir / "terraform-gates.json").write_text(
+                json.dumps(self.timings, indent=2) + "\n"
             )
-            if self.o.build_dir.is_dir():  # roots read build/lambda/manifest.json relative to the tree
-                (Path(scratch) / "build").symlink_to(self.o.build_dir.resolve())
-            console.print(f"Terraform gates on {_rel(src, REPO_ROOT)} (provider: {self.o.provider})")
-            steps: dict[str, Callable[[], str]] = {
-                "fmt": lambda: self.fmt(src),
-                "validate": self.validate,
-                "test": self.test,
-                "plan": self.plan,
-            }
-            for name, step in steps.items():
-                if name in self.o.gates:
-                    self._step(name, step)
-        if "checkov" in self.o.gates:
-            self._step("checkov", lambda: self.checkov(src))
-        (self.o.reports_dir / "terraform-gates.json").write_text(json.dumps(self.timings, indent=2) + "\n")
         return self.timings
 
     def fmt(self, src: Path) -> str:
@@ -268,8 +277,11 @@ class Gates:
         ):
             if self.o.envs and plan.stem not in self.o.envs:
                 continue
+            scanned = out_root / f"plan-{plan.stem}" / "plan-for-checkov.json"
+            scanned.parent.mkdir(parents=True, exist_ok=True)
+            scanned.write_text(json.dumps(enrich(json.loads(plan.read_text())), indent=1) + "\n")
             targets.append(
-                (f"plan-{plan.stem}", ["-f", str(plan), "--framework", "terraform_plan",
+                (f"plan-{plan.stem}", ["-f", str(scanned), "--framework", "terraform_plan", "--deep-analysis",
                                        "--repo-root-for-plan-enrichment", str(src)])
             )  # fmt: skip
 
