@@ -80,7 +80,7 @@ module "cdn" {
   failover_origin = { bucket = module.storage.media_bucket_dr, domain_name = module.storage.media_bucket_dr_domain }
   log_bucket_arn  = module.storage.log_bucket_primary_arn
   price_class     = var.cdn.price_class
-  custom_domain   = var.cdn.custom_domain
+  domain          = { zone_id = var.dns.zone_id, name = "media.${var.dns.domain}" }
 }
 
 module "analytics" {
@@ -238,7 +238,7 @@ module "dr" {
   name_prefix = local.name_prefix
   api_hosts   = { primary = module.api_primary.api_host, dr = module.api_dr.api_host }
   api_ids     = { primary = module.api_primary.api_id, dr = module.api_dr.api_id }
-  public_api  = var.dr.public_api
+  public_api  = { zone_id = var.dns.zone_id, domain_name = "api.${var.dns.domain}" }
   drill = {
     enabled         = contains(keys(local.functions), "drill")
     function_arn    = lookup(module.api_primary.function_alias_arns, "drill", null)

@@ -1,16 +1,12 @@
-locals {
-  default_tags = {
-    project = var.project
-    env     = var.env
-    owner   = var.owner
-  }
-}
-
 provider "aws" {
   region = var.primary_region
 
   default_tags {
-    tags = local.default_tags
+    tags = {
+      project = var.project
+      env     = var.env
+      owner   = var.owner
+    }
   }
 }
 
@@ -19,6 +15,10 @@ provider "aws" {
   region = var.dr_region
 
   default_tags {
-    tags = local.default_tags
+    tags = {
+      project = var.project
+      env     = var.env
+      owner   = var.owner
+    }
   }
 }

@@ -139,16 +139,30 @@ variable "alerts" {
 }
 
 variable "dr" {
-  description = "Disaster recovery: RTO/RPO targets (minutes), drill schedule, and the public API name (null = no failover record)."
+  description = "Disaster recovery: RTO/RPO targets (minutes) and the drill schedule."
   type = object({
     rto_minutes    = number
     rpo_minutes    = number
     drill_schedule = optional(string, "rate(7 days)")
-    public_api = optional(object({
-      zone_id     = string
-      domain_name = string
-    }))
   })
+
+  validation {
+    condition     = var.dr.rto_minutes > 0 && var.dr.rpo_minutes > 0
+    error_message = "RTO and RPO targets must be positive minutes."
+  }
+}
+
+variable "dns" {
+  description = "The env's DNS: Route 53 zone id and domain; the API answers at api.<domain> (failover record), media at media.<domain>."
+  type = object({
+    zone_id = string
+    domain  = string
+  })
+
+  validation {
+    condition     = can(regex("^Z[A-Z0-9]{6,31}$", var.dns.zone_id)) && can(regex("^([a-z0-9-]+\\.)+[a-z]{2,}$", var.dns.domain))
+    error_message = "dns needs a Route 53 zone id (Z...) and a domain such as dev.example.com."
+  }
 }
 
 variable "access" {
@@ -161,13 +175,9 @@ variable "access" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: price class and an optional custom media domain with its us-east-1 ACM certificate."
+  description = "CloudFront settings: price class."
   type = object({
     price_class = optional(string, "PriceClass_100")
-    custom_domain = optional(object({
-      aliases             = list(string)
-      acm_certificate_arn = string
-    }))
   })
   default = {}
 }

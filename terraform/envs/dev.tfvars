@@ -47,11 +47,16 @@ alerts = {
   monthly_spend_usd      = 50
 }
 
+# Route 53 zone of the env (replace with yours): api.<domain> fails over, media.<domain> serves the CDN.
+dns = {
+  zone_id = "Z00000000000000DEVZONE"
+  domain  = "dev.example.com"
+}
+
 dr = {
   rto_minutes    = 120
   rpo_minutes    = 30
   drill_schedule = "rate(7 days)"
-  public_api     = null
 }
 
 access = {

@@ -47,14 +47,16 @@ alerts = {
   monthly_spend_usd      = 1000
 }
 
+# Route 53 zone of the env (replace with yours): api.<domain> fails over, media.<domain> serves the CDN.
+dns = {
+  zone_id = "Z000000000000PRODZONE"
+  domain  = "example.com"
+}
+
 dr = {
   rto_minutes    = 15
   rpo_minutes    = 5
   drill_schedule = "rate(1 day)"
-  public_api = {
-    zone_id     = "Z0000000000PRODUCT"
-    domain_name = "api.example.com"
-  }
 }
 
 access = {

@@ -47,14 +47,16 @@ alerts = {
   monthly_spend_usd      = 200
 }
 
+# Route 53 zone of the env (replace with yours): api.<domain> fails over, media.<domain> serves the CDN.
+dns = {
+  zone_id = "Z0000000000STAGINGZONE"
+  domain  = "staging.example.com"
+}
+
 dr = {
   rto_minutes    = 60
   rpo_minutes    = 15
   drill_schedule = "rate(1 day)"
-  public_api = {
-    zone_id     = "Z0000000000STAGING"
-    domain_name = "api.staging.example.com"
-  }
 }
 
 access = {

@@ -43,7 +43,7 @@ variable "trail_retention_days" {
 variable "log_retention_days" {
   description = "Retention of the CloudTrail log group in CloudWatch Logs."
   type        = number
-  default     = 90
+  default     = 365
 }
 
 variable "analytics" {

@@ -89,6 +89,7 @@ resource "aws_glue_catalog_table" "usage_events" {
 }
 
 resource "aws_cloudwatch_log_group" "firehose" {
+  #checkov:skip=CKV_AWS_338:delivery error logs only; failed records themselves are kept in the bucket under errors/
   name              = "/aws/kinesisfirehose/${var.name_prefix}-usage-events"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn

@@ -1,5 +1,6 @@
 resource "aws_cloudwatch_log_group" "function" {
   for_each = local.functions
+  #checkov:skip=CKV_AWS_338:retention is an env setting (tfvars: api.log_retention_days); the year-long audit record is CloudTrail's
 
   name              = "/aws/lambda/${var.name_prefix}-${replace(each.key, "_", "-")}"
   retention_in_days = var.log_retention_days

@@ -1,3 +1,43 @@
+# CloudFront only uses certificates from us-east-1; the 6.x `region` argument puts it there from any provider.
+resource "aws_acm_certificate" "media" {
+  region            = "us-east-1"
+  domain_name       = var.domain.name
+  validation_method = "DNS"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "media_validation" {
+  zone_id         = var.domain.zone_id
+  name            = one(aws_acm_certificate.media.domain_validation_options).resource_record_name
+  type            = one(aws_acm_certificate.media.domain_validation_options).resource_record_type
+  records         = [one(aws_acm_certificate.media.domain_validation_options).resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "media" {
+  region                  = "us-east-1"
+  certificate_arn         = aws_acm_certificate.media.arn
+  validation_record_fqdns = [aws_route53_record.media_validation.fqdn]
+}
+
+resource "aws_route53_record" "media" {
+  for_each = toset(["A", "AAAA"])
+
+  zone_id = var.domain.zone_id
+  name    = var.domain.name
+  type    = each.key
+
+  alias {
+    name                   = aws_cloudfront_distribution.media.domain_name
+    zone_id                = aws_cloudfront_distribution.media.hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
 data "aws_cloudfront_cache_policy" "optimized" {
   name = "Managed-CachingOptimized"
 }
@@ -47,13 +87,14 @@ resource "aws_cloudfront_distribution" "media" {
   #checkov:skip=CKV_AWS_68:WAFv2 types are absent from the offline provider schema; attach a web ACL where the real provider is available
   #checkov:skip=CKV2_AWS_47:same reason: no WAFv2 web ACL can be declared offline
   #checkov:skip=CKV_AWS_374:media is served worldwide; geo restriction is a product decision left to adopters
+  #checkov:skip=CKV_AWS_305:serves media objects by key, not a website: there is no root document
   #checkov:skip=CKV_AWS_86:access logging uses CloudFront standard logging v2 (aws_cloudwatch_log_delivery below), which this check does not recognise
   enabled         = true
   is_ipv6_enabled = true
   http_version    = "http2and3"
   comment         = "${var.name_prefix} media"
   price_class     = var.price_class
-  aliases         = var.custom_domain != null ? var.custom_domain.aliases : []
+  aliases         = [var.domain.name]
 
   origin {
     origin_id                = "media-primary"
@@ -101,10 +142,9 @@ resource "aws_cloudfront_distribution" "media" {
   }
 
   viewer_certificate {
-    cloudfront_default_certificate = var.custom_domain == null
-    acm_certificate_arn            = var.custom_domain != null ? var.custom_domain.acm_certificate_arn : null
-    ssl_support_method             = var.custom_domain != null ? "sni-only" : null
-    minimum_protocol_version       = "TLSv1.2_2021"
+    acm_certificate_arn      = aws_acm_certificate_validation.media.certificate_arn
+    ssl_support_method       = "sni-only"
+    minimum_protocol_version = "TLSv1.2_2021"
   }
 }
 

@@ -1,6 +1,6 @@
 output "domain_name" {
-  description = "Domain serving media (the custom alias when configured, else *.cloudfront.net)."
-  value       = var.custom_domain != null ? var.custom_domain.aliases[0] : aws_cloudfront_distribution.media.domain_name
+  description = "Domain serving media (its own name, with a certificate of its own)."
+  value       = var.domain.name
 }
 
 output "distribution_id" {

@@ -35,13 +35,17 @@ variable "price_class" {
   }
 }
 
-variable "custom_domain" {
-  description = "Optional media domain: aliases and an ACM certificate in us-east-1. Without it the *.cloudfront.net certificate is used."
+variable "domain" {
+  description = "Media host name and the Route 53 zone that validates its us-east-1 certificate and holds its alias records."
   type = object({
-    aliases             = list(string)
-    acm_certificate_arn = string
+    zone_id = string
+    name    = string
   })
-  default = null
+
+  validation {
+    condition     = can(regex("^([a-z0-9-]+\\.)+[a-z]{2,}$", var.domain.name))
+    error_message = "domain.name must be a DNS name such as media.example.com."
+  }
 }
 
 variable "failover_status_codes" {

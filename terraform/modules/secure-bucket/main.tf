@@ -1,4 +1,6 @@
 resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV2_AWS_62:no consumer needs object events; replication, access logs and lifecycle cover what this bucket must do
+  #checkov:skip=CKV_AWS_144:replication is chosen per purpose by the caller: storage replicates media primary->DR; logs, analytics and replicas are not replicated by design
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = { data_class = var.data_class }
@@ -88,65 +90,67 @@ resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
   }
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
+# Buckets holding user data tier and archive; every other bucket expires what it no longer needs.
+resource "aws_s3_bucket_lifecycle_configuration" "archive" {
+  count = var.archival != null ? 1 : 0
+
   bucket = aws_s3_bucket.this.id
 
   rule {
-    id     = "abort-incomplete-uploads"
+    id     = "tier-archive-and-clean-up"
     status = "Enabled"
 
     filter {}
 
+    transition {
+      days          = var.archival.intelligent_tiering_after_days
+      storage_class = "INTELLIGENT_TIERING"
+    }
+
+    noncurrent_version_transition {
+      noncurrent_days = var.archival.noncurrent_to_glacier_days
+      storage_class   = "GLACIER"
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.archival.noncurrent_expire_days
+    }
+
     abort_incomplete_multipart_upload {
-      days_after_initiation = var.archival != null ? var.archival.abort_incomplete_multipart_days : 7
-    }
-  }
-
-  dynamic "rule" {
-    for_each = var.archival != null ? [var.archival] : []
-    content {
-      id     = "tier-and-archive"
-      status = "Enabled"
-
-      filter {}
-
-      transition {
-        days          = rule.value.intelligent_tiering_after_days
-        storage_class = "INTELLIGENT_TIERING"
-      }
-
-      noncurrent_version_transition {
-        noncurrent_days = rule.value.noncurrent_to_glacier_days
-        storage_class   = "GLACIER"
-      }
-
-      noncurrent_version_expiration {
-        noncurrent_days = rule.value.noncurrent_expire_days
-      }
-    }
-  }
-
-  dynamic "rule" {
-    for_each = var.archival == null ? [1] : []
-    content {
-      id     = "expire"
-      status = "Enabled"
-
-      filter {}
-
-      dynamic "expiration" {
-        for_each = var.expire_current_after_days != null ? [var.expire_current_after_days] : []
-        content {
-          days = expiration.value
-        }
-      }
-
-      noncurrent_version_expiration {
-        noncurrent_days = var.noncurrent_expire_days
-      }
+      days_after_initiation = var.archival.abort_incomplete_multipart_days
     }
   }
 
   # Lifecycle rules on a versioned bucket need versioning in place first.
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "expire" {
+  count = var.archival == null ? 1 : 0
+
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    id     = "expire-and-clean-up"
+    status = "Enabled"
+
+    filter {}
+
+    dynamic "expiration" {
+      for_each = var.expire_current_after_days != null ? [var.expire_current_after_days] : []
+      content {
+        days = expiration.value
+      }
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_expire_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }

@@ -2,6 +2,17 @@ mock_provider "aws" {
   mock_data "aws_cloudfront_cache_policy" {
     defaults = { id = "658327ea-f89d-4fab-a63d-7e88639e58f6" }
   }
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{
+        domain_name           = "media.example.com"
+        resource_record_name  = "_x1.media.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_x2.acm-validations.aws."
+      }]
+    }
+  }
 }
 
 variables {
@@ -9,6 +20,7 @@ variables {
   primary_origin  = { bucket = "mbt-test-media-us-east-1", domain_name = "mbt-test-media-us-east-1.s3.us-east-1.amazonaws.com" }
   failover_origin = { bucket = "mbt-test-media-us-west-2", domain_name = "mbt-test-media-us-west-2.s3.us-west-2.amazonaws.com" }
   log_bucket_arn  = "arn:aws:s3:::mbt-test-logs"
+  domain          = { zone_id = "Z0000000000EXAMPLE", name = "media.example.com" }
 }
 
 run "origin_access_control_on_both_origins" {
@@ -48,8 +60,13 @@ run "https_only_tls12_and_security_headers" {
   }
 
   assert {
-    condition     = aws_cloudfront_distribution.media.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021"
-    error_message = "TLS 1.2 or newer only."
+    condition     = aws_cloudfront_distribution.media.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021" && aws_cloudfront_distribution.media.viewer_certificate[0].ssl_support_method == "sni-only"
+    error_message = "TLS 1.2 or newer only, on the distribution's own certificate."
+  }
+
+  assert {
+    condition     = aws_acm_certificate.media.region == "us-east-1"
+    error_message = "CloudFront certificates must live in us-east-1."
   }
 
   assert {

@@ -84,3 +84,15 @@ run "rejects_deep_archive_too_early" {
 
   expect_failures = [var.archival]
 }
+
+run "lifecycle_cleans_noncurrent_versions_and_incomplete_uploads" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_s3_bucket_lifecycle_configuration.archive[0].rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 7 &&
+      aws_s3_bucket_lifecycle_configuration.archive[0].rule[0].noncurrent_version_expiration[0].noncurrent_days == 365
+    )
+    error_message = "user data buckets abort incomplete uploads and expire old versions per the archival contract."
+  }
+}
