@@ -77,7 +77,8 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
 
 def create_handler(settings: Settings) -> Handler:
     """One handler per settings: its own resolver, boto3 clients and usage emitter."""
-    app = build_app(settings)
+    deps = Deps.from_settings(settings)
+    app = build_app(settings, deps)
     usage = UsageEmitter(settings)
 
     def handler(event: dict, context: object) -> dict:
@@ -95,6 +96,8 @@ def create_handler(settings: Settings) -> Handler:
         _emit(usage, settings, event, app, response, started)
         return response
 
+    handler.deps = deps  # type: ignore[attr-defined]  # for benchmarks that count AWS calls per route
+    handler.usage = usage  # type: ignore[attr-defined]
     return handler
 
 

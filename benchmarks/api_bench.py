@@ -1,0 +1,287 @@
+"""API benchmarks: `python -m benchmarks.api_bench [--iterations N]` -> reports/bench/api.json + a table.
+
+Every number is a ratio against a baseline measured in the same run, on the same machine:
+- latency per route, in-process (handler called directly) against one bare DynamoDB GetItem on the emulator,
+  and through the local API front (HTTP + JWT verification) against the same route in-process;
+- AWS calls per route (counted with botocore `before-call` events) against the minimum its access pattern needs;
+- cold import of the API handler module against importing only boto3 + the Powertools pieces it uses;
+- zip size per function against the zip of its third-party dependencies alone (goal: API under 5 MB).
+Latencies against moto on loopback say where time goes relative to a round trip, not what AWS will show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
+
+from ops import lambda_build  # noqa: E402
+
+REPORT = ROOT / "reports" / "bench" / "api.json"
+API_ZIP_GOAL = 5 * 1024 * 1024
+IMPORT_GOAL = 1.20
+# Fewest AWS calls each route's access pattern allows (see backend_core.table_design), usage event excluded.
+MINIMUM_CALLS = {
+    "GET /health": 0,
+    "GET /me": 1,  # GetItem
+    "PUT /me": 1,  # UpdateItem
+    "PUT /sync (create)": 2,  # read counter+item (one BatchGetItem) + TransactWriteItems
+    "PUT /sync (update)": 2,  # GetItem counter + TransactWriteItems
+    "DELETE /sync": 2,  # GetItem counter + TransactWriteItems
+    "GET /sync": 1,  # Query GSI1
+    "POST /devices": 2,  # CreatePlatformEndpoint + PutItem
+    "DELETE /devices/{id}": 2,  # DeleteItem (ALL_OLD) + DeleteEndpoint
+    "POST /media/uploads": 1,  # PutItem (presigning is local)
+    "GET /media/{id}": 1,  # GetItem (presigning is local)
+    "POST /providers/{id}/subscribe": 2,  # GetItem provider + PutItem
+    "POST /notifications": 4,  # PutItem key + GetItem subscriber + SendMessageBatch + UpdateItem key
+    "GET /notifications": 1,  # Query
+}
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summarise(samples: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(samples, 0.50), 3), "p99_ms": round(percentile(samples, 0.99), 3)}
+
+
+class Scenarios:
+    """Per route: a request factory for iteration i, with whatever it needs created beforehand (untimed)."""
+
+    def __init__(self, call: Callable[..., tuple[int, Any]], users: dict[str, Any], n: int) -> None:
+        self.call, self.users, self.n = call, users, n
+        consumer, provider = users["consumer"], users["provider"]
+        call("GET", "/me", provider)
+        call("POST", f"/providers/{provider.sub}/subscribe", consumer)
+        call("PUT", "/sync/bench/updated", consumer, {"data": {"v": 0}})
+        for i in range(n):
+            call("PUT", f"/sync/del/{i}", consumer, {"data": {"i": i}})
+        self.device_ids = [
+            call(
+                "POST", "/devices", consumer, {"platform": "apns", "token": f"bench-del-{uuid.uuid4().hex}"}
+            )[1]["id"]
+            for _ in range(n)
+        ]
+        self.media_id = call("POST", "/media/uploads", consumer, {"content_type": "image/png", "size": 10})[
+            1
+        ]["id"]
+        self.run = uuid.uuid4().hex[:8]
+
+    def routes(self) -> dict[str, Callable[[int], tuple]]:
+        c, p, run = self.users["consumer"], self.users["provider"], self.run
+        return {
+            "GET /health": lambda i: ("GET", "/health", None, None),
+            "GET /me": lambda i: ("GET", "/me", c, None),
+            "PUT /me": lambda i: ("PUT", "/me", c, {"display_name": f"n{i}"}),
+            "PUT /sync (create)": lambda i: ("PUT", f"/sync/new/{run}-{i}", c, {"data": {"i": i}}),
+            "PUT /sync (update)": lambda i: ("PUT", "/sync/bench/updated", c, {"data": {"v": i}, "version": i + 1}),
+            "DELETE /sync": lambda i: ("DELETE", f"/sync/del/{i}?version=1", c, None),
+            "GET /sync": lambda i: ("GET", "/sync?limit=50", c, None),
+            "POST /devices": lambda i: ("POST", "/devices", c, {"platform": "fcm", "token": f"b-{run}-{i}"}),
+            "DELETE /devices/{id}": lambda i: ("DELETE", f"/devices/{self.device_ids[i]}", c, None),
+            "POST /media/uploads": lambda i: ("POST", "/media/uploads", c, {"content_type": "image/png", "size": 99}),
+            "GET /media/{id}": lambda i: ("GET", f"/media/{self.media_id}", c, None),
+            "POST /providers/{id}/subscribe": lambda i: ("POST", f"/providers/{p.sub}/subscribe", c, None),
+            "POST /notifications": lambda i: ("POST", "/notifications", p, {"to": c.sub, "title": "t", "body": "b"},
+                                              {"Idempotency-Key": f"{run}-{i}"}),
+            "GET /notifications": lambda i: ("GET", "/notifications?limit=20", c, None),
+        }  # fmt: skip
+
+
+def timed(call: Callable[..., tuple[int, Any]], request: tuple) -> tuple[float, int]:
+    method, path, user, body, *rest = request
+    start = time.perf_counter()
+    status, _ = call(method, path, user, body, rest[0] if rest else None)
+    return (time.perf_counter() - start) * 1000, status
+
+
+def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
+    from mobile_api.app import create_handler
+    from mobile_api.settings import Settings
+
+    from tests.api.conftest import User, v2_event
+
+    values = {k: v for k, v in stack.state["regions"]["primary"].items() if k in Settings.model_fields}
+    settings = Settings(**values, endpoint_url=stack.endpoint_url, env_name="local")
+    handler = create_handler(settings)
+    calls: Counter[str] = Counter()
+    deps = handler.deps  # type: ignore[attr-defined]
+    for client in (deps.store.db, deps.s3, deps.sns, deps.sqs):
+        client.meta.events.register("before-call", lambda model, **_: calls.update([model.name]))
+
+    def call(method: str, path: str, user: Any, body: Any = None, headers: dict | None = None) -> tuple[int, Any]:
+        out = handler(v2_event(method, path, user, body, headers), None)
+        return out["statusCode"], json.loads(out["body"]) if out.get("body") else None
+
+    users = {
+        "consumer": User(str(uuid.uuid4()), "[consumers]"),
+        "provider": User(str(uuid.uuid4()), "[providers]"),
+    }
+    scenarios = Scenarios(call, users, n)
+    latency, per_route_calls, statuses = {}, {}, {}
+    for route, make in scenarios.routes().items():
+        calls.clear()
+        samples = []
+        for i in range(n):
+            ms, status = timed(call, make(i))
+            samples.append(ms)
+            statuses.setdefault(route, Counter())[status] += 1
+        latency[route] = summarise(samples)
+        per_route_calls[route] = {"calls": round(sum(calls.values()) / n, 2), "operations": dict(calls)}
+    ddb = stack.client("dynamodb")
+    table = settings.table_name
+    baseline = []
+    for _ in range(n):
+        start = time.perf_counter()
+        ddb.get_item(TableName=table, Key={"PK": {"S": "USER#bench"}, "SK": {"S": "PROFILE"}})
+        baseline.append((time.perf_counter() - start) * 1000)
+    return latency, per_route_calls, {"baseline_getitem": summarise(baseline), "statuses": statuses}
+
+
+def through_front(stack: Any, n: int) -> dict:
+    users = {"consumer": stack.create_user("consumers"), "provider": stack.create_user("providers")}
+
+    def call(method: str, path: str, user: Any, body: Any = None, headers: dict | None = None) -> tuple[int, Any]:
+        reply = stack.request(method, path, user=user, json=body, headers=headers)
+        return reply.status_code, reply.json() if reply.content else None
+
+    scenarios = Scenarios(call, users, n)
+    out = {}
+    for route, make in scenarios.routes().items():
+        samples, statuses = [], Counter()
+        for i in range(n):
+            ms, status = timed(call, make(i))
+            samples.append(ms)
+            statuses[status] += 1
+        out[route] = {**summarise(samples), "statuses": dict(statuses)}
+    return out
+
+
+def import_times(repeats: int = 7) -> dict:
+    python = str(ROOT / ".venv" / "bin" / "python")
+    probe = "import sys,time;sys.path[:0]=['lambdas'];t=time.perf_counter();{};print(time.perf_counter()-t)"
+    baseline = (
+        "import boto3;from aws_lambda_powertools import Logger,Tracer,Metrics;"
+        "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver"
+    )
+    ours, base = [], []
+    for _ in range(repeats):  # interleaved so drift affects both equally
+        for code, bucket in ((baseline, base), ("import mobile_api.app", ours)):
+            run = subprocess.run([python, "-c", probe.format(code)], capture_output=True, text=True, cwd=ROOT,
+                                 check=True)  # fmt: skip
+            bucket.append(float(run.stdout.strip()) * 1000)
+    b, o = statistics.median(base), statistics.median(ours)
+    return {"baseline_ms": round(b, 1), "handler_ms": round(o, 1), "ratio": round(o / b, 3),
+            "goal_ratio": IMPORT_GOAL, "meets_goal": o / b < IMPORT_GOAL}  # fmt: skip
+
+
+def zip_sizes() -> dict:
+    manifest = lambda_build.build(None, ROOT / "build" / "lambda")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, entry in manifest["functions"].items():
+            function = lambda_build.FUNCTIONS[name]
+            site = lambda_build.install_dependencies(lambda_build.locked_pins(function.dependencies))
+            deps_only = Path(tmp) / f"{name}-deps.zip"
+            lambda_build.write_zip(
+                {k: v for k, v in lambda_build._files(site).items() if not lambda_build._provided(k)},
+                deps_only,
+            )
+            base = deps_only.stat().st_size
+            out[name] = {"size_bytes": entry["size_bytes"], "dependencies_only_bytes": base,
+                         "ratio": round(entry["size_bytes"] / base, 3)}  # fmt: skip
+    out["mobile_api"]["goal_bytes"] = API_ZIP_GOAL
+    out["mobile_api"]["meets_goal"] = out["mobile_api"]["size_bytes"] < API_ZIP_GOAL
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=100)
+    args = parser.parse_args()
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the emulator accepts any; never real ones
+        os.environ.setdefault(name, "testing")
+    from ops.local import lifecycle
+    from ops.local.testing import LocalStackHandle, free_ports_config
+
+    with tempfile.TemporaryDirectory() as state_dir:
+        config = free_ports_config(Path(state_dir))
+        state, _ = lifecycle.start(config)
+        try:
+            stack = LocalStackHandle(state, config.state_dir)
+            latency, calls, extra = in_process(stack, args.iterations)
+            front = through_front(stack, args.iterations)
+        finally:
+            lifecycle.stop(config)
+    base = extra["baseline_getitem"]["p50_ms"]
+    routes = {}
+    for route in latency:
+        routes[route] = {
+            "in_process": {**latency[route], "ratio_p50_vs_getitem": round(latency[route]["p50_ms"] / base, 2),
+                           "statuses": dict(extra["statuses"][route])},
+            "front": {**front[route],
+                      "ratio_p50_vs_in_process": round(front[route]["p50_ms"] / latency[route]["p50_ms"], 2)},
+            "aws_calls": {**calls[route], "minimum": MINIMUM_CALLS[route],
+                          "ratio": round(calls[route]["calls"] / MINIMUM_CALLS[route], 2)
+                          if MINIMUM_CALLS[route] else None},
+        }  # fmt: skip
+    report = {
+        "iterations": args.iterations,
+        "baseline_getitem_ms": extra["baseline_getitem"],
+        "routes": routes,
+        "cold_import": import_times(),
+        "zip": zip_sizes(),
+        "note": "emulator (moto) on loopback; usage-event PutRecord excluded from aws_calls",
+    }
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(markdown(report))
+    print(f"\nwrote {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        f"Baseline: one DynamoDB GetItem on the emulator, p50 {report['baseline_getitem_ms']['p50_ms']} ms "
+        f"(p99 {report['baseline_getitem_ms']['p99_ms']} ms); {report['iterations']} requests per route.",
+        "",
+        "| route | in-process p50 / p99 ms | x GetItem | front p50 / p99 ms | x in-process | AWS calls | minimum |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for route, r in report["routes"].items():
+        ip, fr, aws = r["in_process"], r["front"], r["aws_calls"]
+        lines.append(
+            f"| {route} | {ip['p50_ms']} / {ip['p99_ms']} | {ip['ratio_p50_vs_getitem']} | {fr['p50_ms']} / "
+            f"{fr['p99_ms']} | {fr['ratio_p50_vs_in_process']} | {aws['calls']} | {aws['minimum']} |"
+        )
+    cold = report["cold_import"]
+    lines += [
+        "",
+        f"Cold import: handler {cold['handler_ms']} ms vs boto3 + Powertools {cold['baseline_ms']} ms "
+        f"= x{cold['ratio']} (goal < x{cold['goal_ratio']}: {'met' if cold['meets_goal'] else 'NOT met'})",
+        "",
+    ]
+    lines += ["| function | zip bytes | dependencies-only bytes | ratio |", "|---|---|---|---|"]
+    for name, z in report["zip"].items():
+        lines.append(f"| {name} | {z['size_bytes']} | {z['dependencies_only_bytes']} | {z['ratio']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
