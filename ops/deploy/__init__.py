@@ -1,0 +1,1 @@
+"""`ops env ...`: plan, apply, destroy and read a cloud environment from the one Terraform blueprint."""

@@ -1,0 +1,52 @@
+"""Environments as data: terraform/envs/<env>.tfvars plus <env>.backend.hcl for the blueprint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ops.errors import OpsError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM_DIR = REPO_ROOT / "terraform"
+BLUEPRINT_DIR = TERRAFORM_DIR / "blueprint"
+ENVS_DIR = TERRAFORM_DIR / "envs"
+PLANS_DIR = REPO_ROOT / ".cache" / "terraform" / "plans"
+PROTECTED_ENVS = frozenset({"prod"})
+
+
+@dataclass(frozen=True)
+class CloudEnv:
+    name: str
+    tfvars: Path
+    backend: Path
+
+    @property
+    def protected(self) -> bool:
+        return self.name in PROTECTED_ENVS
+
+    @property
+    def plan_file(self) -> Path:
+        return PLANS_DIR / f"{self.name}.tfplan"
+
+    @property
+    def data_dir(self) -> Path:
+        """Per-env .terraform directory, so switching envs never re-points another env's backend."""
+        return REPO_ROOT / ".cache" / "terraform" / "data" / self.name
+
+
+def available_envs(envs_dir: Path = ENVS_DIR) -> list[str]:
+    return sorted(p.stem for p in envs_dir.glob("*.tfvars"))
+
+
+def resolve(name: str, envs_dir: Path = ENVS_DIR) -> CloudEnv:
+    """The env's files, or a one-line error that says what to do instead."""
+    if name == "local":
+        raise OpsError("ENV=local runs on the AWS emulator, not Terraform: use `make up` (and `make down`)")
+    names = available_envs(envs_dir)
+    if name not in names:
+        raise OpsError(f"unknown env {name!r}: choose one of {', '.join(names) or '(none)'} or local")
+    backend = envs_dir / f"{name}.backend.hcl"
+    if not backend.is_file():
+        raise OpsError(f"env {name!r} has no backend config at {backend.relative_to(REPO_ROOT)}")
+    return CloudEnv(name=name, tfvars=envs_dir / f"{name}.tfvars", backend=backend)
