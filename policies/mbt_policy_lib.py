@@ -13,8 +13,9 @@ import json
 import re
 from typing import Any
 
-# Set by checkov's plan parser (with EVAL_TF_PLAN_AFTER_UNKNOWN=true) for values known only after apply.
-AFTER_UNKNOWN = "true_after_unknown"
+# Markers for values known only after apply: checkov's plan parser sets the first (with
+# EVAL_TF_PLAN_AFTER_UNKNOWN=true), ops.terraform.plan_for_checkov the second.
+AFTER_UNKNOWN_MARKERS = frozenset({"true_after_unknown", "(known after apply)"})
 # Archive classes for lifecycle transitions: objects there are not instantly readable.
 ARCHIVE_STORAGE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
 ARCHIVE_WITHIN_DAYS = 180
@@ -51,7 +52,7 @@ def is_unknown(raw: Any) -> bool:
     """True for a value Terraform computes during apply (marked by checkov's plan parser)."""
     if isinstance(raw, list):
         return len(raw) == 1 and is_unknown(raw[0])
-    return raw == AFTER_UNKNOWN
+    return isinstance(raw, str) and raw in AFTER_UNKNOWN_MARKERS
 
 
 def is_set(raw: Any) -> bool:

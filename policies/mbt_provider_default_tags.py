@@ -1,4 +1,8 @@
-"""R12: each aws provider configuration sets default_tags with project, env and owner."""
+"""R12: each aws provider configuration sets default_tags with project, env and owner.
+
+Source framework only: checkov's plan parser drops a provider's nested blocks (default_tags among them),
+so in the plan framework CKV_MBT_12 checks the merged tags_all of every resource instead.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ class ProviderDefaultTags(BaseProviderCheck):
         )
 
     def scan_provider_conf(self, conf: dict[str, Any]) -> CheckResult:
+        if "start_line" in conf:
+            return CheckResult.UNKNOWN  # a provider read from plan JSON: default_tags are not carried
         self.evaluated_keys = ["default_tags"]
         defaults = blocks(conf, "default_tags")
         tags = value(defaults[0], "tags") if defaults else None
