@@ -29,7 +29,6 @@ from mobile_api.settings import Settings
 from mobile_api.usage import UsageEmitter, app_version_of, platform_of
 
 logger = Logger(service="mobile-api")
-tracer = Tracer(service="mobile-api")
 Handler = Callable[[dict, object], dict]
 OPENAPI_TITLE = "Mobile backend API"
 OPENAPI_VERSION = "1.0.0"
@@ -168,9 +167,9 @@ def openapi_json(settings: Settings | None = None) -> str:
 _handler: Handler | None = None
 
 
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
     global _handler
     if _handler is None:  # settings from the environment, once per execution environment
-        _handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+        # The Tracer is built here, not at import: constructing it loads the X-Ray SDK (~150 ms).
+        _handler = Tracer(service="mobile-api").capture_lambda_handler(create_handler(Settings.from_env()))  # type: ignore[arg-type]
     return _handler(event, context)

@@ -17,7 +17,6 @@ from notify_worker.settings import Settings
 from notify_worker.worker import deliver
 
 logger = Logger(service="notify-worker")
-tracer = Tracer(service="notify-worker")
 metrics = Metrics(namespace="MobileBackend", service="notify-worker")
 Handler = Callable[[dict, object], dict]
 
@@ -47,10 +46,9 @@ def create_handler(settings: Settings) -> Handler:
 _handler: Handler | None = None
 
 
-@tracer.capture_lambda_handler
-@metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     global _handler
-    if _handler is None:
-        _handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
+        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+        _handler = Tracer(service="notify-worker").capture_lambda_handler(metrics.log_metrics(handler))
     return _handler(event, context)
