@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = REPO_ROOT / "terraform"
 BLUEPRINT_DIR = TERRAFORM_DIR / "blueprint"
 ENVS_DIR = TERRAFORM_DIR / "envs"
-PLANS_DIR = REPO_ROOT / ".cache" / "terraform" / "plans"
+# Saved plans live outside the tree (never committed); OPS_ENV_PLANS_DIR moves them (tests, CI workspaces).
+PLANS_DIR = Path(os.environ.get("OPS_ENV_PLANS_DIR") or REPO_ROOT / ".cache" / "terraform" / "plans")
 PROTECTED_ENVS = frozenset({"prod"})
 
 

@@ -1,0 +1,55 @@
+"""Fixtures over the offline plan JSON that `make validate` writes to reports/plans/<env>.json."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PLANS = REPO / "reports" / "plans"
+ENVS = sorted(p.stem for p in (REPO / "terraform" / "envs").glob("*.tfvars"))
+
+
+def load_plan(env: str) -> dict:
+    path = PLANS / f"{env}.json"
+    if not path.is_file():
+        pytest.skip(f"no offline plan at {path.relative_to(REPO)}: run `make validate` to produce it")
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(params=ENVS)
+def plan(request: pytest.FixtureRequest) -> dict:
+    document = load_plan(request.param)
+    document["_env"] = request.param
+    return document
+
+
+def changes(plan: dict, resource_type: str) -> list[dict]:
+    """Planned `after` values of every managed resource of one type."""
+    return [
+        c["change"]["after"]
+        for c in plan["resource_changes"]
+        if c["mode"] == "managed" and c["type"] == resource_type
+    ]
+
+
+def addresses(plan: dict, resource_type: str) -> list[str]:
+    return [
+        c["address"]
+        for c in plan["resource_changes"]
+        if c["mode"] == "managed" and c["type"] == resource_type
+    ]
+
+
+def variable(plan: dict, name: str):
+    return plan["variables"][name]["value"]
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

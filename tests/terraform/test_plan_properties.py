@@ -1,0 +1,99 @@
+"""Properties that matter, read from each env's offline plan (values the plan already knows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ops.deploy.plan_summary import counts, resource_sites
+from tests.terraform.conftest import addresses, changes, variable
+
+
+def test_both_regions_get_a_full_serving_stack(plan: dict) -> None:
+    per_site: dict[str, dict[str, int]] = {"primary": {}, "dr": {}}
+    for _, resource_type, site in resource_sites(plan):
+        if site in per_site:
+            per_site[site][resource_type] = per_site[site].get(resource_type, 0) + 1
+    for site, types in per_site.items():
+        assert types.get("aws_apigatewayv2_api") == 1, f"{site}: one HTTP API"
+        assert types.get("aws_lambda_function", 0) >= 2, f"{site}: API and notify worker functions"
+        assert types.get("aws_sqs_queue", 0) >= 3, f"{site}: notify queue, its DLQ and the failure queue"
+        assert types.get("aws_sns_topic") == 1, f"{site}: alerts topic"
+    assert per_site["dr"].get("aws_kms_replica_key", 0) >= 2, "replicated data uses multi-Region replica keys"
+    c = counts(plan)
+    assert c["primary"] > c["dr"] > 0
+
+
+def test_table_is_a_global_table_replicated_to_the_dr_region(plan: dict) -> None:
+    (table,) = changes(plan, "aws_dynamodb_table")
+    assert [r["region_name"] for r in table["replica"]] == [variable(plan, "dr_region")]
+    assert table["billing_mode"] == "PAY_PER_REQUEST"
+    assert table["point_in_time_recovery"][0]["enabled"] is True
+    assert table["stream_enabled"] is True
+
+
+def test_media_replication_targets_the_dr_bucket(plan: dict) -> None:
+    (replication,) = [
+        c for c in plan["resource_changes"] if c["type"] == "aws_s3_bucket_replication_configuration"
+    ]
+    config = plan["configuration"]["root_module"]["module_calls"]["storage"]["module"]
+    (resource,) = [r for r in config["resources"] if r["type"] == "aws_s3_bucket_replication_configuration"]
+    destination = resource["expressions"]["rule"][0]["destination"][0]
+    assert "module.media_dr.arn" in destination["bucket"]["references"]
+    rule = replication["change"]["after"]["rule"][0]
+    assert rule["destination"][0]["replication_time"][0]["status"] == "Enabled"
+    assert rule["destination"][0]["metrics"][0]["status"] == "Enabled"
+
+
+def test_no_bucket_is_public(plan: dict) -> None:
+    blocks = changes(plan, "aws_s3_bucket_public_access_block")
+    assert len(blocks) == len(changes(plan, "aws_s3_bucket")) > 0
+    for block in blocks:
+        assert all(
+            block[k] is True
+            for k in (
+                "block_public_acls",
+                "block_public_policy",
+                "ignore_public_acls",
+                "restrict_public_buckets",
+            )
+        )
+
+
+def test_user_buckets_reach_deep_archive_after_180_days(plan: dict) -> None:
+    tiering = changes(plan, "aws_s3_bucket_intelligent_tiering_configuration")
+    assert len(tiering) == 2, "primary and DR media buckets"
+    for config in tiering:
+        days = {t["access_tier"]: t["days"] for t in config["tiering"]}
+        assert days["DEEP_ARCHIVE_ACCESS"] == 180
+
+
+def test_every_route_but_health_needs_a_jwt(plan: dict) -> None:
+    routes = changes(plan, "aws_apigatewayv2_route")
+    assert len(routes) == 26, "13 routes in each region"
+    for route in routes:
+        expected = "NONE" if route["route_key"] == "GET /health" else "JWT"
+        assert route["authorization_type"] == expected, route["route_key"]
+
+
+def test_every_provider_tags_project_env_owner(plan: dict) -> None:
+    providers = plan["configuration"]["provider_config"]
+    for key in ("aws", "aws.dr"):
+        references = providers[key]["expressions"]["default_tags"][0]["tags"]["references"]
+        assert {"var.project", "var.env", "var.owner"} <= set(references), key
+    user_buckets = [
+        b for b in changes(plan, "aws_s3_bucket") if (b.get("tags") or {}).get("data_class") == "user"
+    ]
+    assert len(user_buckets) == 2
+
+
+@pytest.mark.parametrize("env", ["prod"])
+def test_prod_requires_mfa_and_protects_data(env: str) -> None:
+    from tests.terraform.conftest import load_plan
+
+    prod = load_plan(env)
+    (pool,) = changes(prod, "aws_cognito_user_pool")
+    assert pool["mfa_configuration"] == "ON"
+    (table,) = changes(prod, "aws_dynamodb_table")
+    assert table["deletion_protection_enabled"] is True
+    assert not any(b["force_destroy"] for b in changes(prod, "aws_s3_bucket"))
+    assert addresses(prod, "aws_route53_record"), "prod has failover records"
