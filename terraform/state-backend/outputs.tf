@@ -1,0 +1,19 @@
+output "bucket" {
+  description = "State bucket name: put it in terraform/envs/<env>.backend.hcl."
+  value       = module.bucket.id
+}
+
+output "kms_key_arn" {
+  description = "Key encrypting the state bucket."
+  value       = aws_kms_key.state.arn
+}
+
+output "backend_config" {
+  description = "The lines every envs/<env>.backend.hcl needs (plus its own key)."
+  value       = <<-EOT
+    bucket       = "${module.bucket.id}"
+    region       = "${var.region}"
+    encrypt      = true
+    use_lockfile = true
+  EOT
+}
