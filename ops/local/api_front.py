@@ -100,7 +100,8 @@ class ApiFront:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for serve_forever, so only when it runs
+            self.server.shutdown()
         self.server.server_close()
 
     @property

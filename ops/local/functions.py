@@ -60,6 +60,14 @@ def build_settings(settings_cls: type | None, values: dict[str, Any]) -> Any:
     return settings_cls(**data)
 
 
+def check_spec(spec: str) -> None:
+    """Import what a 'module:factory' spec names (a missing package is fine: it has a fallback)."""
+    if ":" in spec:
+        module_name, attr = spec.split(":", 1)
+        if not callable(getattr(importlib.import_module(module_name), attr, None)):
+            raise AttributeError(f"{module_name} has no callable {attr}")
+
+
 def load_handler(
     spec: str, values: dict[str, Any], fallback: Callable[[Any], Handler] | None
 ) -> tuple[Handler, str] | None:

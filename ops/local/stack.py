@@ -21,7 +21,7 @@ from ops.local.aws import client
 from ops.local.config import HOST, StackConfig
 from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
-from ops.local.functions import load_handler
+from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
 from ops.local.placeholder_api import create_handler as placeholder_api
 from ops.local.ports import free_port, taken
@@ -57,6 +57,7 @@ class LocalStack:
         busy = taken(ports.labelled())
         if busy:
             raise StartupError(f"port already in use: {', '.join(busy)}")
+        check_spec(self._api_spec())  # fail before provisioning when the handler cannot be found
         # Fake credentials for everything in this process: real ones are never sent anywhere.
         os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
         # reset() purges queues between tests, more often than SQS's once a minute.

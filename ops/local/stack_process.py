@@ -60,22 +60,24 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as exc:
         error_file.write_text(f"{exc}\n")
         logging.getLogger("ops.local").error("startup failed: %s", exc)
-        stack.stop()
-        return 3
+        return _exit(stack, 3)
     except Exception as exc:
         error_file.write_text(f"{type(exc).__name__}: {exc}\n")
         logging.getLogger("ops.local").exception("startup failed")
-        stack.stop()
-        return 3
+        return _exit(stack, 3)
     write_json_atomically(config.state_file, stack.state_document())
     stopping.wait()
-    started = time.monotonic()
     logging.getLogger("ops.local").info("stopping")
-    stack.stop()
     config.state_file.unlink(missing_ok=True)
+    return _exit(stack, 0)
+
+
+def _exit(stack: object, code: int) -> int:
+    started = time.monotonic()
+    stack.stop()  # type: ignore[attr-defined]
     logging.getLogger("ops.local").info("stopped in %.2f s", time.monotonic() - started)
     logging.shutdown()
-    os._exit(0)  # skip interpreter teardown of moto's many modules: nothing is left to flush
+    os._exit(code)  # skip interpreter teardown of moto's many modules: nothing is left to flush
 
 
 if __name__ == "__main__":

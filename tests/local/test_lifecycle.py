@@ -45,29 +45,43 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         assert fragment in message, result.stderr
 
 
-def test_up_twice_outputs_down_twice(tmp_path):
+def test_up_twice_then_a_crash_is_reported_and_cleared_then_down_twice(tmp_path):
+    """One flow, two startups (each costs seconds): up, up again, status, outputs; the process
+    is killed (stale pid reported by status, cleared by the next up); down, down again."""
     started = ops(tmp_path, "local", "up", *port_args())
     assert started.returncode == 0, started.stderr
     assert "local stack ready" in started.stdout
     pid = pid_of(tmp_path)
-    try:
-        again = ops(tmp_path, "local", "up", *port_args())
-        assert again.returncode == 0
-        assert f"already running (pid {pid})" in again.stdout
 
-        status = ops(tmp_path, "local", "status", "--json")
-        assert status.returncode == 0, status.stderr
-        assert json.loads(status.stdout)["healthy"] is True
+    again = ops(tmp_path, "local", "up", *port_args())
+    assert again.returncode == 0
+    assert f"already running (pid {pid})" in again.stdout
 
-        outputs = ops(tmp_path, "stack", "outputs", "--env", "local")
-        assert outputs.returncode == 0, outputs.stderr
-        document = StackOutputs.model_validate_json(outputs.stdout)
-        assert document.env == "local" and document.endpoint_url.startswith("http://127.0.0.1:")
-    finally:
-        stopped = ops(tmp_path, "local", "down")
+    status = ops(tmp_path, "local", "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["healthy"] is True
+
+    outputs = ops(tmp_path, "stack", "outputs", "--env", "local")
+    assert outputs.returncode == 0, outputs.stderr
+    document = StackOutputs.model_validate_json(outputs.stdout)
+    assert document.env == "local" and document.endpoint_url.startswith("http://127.0.0.1:")
+
+    os.kill(pid, signal.SIGKILL)  # the stack process crashes
+    if psutil.pid_exists(pid):
+        psutil.Process(pid).wait(timeout=10)
+    crashed = ops(tmp_path, "local", "status")
+    assert crashed.returncode == 3
+    assert f"stale pid file for pid {pid}" in " ".join(crashed.stdout.split())
+
+    restarted = ops(tmp_path, "local", "up", *port_args())
+    assert restarted.returncode == 0, restarted.stderr
+    assert f"removed a stale pid file (pid {pid} is not running)" in " ".join(restarted.stdout.split())
+    new_pid = pid_of(tmp_path)
+
+    stopped = ops(tmp_path, "local", "down")
     assert stopped.returncode == 0
-    assert f"stopped the local stack (pid {pid})" in stopped.stdout
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert f"stopped the local stack (pid {new_pid})" in stopped.stdout
+    assert not psutil.pid_exists(new_pid) or psutil.Process(new_pid).status() == psutil.STATUS_ZOMBIE
     assert not (tmp_path / "stack.pid").exists()
 
     second = ops(tmp_path, "local", "down")
@@ -96,24 +110,6 @@ def test_port_already_taken_is_one_clear_line(tmp_path):
         result = ops(tmp_path, "local", "up", *args)
     assert_one_line_error(result, f"port {taken} (primary API front) already in use")
     assert not (tmp_path / "stack.pid").exists()
-
-
-def test_crashed_stack_process_leaves_a_stale_pid_that_is_reported_and_cleared(tmp_path):
-    assert ops(tmp_path, "local", "up", *port_args()).returncode == 0
-    pid = pid_of(tmp_path)
-    os.kill(pid, signal.SIGKILL)
-    psutil.Process(pid).wait(timeout=10) if psutil.pid_exists(pid) else None
-
-    status = ops(tmp_path, "local", "status")
-    assert status.returncode == 3
-    assert f"stale pid file for pid {pid}" in " ".join(status.stdout.split())
-
-    restarted = ops(tmp_path, "local", "up", *port_args())
-    try:
-        assert restarted.returncode == 0, restarted.stderr
-        assert f"removed a stale pid file (pid {pid} is not running)" in " ".join(restarted.stdout.split())
-    finally:
-        assert ops(tmp_path, "local", "down").returncode == 0
 
 
 def test_stack_process_failing_at_startup_is_one_clear_line(tmp_path):
