@@ -129,9 +129,24 @@ class Store:
         return _from_ddb(out["Attributes"])
 
     # -- sync ------------------------------------------------------------------------------------------
-    def _next_seq(self, user_id: str) -> tuple[int, dict[str, Any]]:
-        """Read the user's change counter and build the transact item that advances it by one, conditionally."""
-        counter = self._get(keys.sync_counter(user_id))
+    def _counter_and_item(
+        self, user_id: str, key: dict[str, str]
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The change counter and one item in a single strongly consistent BatchGetItem."""
+        counter_key = keys.sync_counter(user_id)
+        out = self.db.batch_get_item(
+            RequestItems={self.table: {"Keys": [_to_ddb(counter_key), _to_ddb(key)], "ConsistentRead": True}}
+        )
+        if out.get("UnprocessedKeys"):  # throttled: read them one by one instead
+            return self._get(counter_key), self._get(key)
+        found = {(i["PK"], i["SK"]): i for i in (_from_ddb(r) for r in out["Responses"].get(self.table, []))}
+        return found.get((counter_key["PK"], counter_key["SK"])), found.get((key["PK"], key["SK"]))
+
+    def _next_seq(self, user_id: str, counter: Any = False) -> tuple[int, dict[str, Any]]:
+        """Build the transact item that advances the user's change counter by one, conditionally.
+        `counter` is the counter item when already read (None if absent), else it is read here."""
+        if counter is False:
+            counter = self._get(keys.sync_counter(user_id))
         current = int(counter["seq"]) if counter else 0
         update = {
             "Update": {
@@ -144,11 +159,13 @@ class Store:
         }
         return current + 1, update
 
-    def _write_change(self, user_id: str, build: Any, key: dict[str, str]) -> dict[str, Any]:
+    def _write_change(
+        self, user_id: str, build: Any, key: dict[str, str], counter: Any = False
+    ) -> dict[str, Any]:
         """Advance the counter and apply one item change in a single transaction, so the change feed's
         order is the commit order. Retries only when another write won the counter."""
-        for _ in range(MAX_SEQ_RETRIES):
-            seq, counter_update = self._next_seq(user_id)
+        for attempt in range(MAX_SEQ_RETRIES):
+            seq, counter_update = self._next_seq(user_id, counter if attempt == 0 else False)
             item_op, result = build(seq)
             try:
                 self.db.transact_write_items(TransactItems=[counter_update, item_op])
@@ -182,8 +199,10 @@ class Store:
         key = keys.sync_item(user_id, collection, item_id)
         data_json = json.dumps(data, separators=(",", ":"), sort_keys=True)
         tombstone_version: int | None = None
+        counter: Any = False
         if expected is None:  # a create: fails fast on a live item, continues a tombstone's versions
-            current = self.get_sync_item(user_id, key)
+            counter, raw = self._counter_and_item(user_id, key)
+            current = _public_sync_item(raw) if raw else None
             if current is not None and not current["deleted"]:
                 raise VersionConflict(current)
             tombstone_version = current["version"] if current else None
@@ -214,7 +233,7 @@ class Store:
                 put["Put"]["ExpressionAttributeValues"] = values
             return put, _public_sync_item(item)
 
-        return self._write_change(user_id, build, key)
+        return self._write_change(user_id, build, key, counter)
 
     def delete_sync_item(
         self, user_id: str, collection: str, item_id: str, expected: int | None, now: str
@@ -304,8 +323,12 @@ class Store:
     def get_device(self, user_id: str, device_id: str) -> dict[str, Any] | None:
         return self._get(keys.device(user_id, device_id))
 
-    def delete_device(self, user_id: str, device_id: str) -> None:
-        self.db.delete_item(TableName=self.table, Key=_to_ddb(keys.device(user_id, device_id)))
+    def delete_device(self, user_id: str, device_id: str) -> dict[str, Any] | None:
+        """Remove the device; answer what was there (None if nothing was), in one request."""
+        out = self.db.delete_item(
+            TableName=self.table, Key=_to_ddb(keys.device(user_id, device_id)), ReturnValues="ALL_OLD"
+        )
+        return _from_ddb(out["Attributes"]) if "Attributes" in out else None
 
     def list_devices(self, user_id: str) -> list[dict[str, Any]]:
         return self._query(

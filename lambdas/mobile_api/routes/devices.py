@@ -70,9 +70,9 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     )
     def remove_device(id: Annotated[str, Path(pattern=SAFE_ID)]):
         caller = require_caller(app.current_event.raw_event)
-        item = deps.store.get_device(caller.user_id, id)
+        item = deps.store.delete_device(caller.user_id, id)
         if item is None:  # someone else's id looks exactly like a missing one: nothing leaks
             raise ApiError(404, f"no device {id}")
+        # After the record: an endpoint left behind by a failure here is never targeted again.
         deps.sns.delete_endpoint(EndpointArn=item["endpoint_arn"])
-        deps.store.delete_device(caller.user_id, id)
         return Response(status_code=204, body="")
