@@ -31,17 +31,20 @@ def test_table_is_a_global_table_replicated_to_the_dr_region(plan: dict) -> None
     assert table["stream_enabled"] is True
 
 
-def test_media_replication_targets_the_dr_bucket(plan: dict) -> None:
-    (replication,) = [
-        c for c in plan["resource_changes"] if c["type"] == "aws_s3_bucket_replication_configuration"
-    ]
+def test_media_replicates_to_the_dr_bucket_and_back(plan: dict) -> None:
     config = plan["configuration"]["root_module"]["module_calls"]["storage"]["module"]
-    (resource,) = [r for r in config["resources"] if r["type"] == "aws_s3_bucket_replication_configuration"]
-    destination = resource["expressions"]["rule"][0]["destination"][0]
-    assert "module.media_dr.arn" in destination["bucket"]["references"]
-    rule = replication["change"]["after"]["rule"][0]
-    assert rule["destination"][0]["replication_time"][0]["status"] == "Enabled"
-    assert rule["destination"][0]["metrics"][0]["status"] == "Enabled"
+    rules = {
+        r["name"]: r["expressions"]["rule"][0]
+        for r in config["resources"]
+        if r["type"] == "aws_s3_bucket_replication_configuration"
+    }
+    assert "module.media_dr.arn" in rules["media"]["destination"][0]["bucket"]["references"]
+    assert "module.media_primary.arn" in rules["media_failback"]["destination"][0]["bucket"]["references"]
+    for change in plan["resource_changes"]:
+        if change["type"] == "aws_s3_bucket_replication_configuration":
+            destination = change["change"]["after"]["rule"][0]["destination"][0]
+            assert destination["replication_time"][0]["status"] == "Enabled", change["address"]
+            assert destination["metrics"][0]["status"] == "Enabled", change["address"]
 
 
 def test_no_bucket_is_public(plan: dict) -> None:

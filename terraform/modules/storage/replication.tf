@@ -36,16 +36,34 @@ resource "aws_iam_role_policy" "replication" {
         Resource = "${module.media_dr.arn}/*"
       },
       {
-        Sid      = "DecryptSource"
+        Sid      = "ReadDrConfigurationForFailback"
         Effect   = "Allow"
-        Action   = ["kms:Decrypt"]
-        Resource = var.kms_key_arn
+        Action   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
+        Resource = module.media_dr.arn
       },
       {
-        Sid      = "EncryptReplica"
+        Sid      = "ReadDrVersionsForFailback"
+        Effect   = "Allow"
+        Action   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+        Resource = "${module.media_dr.arn}/*"
+      },
+      {
+        Sid      = "WriteFailbackReplicas"
+        Effect   = "Allow"
+        Action   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+        Resource = "${module.media_primary.arn}/*"
+      },
+      {
+        Sid      = "DecryptSources"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = [var.kms_key_arn, var.dr_kms_key_arn]
+      },
+      {
+        Sid      = "EncryptReplicas"
         Effect   = "Allow"
         Action   = ["kms:Encrypt", "kms:GenerateDataKey"]
-        Resource = var.dr_kms_key_arn
+        Resource = [var.kms_key_arn, var.dr_kms_key_arn]
       },
     ]
   })
@@ -69,6 +87,10 @@ resource "aws_s3_bucket_replication_configuration" "media" {
 
     source_selection_criteria {
       sse_kms_encrypted_objects {
+        status = "Enabled"
+      }
+
+      replica_modifications {
         status = "Enabled"
       }
     }
@@ -98,5 +120,60 @@ resource "aws_s3_bucket_replication_configuration" "media" {
   }
 
   # Replication needs versioning on both buckets first.
+  depends_on = [module.media_primary, module.media_dr]
+}
+
+# DR -> primary: what users upload while failed over flows back, so fail-back loses nothing.
+resource "aws_s3_bucket_replication_configuration" "media_failback" {
+  provider = aws.dr
+
+  bucket = module.media_dr.id
+  role   = aws_iam_role.replication.arn
+
+  rule {
+    id       = "media-to-primary"
+    status   = "Enabled"
+    priority = 1
+
+    filter {}
+
+    delete_marker_replication {
+      status = "Enabled"
+    }
+
+    source_selection_criteria {
+      sse_kms_encrypted_objects {
+        status = "Enabled"
+      }
+
+      replica_modifications {
+        status = "Enabled"
+      }
+    }
+
+    destination {
+      bucket        = module.media_primary.arn
+      storage_class = "STANDARD"
+
+      encryption_configuration {
+        replica_kms_key_id = var.kms_key_arn
+      }
+
+      replication_time {
+        status = "Enabled"
+        time {
+          minutes = var.replication_time_minutes
+        }
+      }
+
+      metrics {
+        status = "Enabled"
+        event_threshold {
+          minutes = var.replication_time_minutes
+        }
+      }
+    }
+  }
+
   depends_on = [module.media_primary, module.media_dr]
 }

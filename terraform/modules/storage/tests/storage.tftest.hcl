@@ -46,6 +46,20 @@ run "replication_targets_the_dr_bucket_with_rtc" {
   }
 }
 
+run "failback_replicates_dr_writes_to_the_primary" {
+  command = apply
+
+  assert {
+    condition     = one(one(aws_s3_bucket_replication_configuration.media_failback.rule).destination).bucket == module.media_primary.arn
+    error_message = "objects written in DR during a failover must flow back to the primary bucket."
+  }
+
+  assert {
+    condition     = one(one(one(aws_s3_bucket_replication_configuration.media_failback.rule).destination).encryption_configuration).replica_kms_key_id == var.kms_key_arn
+    error_message = "fail-back replicas must be encrypted with the primary key."
+  }
+}
+
 run "media_buckets_hold_user_data_and_archive" {
   command = plan
 
