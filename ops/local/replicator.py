@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -94,6 +95,7 @@ class Replicator:
         self._cycle_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="replicator-copy")
         self.crashed: str | None = None
 
     # ---- lifecycle and knobs -------------------------------------------------------------
@@ -105,6 +107,7 @@ class Replicator:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def alive(self) -> bool:
@@ -279,19 +282,38 @@ class Replicator:
 
     def _apply_objects(self) -> int:
         cutoff = time.time() - self.lag_seconds
-        applied = 0
-        while self._pending_objects and self._pending_objects[0].written_at <= cutoff:
-            message = self._pending_objects[0]
+        due = 0
+        while due < len(self._pending_objects) and self._pending_objects[due].written_at <= cutoff:
+            due += 1
+        if not due:
+            return 0
+        messages = self._pending_objects[:due]
+        by_key: dict[str, list[dict]] = {}  # one key's events stay in order; different keys copy in parallel
+        for message in messages:
             for record in message.records:
-                self._apply_object_record(record)
-                if record.get("eventTime"):
-                    self.stats.last_lag_seconds = round(time.time() - _epoch(record["eventTime"]), 3)
-            self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message.receipt_handle)
-            self._pending_objects.pop(0)
-            applied += 1
-        return applied
+                by_key.setdefault(record["s3"]["object"]["key"], []).append(record)
+        # map() re-raises the first failure: the messages then stay pending and are retried next cycle.
+        copied = sum(self._pool.map(self._apply_object_records, by_key.values()))
+        for start in range(0, len(messages), 10):
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m.receipt_handle}
+                    for i, m in enumerate(messages[start : start + 10])
+                ],
+            )
+        del self._pending_objects[:due]
+        self.stats.objects_applied += copied
+        newest = max((_epoch(r.get("eventTime")) for m in messages for r in m.records), default=None)
+        if newest is not None:
+            self.stats.last_lag_seconds = round(time.time() - newest, 3)
+        return due
 
-    def _apply_object_record(self, record: dict) -> None:
+    def _apply_object_records(self, records: list[dict]) -> int:
+        return sum(self._apply_object_record(record) for record in records)
+
+    def _apply_object_record(self, record: dict) -> int:
+        """Mirror one event to the DR bucket; 1 when something was written or deleted."""
         key = unquote_plus(record["s3"]["object"]["key"])
         source, target = self.res["primary"].media_bucket, self.res["dr"].media_bucket
         if record["eventName"].startswith("ObjectRemoved"):
@@ -301,7 +323,7 @@ class Replicator:
                 obj = self.s3["primary"].get_object(Bucket=source, Key=key)
             except ClientError as exc:
                 if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                    return  # deleted since; its removal event follows
+                    return 0  # deleted since; its removal event follows
                 raise
             self.s3["dr"].put_object(
                 Bucket=target,
@@ -310,7 +332,7 @@ class Replicator:
                 ContentType=obj.get("ContentType", "binary/octet-stream"),
                 Metadata=obj.get("Metadata", {}),
             )
-        self.stats.objects_applied += 1
+        return 1
 
 
 def _epoch(value: Any) -> float:
