@@ -34,7 +34,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold; any cons
 PYTHON_VERSION = "3.12"
 PLATFORM = "x86_64-manylinux2014"
 SKIP_DIRS = {"__pycache__", "bin", "tests"}
-SKIP_SUFFIXES = {".pyc", ".pyo", ".pyi"}
+SKIP_SUFFIXES = {".pyc", ".pyo", ".pyi", ".md"}  # docs stay in the repo; openapi.json ships (small)
 
 # Runtime dependencies of the functions (versions come from requirements/dev.lock: one pin per package).
 # aws-xray-sdk + wrapt back the Powertools Tracer; jmespath is bundled so Powertools gets its tested version.

@@ -171,5 +171,6 @@ def lambda_handler(event: dict, context: object) -> dict:
     global _handler
     if _handler is None:  # settings from the environment, once per execution environment
         # The Tracer is built here, not at import: constructing it loads the X-Ray SDK (~150 ms).
-        _handler = Tracer(service="mobile-api").capture_lambda_handler(create_handler(Settings.from_env()))  # type: ignore[arg-type]
+        handler = notifications.metrics.log_metrics(create_handler(Settings.from_env()))  # type: ignore[arg-type]
+        _handler = Tracer(service="mobile-api").capture_lambda_handler(handler)
     return _handler(event, context)
