@@ -16,7 +16,16 @@ from backend_core.notifications import NotificationMessage
 from botocore.exceptions import ClientError
 
 logger = Logger(service="notify-worker", child=True)
-DEAD_ENDPOINT_CODES = {"EndpointDisabled", "EndpointDisabledException", "InvalidParameter", "NotFound"}
+DEAD_ENDPOINT_CODES = {"EndpointDisabled", "EndpointDisabledException", "NotFound"}
+
+
+def is_dead_endpoint(exc: ClientError) -> bool:
+    """The platform rejected the device for good (not a bad payload, not a throttle)."""
+    error = exc.response.get("Error", {})
+    code, message = error.get("Code", ""), error.get("Message", "").lower()
+    return code in DEAD_ENDPOINT_CODES or (
+        code == "InvalidParameter" and "endpoint" in message and "exist" in message
+    )
 
 
 @dataclass
@@ -69,8 +78,8 @@ def deliver(store: Store, sns: Any, message: NotificationMessage) -> Delivery:
             result.delivered += 1
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
-            if code not in DEAD_ENDPOINT_CODES:
-                raise  # throttling, outage: the message is retried
+            if not is_dead_endpoint(exc):
+                raise  # throttling, outage, a payload SNS refused: the message is retried, then DLQ
             # The platform rejected the token for good: stop pushing to it (the inbox still has the message).
             store.disable_device(message.recipient_id, device["device_id"], code)
             result.disabled += 1
