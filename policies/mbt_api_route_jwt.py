@@ -6,7 +6,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import is_set, is_unknown, value
+from mbt_policy_lib import is_set, is_unknown, is_unresolved, value
 
 PUBLIC_ROUTE_KEYS = frozenset({"GET /health"})
 
@@ -23,11 +23,12 @@ class ApiRouteJwtAuthorizer(BaseResourceCheck):
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         self.evaluated_keys = ["route_key", "authorization_type", "authorizer_id"]
         route_key = value(conf, "route_key")
-        if is_unknown(route_key):
-            return CheckResult.UNKNOWN
+        authorization = value(conf, "authorization_type")
+        if any(is_unknown(raw) or is_unresolved(raw) for raw in (route_key, authorization)):
+            return CheckResult.UNKNOWN  # set from a module input: the plan run decides
         if route_key in PUBLIC_ROUTE_KEYS:
             return CheckResult.PASSED
-        if value(conf, "authorization_type") != "JWT":
+        if authorization != "JWT":
             return CheckResult.FAILED
         authorizer = value(conf, "authorizer_id")
         return CheckResult.PASSED if is_set(authorizer) or is_unknown(authorizer) else CheckResult.FAILED

@@ -6,7 +6,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import as_list, blocks, is_unknown, truthy, value
+from mbt_policy_lib import as_list, blocks, is_unknown, is_unresolved, truthy, value
 
 # CloudFront security policies whose floor is TLS 1.2 or newer.
 MODERN_VIEWER_POLICY_PREFIXES = ("TLSv1.2_", "TLSv1.3_")
@@ -27,12 +27,13 @@ class CloudFrontTls12(BaseResourceCheck):
         if not certificates:
             return CheckResult.FAILED
         certificate = certificates[0]
-        # The default *.cloudfront.net certificate always allows TLS 1.0.
-        if truthy(value(certificate, "cloudfront_default_certificate")):
-            return CheckResult.FAILED
+        default_certificate = value(certificate, "cloudfront_default_certificate")
         minimum = value(certificate, "minimum_protocol_version")
-        if is_unknown(minimum):
-            return CheckResult.UNKNOWN
+        if any(is_unknown(raw) or is_unresolved(raw) for raw in (default_certificate, minimum)):
+            return CheckResult.UNKNOWN  # e.g. chosen by a variable: the plan run decides
+        # The default *.cloudfront.net certificate always allows TLS 1.0.
+        if truthy(default_certificate):
+            return CheckResult.FAILED
         if not (isinstance(minimum, str) and minimum.startswith(MODERN_VIEWER_POLICY_PREFIXES)):
             return CheckResult.FAILED
         for origin in blocks(conf, "origin"):

@@ -6,7 +6,15 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import blocks, is_customer_managed_key, is_unknown, truthy, value
+from mbt_policy_lib import (
+    blocks,
+    is_configured_later,
+    is_customer_managed_key,
+    is_unknown,
+    is_unresolved,
+    truthy,
+    value,
+)
 
 # resource type -> the argument holding its KMS key
 KEY_ARGUMENT = {
@@ -40,8 +48,12 @@ class CustomerManagedKeyEncryption(BaseResourceCheck):
 
     @staticmethod
     def _key(raw: Any) -> CheckResult:
-        if is_unknown(raw):
-            return CheckResult.UNKNOWN
+        if is_configured_later(raw):
+            # Set to a value computed at apply: a key this plan creates. AWS-managed keys are
+            # literal aliases (alias/aws/...), known at plan time, so they never land here.
+            return CheckResult.PASSED
+        if is_unknown(raw) or is_unresolved(raw):
+            return CheckResult.UNKNOWN  # known after apply, or a module input: the plan run decides
         return CheckResult.PASSED if is_customer_managed_key(raw) else CheckResult.FAILED
 
     def _table(self, conf: dict[str, Any]) -> CheckResult:

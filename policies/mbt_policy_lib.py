@@ -13,9 +13,11 @@ import json
 import re
 from typing import Any
 
-# Markers for values known only after apply: checkov's plan parser sets the first (with
-# EVAL_TF_PLAN_AFTER_UNKNOWN=true), ops.terraform.plan_for_checkov the second.
-AFTER_UNKNOWN_MARKERS = frozenset({"true_after_unknown", "(known after apply)"})
+# Values known only after apply. The gate's ops.terraform.plan_for_checkov marks an attribute the
+# configuration sets as KNOWN_AFTER_APPLY (so it is set, e.g. to a key this plan creates); checkov's own
+# EVAL_TF_PLAN_AFTER_UNKNOWN=true marks any unknown attribute, configured or not, as the second.
+KNOWN_AFTER_APPLY = "(known after apply)"
+AFTER_UNKNOWN_MARKERS = frozenset({KNOWN_AFTER_APPLY, "true_after_unknown"})
 # Archive classes for lifecycle transitions: objects there are not instantly readable.
 ARCHIVE_STORAGE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
 ARCHIVE_WITHIN_DAYS = 180
@@ -55,6 +57,13 @@ def is_unknown(raw: Any) -> bool:
     return isinstance(raw, str) and raw in AFTER_UNKNOWN_MARKERS
 
 
+def is_configured_later(raw: Any) -> bool:
+    """True for a value the configuration sets but Terraform computes during apply."""
+    if isinstance(raw, list):
+        return len(raw) == 1 and is_configured_later(raw[0])
+    return raw == KNOWN_AFTER_APPLY
+
+
 def is_set(raw: Any) -> bool:
     """True for a present, non-empty value (a literal or a reference to another resource)."""
     return raw not in (None, "", [], {}) and not is_unknown(raw)
@@ -62,7 +71,7 @@ def is_set(raw: Any) -> bool:
 
 # An expression checkov could not resolve in the source run (a module input, a local, a data source):
 # the plan run, where module inputs are resolved, decides those.
-_UNRESOLVED = re.compile(r"\$\{|\b(var|local|module|data)\.")
+_UNRESOLVED = re.compile(r"\$\{|(?:^|[^\w.])(?:var|local|module|data)\.")
 
 
 def is_unresolved(raw: Any) -> bool:
