@@ -74,7 +74,9 @@ class LocalStack:
             "public": ApiFront("public", ports.public, None, self._failover_target),
         }
         api_urls = {name: front.url for name, front in self.fronts.items()}
+        log.info("moto up at %s (%.2f s)", endpoint, time.time() - self.started_at)
         self.provisioned = provision(self.config, endpoint, api_urls)
+        log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
         verifier = JwtVerifier(auth.issuer, self.provisioned.jwks_url, [auth.client_id])
         for label in LABELS:
@@ -83,6 +85,7 @@ class LocalStack:
             handler, name = load_handler(self._api_spec(), values, fallback=placeholder_api)  # type: ignore[misc]
             self.handler_names[f"api.{label}"] = name
             self.apps[label] = RegionApp(label, res.region, handler, f"mbt-{self.config.env}-api")
+        log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         for front in self.fronts.values():
             front.verifier = verifier
             front.start()
