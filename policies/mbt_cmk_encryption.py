@@ -70,7 +70,9 @@ class CustomerManagedKeyEncryption(BaseResourceCheck):
         for rule in blocks(conf, "rule"):
             for default in blocks(rule, "apply_server_side_encryption_by_default"):
                 algorithm = value(default, "sse_algorithm")
-                if is_unknown(algorithm):
+                if algorithm is None or is_unknown(algorithm) or is_unresolved(algorithm):
+                    # Required by the schema, so absent from plan JSON means "known after apply"
+                    # (say `var.kms_key_arn != null ? "aws:kms" : "AES256"`).
                     results.append(CheckResult.UNKNOWN)
                 elif algorithm not in KMS_SSE_ALGORITHMS:
                     results.append(CheckResult.FAILED)
