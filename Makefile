@@ -12,7 +12,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,22 @@ test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(BIN)/pytest
+
+plan: setup build ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=local: make up)
+	$(BIN)/ops env plan --env $(ENV)
+
+apply: setup ## apply the saved plan of ENV (prod asks for confirmation), then keep the DR user pool
+	$(BIN)/ops env apply --env $(ENV)
+
+destroy: setup ## destroy ENV (refused for prod)
+	$(BIN)/ops env destroy --env $(ENV)
+
+outputs: setup ## print ENV's stack-outputs document (JSON); ENV=local reads the running local stack
+	$(if $(filter local,$(ENV)),$(BIN)/ops stack outputs --env local,$(BIN)/ops env outputs --env $(ENV))
+
+demo: setup ## the whole backend on this machine, offline: start it and walk one scenario end to end
+	@$(BIN)/ops local status >/dev/null 2>&1 || $(BIN)/ops local up
+	$(BIN)/python -m ops.demo
 
 up: setup ## start the local stack (moto + API fronts in two regions), offline
 	$(BIN)/ops local up
