@@ -9,9 +9,13 @@ variable "bucket_name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed key for SSE-KMS; null selects SSE-S3 (only for log buckets, which S3 server access logging requires)."
+  description = "Customer-managed key for SSE-KMS (access-log targets, which need SSE-S3, use the log-bucket module)."
   type        = string
-  default     = null
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn)) && !strcontains(var.kms_key_arn, "alias/aws/")
+    error_message = "kms_key_arn must be a customer-managed KMS key ARN."
+  }
 }
 
 variable "access_log_bucket" {

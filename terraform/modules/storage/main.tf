@@ -22,12 +22,11 @@ locals {
 }
 
 module "logs_primary" {
-  source = "../secure-bucket"
+  source = "../log-bucket"
 
-  bucket_name               = "${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}"
-  data_class                = "logs"
-  expire_current_after_days = var.access_log_retention_days
-  force_destroy             = var.force_destroy
+  bucket_name    = "${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}"
+  retention_days = var.access_log_retention_days
+  force_destroy  = var.force_destroy
   extra_policy_statements = [{
     Sid       = "S3ServerAccessLogs"
     Effect    = "Allow"
@@ -46,13 +45,12 @@ module "logs_primary" {
 }
 
 module "logs_dr" {
-  source    = "../secure-bucket"
+  source    = "../log-bucket"
   providers = { aws = aws.dr }
 
-  bucket_name               = "${var.name_prefix}-s3-logs-${local.dr}-${local.account_id}"
-  data_class                = "logs"
-  expire_current_after_days = var.access_log_retention_days
-  force_destroy             = var.force_destroy
+  bucket_name    = "${var.name_prefix}-s3-logs-${local.dr}-${local.account_id}"
+  retention_days = var.access_log_retention_days
+  force_destroy  = var.force_destroy
   extra_policy_statements = [{
     Sid       = "S3ServerAccessLogs"
     Effect    = "Allow"

@@ -53,26 +53,30 @@ run "deep_archive_after_180_days_without_access" {
   }
 }
 
-run "log_bucket_uses_sse_s3_and_expires" {
+run "operational_bucket_expires_instead_of_archiving" {
   command = plan
 
   variables {
-    bucket_name               = "mbt-test-logs"
-    kms_key_arn               = null
+    bucket_name               = "mbt-test-results"
     archival                  = null
-    data_class                = "logs"
-    expire_current_after_days = 90
+    data_class                = "analytics"
+    expire_current_after_days = 30
   }
 
   assert {
-    condition     = length(aws_s3_bucket_intelligent_tiering_configuration.archive) == 0
-    error_message = "log buckets do not archive."
+    condition     = length(aws_s3_bucket_intelligent_tiering_configuration.archive) == 0 && aws_s3_bucket_lifecycle_configuration.expire[0].rule[0].expiration[0].days == 30
+    error_message = "buckets without an archival policy expire their objects."
+  }
+}
+
+run "rejects_aws_managed_keys" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3"
   }
 
-  assert {
-    condition     = one([for r in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(r.apply_server_side_encryption_by_default).sse_algorithm]) == "AES256"
-    error_message = "server access log targets need SSE-S3."
-  }
+  expect_failures = [var.kms_key_arn]
 }
 
 run "rejects_deep_archive_too_early" {
