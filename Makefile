@@ -31,7 +31,7 @@ $(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
 	@touch $@
 
 setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent)
-	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops, $(BIN)/terraform, $(CHECKOV_VENV)/bin/checkov",@:)
+	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops $(BIN)/terraform $(CHECKOV_VENV)/bin/checkov",@:)
 
 lint: setup ## ruff lint + format check
 	$(BIN)/ruff check .
