@@ -1,4 +1,8 @@
-"""R9: data at rest is encrypted with a customer-managed KMS key (never an AWS-managed one)."""
+"""R9: data at rest is encrypted with a customer-managed KMS key (never an AWS-managed one).
+
+S3 is covered by the graph check CKV2_MBT_8, which can see the bucket's data_class tag (access-log
+target buckets can only use SSE-S3).
+"""
 
 from __future__ import annotations
 
@@ -22,29 +26,22 @@ KEY_ARGUMENT = {
     "aws_sqs_queue": "kms_master_key_id",
     "aws_cloudwatch_log_group": "kms_key_id",
 }
-KMS_SSE_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
 
 
 class CustomerManagedKeyEncryption(BaseResourceCheck):
     def __init__(self) -> None:
         super().__init__(
-            name="R9: S3, DynamoDB, SNS, SQS and CloudWatch Logs data is encrypted with a customer-managed KMS key",
+            name="R9: DynamoDB (and its replicas), SNS, SQS and CloudWatch Logs are encrypted with a customer-managed KMS key",
             id="CKV_MBT_1",
             categories=[CheckCategories.ENCRYPTION],
-            supported_resources=[
-                *KEY_ARGUMENT,
-                "aws_dynamodb_table",
-                "aws_s3_bucket_server_side_encryption_configuration",
-            ],
+            supported_resources=[*KEY_ARGUMENT, "aws_dynamodb_table"],
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         resource_type = self.entity_type
         if resource_type in KEY_ARGUMENT:
             return self._key(value(conf, KEY_ARGUMENT[resource_type]))
-        if resource_type == "aws_dynamodb_table":
-            return self._table(conf)
-        return self._bucket_encryption(conf)
+        return self._table(conf)
 
     @staticmethod
     def _key(raw: Any) -> CheckResult:
@@ -64,21 +61,6 @@ class CustomerManagedKeyEncryption(BaseResourceCheck):
         # Each replica is encrypted in its own region, so it needs its own customer-managed key.
         results += [self._key(value(replica, "kms_key_arn")) for replica in blocks(conf, "replica")]
         return _worst(results)
-
-    def _bucket_encryption(self, conf: dict[str, Any]) -> CheckResult:
-        results = []
-        for rule in blocks(conf, "rule"):
-            for default in blocks(rule, "apply_server_side_encryption_by_default"):
-                algorithm = value(default, "sse_algorithm")
-                if algorithm is None or is_unknown(algorithm) or is_unresolved(algorithm):
-                    # Required by the schema, so absent from plan JSON means "known after apply"
-                    # (say `var.kms_key_arn != null ? "aws:kms" : "AES256"`).
-                    results.append(CheckResult.UNKNOWN)
-                elif algorithm not in KMS_SSE_ALGORITHMS:
-                    results.append(CheckResult.FAILED)
-                else:
-                    results.append(self._key(value(default, "kms_master_key_id")))
-        return _worst(results) if results else CheckResult.FAILED
 
 
 def _worst(results: list[CheckResult]) -> CheckResult:
