@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ops.local.api_front import LocalLambdaContext
+from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.event_sources")
 Handler = Callable[[dict, Any], Any]
@@ -139,6 +140,7 @@ class StreamEventSource:
         function_name: str,
         batch_size: int = 100,
         max_retries: int = 3,
+        prune_in_process: bool = False,
     ) -> None:
         self.name, self.streams, self.stream_arn, self.region = name, streams, stream_arn, region
         self.handler, self.function_name = handler, function_name
@@ -146,30 +148,18 @@ class StreamEventSource:
         self.buffer: list[dict] = []
         self.attempts = 0
         self.delivered = self.discarded = self.batches = 0
-        self._iterators: list[str] = []
+        self._reader = StreamReader(streams, stream_arn, region, prune_in_process)
         self.reset()
 
     def reset(self) -> None:
-        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-        self._iterators = [
-            self.streams.get_shard_iterator(
-                StreamArn=self.stream_arn, ShardId=s["ShardId"], ShardIteratorType="LATEST"
-            )["ShardIterator"]
-            for s in shards
-        ]
+        self._reader.seek_latest()
         self.buffer.clear()
         self.attempts = 0
         self.delivered = self.discarded = self.batches = 0
 
     def poll_once(self) -> int:
         if len(self.buffer) < self.batch_size:
-            next_iterators = []
-            for iterator in self._iterators:
-                page = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-                self.buffer += [self._record(r) for r in page["Records"]]
-                if page.get("NextShardIterator"):
-                    next_iterators.append(page["NextShardIterator"])
-            self._iterators = next_iterators
+            self.buffer += [self._record(r) for r in self._reader.read()]
         if not self.buffer:
             return 0
         batch = self.buffer[: self.batch_size]

@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError
 
 from ops.local.aws import client
 from ops.local.provision import RegionResources
+from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.replicator")
 MAX_LAG_SECONDS = 3000  # below the replication queue's visibility timeout, so held messages stay hidden
@@ -91,7 +92,10 @@ class Replicator:
         self._pending_objects: list[_ObjectMessage] = []
         self._echoes: dict[tuple[str, str], Counter] = {}
         self._last_local_write: dict[tuple[str, str], tuple[float, int]] = {}
-        self._iterators: dict[str, list[str]] = {}
+        self._readers = {
+            side: StreamReader(self.streams[side], r.table_stream_arn, r.region, prune_in_process=True)
+            for side, r in self.res.items()
+        }
         self._cycle_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
@@ -183,28 +187,15 @@ class Replicator:
 
     # ---- DynamoDB -----------------------------------------------------------------------
     def _seek_latest(self) -> None:
-        for side, res in self.res.items():
-            arn = self.ddb[side].describe_table(TableName=res.table_name)["Table"]["LatestStreamArn"]
-            shards = self.streams[side].describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
-            self._iterators[side] = [
-                self.streams[side].get_shard_iterator(
-                    StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
-                )["ShardIterator"]
-                for shard in shards
-            ]
+        for reader in self._readers.values():
+            reader.seek_latest()
 
     def _fetch_items(self) -> int:
         count = 0
         for side in _SIDES:
-            next_iterators = []
-            for iterator in self._iterators[side]:
-                page = self.streams[side].get_records(ShardIterator=iterator, Limit=1000)
-                for record in page["Records"]:
-                    count += 1
-                    self._observe(side, record)
-                if page.get("NextShardIterator"):
-                    next_iterators.append(page["NextShardIterator"])
-            self._iterators[side] = next_iterators
+            for record in self._readers[side].read():
+                count += 1
+                self._observe(side, record)
         return count
 
     def _observe(self, side: str, record: dict) -> None:

@@ -163,6 +163,7 @@ class LocalStack:
                             res.region,
                             loaded[0],
                             f"mbt-{self.config.env}-{package}",
+                            prune_in_process=True,  # moto runs in this process
                         )
                     )
         return sources

@@ -149,3 +149,28 @@ def test_concurrent_writes_converge_to_the_last_writer(local_stack_clean):
     )
     assert _get(stack, "dr", "CONFLICT#1")["value"] == {"S": "newer"}
     assert stack.status()["components"]["replicator"]["conflicts_lost"] == 1
+
+
+def test_replication_continues_after_a_failed_transaction(local_stack_clean):
+    """moto swaps in a copy of the table when a TransactWriteItems fails (a 409 in the sync API does
+    this); replication must keep seeing the table's new writes afterwards."""
+    stack = local_stack_clean
+    table = stack.outputs.table.name
+    ddb = stack.client("dynamodb", "primary")
+    ddb.put_item(TableName=table, Item=_item("TX#before"))
+    stack.wait_for(lambda: _get(stack, "dr", "TX#before"), what="first item in DR")
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": _item("TX#x"),
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                }
+            ]
+        )
+    ddb.put_item(TableName=table, Item=_item("TX#after"))
+    stack.wait_for(lambda: _get(stack, "dr", "TX#after"), what="write after the failed transaction in DR")
+    assert _get(stack, "dr", "TX#x") is None
