@@ -266,3 +266,16 @@ module "access" {
     kms_key_arn        = module.keys.primary_key_arns["analytics"]
   }
 }
+
+module "legacy_sql" {
+  source    = "../modules/legacy-sql"
+  count     = var.legacy_sql.enabled ? 1 : 0
+  providers = { aws = aws, aws.dr = aws.dr }
+
+  name_prefix         = local.name_prefix
+  kms_key_arn         = module.keys.primary_key_arns["data"]
+  dr_kms_key_arn      = module.keys.dr_key_arns["data"]
+  client_cidr_blocks  = var.legacy_sql.client_cidr_blocks
+  capacity            = { min = var.legacy_sql.min_capacity, max = var.legacy_sql.max_capacity }
+  deletion_protection = var.data.deletion_protection
+}

@@ -80,3 +80,12 @@ output "dr_targets" {
   description = "RTO/RPO targets the drills report against, in minutes."
   value       = { rto_minutes = var.dr.rto_minutes, rpo_minutes = var.dr.rpo_minutes }
 }
+
+output "legacy_sql" {
+  description = "Legacy MySQL endpoints when enabled (null otherwise)."
+  value = var.legacy_sql.enabled ? {
+    proxy_endpoint    = module.legacy_sql[0].proxy_endpoint
+    global_cluster_id = module.legacy_sql[0].global_cluster_id
+    master_secret_arn = module.legacy_sql[0].master_secret_arn
+  } : null
+}

@@ -181,3 +181,14 @@ variable "cdn" {
   })
   default = {}
 }
+
+variable "legacy_sql" {
+  description = "Optional legacy MySQL (off by default): Aurora Serverless v2 global database, RDS Proxy, private VPCs."
+  type = object({
+    enabled            = optional(bool, false)
+    client_cidr_blocks = optional(list(string), [])
+    min_capacity       = optional(number, 0.5)
+    max_capacity       = optional(number, 8)
+  })
+  default = {}
+}

@@ -1,0 +1,30 @@
+variable "name_prefix" {
+  description = "Prefix for every name."
+  type        = string
+}
+
+variable "cidr_block" {
+  description = "CIDR of the private VPC (no internet gateway)."
+  type        = string
+
+  validation {
+    condition     = can(cidrnetmask(var.cidr_block))
+    error_message = "cidr_block must be an IPv4 CIDR such as 10.40.0.0/16."
+  }
+}
+
+variable "az_suffixes" {
+  description = "Availability zone letters for the two database subnets."
+  type        = list(string)
+  default     = ["a", "b"]
+
+  validation {
+    condition     = length(var.az_suffixes) >= 2
+    error_message = "Aurora needs subnets in at least two availability zones."
+  }
+}
+
+variable "client_cidr_blocks" {
+  description = "Networks allowed to reach MySQL (3306) through the proxy and the cluster."
+  type        = list(string)
+}
