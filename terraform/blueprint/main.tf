@@ -229,6 +229,11 @@ module "observability_dr" {
   }
   table_name = module.data.table_name
   dr_region  = var.dr_region
+  replication = {
+    source_bucket      = module.storage.media_bucket_dr
+    destination_bucket = module.storage.media_bucket_primary
+    rule_id            = module.storage.failback_rule_id
+  }
 }
 
 module "dr" {

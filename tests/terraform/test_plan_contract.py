@@ -39,3 +39,18 @@ def test_stack_outputs_known_values_match_the_env(plan: dict) -> None:
     assert after["api"]["public"] == f"https://api.{domain}"
     assert after["dr"]["failover_record"] == f"api.{domain}"
     assert after["media"]["cdn_domain"] == f"media.{domain}"
+
+
+def test_functions_receive_every_setting_the_lambdas_read(plan: dict) -> None:
+    """The function environment (modules/api) covers backend_core.settings.ENV_VARS; ENDPOINT_URL is local-only."""
+    from backend_core.settings import ENV_VARS
+
+    expected = set(ENV_VARS) - {"ENDPOINT_URL"}
+    functions = [c for c in plan["resource_changes"] if c["type"] == "aws_lambda_function"]
+    assert functions
+    for function in functions:
+        (environment,) = function["change"]["after"]["environment"]
+        names = set(environment["variables"]) | set(
+            (function["change"]["after_unknown"].get("environment") or [{}])[0].get("variables") or {}
+        )
+        assert expected <= names, f"{function['address']} lacks {sorted(expected - names)}"

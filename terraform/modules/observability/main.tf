@@ -74,9 +74,9 @@ locals {
         threshold   = var.thresholds.replication_latency_ms
       }
     } : {},
-    local.is_primary && var.replication != null ? {
+    var.replication != null ? {
       s3-replication-failures = {
-        description = "Objects failing to replicate to the DR bucket"
+        description = "Objects failing to replicate from ${var.replication.source_bucket} to ${var.replication.destination_bucket}"
         namespace   = "AWS/S3"
         metric      = "OperationsFailedReplication"
         dimensions  = { SourceBucket = var.replication.source_bucket, DestinationBucket = var.replication.destination_bucket, RuleId = var.replication.rule_id }

@@ -4,7 +4,7 @@ variable "name_prefix" {
 }
 
 variable "site" {
-  description = "primary or dr: the primary site also watches table replication, S3 replication and spend."
+  description = "primary or dr: the primary site also watches table replication and spend."
   type        = string
 
   validation {
@@ -66,7 +66,7 @@ variable "dr_region" {
 }
 
 variable "replication" {
-  description = "S3 replication being watched (primary site only): source bucket, destination bucket, rule id."
+  description = "S3 replication leaving this region: source bucket, destination bucket, rule id (null = none)."
   type = object({
     source_bucket      = string
     destination_bucket = string

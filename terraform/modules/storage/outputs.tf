@@ -47,3 +47,8 @@ output "log_bucket_primary_arn" {
   description = "ARN of the primary access log bucket (CloudFront log delivery target)."
   value       = module.logs_primary.arn
 }
+
+output "failback_rule_id" {
+  description = "Id of the DR -> primary replication rule (for S3 replication metrics)."
+  value       = "media-to-primary"
+}

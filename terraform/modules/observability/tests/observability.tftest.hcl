@@ -66,12 +66,17 @@ run "dr_site_skips_account_wide_alarms" {
 
   variables {
     site        = "dr"
-    replication = null
+    replication = { source_bucket = "dst", destination_bucket = "src", rule_id = "media-to-primary" }
   }
 
   assert {
     condition     = length(aws_budgets_budget.monthly) == 0 && !contains(keys(aws_cloudwatch_metric_alarm.simple), "table-replication-latency")
-    error_message = "spend and replication are watched from the primary only."
+    error_message = "spend and table replication are watched from the primary only."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.simple["s3-replication-failures"].dimensions["RuleId"] == "media-to-primary"
+    error_message = "the DR site watches fail-back replication."
   }
 }
 
