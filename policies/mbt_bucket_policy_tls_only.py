@@ -6,7 +6,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import as_list, policy_document, statements, value
+from mbt_policy_lib import as_list, condition_values, policy_document, statements, value
 
 
 def _denies_plain_http(statement: dict[str, Any]) -> bool:
@@ -20,12 +20,8 @@ def _denies_plain_http(statement: dict[str, Any]) -> bool:
         principal = principal.get("AWS")
     if "*" not in as_list(principal):
         return False
-    condition = statement.get("Condition") or {}
-    for operator in ("Bool", "BoolIfExists"):
-        secure = (condition.get(operator) or {}).get("aws:SecureTransport")
-        if any(str(flag).lower() == "false" for flag in as_list(secure)):
-            return True
-    return False
+    secure = condition_values(statement, ("Bool", "BoolIfExists"), "aws:SecureTransport")
+    return any(flag.lower() == "false" for flag in secure)
 
 
 class BucketPolicyTlsOnly(BaseResourceCheck):

@@ -134,7 +134,7 @@ def _unevaluated(text: str) -> Any:
             parts = ast.literal_eval("[" + text[len("concat(") : -1] + "]")
             return [item for part in parts for item in (part if isinstance(part, list) else [part])]
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
         return None
 
 
@@ -185,9 +185,11 @@ def human_trust_statements(document: dict[str, Any]) -> list[dict[str, Any]]:
 def condition_values(statement: dict[str, Any], operators: tuple[str, ...], key_suffix: str) -> list[str]:
     """Values of every condition key ending with `key_suffix` under the given operators."""
     found: list[str] = []
-    condition = statement.get("Condition") or {}
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return found  # absent, or an expression checkov left as text
     for operator in operators:
-        block = condition.get(operator) or {}
+        block = condition.get(operator)
         if isinstance(block, dict):
             for key, raw in block.items():
                 if str(key).endswith(key_suffix):

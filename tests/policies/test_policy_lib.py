@@ -95,3 +95,10 @@ def test_blocks_skip_the_empty_lists_plan_json_uses_for_absent_blocks(lib: Modul
     conf = {"rule": [{"transition": [[]]}, {"transition": [{"days": [90]}]}]}
     transitions = [t for rule in lib.blocks(conf, "rule") for t in lib.blocks(rule, "transition")]
     assert transitions == [{"days": [90]}]
+
+
+def test_conditions_checkov_could_not_evaluate_are_ignored_not_fatal(lib: ModuleType) -> None:
+    assert lib.condition_values({"Condition": "local.conditions"}, ("Bool",), "aws:SecureTransport") == []
+    assert lib.condition_values({"Condition": {"Bool": "var.x"}}, ("Bool",), "aws:SecureTransport") == []
+    statement = {"Condition": {"Bool": {"aws:SecureTransport": "False"}}}
+    assert lib.condition_values(statement, ("Bool", "BoolIfExists"), "aws:SecureTransport") == ["False"]
