@@ -281,6 +281,7 @@ module "legacy_sql" {
   kms_key_arn         = module.keys.primary_key_arns["data"]
   dr_kms_key_arn      = module.keys.dr_key_arns["data"]
   client_cidr_blocks  = var.legacy_sql.client_cidr_blocks
+  logs_kms_key_arn    = module.keys.primary_key_arns["logs"]
+  dr_logs_kms_key_arn = module.keys.dr_key_arns["logs"]
   capacity            = { min = var.legacy_sql.min_capacity, max = var.legacy_sql.max_capacity }
-  deletion_protection = var.data.deletion_protection
 }

@@ -62,8 +62,13 @@ variable "backup_retention_days" {
   }
 }
 
-variable "deletion_protection" {
-  description = "Protect the global and regional clusters from deletion."
-  type        = bool
-  default     = true
+
+variable "logs_kms_key_arn" {
+  description = "Key encrypting the primary VPC's flow log group."
+  type        = string
+}
+
+variable "dr_logs_kms_key_arn" {
+  description = "Key encrypting the DR VPC's flow log group."
+  type        = string
 }

@@ -28,3 +28,14 @@ variable "client_cidr_blocks" {
   description = "Networks allowed to reach MySQL (3306) through the proxy and the cluster."
   type        = list(string)
 }
+
+variable "logs_kms_key_arn" {
+  description = "Key encrypting the flow log group."
+  type        = string
+}
+
+variable "flow_log_retention_days" {
+  description = "Retention of VPC flow logs."
+  type        = number
+  default     = 365
+}

@@ -19,10 +19,12 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix        = "mbt-test"
-  kms_key_arn        = "arn:aws:kms:us-east-1:111122223333:key/1"
-  dr_kms_key_arn     = "arn:aws:kms:us-west-2:111122223333:key/1"
-  client_cidr_blocks = ["10.0.0.0/16"]
+  name_prefix         = "mbt-test"
+  kms_key_arn         = "arn:aws:kms:us-east-1:111122223333:key/1"
+  dr_kms_key_arn      = "arn:aws:kms:us-west-2:111122223333:key/1"
+  client_cidr_blocks  = ["10.0.0.0/16"]
+  logs_kms_key_arn    = "arn:aws:kms:us-east-1:111122223333:key/2"
+  dr_logs_kms_key_arn = "arn:aws:kms:us-west-2:111122223333:key/2"
 }
 
 run "global_database_spans_both_regions_encrypted" {
