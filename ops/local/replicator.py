@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from ops.local.aws import client
 from ops.local.provision import RegionResources
@@ -174,7 +174,9 @@ class Replicator:
     def _cycle_safely(self) -> bool:
         try:
             return self._cycle()
-        except (ClientError, OSError) as exc:  # the emulator hiccuped: count it, retry next cycle
+        except (ClientError, BotoCoreError, OSError) as exc:  # the emulator hiccuped: count it, retry
+            if self._stop.is_set():
+                return False  # moto is stopping with us
             self.stats.errors += 1
             self.stats.last_error = f"{type(exc).__name__}: {exc}"
             log.warning("replication cycle failed: %s", exc)

@@ -23,6 +23,7 @@ from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
 from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
+from ops.local.moto_janitor import MotoJanitor
 from ops.local.placeholder_api import create_handler as placeholder_api
 from ops.local.ports import free_port, taken
 from ops.local.provision import Provisioned, RegionResources, provision
@@ -50,6 +51,7 @@ class LocalStack:
         self.replicator: Replicator | None = None
         self.poller: EventSourcePoller | None = None
         self.control: ControlServer | None = None
+        self.janitor: MotoJanitor | None = None
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -94,6 +96,7 @@ class LocalStack:
             endpoint, self.provisioned.primary, self.provisioned.dr, self.provisioned.replication_queue_url
         ).start()
         self.poller = EventSourcePoller(self._event_sources(endpoint)).start()
+        self.janitor = MotoJanitor().start()
         self.control = ControlServer(ports.control, self).start()
         self._wait_healthy()
         self.ready_seconds = round(time.time() - self.started_at, 3)
@@ -249,6 +252,8 @@ class LocalStack:
                 "crashed": self.poller.crashed,
                 **self.poller.status(),
             }
+        if self.janitor is not None:
+            components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
         regions = {label: ("up" if app.up else "down") for label, app in self.apps.items()}
         memory_mb = round(psutil.Process().memory_info().rss / 2**20, 1)
         return {

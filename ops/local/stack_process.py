@@ -8,7 +8,6 @@ cleanly on SIGTERM/SIGINT.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from ops.local.config import Ports, StackConfig
+from ops.local.moto_janitor import return_freed_memory
 
 
 def parse_args(argv: list[str] | None = None) -> StackConfig:
@@ -67,25 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("ops.local").exception("startup failed")
         return _exit(stack, 3)
     write_json_atomically(config.state_file, stack.state_document())
-    _return_freed_memory()
+    return_freed_memory()
     stopping.wait()
     logging.getLogger("ops.local").info("stopping")
     config.state_file.unlink(missing_ok=True)
     return _exit(stack, 0)
-
-
-def _return_freed_memory() -> None:
-    """Startup parses many large service models and then frees them; glibc keeps that heap unless
-    asked to give it back (about 20 MB of RSS). Elsewhere this is a no-op."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    libc_name = ctypes.util.find_library("c")
-    if libc_name and sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(libc_name).malloc_trim(0)
 
 
 def _exit(stack: object, code: int) -> int:

@@ -1,0 +1,65 @@
+"""Keeps the in-process moto from growing without bound over a long session.
+
+moto appends every model object it ever creates (each item, stream record, queue message, object
+version, shard iterator...) to a per-class `instances_tracked` list, for its web dashboard, and
+never lets go. Worse, every TransactWriteItems deep-copies the whole table first, so each
+transaction added a full table copy to those lists: the API benchmark grew a stack to 9 GB.
+The backends hold their own references to live state, so dropping the dashboard's lists (what
+moto's own reset does) frees only garbage. The local stack does not use the dashboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import logging
+import sys
+import threading
+
+from moto.core.model_instances import reset_model_data
+
+log = logging.getLogger("ops.local.moto_janitor")
+
+
+def return_freed_memory() -> None:
+    """Collect cycles (table copies reference themselves through their stream shard), then ask glibc
+    to give freed heap back to the OS (startup parses large service models and frees them)."""
+    gc.collect()
+    libc_name = ctypes.util.find_library("c")
+    if libc_name and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(libc_name).malloc_trim(0)
+
+
+class MotoJanitor:
+    def __init__(self, interval_seconds: float = 10.0) -> None:
+        self.interval = interval_seconds
+        self.sweeps = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="moto-janitor", daemon=True)
+
+    def start(self) -> MotoJanitor:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def sweep(self) -> None:
+        reset_model_data()
+        return_freed_memory()
+        self.sweeps += 1
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.sweep()
+            except Exception:  # never take the stack down for housekeeping
+                log.exception("moto janitor sweep failed")
