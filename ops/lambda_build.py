@@ -64,6 +64,7 @@ class Function:
 FUNCTIONS = {
     "mobile_api": Function("mobile_api", "mobile_api", "mobile_api.app.lambda_handler"),
     "notify_worker": Function("notify_worker", "notify_worker", "notify_worker.app.lambda_handler"),
+    "ttl_archiver": Function("ttl_archiver", "ttl_archiver", "ttl_archiver.app.lambda_handler"),
 }
 
 app = typer.Typer(no_args_is_help=True, help="Package the Lambda functions for Terraform.")

@@ -1,0 +1,57 @@
+"""DynamoDB stream batch -> one S3 object per TTL expiry; partial batch failures so only failed records retry.
+
+In AWS the event source mapping already filters to TTL removals; the check is repeated here because the
+local stack (and any future mapping) may deliver every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from backend_core import aws
+
+from ttl_archiver.archive import archive_document, archive_key, encode, is_ttl_expiry
+from ttl_archiver.settings import Settings
+
+logger = Logger(service="ttl-archiver")
+metrics = Metrics(namespace="MobileBackend", service="ttl-archiver")
+Handler = Callable[[dict, object], dict]
+
+
+def create_handler(settings: Settings) -> Handler:
+    s3 = aws.client("s3", settings)
+
+    def record_handler(record: DynamoDBRecord) -> None:
+        raw = record.raw_event
+        if not is_ttl_expiry(raw):
+            return
+        s3.put_object(
+            Bucket=settings.media_bucket,
+            Key=archive_key(settings.archive_prefix, raw),
+            Body=encode(archive_document(raw)),
+            ContentType="application/json",
+        )
+        metrics.add_metric(name="ItemsArchived", unit=MetricUnit.Count, value=1)
+
+    def handler(event: dict, context: object) -> dict:
+        processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    return handler
+
+
+_handler: Handler | None = None
+
+
+def lambda_handler(event: dict, context: object) -> dict:
+    global _handler
+    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
+        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+        _handler = Tracer(service="ttl-archiver").capture_lambda_handler(metrics.log_metrics(handler))
+    return _handler(event, context)
