@@ -161,10 +161,23 @@ def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
         start = time.perf_counter()
         ddb.transact_write_items(TransactItems=items)
         transact.append((time.perf_counter() - start) * 1000)
+    # The usage event's cost: the same cheap route with the Firehose emitter on and off, interleaved.
+    quiet = create_handler(settings.model_copy(update={"usage_stream_name": ""}))
+    with_usage, without_usage = [], []
+    for _ in range(n):
+        for h, bucket in ((handler, with_usage), (quiet, without_usage)):
+            start = time.perf_counter()
+            h(v2_event("GET", "/health", None), None)
+            bucket.append((time.perf_counter() - start) * 1000)
     return (
         latency,
         per_route_calls,
         {
+            "usage_event": {
+                "with": summarise(with_usage),
+                "without": summarise(without_usage),
+                "added_p50_ms": round(percentile(with_usage, 0.5) - percentile(without_usage, 0.5), 3),
+            },
             "baseline_getitem": summarise(baseline),
             "baseline_transact": summarise(transact),
             "statuses": statuses,
@@ -277,6 +290,7 @@ def main() -> int:
         "baseline_getitem_ms": extra["baseline_getitem"],
         "baseline_transact_write_2_items_ms": extra["baseline_transact"],
         "routes": routes,
+        "usage_event_cost_get_health": extra["usage_event"],
         "cold_import": import_times(),
         "zip": zip_sizes(),
         "note": "emulator (moto) on loopback; usage-event PutRecord excluded from aws_calls",
@@ -305,6 +319,12 @@ def markdown(report: dict) -> str:
             f"| {route} | {ip['p50_ms']} / {ip['p99_ms']} | {ip['ratio_p50_vs_getitem']} | {fr['p50_ms']} / "
             f"{fr['p99_ms']} | {fr['ratio_p50_vs_in_process']} | {aws['calls']} | {aws['minimum']} |"
         )
+    usage = report["usage_event_cost_get_health"]
+    lines += [
+        "",
+        f"Usage event: GET /health p50 {usage['with']['p50_ms']} ms with the Firehose PutRecord vs "
+        f"{usage['without']['p50_ms']} ms without (+{usage['added_p50_ms']} ms, one emulator round trip)",
+    ]
     cold = report["cold_import"]
     verdict = "met" if cold["meets_goal"] else "NOT met"
     lines += [
