@@ -55,9 +55,9 @@ def _fill(after: dict, unknown: dict, expressions: dict, block: dict) -> None:
             continue  # not set in the configuration: a missing setting must stay missing
         if _references_a_resource(configured):
             continue  # checkov resolves direct references itself (and draws graph edges from them)
-        if not _IDENTIFIER.search(name):
-            continue  # only identifiers: a computed setting (say a conditional algorithm) is left to checkov
         if flag is True and after.get(name) is None and name in attributes and "type" in attributes[name]:
+            if not _IDENTIFIER.search(name):
+                continue  # only identifiers: a computed setting (say a conditional algorithm) is left to checkov
             marker = _marker_for(attributes[name]["type"])
             if marker is not None:
                 after[name] = marker

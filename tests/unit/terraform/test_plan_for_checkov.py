@@ -72,3 +72,49 @@ def test_the_original_plan_is_not_modified() -> None:
     plan = _plan({"kms_key_id": {"references": ["var.k"]}}, {}, {"kms_key_id": True})
     enrich(plan)
     assert "kms_key_id" not in plan["resource_changes"][0]["change"]["after"]
+
+
+def test_identifiers_inside_nested_blocks_are_marked_too() -> None:
+    address = "module.data.aws_dynamodb_table.main"
+    after = {"name": "t", "server_side_encryption": [{"enabled": True}]}
+    plan = {
+        "planned_values": {
+            "root_module": {"child_modules": [{"resources": [{"address": address, "values": {}}]}]}
+        },
+        "resource_changes": [
+            {
+                "address": address,
+                "mode": "managed",
+                "type": "aws_dynamodb_table",
+                "change": {
+                    "after": after,
+                    "after_unknown": {"server_side_encryption": [{"kms_key_arn": True}]},
+                },
+            }
+        ],
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "data": {
+                        "module": {
+                            "resources": [
+                                {
+                                    "address": "aws_dynamodb_table.main",
+                                    "expressions": {
+                                        "server_side_encryption": [
+                                            {
+                                                "enabled": {"constant_value": True},
+                                                "kms_key_arn": {"references": ["var.kms"]},
+                                            }
+                                        ]
+                                    },
+                                }
+                            ]
+                        }
+                    }
+                }
+            }
+        },
+    }
+    change_after = enrich(plan)["resource_changes"][0]["change"]["after"]
+    assert change_after["server_side_encryption"][0]["kms_key_arn"] == KNOWN_AFTER_APPLY
