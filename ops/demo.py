@@ -26,7 +26,7 @@ from ops.local.config import DEFAULT_STATE_DIR, StackConfig
 from ops.local.users import LocalUser, new_password, sign_in, sign_up
 from ops.stack_outputs import StackOutputs
 
-out = Console()
+out = Console(soft_wrap=True)  # one message, one line (tables still fit the terminal)
 WAIT_SECONDS = 30.0
 
 

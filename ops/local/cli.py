@@ -22,7 +22,7 @@ replication_app = typer.Typer(no_args_is_help=True, help="Replicator knobs (S3 r
 region_app = typer.Typer(no_args_is_help=True, help="Drill knobs: take a region's front down or bring it up.")
 app.add_typer(replication_app, name="replication")
 app.add_typer(region_app, name="region")
-out = Console()
+out = Console(soft_wrap=True)  # one message, one line (tables still fit the terminal)
 STATE_DIR_ENV = "MBT_LOCAL_STATE_DIR"
 _DEFAULTS = Ports()
 
