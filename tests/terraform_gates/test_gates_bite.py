@@ -102,6 +102,13 @@ def _checkov_violation(t: Path) -> None:
     )
 
 
+def _no_dr_replica(t: Path) -> None:
+    text = (t / MODULE).read_text()
+    start = text.index("  replica {")
+    end = text.index("  }\n", start) + len("  }\n")
+    (t / MODULE).write_text(text[:start] + text[end:])
+
+
 BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
     (_misspelled_nested_argument, "validate", ["Unsupported argument", "enabeld", 'Did you mean "enabled"?']),
     (_missing_required_argument, "validate", ["Missing required argument", '"primary_key_arn" is required']),
@@ -111,6 +118,7 @@ BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
     (_dr_provider_not_passed, "validate", ["aws.dr"]),
     (_unformatted, "fmt", ["need `terraform fmt`", "main.tf"]),
     (_checkov_violation, "checkov", ["CKV_AWS_28", "aws_dynamodb_table"]),
+    (_no_dr_replica, "checkov", ["CKV2_MBT_3", "aws_dynamodb_table", "R2"]),
 ]
 
 
