@@ -5,6 +5,7 @@ GET  /state                       the state document (outputs, urls, resources)
 POST /replication/pause|resume    stop/start applying changes (nothing is lost while paused)
 POST /replication/lag             {"seconds": N}
 POST /regions/<primary|dr>/<down|up>
+POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -77,6 +78,9 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
         case "POST", ["regions", label, ("down" | "up") as state]:
             stack.set_region(label, state == "up")
             return {"regions": stack.status()["regions"]}
+        case "POST", ["ttl", "sweep"]:
+            assert stack.ttl is not None
+            return {"expired": stack.ttl.sweep()}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ops.local.api_front import LocalLambdaContext
 from ops.local.streams import StreamReader
+from ops.local.ttl_sweeper import TTL_IDENTITY
 
 log = logging.getLogger("ops.local.event_sources")
 Handler = Callable[[dict, Any], Any]
@@ -141,6 +142,7 @@ class StreamEventSource:
         batch_size: int = 100,
         max_retries: int = 3,
         prune_in_process: bool = False,
+        is_ttl_delete: Callable[[dict], bool] | None = None,
     ) -> None:
         self.name, self.streams, self.stream_arn, self.region = name, streams, stream_arn, region
         self.handler, self.function_name = handler, function_name
@@ -149,6 +151,7 @@ class StreamEventSource:
         self.attempts = 0
         self.delivered = self.discarded = self.batches = 0
         self._reader = StreamReader(streams, stream_arn, region, prune_in_process)
+        self._is_ttl_delete = is_ttl_delete  # the TTL stand-in's deletes get DynamoDB's service identity
         self.reset()
 
     def reset(self) -> None:
@@ -198,11 +201,14 @@ class StreamEventSource:
         created = data.get("ApproximateCreationDateTime")
         if isinstance(created, datetime):  # boto3 parsed it; Lambda passes epoch seconds
             data["ApproximateCreationDateTime"] = int(created.timestamp())
-        return {
+        event = {
             **{k: v for k, v in record.items() if k != "dynamodb"},
             "dynamodb": data,
             "eventSourceARN": self.stream_arn,
         }
+        if record["eventName"] == "REMOVE" and self._is_ttl_delete and self._is_ttl_delete(data["Keys"]):
+            event["userIdentity"] = dict(TTL_IDENTITY)
+        return event
 
     def status(self) -> dict:
         return {

@@ -9,11 +9,13 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import psutil
 import requests
+from backend_core.table_design import TABLE_DESIGN
 from moto.server import ThreadedMotoServer
 
 from ops.local.api_front import ApiFront, RegionApp
@@ -28,6 +30,7 @@ from ops.local.placeholder_api import create_handler as placeholder_api
 from ops.local.ports import free_port, taken
 from ops.local.provision import Provisioned, RegionResources, provision
 from ops.local.replicator import Replicator
+from ops.local.ttl_sweeper import TtlSweeper
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -52,6 +55,7 @@ class LocalStack:
         self.poller: EventSourcePoller | None = None
         self.control: ControlServer | None = None
         self.janitor: MotoJanitor | None = None
+        self.ttl: TtlSweeper | None = None
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -95,7 +99,19 @@ class LocalStack:
         self.replicator = Replicator(
             endpoint, self.provisioned.primary, self.provisioned.dr, self.provisioned.replication_queue_url
         ).start()
+        self.ttl = TtlSweeper(
+            {
+                label: (
+                    client("dynamodb", self._resources(label).region, endpoint),
+                    self._resources(label).table_name,
+                )
+                for label in LABELS
+            },
+            TABLE_DESIGN.ttl_attribute,
+            tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
+        )
         self.poller = EventSourcePoller(self._event_sources(endpoint)).start()
+        self.ttl.start()
         self.janitor = MotoJanitor().start()
         self.control = ControlServer(ports.control, self).start()
         self._wait_healthy()
@@ -167,9 +183,16 @@ class LocalStack:
                             loaded[0],
                             f"mbt-{self.config.env}-{package}",
                             prune_in_process=True,  # moto runs in this process
+                            is_ttl_delete=self._ttl_marks(label),
                         )
                     )
         return sources
+
+    def _ttl_marks(self, label: str) -> Callable[[dict], bool]:
+        assert self.ttl is not None
+        self.ttl.marking = True
+        sweeper = self.ttl
+        return lambda keys: sweeper.is_ttl_delete(label, keys)
 
     def _failover_target(self) -> RegionApp | None:
         """The public name: primary while its health is up, else DR (Route 53 failover routing)."""
@@ -220,6 +243,8 @@ class LocalStack:
             )
             for source in self.poller.sources:
                 source.reset()
+            if self.ttl is not None:
+                self.ttl.reset()
         self.replicator.reset()
         for app in self.apps.values():
             app.up = True
@@ -252,6 +277,8 @@ class LocalStack:
                 "crashed": self.poller.crashed,
                 **self.poller.status(),
             }
+        if self.ttl is not None:
+            components["ttl_sweeper"] = {"healthy": self.ttl.alive, **self.ttl.status()}
         if self.janitor is not None:
             components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
         regions = {label: ("up" if app.up else "down") for label, app in self.apps.items()}

@@ -24,6 +24,7 @@ LocalStackHandle
         (.email, .password, .sub, .groups, .id_token, .access_token, .auth_header)
     .pause_replication() / .resume_replication() / .set_replication_lag(seconds)
     .region_down(label) / .region_up(label)      drill knob: that front answers 503
+    .ttl_sweep()        run the TTL stand-in now (it also runs every 5 s): deletes items past `expires_at`
     .reset()            what local_stack_clean does
     .status()           the control endpoint's status document
     .wait_for(check, timeout=30, what="...")     poll `check()` until truthy (eventual consistency)
@@ -105,6 +106,10 @@ class LocalStackHandle:
 
     def region_up(self, label: str) -> dict:
         return self._control("POST", f"/regions/{label}/up")
+
+    def ttl_sweep(self) -> int:
+        """Run the TTL stand-in now; how many expired items it deleted."""
+        return self._control("POST", "/ttl/sweep")["expired"]
 
     def reset(self) -> None:
         self._control("POST", "/reset")
