@@ -1,12 +1,14 @@
-"""The API and the notify worker in-process against a real moto server on loopback.
+"""Fixtures for the API tests: the functions in-process against a real moto server on loopback, and the
+local stack's HTTP fronts (ops/local/testing.py) for the tests that go over HTTP.
 
-Until the local stack's HTTP fronts exist (ops/local/testing.py), events are built here exactly as API
-Gateway's HTTP API (payload v2) delivers them, with verified JWT claims in requestContext.authorizer.
+In-process events are built exactly as API Gateway's HTTP API (payload v2) delivers them, with the verified
+JWT claims in requestContext.authorizer (groups rendered "[consumers]" as API Gateway does).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -24,6 +26,9 @@ from mobile_api.settings import PlatformApps, Settings
 from moto.server import ThreadedMotoServer
 from notify_worker.app import create_handler as create_worker
 from notify_worker.settings import Settings as WorkerSettings
+
+with contextlib.suppress(ModuleNotFoundError):  # the HTTP-front tests skip themselves without ops/local
+    from ops.local.testing import local_stack  # noqa: F401  (one stack for every module here)
 
 REGION = "us-east-1"
 

@@ -12,8 +12,6 @@ pytest.importorskip("ops.local.testing", reason="the local stack (ops/local) is 
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-from ops.local.testing import local_stack  # noqa: E402,F401  (the fixture)
-
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 OPENAPI = Path(__file__).parents[2] / "lambdas" / "mobile_api" / "openapi.json"
 # The local front (http.server) answers 501 itself to methods it has no handler for (TRACE, QUERY, ...):
@@ -23,7 +21,7 @@ schema = schemathesis.openapi.from_path(str(OPENAPI))
 
 
 @pytest.fixture(scope="module")
-def signed_in(local_stack):  # noqa: F811
+def signed_in(local_stack):
     return {
         "consumers": local_stack.create_user("consumers"),
         "providers": local_stack.create_user("providers"),
@@ -33,7 +31,7 @@ def signed_in(local_stack):  # noqa: F811
 @pytest.mark.parametrize("group", ["consumers", "providers"])
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_server_errors(case, group, local_stack, signed_in):  # noqa: F811
+def test_no_server_errors(case, group, local_stack, signed_in):
     user = signed_in[group]
     response = case.call(base_url=local_stack.urls["primary"], headers=user.auth_header)
     if case.method.upper() not in FRONT_METHODS and response.status_code == 501:

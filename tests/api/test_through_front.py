@@ -9,12 +9,11 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("ops.local.testing", reason="the local stack (ops/local) is not in this checkout")
-from ops.local.testing import local_stack  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def test_health_and_profile_through_the_front(local_stack):  # noqa: F811
+def test_health_and_profile_through_the_front(local_stack):
     assert local_stack.request("GET", "/health").json()["status"] == "ok"
     user = local_stack.create_user("consumers")
     me = local_stack.request("GET", "/me", user=user)
@@ -22,13 +21,13 @@ def test_health_and_profile_through_the_front(local_stack):  # noqa: F811
     assert me.json()["user_id"] == user.sub and me.json()["role"] == "consumer"
 
 
-def test_no_token_and_bad_token_are_401_json(local_stack):  # noqa: F811
+def test_no_token_and_bad_token_are_401_json(local_stack):
     for reply in (local_stack.request("GET", "/me"), local_stack.request("GET", "/me", token="not.a.jwt")):
         assert reply.status_code == 401
         assert reply.headers["content-type"].startswith("application/json")
 
 
-def test_sync_conflict_and_bad_cursor_through_the_front(local_stack):  # noqa: F811
+def test_sync_conflict_and_bad_cursor_through_the_front(local_stack):
     user = local_stack.create_user("consumers")
     assert local_stack.request("PUT", "/sync/notes/f1", user=user, json={"data": {"a": 1}}).status_code == 200
     stale = local_stack.request("PUT", "/sync/notes/f1", user=user, json={"data": {"a": 2}, "version": 7})
@@ -38,7 +37,7 @@ def test_sync_conflict_and_bad_cursor_through_the_front(local_stack):  # noqa: F
     assert local_stack.request("GET", "/nowhere", user=user).json()["error"] == "not_found"
 
 
-def test_notification_is_delivered_by_the_worker_behind_the_queue(local_stack):  # noqa: F811
+def test_notification_is_delivered_by_the_worker_behind_the_queue(local_stack):
     provider, consumer = local_stack.create_user("providers"), local_stack.create_user("consumers")
     local_stack.request("GET", "/me", user=provider)
     device = local_stack.request(
