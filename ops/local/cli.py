@@ -121,6 +121,13 @@ def reset() -> None:
     out.print("local stack state reset")
 
 
+@app.command("ttl-sweep")
+def ttl_sweep() -> None:
+    """Expire items past their TTL now (the TTL stand-in also runs every 5 s)."""
+    expired = lifecycle.call(_config(), "POST", "/ttl/sweep")["expired"]
+    out.print(f"TTL stand-in deleted {expired} expired item(s) (both regions)")
+
+
 @replication_app.command("pause")
 def replication_pause() -> None:
     """Stop applying changes to the DR region (the backlog is kept)."""
