@@ -6,7 +6,12 @@ event sources that drive the notify worker.
 
 from __future__ import annotations
 
+import json
+import time
+import uuid
+
 import pytest
+from backend_core.archival import ARCHIVAL_POLICY
 
 pytest.importorskip("ops.local.testing", reason="the local stack (ops/local) is not in this checkout")
 
@@ -57,3 +62,27 @@ def test_notification_is_delivered_by_the_worker_behind_the_queue(local_stack):
         what="the notification reaching the consumer's inbox",
     )
     assert [i["id"] for i in inbox] == [first.json()["id"]]
+
+
+def test_expired_item_is_archived_by_the_ttl_archiver_behind_the_stream(local_stack):
+    """R11 end to end: the stack's TTL stand-in deletes an expired item as DynamoDB's TTL would, the table
+    stream delivers the REMOVE to ttl_archiver, and the item lands under the archive prefix in S3."""
+    outputs = local_stack.outputs
+    table, bucket = outputs.table.name, outputs.media.bucket.primary
+    pk = f"IDEMPOTENCY#front-{uuid.uuid4().hex}#k"
+    local_stack.client("dynamodb").put_item(
+        TableName=table,
+        Item={"PK": {"S": pk}, "SK": {"S": "IDEMPOTENCY"}, "expires_at": {"N": str(int(time.time()) - 60)}},
+    )
+    local_stack.ttl_sweep()
+    s3 = local_stack.client("s3")
+
+    def archived() -> list[dict]:
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=ARCHIVAL_POLICY.expired_items_prefix).get(
+            "Contents", []
+        )
+        docs = [json.loads(s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()) for o in listing]
+        return [d for d in docs if d["keys"].get("PK") == pk]
+
+    found = local_stack.wait_for(archived, what="the expired item appearing in the archive")
+    assert len(found) == 1 and found[0]["item"]["SK"] == "IDEMPOTENCY"
