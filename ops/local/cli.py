@@ -90,6 +90,13 @@ def status(
                     f"{comp['pending_items']}+{comp['pending_objects']} applied={comp['items_applied']}"
                     f"+{comp['objects_applied']} errors={comp['errors']}"
                 )
+            elif name == "event_sources":
+                detail = "; ".join(
+                    f"{mapping}: {m['batches']} batches, {m['delivered']} ok"
+                    for mapping, m in comp["mappings"].items()
+                ) + (f"; last error: {comp['last_error']}" if comp.get("last_error") else "")
+            elif name == "ttl_sweeper":
+                detail = f"{comp['expired']} expired in {comp['sweeps']} sweeps"
             table.add_row(name, "yes" if comp["healthy"] else "[red]NO[/red]", str(detail))
         out.print(table)
         regions = ", ".join(
