@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from backend_core.usage_events import UsageEvent, now_utc
 
 from mobile_api.deps import Deps
@@ -160,7 +161,19 @@ def openapi_json(settings: Settings | None = None) -> str:
         region="us-east-1", table_name="openapi", endpoint_url="http://127.0.0.1:1"
     )
     app = build_app(settings)
-    document = json.loads(app.get_openapi_json_schema(title=OPENAPI_TITLE, version=OPENAPI_VERSION))
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=OPENAPI_TITLE,
+            version=OPENAPI_VERSION,
+            description="Mobile backend HTTP API (API Gateway HTTP API, payload v2). Every route but GET /health "
+            "needs a Cognito ID token; roles come from the cognito:groups claim (consumers, providers).",
+            security_schemes={
+                "cognito": HTTPBearer(bearerFormat="JWT", description="Cognito user pool ID token")
+            },
+            security=[{"cognito": []}],
+        )
+    )
+    document["paths"]["/health"]["get"]["security"] = []  # the one public route
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
