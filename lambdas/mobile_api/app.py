@@ -83,6 +83,8 @@ def create_handler(settings: Settings) -> Handler:
 
     def handler(event: dict, context: object) -> dict:
         started = time.perf_counter()
+        request_id = (event.get("requestContext") or {}).get("requestId")
+        logger.append_keys(request_id=request_id, region=settings.region)  # every log line of this request
         app.lambda_context_route = None  # type: ignore[attr-defined]
         body = event.get("body") or ""
         if len(body) > settings.max_body_bytes:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import requests
 
 from tests.api.conftest import sns_messages
@@ -67,6 +70,12 @@ def test_media_upload_then_download(api, make_user, stack):
     upload = grant.body["upload"]
     assert upload["fields"]["key"].startswith(f"users/{user.sub}/")
     assert upload["fields"]["Content-Type"] == "image/png"
+    # moto does not enforce POST policies, so read the signed policy: exact key, type and size are pinned.
+    policy = json.loads(base64.b64decode(upload["fields"]["policy"]))
+    conditions = policy["conditions"]
+    assert {"key": upload["fields"]["key"]} in conditions
+    assert {"Content-Type": "image/png"} in conditions
+    assert ["content-length-range", 1, 1024] in conditions
     posted = requests.post(
         upload["url"], data=upload["fields"], files={"file": ("a.png", b"\x89PNG" * 10)}, timeout=10
     )

@@ -65,3 +65,16 @@ def test_api_zip_is_under_5_mb(builds):
 def test_unknown_function_is_a_clear_error(tmp_path):
     with pytest.raises(OpsError, match="unknown function"):
         lambda_build.build(["nope"], tmp_path)
+
+
+def test_cli_reports_bad_input_in_one_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ops = Path(sys.executable).with_name("ops")
+    done = subprocess.run([str(ops), "build", "lambdas", "--function", "nope"], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "unknown function(s): nope" in done.stderr
+    assert "Traceback" not in done.stderr
