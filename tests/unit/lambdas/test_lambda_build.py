@@ -68,13 +68,16 @@ def test_unknown_function_is_a_clear_error(tmp_path):
 
 
 def test_cli_reports_bad_input_in_one_line():
+    import os
     import subprocess
     import sys
     from pathlib import Path
 
     ops = Path(sys.executable).with_name("ops")
+    # Wide COLUMNS: ops.cli prints errors through rich, which wraps at 80 columns when not on a terminal.
+    env = {**os.environ, "COLUMNS": "300"}
     done = subprocess.run([str(ops), "build", "lambdas", "--function", "nope"], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+                          check=False, env=env)  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "unknown function(s): nope" in done.stderr
     assert "Traceback" not in done.stderr
