@@ -281,7 +281,7 @@ class Gates:
             scanned.parent.mkdir(parents=True, exist_ok=True)
             scanned.write_text(json.dumps(enrich(json.loads(plan.read_text())), indent=1) + "\n")
             targets.append(
-                (f"plan-{plan.stem}", ["-f", str(scanned), "--framework", "terraform_plan", "--deep-analysis",
+                (f"plan-{plan.stem}", ["-f", str(scanned), "--framework", "terraform_plan",
                                        "--repo-root-for-plan-enrichment", str(src)])
             )  # fmt: skip
 

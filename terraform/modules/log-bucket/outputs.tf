@@ -1,9 +1,9 @@
 output "id" {
   description = "Bucket name."
-  value       = aws_s3_bucket.this.bucket
+  value       = aws_s3_bucket.logs.bucket
 }
 
 output "arn" {
   description = "Bucket ARN."
-  value       = aws_s3_bucket.this.arn
+  value       = aws_s3_bucket.logs.arn
 }
