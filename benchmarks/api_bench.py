@@ -114,7 +114,6 @@ def timed(call: Callable[..., tuple[int, Any]], request: tuple) -> tuple[float, 
 def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
     from mobile_api.app import create_handler
     from mobile_api.settings import Settings
-
     from tests.api.conftest import User, v2_event
 
     values = {k: v for k, v in stack.state["regions"]["primary"].items() if k in Settings.model_fields}

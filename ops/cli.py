@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     help="Operate the mobile backend toolkit.",
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one-line errors stay one line when piped
 
 contracts_app = typer.Typer(no_args_is_help=True, help="The shared contracts exported for Terraform.")
 app.add_typer(contracts_app, name="contracts")

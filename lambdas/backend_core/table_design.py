@@ -73,6 +73,7 @@ class TableDesign(BaseModel):
 
     def to_boto3_create_args(self, table_name: str) -> dict:
         """Arguments for `dynamodb.create_table`, as the local stack uses them."""
+
         def key_schema(hash_key: KeyAttribute, range_key: KeyAttribute | None) -> list[dict]:
             schema = [{"AttributeName": hash_key.name, "KeyType": "HASH"}]
             if range_key:
@@ -121,8 +122,12 @@ TABLE_DESIGN = TableDesign(
     hash_key=KeyAttribute(name="PK"),
     range_key=KeyAttribute(name="SK"),
     global_secondary_indexes=(
-        GlobalSecondaryIndex(name="GSI1", hash_key=KeyAttribute(name="GSI1PK"), range_key=KeyAttribute(name="GSI1SK")),
-        GlobalSecondaryIndex(name="GSI2", hash_key=KeyAttribute(name="GSI2PK"), range_key=KeyAttribute(name="GSI2SK")),
+        GlobalSecondaryIndex(
+            name="GSI1", hash_key=KeyAttribute(name="GSI1PK"), range_key=KeyAttribute(name="GSI1SK")
+        ),
+        GlobalSecondaryIndex(
+            name="GSI2", hash_key=KeyAttribute(name="GSI2PK"), range_key=KeyAttribute(name="GSI2SK")
+        ),
     ),
     ttl_attribute="expires_at",
     stream_view_type="NEW_AND_OLD_IMAGES",

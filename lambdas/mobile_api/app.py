@@ -20,8 +20,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
-from backend_core.usage_events import UsageEvent, now_utc
 
+from backend_core.usage_events import UsageEvent, now_utc
 from mobile_api.deps import Deps
 from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response
 from mobile_api.identity import caller_of

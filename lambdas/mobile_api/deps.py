@@ -8,7 +8,6 @@ from typing import Any
 
 from backend_core import aws
 from backend_core.dal import Store
-
 from mobile_api.settings import Settings
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
+
 from backend_core import aws
 from backend_core.settings import FunctionSettings
 from backend_core.usage_events import UsageEvent

@@ -9,10 +9,10 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 from backend_core import aws
 from backend_core.dal import Store
 from backend_core.notifications import NotificationMessage
-
 from notify_worker.settings import Settings
 from notify_worker.worker import deliver
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
 from backend_core.dal import Store
 from backend_core.notifications import NotificationMessage
-from botocore.exceptions import ClientError
 
 logger = Logger(service="notify-worker", child=True)
 DEAD_ENDPOINT_CODES = {"EndpointDisabled", "EndpointDisabledException", "NotFound"}

@@ -12,8 +12,8 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from backend_core import aws
 
+from backend_core import aws
 from ttl_archiver.archive import archive_document, archive_key, encode, is_ttl_expiry
 from ttl_archiver.settings import Settings
 

@@ -34,7 +34,7 @@ from ops.errors import OpsError
 from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
 from ops.terraform.plan_for_checkov import enrich
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)  # reasons stay on one line in CI logs
 _IGNORED_DIRS = {".terraform", "tests", "__pycache__"}
 _BACKEND_OVERRIDE = 'terraform {\n  backend "local" {}\n}\n'
 

@@ -20,10 +20,11 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.server import ThreadedMotoServer
+
 from backend_core.table_design import TABLE_DESIGN
 from mobile_api.app import create_handler
 from mobile_api.settings import PlatformApps, Settings
-from moto.server import ThreadedMotoServer
 from notify_worker.app import create_handler as create_worker
 from notify_worker.settings import Settings as WorkerSettings
 

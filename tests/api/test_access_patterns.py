@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from mobile_api.app import create_handler
-
 from tests.api.conftest import Api
 
 KEYED = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem", "TransactWriteItems"}

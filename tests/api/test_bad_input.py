@@ -101,7 +101,6 @@ def test_bad_idempotency_key_is_422(api, make_user):
 def test_unconfigured_push_platform_is_422(stack, make_user):
     from mobile_api.app import create_handler
     from mobile_api.settings import PlatformApps
-
     from tests.api.conftest import Api
 
     settings = stack.settings.model_copy(update={"platform_app_arns": PlatformApps()})

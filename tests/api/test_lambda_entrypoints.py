@@ -6,7 +6,6 @@ import json
 
 import mobile_api.app
 import notify_worker.app
-
 from tests.api.conftest import v2_event
 
 

@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+
 from backend_core.archival import ARCHIVAL_POLICY
 
 pytest.importorskip("ops.local.testing", reason="the local stack (ops/local) is not in this checkout")

@@ -6,7 +6,6 @@ import json
 
 from backend_core.usage_events import UsageEvent
 from mobile_api.app import create_handler
-
 from tests.api.conftest import Api
 
 

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from backend_core.keys import SAFE_ID
 from botocore.exceptions import ClientError
 
+from backend_core.keys import SAFE_ID
 from mobile_api.deps import Deps, now_iso
 from mobile_api.errors import ApiError, error_doc, json_response
 from mobile_api.identity import require_caller

@@ -11,9 +11,9 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
+
 from backend_core.keys import SAFE_ID
 from backend_core.notifications import NotificationMessage
-
 from mobile_api import cursors
 from mobile_api.deps import Deps, now_iso
 from mobile_api.errors import ApiError, error_doc, json_response

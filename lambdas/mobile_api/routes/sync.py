@@ -7,9 +7,9 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
 from backend_core.dal import NotFound, VersionConflict
 from backend_core.keys import SAFE_ID
-
 from mobile_api import cursors
 from mobile_api.deps import Deps, now_iso
 from mobile_api.errors import ApiError, error_doc, error_response, json_response

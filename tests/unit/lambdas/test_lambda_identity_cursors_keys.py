@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from backend_core import keys
 from backend_core.settings import FunctionSettings
 from mobile_api import cursors
