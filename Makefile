@@ -12,7 +12,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -87,6 +87,13 @@ status: setup ## health of the local stack
 
 seed: setup ## create the demo users on the local stack and print their credentials
 	$(BIN)/ops local seed
+
+bench: setup ## benchmarks, each as a ratio to a baseline measured in the same run -> reports/bench/
+	$(BIN)/python -m benchmarks.api_bench
+	$(BIN)/python -m benchmarks.local_stack_bench
+
+openapi: setup ## regenerate lambdas/mobile_api/openapi.json from the code
+	PYTHONPATH=lambdas $(BIN)/python -m mobile_api openapi
 
 clean: ## remove build output, reports and caches (keeps the virtualenvs)
 	rm -rf build reports .cache .pytest_cache .ruff_cache

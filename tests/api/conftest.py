@@ -1,5 +1,6 @@
 """Fixtures for the API tests: the functions in-process against a real moto server on loopback, and the
-local stack's HTTP fronts (ops/local/testing.py) for the tests that go over HTTP.
+local stack's HTTP fronts for the tests that go over HTTP (fixtures of the ops.local.testing plugin, loaded
+for the whole suite by pyproject's `-p ops.local.testing`, so every test module shares one stack).
 
 In-process events are built exactly as API Gateway's HTTP API (payload v2) delivers them, with the verified
 JWT claims in requestContext.authorizer (groups rendered "[consumers]" as API Gateway does).
@@ -8,7 +9,6 @@ JWT claims in requestContext.authorizer (groups rendered "[consumers]" as API Ga
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import socket
@@ -27,9 +27,6 @@ from mobile_api.app import create_handler
 from mobile_api.settings import PlatformApps, Settings
 from notify_worker.app import create_handler as create_worker
 from notify_worker.settings import Settings as WorkerSettings
-
-with contextlib.suppress(ModuleNotFoundError):  # the HTTP-front tests skip themselves without ops/local
-    from ops.local.testing import local_stack  # noqa: F401  (one stack for every module here)
 
 REGION = "us-east-1"
 
