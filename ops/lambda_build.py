@@ -62,7 +62,10 @@ class Function:
 
 
 FUNCTIONS = {
-    "mobile_api": Function("mobile_api", "mobile_api", "mobile_api.app.lambda_handler"),
+    # rsa (pure Python) + pyasn1 sign CloudFront download URLs without a compiled crypto library.
+    "mobile_api": Function(
+        "mobile_api", "mobile_api", "mobile_api.app.lambda_handler", (*RUNTIME, "rsa", "pyasn1")
+    ),
     "notify_worker": Function("notify_worker", "notify_worker", "notify_worker.app.lambda_handler"),
     "ttl_archiver": Function("ttl_archiver", "ttl_archiver", "ttl_archiver.app.lambda_handler"),
 }

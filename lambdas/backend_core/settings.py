@@ -28,6 +28,12 @@ class FunctionSettings(BaseModel):
     table_name: str
     media_bucket: str = ""
     cdn_domain: str | None = Field(None, description="CloudFront domain for downloads; None locally.")
+    cdn_key_pair_id: str | None = Field(
+        None, description="CloudFront public key id that signs download URLs."
+    )
+    cdn_signing_key_secret_arn: str | None = Field(
+        None, description="Secrets Manager secret holding the URL-signing RSA private key (PEM)."
+    )
     notify_queue_url: str = ""
     usage_stream_name: str = Field("", description="Firehose delivery stream of usage events; empty = off.")
     platform_app_arns: PlatformApps = PlatformApps()
@@ -42,6 +48,8 @@ class FunctionSettings(BaseModel):
             table_name=env["TABLE_NAME"],
             media_bucket=env.get("MEDIA_BUCKET", ""),
             cdn_domain=env.get("CDN_DOMAIN") or None,
+            cdn_key_pair_id=env.get("CDN_KEY_PAIR_ID") or None,
+            cdn_signing_key_secret_arn=env.get("CDN_SIGNING_KEY_SECRET_ARN") or None,
             notify_queue_url=env.get("NOTIFY_QUEUE_URL", ""),
             usage_stream_name=env.get("USAGE_STREAM_NAME", ""),
             platform_app_arns=PlatformApps(
@@ -57,6 +65,8 @@ ENV_VARS = (
     "TABLE_NAME",
     "MEDIA_BUCKET",
     "CDN_DOMAIN",
+    "CDN_KEY_PAIR_ID",
+    "CDN_SIGNING_KEY_SECRET_ARN",
     "NOTIFY_QUEUE_URL",
     "USAGE_STREAM_NAME",
     "PLATFORM_APP_ARN_APNS",

@@ -8,6 +8,7 @@ from typing import Any
 
 from backend_core import aws
 from backend_core.dal import Store
+from mobile_api.cdn_signing import CdnUrlSigner
 from mobile_api.settings import Settings
 
 
@@ -18,6 +19,7 @@ class Deps:
     s3: Any
     sns: Any
     sqs: Any
+    cdn_signer: CdnUrlSigner | None = None  # None: no CDN (local stack) or signing not configured
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Deps:
@@ -27,7 +29,19 @@ class Deps:
             s3=aws.client("s3", settings),
             sns=aws.client("sns", settings),
             sqs=aws.client("sqs", settings),
+            cdn_signer=cdn_signer(settings),
         )
+
+
+def cdn_signer(settings: Settings) -> CdnUrlSigner | None:
+    if not (settings.cdn_domain and settings.cdn_key_pair_id and settings.cdn_signing_key_secret_arn):
+        return None
+    return CdnUrlSigner(
+        settings.cdn_domain,
+        settings.cdn_key_pair_id,
+        settings.cdn_signing_key_secret_arn,
+        lambda: aws.client("secretsmanager", settings),
+    )
 
 
 def now_iso() -> str:

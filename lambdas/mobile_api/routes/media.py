@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from backend_core.keys import SAFE_ID
+from mobile_api.cdn_signing import SigningUnavailable
 from mobile_api.deps import Deps, now_iso
 from mobile_api.errors import ApiError, error_doc, json_response
 from mobile_api.identity import require_caller
 from mobile_api.models import MEDIA_LIMITS, MediaLink, UploadGrant, UploadRequest
+
+logger = Logger(service="mobile-api", child=True)
 
 
 def object_key(user_id: str, media_id: str) -> str:
@@ -68,7 +73,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         summary="Download URL of one of the caller's objects",
         responses={
             200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
-            **error_doc(401, 404, 422),
+            **error_doc(401, 404, 422, 503),
         },
     )
     def get_media(id: Annotated[str, Path(pattern=SAFE_ID)]):
@@ -77,8 +82,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         if item is None:
             raise ApiError(404, f"no media {id}")
         if settings.cdn_domain:
-            # CloudFront serves the bucket through origin access control; URL signing is configured there.
-            url = f"https://{settings.cdn_domain}/{item['object_key']}"
+            url = cdn_url(item["object_key"])
         else:
             url = deps.s3.generate_presigned_url(
                 "get_object",
@@ -95,3 +99,20 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
                 "expires_in": settings.download_url_seconds,
             },
         )
+
+    def cdn_url(key: str) -> str:
+        """A signed CloudFront URL; fails closed (503) rather than hand out an unsigned one."""
+        if deps.cdn_signer is None:
+            logger.error(
+                "downloads unavailable: CDN_DOMAIN is set but CDN_KEY_PAIR_ID/CDN_SIGNING_KEY_SECRET_ARN are not"
+            )
+            raise ApiError(503, "downloads are not configured")
+        expires_at = datetime.now(UTC) + timedelta(seconds=settings.download_url_seconds)
+        try:
+            return deps.cdn_signer.url(key, expires_at)
+        except SigningUnavailable as exc:
+            logger.error(f"downloads unavailable: {exc.reason}")
+            message = (
+                "downloads are temporarily unavailable" if exc.transient else "downloads are not configured"
+            )
+            raise ApiError(503, message) from None
