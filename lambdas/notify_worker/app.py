@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from backend_core import aws
 from backend_core.dal import Store
 from backend_core.notifications import NotificationMessage
+from notify_worker.regional_sns import RegionalSns
 from notify_worker.settings import Settings
 from notify_worker.worker import deliver
 
@@ -23,7 +24,7 @@ Handler = Callable[[dict, object], dict]
 
 def create_handler(settings: Settings) -> Handler:
     store = Store(aws.client("dynamodb", settings), settings.table_name)
-    sns = aws.client("sns", settings)
+    sns = RegionalSns(settings)  # endpoint ARNs may belong to the other region after a failover
 
     def record_handler(record: SQSRecord) -> None:
         message = NotificationMessage.model_validate_json(record.body)  # invalid -> failure -> DLQ eventually
