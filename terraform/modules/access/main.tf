@@ -9,8 +9,9 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
 
-  # People assume job roles from their own IAM identities, always with MFA.
-  human_trust = jsonencode({
+  # People assume the job role matching their job-function principal tag (IAM user tag or IAM Identity
+  # Center session tag; see README), always with MFA: an MFA'd identity alone is not enough.
+  human_trust = { for function in ["admin", "developer", "read-only", "analyst"] : function => jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
@@ -19,9 +20,10 @@ locals {
       Condition = {
         Bool            = { "aws:MultiFactorAuthPresent" = "true" }
         NumericLessThan = { "aws:MultiFactorAuthAge" = "3600" }
+        StringEquals    = { "aws:PrincipalTag/${var.job_function_tag}" = function }
       }
     }]
-  })
+  }) }
 
   managed = "arn:${local.partition}:iam::aws:policy"
 }
@@ -30,7 +32,7 @@ resource "aws_iam_role" "admin" {
   #checkov:skip=CKV_AWS_61:trusts only this account's own IAM identities, and only with MFA
   name                 = "${var.name_prefix}-admin"
   description          = "Administrators (break-glass and account setup); MFA required."
-  assume_role_policy   = local.human_trust
+  assume_role_policy   = local.human_trust["admin"]
   max_session_duration = var.max_session_hours * 3600
   permissions_boundary = aws_iam_policy.developer_boundary.arn
 }
@@ -41,9 +43,9 @@ resource "aws_iam_role_policy_attachment" "admin" {
   policy_arn = "${local.managed}/AdministratorAccess"
 }
 
-# The boundary caps what developers (and CI) can ever do, whatever policies they attach.
+# The boundary caps what people and CI can ever do, whatever policies they attach (see boundary.tf).
 resource "aws_iam_policy" "developer_boundary" {
-  #checkov:skip=CKV_AWS_286:a permissions boundary grants nothing by itself (effective = identity policy AND boundary); it only subtracts the denies below
+  #checkov:skip=CKV_AWS_286:a permissions boundary grants nothing by itself (effective = identity policy AND boundary); it only subtracts the denies in boundary.tf
   #checkov:skip=CKV_AWS_287:same: boundary, not a grant
   #checkov:skip=CKV_AWS_288:same: boundary, not a grant
   #checkov:skip=CKV_AWS_289:same: boundary, not a grant
@@ -53,50 +55,16 @@ resource "aws_iam_policy" "developer_boundary" {
   #checkov:skip=CKV_AWS_355:same: boundary, not a grant
   #checkov:skip=CKV2_AWS_40:same: boundary, not a grant
   #checkov:skip=CKV_MBT_7:same: boundary, not a grant
-  name        = "${var.name_prefix}-developer-boundary"
-  description = "Permission boundary: no IAM users or keys, no audit tampering, no boundary escape."
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "AllowWorkloadServices"
-        Effect   = "Allow"
-        Action   = "*"
-        Resource = "*"
-      },
-      {
-        Sid      = "DenyLongLivedCredentials"
-        Effect   = "Deny"
-        Action   = ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"]
-        Resource = "*"
-      },
-      {
-        Sid      = "DenyAuditTampering"
-        Effect   = "Deny"
-        Action   = ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
-        Resource = "*"
-      },
-      {
-        Sid      = "DenyBoundaryRemoval"
-        Effect   = "Deny"
-        Action   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"]
-        Resource = "*"
-      },
-      {
-        Sid      = "DenyBoundaryChange"
-        Effect   = "Deny"
-        Action   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]
-        Resource = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name_prefix}-developer-boundary"
-      },
-    ]
-  })
+  name        = local.boundary_name
+  description = "Permission boundary: no IAM users or keys, no unbounded roles, no boundary escape, no audit or key tampering."
+  policy      = jsonencode({ Version = "2012-10-17", Statement = local.boundary_statements })
 }
 
 resource "aws_iam_role" "developer" {
   #checkov:skip=CKV_AWS_61:trusts only this account's own IAM identities, and only with MFA
   name                 = "${var.name_prefix}-developer"
   description          = "Developers: power user inside the permission boundary; MFA required."
-  assume_role_policy   = local.human_trust
+  assume_role_policy   = local.human_trust["developer"]
   max_session_duration = var.max_session_hours * 3600
   permissions_boundary = aws_iam_policy.developer_boundary.arn
 }
@@ -110,7 +78,7 @@ resource "aws_iam_role" "read_only" {
   #checkov:skip=CKV_AWS_61:trusts only this account's own IAM identities, and only with MFA
   name                 = "${var.name_prefix}-read-only"
   description          = "Support and auditors: read-only; MFA required."
-  assume_role_policy   = local.human_trust
+  assume_role_policy   = local.human_trust["read-only"]
   max_session_duration = var.max_session_hours * 3600
   permissions_boundary = aws_iam_policy.developer_boundary.arn
 }
@@ -124,7 +92,7 @@ resource "aws_iam_role" "analyst" {
   #checkov:skip=CKV_AWS_61:trusts only this account's own IAM identities, and only with MFA
   name                 = "${var.name_prefix}-analyst"
   description          = "Analysts: Athena, Glue and S3 read on analytics only; MFA required."
-  assume_role_policy   = local.human_trust
+  assume_role_policy   = local.human_trust["analyst"]
   max_session_duration = var.max_session_hours * 3600
   permissions_boundary = aws_iam_policy.developer_boundary.arn
 }

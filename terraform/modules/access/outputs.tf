@@ -15,11 +15,16 @@ output "developer_boundary_arn" {
 }
 
 output "trail_arn" {
-  description = "ARN of the multi-region CloudTrail trail."
-  value       = aws_cloudtrail.main.arn
+  description = "ARN of the multi-region CloudTrail trail (null where another env of the account owns it)."
+  value       = one(aws_cloudtrail.main[*].arn)
 }
 
 output "trail_bucket" {
-  description = "Bucket holding CloudTrail log files."
-  value       = module.trail_bucket.id
+  description = "Bucket holding CloudTrail log files (null where another env of the account owns the trail)."
+  value       = one(module.trail_bucket[*].id)
+}
+
+output "github_oidc_provider_arn" {
+  description = "GitHub Actions OIDC provider the CI role trusts (created here or looked up)."
+  value       = local.github_oidc_provider_arn
 }

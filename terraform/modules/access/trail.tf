@@ -4,8 +4,10 @@ locals {
   trail_bucket = "${var.name_prefix}-cloudtrail-${local.account_id}"
 }
 
+# The multi-region trail is an account singleton: created by the env with account_singletons.cloudtrail.
 module "trail_bucket" {
   source = "../secure-bucket"
+  count  = var.account_singletons.cloudtrail ? 1 : 0
 
   bucket_name               = local.trail_bucket
   kms_key_arn               = var.logs_kms_key_arn
@@ -34,13 +36,18 @@ module "trail_bucket" {
 }
 
 resource "aws_cloudwatch_log_group" "trail" {
+  count = var.account_singletons.cloudtrail ? 1 : 0
+
   name              = "/aws/cloudtrail/${local.trail_name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
 }
 
 resource "aws_iam_role" "trail_logs" {
-  name = "${var.name_prefix}-cloudtrail-logs"
+  count = var.account_singletons.cloudtrail ? 1 : 0
+
+  name                 = "${var.name_prefix}-cloudtrail-logs"
+  permissions_boundary = aws_iam_policy.developer_boundary.arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -53,28 +60,32 @@ resource "aws_iam_role" "trail_logs" {
 }
 
 resource "aws_iam_role_policy" "trail_logs" {
+  count = var.account_singletons.cloudtrail ? 1 : 0
+
   name = "deliver-to-log-group"
-  role = aws_iam_role.trail_logs.id
+  role = aws_iam_role.trail_logs[0].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = "${aws_cloudwatch_log_group.trail.arn}:*"
+      Resource = "${aws_cloudwatch_log_group.trail[0].arn}:*"
     }]
   })
 }
 
 resource "aws_cloudtrail" "main" {
   #checkov:skip=CKV_AWS_252:alerts are raised by CloudWatch alarms on the log group, not per-file SNS notifications
+  count = var.account_singletons.cloudtrail ? 1 : 0
+
   name                          = local.trail_name
-  s3_bucket_name                = module.trail_bucket.id
+  s3_bucket_name                = module.trail_bucket[0].id
   is_multi_region_trail         = true
   include_global_service_events = true
   enable_log_file_validation    = true
   kms_key_id                    = var.logs_kms_key_arn
-  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
-  cloud_watch_logs_role_arn     = aws_iam_role.trail_logs.arn
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail[0].arn}:*"
+  cloud_watch_logs_role_arn     = aws_iam_role.trail_logs[0].arn
 
   event_selector {
     read_write_type           = "All"

@@ -14,9 +14,14 @@ variable "github_repository" {
 }
 
 variable "github_branch" {
-  description = "Branch whose workflows may deploy."
+  description = "Branch whose push workflows may assume the CI role (plan on push)."
   type        = string
   default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_./-]+$", var.github_branch))
+    error_message = "github_branch must be an exact branch name (no wildcards)."
+  }
 }
 
 variable "logs_kms_key_arn" {
@@ -65,5 +70,36 @@ variable "max_session_hours" {
   validation {
     condition     = var.max_session_hours >= 1 && var.max_session_hours <= 12
     error_message = "max_session_hours must be 1-12."
+  }
+}
+
+variable "github_environments" {
+  description = "GitHub deployment environments (exact names, e.g. [\"prod\"]) whose workflows may assume the CI role, besides github_branch."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.github_environments : can(regex("^[A-Za-z0-9_.-]+$", e))])
+    error_message = "github_environments must be exact environment names (letters, digits, _ . -; no wildcards)."
+  }
+}
+
+variable "account_singletons" {
+  description = "Account-wide resources this env creates: the GitHub OIDC provider and the multi-region CloudTrail. Exactly one env per AWS account sets each to true; the others look the provider up and leave the trail to it."
+  type = object({
+    github_oidc_provider = bool
+    cloudtrail           = bool
+  })
+  default = { github_oidc_provider = true, cloudtrail = true }
+}
+
+variable "job_function_tag" {
+  description = "Principal tag (IAM user tag or IAM Identity Center session tag) naming a person's job function; each job role trusts only principals whose tag equals its function (admin, developer, read-only, analyst)."
+  type        = string
+  default     = "job-function"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.:/=+@-]{1,128}$", var.job_function_tag))
+    error_message = "job_function_tag must be a valid IAM tag key."
   }
 }
