@@ -16,43 +16,79 @@ locals {
     dr      = data.aws_region.dr.region
   }
 
-  # The account administers its keys through IAM; AWS services that encrypt on our behalf may use
-  # them only for this account and only through their regional endpoint.
-  key_policies = {
-    for site, region in local.regions : site => jsonencode({
-      Version = "2012-10-17"
-      Statement = [
+  account_root = "arn:${local.partition}:iam::${local.account_id}:root"
+
+  # Service principals per purpose: only what encrypts on the account's behalf with that key, each bound
+  # to this account. Data (DynamoDB global table, Aurora) and analytics (Firehose, Athena) go through the
+  # caller's grants and kms:ViaService, so they name no service at all.
+  service_statements = {
+    for site, region in local.regions : site => {
+      logs = [
         {
-          Sid       = "AccountAdministersThroughIam"
+          Sid       = "CloudWatchLogsEncryptsThisAccountsLogGroups"
           Effect    = "Allow"
-          Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-          Action    = "kms:*"
+          Principal = { Service = "logs.${region}.amazonaws.com" }
+          Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
           Resource  = "*"
+          Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${region}:${local.account_id}:log-group:*" } }
         },
         {
-          Sid    = "ServicesEncryptForThisAccount"
-          Effect = "Allow"
-          Principal = {
-            Service = [
-              "logs.${region}.amazonaws.com",
-              "sns.amazonaws.com",
-              "sqs.amazonaws.com",
-              "events.amazonaws.com",
-              "firehose.amazonaws.com",
-              "cloudtrail.amazonaws.com",
-              "delivery.logs.amazonaws.com",
-              "cloudfront.amazonaws.com",
-              "cloudwatch.amazonaws.com",
-            ]
-          }
-          Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-          Resource = "*"
+          Sid       = "CloudTrailEncryptsThisAccountsTrails"
+          Effect    = "Allow"
+          Principal = { Service = "cloudtrail.amazonaws.com" }
+          Action    = "kms:GenerateDataKey*"
+          Resource  = "*"
           Condition = {
             StringEquals = { "aws:SourceAccount" = local.account_id }
+            StringLike   = { "kms:EncryptionContext:aws:cloudtrail:arn" = "arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*" }
           }
         },
+        {
+          Sid       = "CloudTrailDescribesKey"
+          Effect    = "Allow"
+          Principal = { Service = "cloudtrail.amazonaws.com" }
+          Action    = "kms:DescribeKey"
+          Resource  = "*"
+          Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+        },
       ]
-    })
+      messaging = [{
+        # SNS/SQS encrypt messages; CloudWatch alarms and AWS Budgets publish to the encrypted alerts topic.
+        Sid       = "MessagingServicesForThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = ["sns.amazonaws.com", "sqs.amazonaws.com", "cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      }]
+      # The distribution's ARN would need the CDN before the keys (a cycle), so the account bounds it.
+      media = [{
+        Sid       = "CloudFrontReadsMediaForThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "cloudfront.amazonaws.com" }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      }]
+    }
+  }
+
+  key_policies = {
+    for site, region in local.regions : site => {
+      for purpose in setunion(var.replicated_keys, var.regional_keys) : purpose => jsonencode({
+        Version = "2012-10-17"
+        Statement = concat(
+          [{
+            Sid       = "AccountAdministersThroughIam"
+            Effect    = "Allow"
+            Principal = { AWS = local.account_root }
+            Action    = "kms:*"
+            Resource  = "*"
+          }],
+          try(local.service_statements[site][purpose], []),
+        )
+      })
+    }
   }
 }
 
@@ -64,7 +100,7 @@ resource "aws_kms_key" "replicated" {
   enable_key_rotation     = true
   rotation_period_in_days = var.rotation_period_in_days
   deletion_window_in_days = var.deletion_window_in_days
-  policy                  = local.key_policies.primary
+  policy                  = local.key_policies.primary[each.key]
 }
 
 resource "aws_kms_replica_key" "replicated" {
@@ -74,7 +110,7 @@ resource "aws_kms_replica_key" "replicated" {
   description             = "${var.name_prefix} ${each.key} (multi-Region replica)"
   primary_key_arn         = aws_kms_key.replicated[each.key].arn
   deletion_window_in_days = var.deletion_window_in_days
-  policy                  = local.key_policies.dr
+  policy                  = local.key_policies.dr[each.key]
 }
 
 resource "aws_kms_key" "regional_primary" {
@@ -84,7 +120,7 @@ resource "aws_kms_key" "regional_primary" {
   enable_key_rotation     = true
   rotation_period_in_days = var.rotation_period_in_days
   deletion_window_in_days = var.deletion_window_in_days
-  policy                  = local.key_policies.primary
+  policy                  = local.key_policies.primary[each.key]
 }
 
 resource "aws_kms_key" "regional_dr" {
@@ -95,7 +131,7 @@ resource "aws_kms_key" "regional_dr" {
   enable_key_rotation     = true
   rotation_period_in_days = var.rotation_period_in_days
   deletion_window_in_days = var.deletion_window_in_days
-  policy                  = local.key_policies.dr
+  policy                  = local.key_policies.dr[each.key]
 }
 
 resource "aws_kms_alias" "replicated_primary" {

@@ -2,6 +2,12 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { region = "us-east-1" }
   }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
 }
 
 mock_provider "aws" {
@@ -47,13 +53,54 @@ run "key_policy_scopes_services_to_the_account" {
   command = plan
 
   assert {
-    condition     = jsondecode(aws_kms_key.regional_primary["logs"].policy).Statement[1].Condition.StringEquals["aws:SourceAccount"] != null
-    error_message = "service principals must be scoped to this account."
+    condition = alltrue(flatten([for key in concat(values(aws_kms_key.replicated), values(aws_kms_key.regional_primary), values(aws_kms_key.regional_dr)) : [
+      for st in jsondecode(key.policy).Statement : can(st.Principal.Service) ? (can(st.Condition.StringEquals["aws:SourceAccount"]) || can(st.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"])) : true
+    ]]))
+    error_message = "every service principal must be bound to this account (source account or log-group context)."
+  }
+}
+
+# Review finding 11: one broad service statement on every key let any listed service use any key.
+run "each_key_names_only_its_purposes_services" {
+  command = plan
+
+  assert {
+    condition     = length(jsondecode(aws_kms_key.replicated["data"].policy).Statement) == 1
+    error_message = "the data key names no service principal (DynamoDB replicas use the caller's grants)."
   }
 
   assert {
-    condition     = contains(jsondecode(aws_kms_key.regional_dr["logs"].policy).Statement[1].Principal.Service, "logs.us-west-2.amazonaws.com")
+    condition     = length(jsondecode(aws_kms_key.regional_primary["analytics"].policy).Statement) == 1
+    error_message = "the analytics key names no service principal."
+  }
+
+  assert {
+    condition     = [for st in jsondecode(aws_kms_key.replicated["media"].policy).Statement : st.Principal.Service if can(st.Principal.Service)] == ["cloudfront.amazonaws.com"]
+    error_message = "the media key serves CloudFront only."
+  }
+
+  assert {
+    condition     = toset(flatten([for st in jsondecode(aws_kms_key.regional_primary["messaging"].policy).Statement : st.Principal.Service if can(st.Principal.Service)])) == toset(["sns.amazonaws.com", "sqs.amazonaws.com", "cloudwatch.amazonaws.com", "budgets.amazonaws.com"])
+    error_message = "the messaging key serves SNS, SQS, CloudWatch alarms and Budgets, nothing else (no events.amazonaws.com)."
+  }
+
+  assert {
+    condition     = toset([for st in jsondecode(aws_kms_key.regional_primary["logs"].policy).Statement : st.Principal.Service if can(st.Principal.Service)]) == toset(["logs.us-east-1.amazonaws.com", "cloudtrail.amazonaws.com"])
+    error_message = "the logs key serves CloudWatch Logs and CloudTrail only."
+  }
+}
+
+run "logs_key_binds_cloudwatch_logs_to_this_accounts_log_groups" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_kms_key.regional_dr["logs"].policy).Statement[1].Principal.Service == "logs.us-west-2.amazonaws.com"
     error_message = "the DR key policy must name the DR region's CloudWatch Logs endpoint."
+  }
+
+  assert {
+    condition     = jsondecode(aws_kms_key.regional_dr["logs"].policy).Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:us-west-2:111122223333:log-group:*"
+    error_message = "CloudWatch Logs may use the key only for this account's log groups in the key's region."
   }
 }
 
