@@ -1,7 +1,15 @@
 data "aws_region" "current" {}
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
 locals {
   region     = data.aws_region.current.region
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  # <project>-<env>: the project name has no hyphen, so the env is the last part.
+  env_name   = coalesce(var.env_name, regex("[^-]+$", var.name_prefix))
   prefix     = "${var.name_prefix}-${var.site}"
   is_primary = var.site == "primary"
 
@@ -93,27 +101,43 @@ resource "aws_sns_topic" "alerts" {
   kms_master_key_id = var.kms_key_arn
 }
 
+# Only this account's alarms (and, at the primary site, its budgets) may publish; TLS only.
 resource "aws_sns_topic_policy" "alerts" {
   arn = aws_sns_topic.alerts.arn
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
+    Statement = concat(
+      [{
         Sid       = "CloudWatchAlarmsPublish"
         Effect    = "Allow"
         Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = "sns:Publish"
         Resource  = aws_sns_topic.alerts.arn
-      },
-      {
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*" }
+        }
+      }],
+      local.is_primary ? [{
+        Sid       = "BudgetsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "budgets.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.alerts.arn
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:budgets::${local.account_id}:*" }
+        }
+      }] : [],
+      [{
         Sid       = "DenyInsecureTransport"
         Effect    = "Deny"
         Principal = "*"
         Action    = "sns:Publish"
         Resource  = aws_sns_topic.alerts.arn
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
+      }],
+    )
   })
 }
 
@@ -186,7 +210,8 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx_rate" {
   }
 }
 
-# Spend is account-wide, so only the primary site watches it (AWS Budgets e-mails the same people).
+# Spend of this env only (cost filter on the env tag, activated as a cost allocation tag; see README),
+# watched once at the primary site; alerts go by e-mail and to the alerts topic.
 resource "aws_budgets_budget" "monthly" {
   count = local.is_primary ? 1 : 0
 
@@ -196,12 +221,18 @@ resource "aws_budgets_budget" "monthly" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 
+  cost_filter {
+    name   = "TagKeyValue"
+    values = [format("user:%s$%s", var.env_tag_key, local.env_name)]
+  }
+
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 80
     threshold_type             = "PERCENTAGE"
     notification_type          = "FORECASTED"
     subscriber_email_addresses = var.alert_emails
+    subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]
   }
 
   notification {
@@ -210,7 +241,11 @@ resource "aws_budgets_budget" "monthly" {
     threshold_type             = "PERCENTAGE"
     notification_type          = "ACTUAL"
     subscriber_email_addresses = var.alert_emails
+    subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]
   }
+
+  # Budgets must be allowed to publish before it validates the subscriber.
+  depends_on = [aws_sns_topic_policy.alerts]
 }
 
 resource "aws_cloudwatch_dashboard" "main" {

@@ -74,3 +74,15 @@ variable "replication" {
   })
   default = null
 }
+
+variable "env_name" {
+  description = "Value of the env cost allocation tag the budget is filtered on; null = the last part of name_prefix (<project>-<env>)."
+  type        = string
+  default     = null
+}
+
+variable "env_tag_key" {
+  description = "Tag key carrying the env name on every resource (provider default tags), activated as a cost allocation tag."
+  type        = string
+  default     = "env"
+}

@@ -2,6 +2,12 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { region = "us-east-1" }
   }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
 }
 
 variables {
@@ -40,6 +46,38 @@ run "primary_alarms_cover_the_requirements" {
   assert {
     condition     = length(aws_budgets_budget.monthly) == 1
     error_message = "the primary site watches spend."
+  }
+}
+
+# Review finding 5: an unfiltered budget measures the whole account, every env at once.
+run "budget_measures_this_env_only" {
+  command = plan
+
+  assert {
+    condition     = one(aws_budgets_budget.monthly[0].cost_filter).name == "TagKeyValue" && one(aws_budgets_budget.monthly[0].cost_filter).values == tolist(["user:env$test"])
+    error_message = "the budget must filter on the env tag (user:env$<env>)."
+  }
+}
+
+# Review findings 13-14: budgets alert the topic too; only this account's alarms and budgets may publish.
+run "budget_alerts_reach_the_topic_and_publishers_are_this_account" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for n in aws_budgets_budget.monthly[0].notification : contains(n.subscriber_sns_topic_arns, aws_sns_topic.alerts.arn)])
+    error_message = "every budget notification must go to the alerts topic."
+  }
+
+  assert {
+    condition = alltrue([for st in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : st.Effect == "Deny" || (
+      st.Condition.StringEquals["aws:SourceAccount"] == "111122223333" && can(st.Condition.ArnLike["aws:SourceArn"])
+    )])
+    error_message = "service publishers must be bound to this account and its alarm/budget ARNs."
+  }
+
+  assert {
+    condition     = contains([for st in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : st.Principal.Service if st.Effect == "Allow"], "budgets.amazonaws.com")
+    error_message = "AWS Budgets must be allowed to publish to the primary alerts topic."
   }
 }
 
