@@ -1,0 +1,52 @@
+"""Configuration of the drill: the shared function settings plus where the DR copies live.
+
+Only the drill reads the DR_* variables, so they are not in `backend_core.settings.ENV_VARS` (the
+environment every function gets); `ENV_VARS` below is the drill's own addition to it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field, field_validator
+
+from backend_core.settings import FunctionSettings
+
+ENV_VARS = ("DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALERTS_TOPIC_ARN")
+
+
+class Settings(FunctionSettings):
+    dr_region: str = Field(min_length=1, description="Region of the warm standby.")
+    dr_table_name: str = Field("", description="Replica table name in the DR region; empty = table_name.")
+    dr_media_bucket: str = Field(min_length=1, description="Replication destination of the media bucket.")
+    dr_api_url: str = Field(description="Base URL of the DR region's API (its /health is checked).")
+    alerts_topic_arn: str | None = Field(None, description="SNS topic told when a drill fails.")
+    canary_partition: str = "DRILL#CANARY"  # the role may write only DRILL#* partitions
+    canary_prefix: str = "drill/canary/"  # the role may write and delete only under this prefix
+    canary_ttl_seconds: int = 3600  # a canary the drill could not delete expires on its own
+    health_timeout_seconds: float = 3.0
+    poll_interval_seconds: float = 0.25
+
+    @field_validator("dr_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("dr_api_url must be an http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def replica_table(self) -> str:
+        return self.dr_table_name or self.table_name  # global table replicas share the table's name
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        common = FunctionSettings.from_env(env).model_dump()
+        return cls(
+            **common,
+            dr_region=env.get("DR_REGION", ""),
+            dr_table_name=env.get("DR_TABLE_NAME", ""),
+            dr_media_bucket=env.get("DR_MEDIA_BUCKET", ""),
+            dr_api_url=env.get("DR_API_URL", ""),
+            alerts_topic_arn=env.get("ALERTS_TOPIC_ARN") or None,
+        )
