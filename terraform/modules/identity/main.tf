@@ -40,6 +40,25 @@ resource "aws_cognito_user_pool" "main" {
     advanced_security_mode = var.advanced_security_mode
   }
 
+  # Cognito's own sender stops at 50 e-mails a day: real envs send through SES (DEVELOPER).
+  dynamic "email_configuration" {
+    for_each = var.email_sending != null ? [var.email_sending] : []
+    content {
+      email_sending_account  = "DEVELOPER"
+      source_arn             = email_configuration.value.source_arn
+      from_email_address     = email_configuration.value.from_email_address
+      reply_to_email_address = email_configuration.value.reply_to_email_address
+      configuration_set      = email_configuration.value.configuration_set
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = !var.require_email_sending || var.email_sending != null
+      error_message = "This env needs identity.email_sending (an SES verified identity ARN and a from address): Cognito's default e-mail sender is capped at 50 messages a day (sign-up codes, password resets). See modules/identity/README.md."
+    }
+  }
+
   schema {
     name                = "email"
     attribute_data_type = "String"
@@ -95,8 +114,18 @@ resource "aws_cognito_identity_pool" "main" {
   }
 }
 
+# The identity pool copies the user pool's sub claim into a session tag, so a signed-in identity's
+# credentials are scoped to the same users/<sub>/ prefix the API stores its media under.
+resource "aws_cognito_identity_pool_provider_principal_tag" "user_sub" {
+  identity_pool_id       = aws_cognito_identity_pool.main.id
+  identity_provider_name = aws_cognito_user_pool.main.endpoint
+  use_defaults           = false
+  principal_tags         = { (var.user_sub_tag) = "sub" }
+}
+
 resource "aws_iam_role" "authenticated" {
-  name = "${var.name_prefix}-identity-authenticated"
+  name                 = "${var.name_prefix}-identity-authenticated"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -111,7 +140,8 @@ resource "aws_iam_role" "authenticated" {
   })
 }
 
-# Each identity reaches only its own prefix: users/<identity id>/.
+# Read-only, own prefix only: users/<user pool sub>/ (uploads go through the API's presigned POST,
+# which enforces type and size).
 resource "aws_iam_role_policy" "authenticated_own_prefix" {
   name = "own-media-prefix"
   role = aws_iam_role.authenticated.id
@@ -119,22 +149,22 @@ resource "aws_iam_role_policy" "authenticated_own_prefix" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid      = "OwnObjects"
+        Sid      = "ReadOwnObjects"
         Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-        Resource = "${var.media_bucket_arn}/users/$${cognito-identity.amazonaws.com:sub}/*"
+        Action   = "s3:GetObject"
+        Resource = "${var.media_bucket_arn}/users/$${aws:PrincipalTag/${var.user_sub_tag}}/*"
       },
       {
         Sid       = "ListOwnPrefix"
         Effect    = "Allow"
         Action    = "s3:ListBucket"
         Resource  = var.media_bucket_arn
-        Condition = { StringLike = { "s3:prefix" = "users/$${cognito-identity.amazonaws.com:sub}/*" } }
+        Condition = { StringLike = { "s3:prefix" = "users/$${aws:PrincipalTag/${var.user_sub_tag}}/*" } }
       },
       {
         Sid       = "MediaKeyViaS3Only"
         Effect    = "Allow"
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Action    = "kms:Decrypt"
         Resource  = var.media_kms_key_arn
         Condition = { StringLike = { "kms:ViaService" = "s3.*.amazonaws.com" } }
       },

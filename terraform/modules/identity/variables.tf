@@ -56,12 +56,12 @@ variable "token_validity" {
 }
 
 variable "media_bucket_arn" {
-  description = "Media bucket whose users/<identity id>/ prefix the authenticated role may use."
+  description = "Media bucket whose users/<user pool sub>/ prefix the authenticated role may read."
   type        = string
 }
 
 variable "media_kms_key_arn" {
-  description = "Key encrypting the media bucket (the authenticated role encrypts and decrypts its own objects)."
+  description = "Key encrypting the media bucket (the authenticated role decrypts its own objects)."
   type        = string
 }
 
@@ -69,4 +69,46 @@ variable "deletion_protection" {
   description = "Protect the user pool from deletion."
   type        = bool
   default     = true
+}
+
+variable "email_sending" {
+  description = "SES sending for Cognito's e-mails (DEVELOPER account): source_arn of a verified SES identity (same region as the pool, or us-east-1/us-west-2/eu-west-1) and the from address; null = Cognito's default sender (50 e-mails/day, dev only)."
+  type = object({
+    source_arn             = string
+    from_email_address     = string
+    reply_to_email_address = optional(string)
+    configuration_set      = optional(string)
+  })
+  default = null
+
+  validation {
+    condition = var.email_sending == null || (
+      can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$", var.email_sending.source_arn)) &&
+      can(regex("@", var.email_sending.from_email_address))
+    )
+    error_message = "email_sending needs source_arn = arn:aws:ses:<region>:<account>:identity/<domain or address> and a from_email_address."
+  }
+}
+
+variable "require_email_sending" {
+  description = "Fail the plan unless email_sending is set (true for prod: the default sender's 50/day cap would block sign-ups)."
+  type        = bool
+  default     = false
+}
+
+variable "user_sub_tag" {
+  description = "Session tag the identity pool maps the user pool's sub claim to; scopes the authenticated role to users/<sub>/."
+  type        = string
+  default     = "user_sub"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]{1,64}$", var.user_sub_tag))
+    error_message = "user_sub_tag must be 1-64 letters, digits or underscores."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permission boundary for the module's role (modules/access developer_boundary_arn; CI may create roles only with it). null = none."
+  type        = string
+  default     = null
 }

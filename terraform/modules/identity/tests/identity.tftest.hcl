@@ -60,13 +60,62 @@ run "groups_and_no_unauthenticated_identities" {
   }
 }
 
-run "authenticated_role_is_scoped_to_own_prefix" {
-  command = plan
+# Review finding 16: the role used the identity id while the API stores media under the user pool sub.
+run "authenticated_role_reads_only_its_user_pool_sub_prefix" {
+  command = apply
 
   assert {
-    condition     = jsondecode(aws_iam_role_policy.authenticated_own_prefix.policy).Statement[0].Resource == "arn:aws:s3:::mbt-test-media/users/$${cognito-identity.amazonaws.com:sub}/*"
-    error_message = "signed-in identities may reach only users/<their identity id>/."
+    condition     = aws_cognito_identity_pool_provider_principal_tag.user_sub.principal_tags == tomap({ user_sub = "sub" }) && aws_cognito_identity_pool_provider_principal_tag.user_sub.identity_provider_name == aws_cognito_user_pool.main.endpoint
+    error_message = "the user pool's sub claim must become the user_sub session tag."
   }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated_own_prefix.policy).Statement[0].Resource == "arn:aws:s3:::mbt-test-media/users/$${aws:PrincipalTag/user_sub}/*"
+    error_message = "signed-in identities may reach only users/<their user pool sub>/."
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.authenticated_own_prefix.policy, "s3:PutObject") && !strcontains(aws_iam_role_policy.authenticated_own_prefix.policy, "s3:DeleteObject") && !strcontains(aws_iam_role_policy.authenticated_own_prefix.policy, "GenerateDataKey")
+    error_message = "identity-pool credentials are read-only (uploads go through the API's presigned POST)."
+  }
+}
+
+# Review finding 10: Cognito's default sender is capped at 50 e-mails a day.
+run "email_sending_through_ses" {
+  command = plan
+
+  variables {
+    require_email_sending = true
+    email_sending = {
+      source_arn         = "arn:aws:ses:us-east-1:111122223333:identity/example.com"
+      from_email_address = "no-reply@example.com"
+    }
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.email_configuration[0].email_sending_account == "DEVELOPER" && aws_cognito_user_pool.main.email_configuration[0].source_arn == "arn:aws:ses:us-east-1:111122223333:identity/example.com"
+    error_message = "the pool must send through the SES identity (DEVELOPER)."
+  }
+}
+
+run "required_email_sending_fails_without_ses" {
+  command = plan
+
+  variables {
+    require_email_sending = true
+  }
+
+  expect_failures = [aws_cognito_user_pool.main]
+}
+
+run "rejects_malformed_ses_identity" {
+  command = plan
+
+  variables {
+    email_sending = { source_arn = "example.com", from_email_address = "no-reply@example.com" }
+  }
+
+  expect_failures = [var.email_sending]
 }
 
 run "prod_requires_mfa_and_enforces_threat_protection" {
