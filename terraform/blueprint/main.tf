@@ -81,6 +81,13 @@ module "cdn" {
   log_bucket_arn  = module.storage.log_bucket_primary_arn
   price_class     = var.cdn.price_class
   domain          = { zone_id = var.dns.zone_id, name = "media.${var.dns.domain}" }
+
+  signing_public_key_pem = var.cdn.signing_public_key_pem
+  signing_key_secret_kms = {
+    primary   = module.keys.primary_key_arns["media"]
+    dr_region = var.dr_region
+    dr        = module.keys.dr_key_arns["media"]
+  }
 }
 
 module "analytics" {
@@ -151,9 +158,14 @@ module "api_primary" {
     messaging = module.keys.primary_key_arns["messaging"]
     logs      = module.keys.primary_key_arns["logs"]
   }
-  table                     = { name = module.data.table_name, arn = module.data.table_arn, stream_arn = module.data.stream_arn }
-  media_bucket              = { name = module.storage.media_bucket_primary, arn = module.storage.media_bucket_primary_arn }
-  cdn_domain                = module.cdn.domain_name
+  table        = { name = module.data.table_name, arn = module.data.table_arn, stream_arn = module.data.stream_arn }
+  media_bucket = { name = module.storage.media_bucket_primary, arn = module.storage.media_bucket_primary_arn }
+  cdn_domain   = module.cdn.domain_name
+  cdn_signing = {
+    key_pair_id = module.cdn.signing_key_pair_id
+    secret_arn  = module.cdn.signing_key_secret_arns["primary"]
+    kms_key_arn = module.keys.primary_key_arns["media"]
+  }
   notify_queue              = { url = module.notifications_primary.queue_url, arn = module.notifications_primary.queue_arn }
   usage_stream              = { name = module.analytics.stream_name, arn = module.analytics.stream_arn }
   platform_application_arns = module.notifications_primary.platform_application_arns
@@ -180,9 +192,14 @@ module "api_dr" {
     messaging = module.keys.dr_key_arns["messaging"]
     logs      = module.keys.dr_key_arns["logs"]
   }
-  table                     = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region], stream_arn = module.data.replica_stream_arns[var.dr_region] }
-  media_bucket              = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
-  cdn_domain                = module.cdn.domain_name
+  table        = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region], stream_arn = module.data.replica_stream_arns[var.dr_region] }
+  media_bucket = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
+  cdn_domain   = module.cdn.domain_name
+  cdn_signing = {
+    key_pair_id = module.cdn.signing_key_pair_id
+    secret_arn  = module.cdn.signing_key_secret_arns["dr"]
+    kms_key_arn = module.keys.dr_key_arns["media"]
+  }
   notify_queue              = { url = module.notifications_dr.queue_url, arn = module.notifications_dr.queue_arn }
   usage_stream              = null
   platform_application_arns = module.notifications_dr.platform_application_arns

@@ -89,3 +89,13 @@ output "legacy_sql" {
     master_secret_arn = module.legacy_sql[0].master_secret_arn
   } : null
 }
+
+output "cdn_signing_key_secret_name" {
+  description = "Secret (primary region, replicated to DR) where the operator puts the media URL-signing private key PEM."
+  value       = module.cdn.signing_key_secret_name
+}
+
+output "cdn_signing_key_pair_id" {
+  description = "CloudFront public key id media download URLs are signed with (null until cdn.signing_public_key_pem is set)."
+  value       = module.cdn.signing_key_pair_id
+}

@@ -175,9 +175,10 @@ variable "access" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: price class."
+  description = "CloudFront settings: price class, and the public half (PEM) of the RSA key pair that signs media download URLs (null: the media distribution stays disabled and downloads answer 503; see terraform/README.md)."
   type = object({
-    price_class = optional(string, "PriceClass_100")
+    price_class            = optional(string, "PriceClass_100")
+    signing_public_key_pem = optional(string)
   })
   default = {}
 }

@@ -28,6 +28,20 @@ variables {
   dr                   = { rto_minutes = 30, rpo_minutes = 5 }
   dns                  = { zone_id = "Z0000000000EXAMPLE", domain = "dev.example.com" }
   access               = { github_repository = "example-org/mobile-backend-toolkit" }
+  # A throwaway public key (its private half was never kept): downloads need a key CloudFront trusts.
+  cdn = {
+    signing_public_key_pem = <<-EOT
+      -----BEGIN PUBLIC KEY-----
+      MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAklQs1POQ0REEa6rgNm/L
+      zCWUd7H0/i2dqqyIJJcDoN4SAWLGEpHskZX16SIXkq2vda7r79lhMomlTN0eETjT
+      2UWirIEKB1jzSZfC1fnkA0EirQbwYuHO+RNP9qIdsr00am/fS24rcQM5oYf9j1qt
+      g22RfffOQqEnx56XpKhT/uaZ51lppGLZiPcUVcFn4gwlGvZSmiGrbTDP8qgbCaU7
+      nz6V4Xk0GYLxjueiiFI9cFd2qfwXMtRSzbFc+QpKi6MNIl5BID2QUvU1+S58QU5h
+      nIQ0KCDL5X7DFpJrT3eu9+lCjmAcD9eIjwfVIQIhaTifSBG/Qtckb8b0uVaYbqcy
+      XwIDAQAB
+      -----END PUBLIC KEY-----
+    EOT
+  }
 }
 
 run "stack_outputs_follow_the_contract" {
@@ -58,6 +72,15 @@ run "both_regions_serve_and_the_drill_is_scheduled" {
   assert {
     condition     = module.dr.drill_schedule_name == "mbt-dev-dr-drill"
     error_message = "a built drill function gets its non-destructive schedule."
+  }
+}
+
+run "media_signing_key_secret_is_named_for_the_env" {
+  command = plan
+
+  assert {
+    condition     = output.cdn_signing_key_secret_name == "mbt-dev-cdn-signing-key"
+    error_message = "the operator puts the private key into <project>-<env>-cdn-signing-key."
   }
 }
 

@@ -45,6 +45,8 @@ locals {
     TABLE_NAME                   = var.table.name
     MEDIA_BUCKET                 = var.media_bucket.name
     CDN_DOMAIN                   = var.cdn_domain
+    CDN_KEY_PAIR_ID              = try(coalesce(var.cdn_signing.key_pair_id, ""), "")
+    CDN_SIGNING_KEY_SECRET_ARN   = try(var.cdn_signing.secret_arn, "")
     NOTIFY_QUEUE_URL             = var.notify_queue.url
     USAGE_STREAM_NAME            = var.usage_stream != null ? var.usage_stream.name : ""
     PLATFORM_APP_ARN_APNS        = var.platform_application_arns.apns != null ? var.platform_application_arns.apns : ""
@@ -90,6 +92,20 @@ locals {
         Effect   = "Allow"
         Action   = ["firehose:PutRecord", "firehose:PutRecordBatch"]
         Resource = var.usage_stream.arn
+      }],
+      # The URL-signing key: this one secret, decrypted only through Secrets Manager in this region.
+      var.cdn_signing == null ? [] : [{
+        Sid      = "ReadCdnSigningKey"
+        Effect   = "Allow"
+        Action   = "secretsmanager:GetSecretValue"
+        Resource = var.cdn_signing.secret_arn
+      }],
+      var.cdn_signing == null ? [] : [{
+        Sid       = "DecryptCdnSigningKey"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = var.cdn_signing.kms_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${local.region}.amazonaws.com" } }
       }],
       length(local.platform_arns) == 0 ? [] : [{
         Sid      = "RegisterDevices"

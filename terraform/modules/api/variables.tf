@@ -151,6 +151,21 @@ variable "cdn_domain" {
   default     = ""
 }
 
+variable "cdn_signing" {
+  description = "How mobile_api signs CloudFront download URLs: public key id (null until the operator adds a key: downloads answer 503), the secret holding the private key in this region, and that secret's KMS key."
+  type = object({
+    key_pair_id = optional(string)
+    secret_arn  = string
+    kms_key_arn = string
+  })
+  default = null
+
+  validation {
+    condition     = var.cdn_signing == null || can(regex("^arn:[^:]+:secretsmanager:", var.cdn_signing.secret_arn))
+    error_message = "cdn_signing.secret_arn must be a Secrets Manager secret ARN."
+  }
+}
+
 variable "notify_queue" {
   description = "Notification queue of this region: URL and ARN."
   type = object({

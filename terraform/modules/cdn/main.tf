@@ -1,3 +1,17 @@
+locals {
+  # Without a signing key the distribution is disabled rather than serving media to anyone with a URL.
+  signing_enabled = var.signing_public_key_pem != null
+  # A replica secret keeps its name and suffix; only the region in its ARN differs.
+  signing_key_secret_dr_arn = replace(aws_secretsmanager_secret.signing_key.arn, "/^(arn:[^:]+:secretsmanager:)[^:]+:/", "$${1}${var.signing_key_secret_kms.dr_region}:")
+}
+
+check "media_downloads_signed" {
+  assert {
+    condition     = local.signing_enabled
+    error_message = "No CloudFront signing key (cdn.signing_public_key_pem): the media distribution is disabled and downloads answer 503 until one is set (see modules/cdn/README.md)."
+  }
+}
+
 # CloudFront only uses certificates from us-east-1; the 6.x `region` argument puts it there from any provider.
 resource "aws_acm_certificate" "media" {
   region            = "us-east-1"
@@ -89,7 +103,7 @@ resource "aws_cloudfront_distribution" "media" {
   #checkov:skip=CKV_AWS_374:media is served worldwide; geo restriction is a product decision left to adopters
   #checkov:skip=CKV_AWS_305:serves media objects by key, not a website: there is no root document
   #checkov:skip=CKV_AWS_86:access logging uses CloudFront standard logging v2 (aws_cloudwatch_log_delivery below), which this check does not recognise
-  enabled         = true
+  enabled         = local.signing_enabled
   is_ipv6_enabled = true
   http_version    = "http2and3"
   comment         = "${var.name_prefix} media"
@@ -133,6 +147,8 @@ resource "aws_cloudfront_distribution" "media" {
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    # Every object is private: CloudFront answers 403 to any request without a valid signed URL.
+    trusted_key_groups = aws_cloudfront_key_group.signing[*].id
   }
 
   restrictions {

@@ -53,3 +53,23 @@ variable "failover_status_codes" {
   type        = list(number)
   default     = [403, 404, 500, 502, 503, 504]
 }
+
+variable "signing_public_key_pem" {
+  description = "PEM (-----BEGIN PUBLIC KEY-----) of the RSA 2048 key pair that signs media URLs; null = no key yet, and the distribution stays disabled (fail closed: never serve media unsigned)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.signing_public_key_pem == null || can(regex("^-----BEGIN PUBLIC KEY-----\\n[A-Za-z0-9+/=\\n]+-----END PUBLIC KEY-----\\n?$", trimspace(var.signing_public_key_pem)))
+    error_message = "signing_public_key_pem must be the PEM public key from `openssl rsa -pubout` (-----BEGIN PUBLIC KEY-----)."
+  }
+}
+
+variable "signing_key_secret_kms" {
+  description = "KMS keys of the signing-key secret: the primary region's key, and the DR region and its key for the secret's replica."
+  type = object({
+    primary   = string
+    dr_region = string
+    dr        = string
+  })
+}

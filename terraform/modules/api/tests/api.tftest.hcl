@@ -139,3 +139,56 @@ run "requires_the_api_function" {
 
   expect_failures = [var.functions]
 }
+
+run "only_the_api_reads_the_url_signing_key" {
+  command = apply
+
+  variables {
+    cdn_domain = "media.example.com"
+    cdn_signing = {
+      key_pair_id = "K2EXAMPLEKEYID"
+      secret_arn  = "arn:aws:secretsmanager:us-east-1:111122223333:secret:mbt-test-cdn-signing-key-AbCdEf"
+      kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-2"
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["mobile_api"].environment[0].variables["CDN_KEY_PAIR_ID"] == "K2EXAMPLEKEYID" && aws_lambda_function.this["mobile_api"].environment[0].variables["CDN_SIGNING_KEY_SECRET_ARN"] == var.cdn_signing.secret_arn
+    error_message = "the API function must know the key id and the secret to sign download URLs."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.function["mobile_api"].policy).Statement : [s.Action, s.Resource]
+      if s.Sid == "ReadCdnSigningKey"
+    ] == [["secretsmanager:GetSecretValue", var.cdn_signing.secret_arn]]
+    error_message = "the API may read exactly the one signing-key secret."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.function["mobile_api"].policy).Statement : s.Condition.StringEquals["kms:ViaService"]
+      if s.Sid == "DecryptCdnSigningKey" && s.Action == "kms:Decrypt" && s.Resource == var.cdn_signing.kms_key_arn
+    ] == ["secretsmanager.us-east-1.amazonaws.com"]
+    error_message = "the API may decrypt with the secret's key only through Secrets Manager in its region."
+  }
+
+  assert {
+    condition     = alltrue([for name in ["notify_worker", "ttl_archiver"] : !strcontains(aws_iam_role_policy.function[name].policy, "secretsmanager:")])
+    error_message = "no other function may read secrets."
+  }
+}
+
+run "no_signing_config_means_empty_settings_and_no_secret_access" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.this["mobile_api"].environment[0].variables["CDN_KEY_PAIR_ID"] == "" && aws_lambda_function.this["mobile_api"].environment[0].variables["CDN_SIGNING_KEY_SECRET_ARN"] == ""
+    error_message = "without signing config the function gets empty settings (and answers 503 for CDN downloads)."
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.function["mobile_api"].policy, "secretsmanager:")
+    error_message = "without signing config the API reads no secret."
+  }
+}
