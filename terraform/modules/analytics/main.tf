@@ -101,7 +101,8 @@ resource "aws_cloudwatch_log_stream" "firehose_s3" {
 }
 
 resource "aws_iam_role" "firehose" {
-  name = "${var.name_prefix}-usage-events-firehose"
+  name                 = "${var.name_prefix}-usage-events-firehose"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

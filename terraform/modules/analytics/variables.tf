@@ -94,3 +94,9 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permission boundary for the module's IAM roles (modules/access developer_boundary_arn; CI may create roles only with it). null = none."
+  type        = string
+  default     = null
+}

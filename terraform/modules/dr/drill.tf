@@ -1,7 +1,8 @@
 resource "aws_iam_role" "scheduler" {
   count = var.drill.enabled ? 1 : 0
 
-  name = "${var.name_prefix}-drill-scheduler"
+  name                 = "${var.name_prefix}-drill-scheduler"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -54,3 +54,9 @@ variable "drill" {
     dead_letter_arn = optional(string)
   })
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permission boundary for the module's IAM roles (modules/access developer_boundary_arn; CI may create roles only with it). null = none."
+  type        = string
+  default     = null
+}

@@ -114,7 +114,8 @@ resource "aws_rds_cluster_instance" "dr" {
 
 # Enhanced monitoring publishes OS metrics through this role (IAM is global: one role for both regions).
 resource "aws_iam_role" "monitoring" {
-  name = "${var.name_prefix}-legacy-sql-monitoring"
+  name                 = "${var.name_prefix}-legacy-sql-monitoring"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

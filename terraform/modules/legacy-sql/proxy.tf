@@ -1,5 +1,6 @@
 resource "aws_iam_role" "proxy" {
-  name = "${var.name_prefix}-legacy-sql-proxy"
+  name                 = "${var.name_prefix}-legacy-sql-proxy"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

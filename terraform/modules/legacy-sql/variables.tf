@@ -72,3 +72,9 @@ variable "dr_logs_kms_key_arn" {
   description = "Key encrypting the DR VPC's flow log group."
   type        = string
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permission boundary for the module's IAM roles (modules/access developer_boundary_arn; CI may create roles only with it). null = none."
+  type        = string
+  default     = null
+}

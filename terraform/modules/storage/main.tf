@@ -1,5 +1,7 @@
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_region" "primary" {}
 
 data "aws_region" "dr" {
@@ -10,6 +12,8 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   primary    = data.aws_region.primary.region
   dr         = data.aws_region.dr.region
+  # CloudFront delivers its logs through CloudWatch Logs delivery sources in us-east-1.
+  log_delivery_sources = "arn:${data.aws_partition.current.partition}:logs:us-east-1:${local.account_id}:delivery-source:*"
 
   # Origin access control: only our distribution may read, and only objects (never list).
   cdn_read = var.cdn_distribution_arn == null ? [] : [{
@@ -35,12 +39,27 @@ module "logs_primary" {
     Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}/*"
     Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }, {
+    # CloudFront standard logging v2 (CloudWatch Logs vended delivery, us-east-1), as AWS documents it:
+    # an ACL check on the bucket and writes under cloudfront/, both from this account's delivery sources.
+    Sid       = "AWSLogDeliveryAclCheck"
+    Effect    = "Allow"
+    Principal = { Service = "delivery.logs.amazonaws.com" }
+    Action    = "s3:GetBucketAcl"
+    Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}"
+    Condition = {
+      StringEquals = { "aws:SourceAccount" = local.account_id }
+      ArnLike      = { "aws:SourceArn" = local.log_delivery_sources }
+    }
+    }, {
     Sid       = "CloudFrontLogDelivery"
     Effect    = "Allow"
     Principal = { Service = "delivery.logs.amazonaws.com" }
     Action    = "s3:PutObject"
     Resource  = "arn:aws:s3:::${var.name_prefix}-s3-logs-${local.primary}-${local.account_id}/cloudfront/*"
-    Condition = { StringEquals = { "aws:SourceAccount" = local.account_id, "s3:x-amz-acl" = "bucket-owner-full-control" } }
+    Condition = {
+      StringEquals = { "aws:SourceAccount" = local.account_id, "s3:x-amz-acl" = "bucket-owner-full-control" }
+      ArnLike      = { "aws:SourceArn" = local.log_delivery_sources }
+    }
   }]
 }
 

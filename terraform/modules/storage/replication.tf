@@ -1,5 +1,6 @@
 resource "aws_iam_role" "replication" {
-  name = "${var.name_prefix}-s3-replication"
+  name                 = "${var.name_prefix}-s3-replication"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -58,3 +58,9 @@ variable "cdn_distribution_arn" {
   type        = string
   default     = null
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permission boundary for the module's IAM roles (modules/access developer_boundary_arn; CI may create roles only with it). null = none."
+  type        = string
+  default     = null
+}

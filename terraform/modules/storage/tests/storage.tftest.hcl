@@ -5,6 +5,9 @@ mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111122223333" }
   }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
 }
 
 mock_provider "aws" {
@@ -99,5 +102,22 @@ run "cloudfront_reads_media_only_through_its_distribution" {
   assert {
     condition     = jsondecode(module.media_primary.policy).Statement[0].Effect == "Deny"
     error_message = "the TLS-only deny must stay first."
+  }
+}
+
+# Review finding 12: standard logging v2 needs the documented ACL check, and both grants bound to our sources.
+run "cloudfront_log_delivery_is_documented_and_bound_to_this_account" {
+  command = apply
+
+  assert {
+    condition = alltrue([for sid in ["AWSLogDeliveryAclCheck", "CloudFrontLogDelivery"] : one([
+      for st in jsondecode(module.logs_primary.policy).Statement : st.Condition.ArnLike["aws:SourceArn"] == "arn:aws:logs:us-east-1:111122223333:delivery-source:*" && st.Condition.StringEquals["aws:SourceAccount"] == "111122223333" if st.Sid == sid
+    ])])
+    error_message = "the log delivery grants must be bound to this account's delivery sources."
+  }
+
+  assert {
+    condition     = one([for st in jsondecode(module.logs_primary.policy).Statement : st.Action if st.Sid == "AWSLogDeliveryAclCheck"]) == "s3:GetBucketAcl"
+    error_message = "log delivery must be able to check the bucket ACL."
   }
 }
