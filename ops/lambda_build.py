@@ -68,6 +68,8 @@ FUNCTIONS = {
     ),
     "notify_worker": Function("notify_worker", "notify_worker", "notify_worker.app.lambda_handler"),
     "ttl_archiver": Function("ttl_archiver", "ttl_archiver", "ttl_archiver.app.lambda_handler"),
+    # The blueprint schedules the non-destructive drill when the manifest has a "drill" entry.
+    "drill": Function("drill", "drill", "drill.app.lambda_handler"),
 }
 
 app = typer.Typer(no_args_is_help=True, help="Package the Lambda functions for Terraform.")
