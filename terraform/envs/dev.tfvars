@@ -11,6 +11,7 @@ identity = {
   refresh_token_days     = 30
 }
 
+# No reserved concurrency in dev: it would need a raised Lambda concurrency quota (staging >= 160, prod >= 350 per region).
 api = {
   rate_limit         = 50
   burst_limit        = 100
@@ -63,6 +64,12 @@ access = {
   github_repository    = "example-org/mobile-backend-toolkit"
   github_branch        = "main"
   trail_retention_days = 90
+  # CI: the branch's pushes (plan) and this GitHub deployment environment only (exact names, no wildcards).
+  github_environments = ["dev"]
+  # Account-wide resources: exactly one env per AWS account creates them. With dev, staging and prod in one
+  # account, prod owns them (apply prod first; the others look the OIDC provider up and leave the trail to
+  # prod). With one account per env (recommended), set both true in every env.
+  account_singletons = { github_oidc_provider = false, cloudtrail = false }
 }
 
 cdn = {

@@ -9,8 +9,16 @@ identity = {
   advanced_security_mode = "ENFORCED"
   access_token_minutes   = 30
   refresh_token_days     = 30
+  # Cognito's default sender is capped at 50 e-mails/day: send through a verified SES identity (replace with yours;
+  # same region as the pool, or us-east-1/us-west-2/eu-west-1).
+  email_sending = {
+    source_arn         = "arn:aws:ses:us-east-1:000000000000:identity/example.com"
+    from_email_address = "no-reply@example.com"
+  }
 }
 
+# Reserved concurrency needs the account's Lambda concurrent-executions quota in BOTH regions to be at least
+# 350 (200 + 50 reserved + 100 AWS keeps unreserved); raise it through Service Quotas before the first apply, or the function update fails.
 api = {
   rate_limit         = 1000
   burst_limit        = 2000
@@ -63,6 +71,12 @@ access = {
   github_repository    = "example-org/mobile-backend-toolkit"
   github_branch        = "main"
   trail_retention_days = 2555
+  # CI: the branch's pushes (plan) and this GitHub deployment environment only (exact names, no wildcards).
+  github_environments = ["prod"]
+  # Account-wide resources: exactly one env per AWS account creates them. With dev, staging and prod in one
+  # account, prod owns them (apply prod first; the others look the OIDC provider up and leave the trail to
+  # prod). With one account per env (recommended), set both true in every env.
+  account_singletons = { github_oidc_provider = true, cloudtrail = true }
 }
 
 cdn = {

@@ -1,7 +1,13 @@
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 locals {
-  bucket_name = "${var.project}-tfstate-${data.aws_caller_identity.current.account_id}-${var.region}"
+  account_id  = data.aws_caller_identity.current.account_id
+  bucket_name = "${var.project}-tfstate-${local.account_id}-${var.region}"
+  alias_name  = "alias/${var.project}-tfstate"
+  # envs/<env>.backend.hcl name the key by its alias ARN; S3 compares the id the request sends.
+  state_key_ids = [aws_kms_key.state.arn, "arn:${data.aws_partition.current.partition}:kms:${var.region}:${local.account_id}:${local.alias_name}"]
 }
 
 resource "aws_kms_key" "state" {
@@ -13,7 +19,7 @@ resource "aws_kms_key" "state" {
     Statement = [{
       Sid       = "AccountAdministersThroughIam"
       Effect    = "Allow"
-      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
       Action    = "kms:*"
       Resource  = "*"
     }]
@@ -21,11 +27,13 @@ resource "aws_kms_key" "state" {
 }
 
 resource "aws_kms_alias" "state" {
-  name          = "alias/${var.project}-tfstate"
+  name          = local.alias_name
   target_key_id = aws_kms_key.state.key_id
 }
 
 # Versioned, encrypted, private, TLS-only; locking is S3-native (use_lockfile = true in the backend config).
+# State and lock files must be written with the state key (kms_key_id in every envs/<env>.backend.hcl):
+# a write naming no key or another key is refused, so state never falls back to a weaker key.
 module "bucket" {
   source = "../modules/secure-bucket"
 
@@ -33,4 +41,12 @@ module "bucket" {
   kms_key_arn            = aws_kms_key.state.arn
   data_class             = "operational"
   noncurrent_expire_days = var.noncurrent_state_days
+  extra_policy_statements = [{
+    Sid       = "DenyWritesWithoutTheStateKey"
+    Effect    = "Deny"
+    Principal = "*"
+    Action    = "s3:PutObject"
+    Resource  = "arn:${data.aws_partition.current.partition}:s3:::${local.bucket_name}/*"
+    Condition = { StringNotEquals = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = local.state_key_ids } }
+  }]
 }

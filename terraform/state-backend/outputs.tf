@@ -3,6 +3,11 @@ output "bucket" {
   value       = module.bucket.id
 }
 
+output "kms_key_alias_arn" {
+  description = "Alias ARN of the state key: kms_key_id in every envs/<env>.backend.hcl."
+  value       = aws_kms_alias.state.arn
+}
+
 output "kms_key_arn" {
   description = "Key encrypting the state bucket."
   value       = aws_kms_key.state.arn
@@ -14,6 +19,7 @@ output "backend_config" {
     bucket       = "${module.bucket.id}"
     region       = "${var.region}"
     encrypt      = true
+    kms_key_id   = "${aws_kms_alias.state.arn}"
     use_lockfile = true
   EOT
 }
