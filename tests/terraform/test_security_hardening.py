@@ -1,0 +1,93 @@
+"""Security review findings, checked on each env's offline plan and on the env files themselves.
+
+Values the offline plan cannot know (the CI trust names the OIDC provider's ARN, the identity-pool policy the
+bucket's) are asserted by the modules' `terraform test` runs with mock providers (command = apply).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.terraform.conftest import REPO, changes
+
+ENVS_DIR = REPO / "terraform" / "envs"
+BACKENDS = sorted(ENVS_DIR.glob("*.backend.hcl"))
+
+
+def _policy(document: str) -> dict:
+    return json.loads(document)
+
+
+def _role(plan: dict, suffix: str) -> dict:
+    (role,) = [r for r in changes(plan, "aws_iam_role") if r["name"].endswith(suffix)]
+    return role
+
+
+def _statements_by_sid(plan: dict) -> dict[str, dict]:
+    (boundary,) = [p for p in changes(plan, "aws_iam_policy") if p["name"].endswith("-developer-boundary")]
+    return {s["Sid"]: s for s in _policy(boundary["policy"])["Statement"]}
+
+
+def test_boundary_stops_escalation_and_audit_tampering(plan: dict) -> None:
+    sids = _statements_by_sid(plan)
+    create = sids["DenyRolesWithoutThisBoundary"]
+    assert {"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"} <= set(create["Action"])
+    assert create["Condition"]["StringNotEquals"]["iam:PermissionsBoundary"].endswith("-developer-boundary")
+    assert "Condition" not in sids["DenyBoundaryRemoval"], "nobody may remove a boundary"
+    assert sids["DenyJobRoleTrustChange"]["Action"] == "iam:UpdateAssumeRolePolicy"
+    for sid in ("DenyBoundaryChange", "DenyKeyTampering"):
+        assert sids[sid]["Condition"]["ArnNotEquals"]["aws:PrincipalArn"].endswith("-ci"), sid
+    assert {"kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"} <= set(
+        sids["DenyKeyTampering"]["Action"]
+    )
+
+
+def test_job_roles_need_their_job_function_tag(plan: dict) -> None:
+    for function in ("admin", "developer", "read-only", "analyst"):
+        (statement,) = _policy(_role(plan, f"-{function}")["assume_role_policy"])["Statement"]
+        assert statement["Condition"]["StringEquals"] == {"aws:PrincipalTag/job-function": function}
+        assert statement["Condition"]["Bool"] == {"aws:MultiFactorAuthPresent": "true"}
+
+
+def test_no_key_policy_names_eventbridge(plan: dict) -> None:
+    policies = [k["policy"] for k in changes(plan, "aws_kms_key") + changes(plan, "aws_kms_replica_key")]
+    assert policies
+    for document in policies:
+        assert "events.amazonaws.com" not in json.dumps(_policy(document))
+
+
+def test_budget_measures_this_env_and_alerts_the_topic(plan: dict) -> None:
+    (budget,) = changes(plan, "aws_budgets_budget")
+    assert budget["cost_filter"] == [{"name": "TagKeyValue", "values": [f"user:env${plan['_env']}"]}]
+    assert all(
+        n["subscriber_sns_topic_arns"] is None or n["subscriber_sns_topic_arns"]
+        for n in budget["notification"]
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda p: p.stem)
+def test_state_is_encrypted_with_the_state_key(backend: Path) -> None:
+    text = backend.read_text()
+    assert re.search(r"^encrypt\s*=\s*true", text, re.M)
+    key = re.search(r'^kms_key_id\s*=\s*"([^"]+)"', text, re.M)
+    assert key, f"{backend.name}: kms_key_id missing"
+    assert re.fullmatch(r"arn:aws:kms:[a-z0-9-]+:ACCOUNT_ID:alias/[a-z][a-z0-9]*-tfstate", key.group(1))
+    # The key's region is the state bucket's region.
+    region = re.search(r'^region\s*=\s*"([^"]+)"', text, re.M).group(1)
+    assert key.group(1).split(":")[3] == region
+
+
+def test_exactly_one_env_per_account_creates_the_singletons() -> None:
+    owners = {
+        env.stem: re.search(r"account_singletons\s*=\s*\{([^}]*)\}", env.read_text())
+        for env in sorted(ENVS_DIR.glob("*.tfvars"))
+    }
+    assert all(owners.values()), "every env states account_singletons"
+    # The shipped envs share one account: exactly one of them owns each singleton.
+    for singleton in ("github_oidc_provider", "cloudtrail"):
+        true_in = [env for env, m in owners.items() if re.search(rf"{singleton}\s*=\s*true", m.group(1))]
+        assert len(true_in) == 1, f"{singleton} created by {true_in}"
