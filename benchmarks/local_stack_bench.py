@@ -1,8 +1,10 @@
 """Benchmark of the local stack: time to ready, memory, replicator catch-up (numbers for ops/local/README.md).
 
-Run: .venv/bin/python benchmarks/local_stack_bench.py [--runs 3] [--items 1000]
+Run: .venv/bin/python -m benchmarks.local_stack_bench [--runs 3] [--items 1000]  (or `make bench`)
 It starts its own stacks on free ports in a temp dir (it never touches a stack `make up` started),
-and prints a Markdown table plus JSON (also written to reports/local_stack_bench.json).
+and prints a Markdown table plus JSON (reports/bench/local_stack.json). The baseline, measured in the
+same run: a bare moto server in its own process (time until it answers, and its memory), so the
+ratios say what the stack adds on top of the emulator itself.
 """
 
 from __future__ import annotations
@@ -105,12 +107,42 @@ def catch_up(state: dict, items: int) -> dict:
     }
 
 
+BARE_MOTO = """
+import sys, requests
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
+server.start()
+requests.get(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=30)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def bare_moto() -> dict:
+    """The baseline: a process that only serves moto (started, answered once, idle)."""
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", BARE_MOTO, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        if process.stdout is None or process.stdout.readline().strip() != "ready":
+            raise SystemExit("the bare moto baseline did not start")
+        ready = time.perf_counter() - started
+        time.sleep(2)
+        return {"up_to_ready_s": round(ready, 2), "idle_rss_mb": rss_mb(process.pid)}
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--items", type=int, default=1000)
     args = parser.parse_args()
     results: dict = {"runs": [], "machine": {"cpus": psutil.cpu_count(), "load_1m": os.getloadavg()[0]}}
+    results["baseline_bare_moto"] = baseline = bare_moto()
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="local-stack-bench-") as tmp:
             state_dir = Path(tmp)
@@ -156,9 +188,11 @@ def main() -> None:
         "items_catch_up_s": first["items_catch_up_s"],
         "objects_catch_up_s": first["objects_catch_up_s"],
     }
+    summary["ready_vs_bare_moto"] = round(summary["up_to_ready_s_median"] / baseline["up_to_ready_s"], 1)
+    summary["idle_memory_vs_bare_moto"] = round(summary["idle_rss_mb_median"] / baseline["idle_rss_mb"], 1)
     results["summary"] = summary
-    report = REPO / "reports" / "local_stack_bench.json"
-    report.parent.mkdir(exist_ok=True)
+    report = REPO / "reports" / "bench" / "local_stack.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(results, indent=2))
     print("| measure | value |\n|---|---|")
     print(
@@ -169,6 +203,14 @@ def main() -> None:
     print(
         f"| stack process memory, after the demo + catch-up run | {summary['after_demo_rss_mb']} MB, "
         f"{first['after_catch_up_rss_mb']} MB |"
+    )
+    print(
+        f"| baseline: bare moto process, ready / idle RSS | {baseline['up_to_ready_s']} s / "
+        f"{baseline['idle_rss_mb']} MB |"
+    )
+    print(
+        f"| stack vs bare moto: ready time, idle memory | {summary['ready_vs_bare_moto']}x, "
+        f"{summary['idle_memory_vs_bare_moto']}x |"
     )
     print(f"| replicator catch-up, {first['items']} table items | {summary['items_catch_up_s']} s |")
     print(
