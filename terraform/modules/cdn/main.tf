@@ -102,6 +102,7 @@ resource "aws_cloudfront_distribution" "media" {
   #checkov:skip=CKV2_AWS_47:same reason: no WAFv2 web ACL can be declared offline
   #checkov:skip=CKV_AWS_374:media is served worldwide; geo restriction is a product decision left to adopters
   #checkov:skip=CKV_AWS_305:serves media objects by key, not a website: there is no root document
+  #checkov:skip=CKV_AWS_216:disabled only while no signing public key is given (fail closed: media is never served unsigned); enabled as soon as cdn.signing_public_key_pem is set
   #checkov:skip=CKV_AWS_86:access logging uses CloudFront standard logging v2 (aws_cloudwatch_log_delivery below), which this check does not recognise
   enabled         = local.signing_enabled
   is_ipv6_enabled = true
