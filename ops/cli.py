@@ -7,6 +7,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ops import contracts
 from ops.errors import OpsError
@@ -68,7 +69,7 @@ def main() -> None:
     try:
         app()  # standalone: usage errors print typer's own message and exit 2
     except OpsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)  # Terraform text has [brackets]
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("aborted")

@@ -10,7 +10,6 @@ Both files are generated under .cache/terraform/ because Terraform wants absolut
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Literal
@@ -30,15 +29,32 @@ def platform_dir() -> str:
     return f"{sys.platform}_{arch}"
 
 
-def install_standin_provider(python: str = sys.executable) -> Path:
+def _write_atomically(path: Path, text: str, mode: int = 0o644) -> None:
+    """Concurrent Terraform runs read these files: replace them whole, never truncate in place."""
+    if path.is_file() and path.read_text() == text and (path.stat().st_mode & 0o777) == mode:
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(text)
+    partial.chmod(mode)
+    partial.replace(path)
+
+
+def venv_python() -> str:
+    """The environment's interpreter under one stable name, whichever alias (python, python3) started us."""
+    return str(Path(sys.prefix) / "bin" / "python")
+
+
+def install_standin_provider(python: str | None = None) -> Path:
     """Put an executable for the stand-in into the unpacked filesystem-mirror layout Terraform reads."""
     target = MIRROR_DIR / PROVIDER_ADDRESS / PROVIDER_VERSION / platform_dir()
     target.mkdir(parents=True, exist_ok=True)
     executable = target / f"terraform-provider-aws_v{PROVIDER_VERSION}_x5"
-    script = f'#!/bin/sh\n# offline stand-in for hashicorp/aws {PROVIDER_VERSION}\nexec "{python}" -m ops.terraform.standin_provider "$@"\n'
-    if not executable.is_file() or executable.read_text() != script:
-        executable.write_text(script)
-        executable.chmod(executable.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    # SIGINT ignored: Terraform, not the terminal, tells the provider when to stop (as go-plugin providers do).
+    script = (
+        f"#!/bin/sh\n# offline stand-in for hashicorp/aws {PROVIDER_VERSION}\ntrap '' INT\n"
+        f'exec "{python or venv_python()}" -m ops.terraform.standin_provider "$@"\n'
+    )
+    _write_atomically(executable, script, 0o755)
     return executable
 
 
@@ -63,8 +79,7 @@ def write_cli_config(source: ProviderSource) -> Path:
             f'plugin_cache_dir = "{plugin_cache}"\n'
         )
     path = CACHE_DIR / f"{source}.tfrc"
-    if not path.is_file() or path.read_text() != body:
-        path.write_text(body)
+    _write_atomically(path, body)
     return path
 
 

@@ -29,13 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from ops.errors import OpsError
 from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
 from ops.terraform.plan_for_checkov import enrich
+from ops.terraform.provider_schema import MISSING_TYPES, PROVIDER_VERSION
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)  # reasons stay on one line in CI logs
 _IGNORED_DIRS = {".terraform", "tests", "__pycache__"}
+_COPY_IGNORE = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl*", "*.tfstate*", "*.tfplan")
 _BACKEND_OVERRIDE = 'terraform {\n  backend "local" {}\n}\n'
 
 
@@ -107,7 +110,7 @@ class Gates:
         finally:
             self.timings[name] = round(time.perf_counter() - started, 1)
         elapsed = self.timings[name]
-        console.print(f"[green]✓[/green] {name:<9} {summary} [dim]({elapsed:.1f}s)[/dim]")
+        console.print(f"[green]✓[/green] {name:<9} {escape(summary)} [dim]({elapsed:.1f}s)[/dim]")
 
     def _parallel(self, items: Iterable[Path], fn: Callable[[Path], str | None]) -> list[tuple[Path, str]]:
         """Run fn over items on `jobs` threads; return (item, failure) for those that failed, in order."""
@@ -130,11 +133,13 @@ class Gates:
                 shutil.copytree(
                     src,
                     self.work,
-                    ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+                    ignore=_COPY_IGNORE,
                 )
                 if self.o.build_dir.is_dir():  # roots read build/lambda/manifest.json relative to the tree
                     (Path(scratch) / "build").symlink_to(self.o.build_dir.resolve())
-                console.print(f"Terraform gates on {_rel(src, REPO_ROOT)} (provider: {self.o.provider})")
+                console.print(
+                    escape(f"Terraform gates on {_rel(src, REPO_ROOT)} (provider: {self.o.provider})")
+                )
                 steps: dict[str, Callable[[], str]] = {
                     "fmt": lambda: self.fmt(src),
                     "validate": self.validate,
@@ -157,16 +162,19 @@ class Gates:
         if run.returncode != 0:
             files = [line for line in run.stdout.splitlines() if line.strip()]
             if not files:
-                raise GateFailure(
-                    f"fmt: terraform fmt failed: {run.output.splitlines()[-1] if run.output else '?'}"
-                )
-            console.print(run.output)
+                raise GateFailure(f"fmt: terraform fmt failed: {_first_error_line(run.output)}")
+            console.print(run.output, markup=False)
             raise GateFailure(f"fmt: {len(files)} file(s) need `terraform fmt`: {', '.join(files[:5])}")
         return "all files formatted"
 
     def validate(self) -> str:
         assert self.work is not None
         dirs = self.module_dirs(self.work)
+        if self.o.provider == "registry" and dirs:
+            # Terraform's plugin cache is not safe for concurrent installs: fill it with one init first.
+            warm = self.tf(dirs[0], "init", "-backend=false", "-input=false", "-no-color")
+            if warm.returncode != 0:
+                raise GateFailure(f"validate: init failed: {_first_error_line(warm.output)}")
 
         def one(directory: Path) -> str | None:
             name = _rel(directory, self.work.parent)
@@ -176,8 +184,8 @@ class Gates:
                 # them in a private copy of the tree, so that roots calling the module never see them (a root
                 # that forgets to pass `aws.dr` must still fail).
                 alone = self.work.parent / f"alone-{len(name)}-{abs(hash(name))}"
-                shutil.copytree(
-                    self.work, alone / self.work.name, ignore=shutil.ignore_patterns(".terraform")
+                shutil.copytree(  # from the pristine source: other threads are running init in self.work
+                    self.o.source_dir.resolve(), alone / self.work.name, ignore=_COPY_IGNORE
                 )
                 directory = alone / directory.relative_to(self.work.parent)
                 blocks = "".join(f'provider "{p}" {{\n  alias = "{a}"\n}}\n' for p, a in sorted(aliases))
@@ -191,7 +199,7 @@ class Gates:
         failures = self._parallel(dirs, one)
         if failures:
             for _, failure in failures:
-                console.print(f"[red]✗[/red] {failure}")
+                console.print(f"[red]✗[/red] {escape(failure)}")
             raise GateFailure(f"validate: {failures[0][1]}")
         return f"{len(dirs)} modules and roots valid"
 
@@ -213,9 +221,10 @@ class Gates:
             run = self.tf(directory, "test", "-no-color")
             if run.returncode == 0:
                 return None
-            console.print(run.output)
+            console.print(run.output, markup=False)
             failed = re.findall(r'run "([^"]+)"\.\.\. fail', run.output)
-            reason = f"run {', '.join(failed)} failed" if failed else _first_error_line(run.output)
+            first_error = _first_error_line(run.output)
+            reason = f"run {', '.join(failed)} failed: {first_error}" if failed else first_error
             return f"{_rel(directory, self.work.parent)}: {reason}"
 
         failures = self._parallel(dirs, one)
@@ -238,6 +247,7 @@ class Gates:
         if init.returncode != 0:
             raise GateFailure(f"plan: init of {self.o.root} failed: {_first_error_line(init.output)}")
         plans_dir = self.o.reports_dir / "plans"
+        shutil.rmtree(plans_dir, ignore_errors=True)  # a plan of a deleted env must not be scanned again
         plans_dir.mkdir(parents=True, exist_ok=True)
         counts = []
         for env in envs:
@@ -250,7 +260,7 @@ class Gates:
                 f"-var-file={var_file}", f"-out={plan_file}",
             )  # fmt: skip
             if run.returncode != 0:
-                console.print(run.output)
+                console.print(run.output, markup=False)
                 raise GateFailure(f"plan: {env}: {_first_error_line(run.output)}")
             show = self.tf(root, "show", "-json", plan_file.name)
             if show.returncode != 0:
@@ -309,7 +319,7 @@ class Gates:
         failed = [(name, s) for name, s in summaries if s["failed"]]
         for name, summary in failed:
             for check in summary["failures"]:
-                console.print(f"[red]✗[/red] {name}: {check}")
+                console.print(f"[red]✗[/red] {escape(f'{name}: {check}')}")
         if failed:
             name, summary = failed[0]
             raise GateFailure(
@@ -356,7 +366,7 @@ def _validate_failure(name: str, run: Run) -> str | None:
         return None if run.returncode == 0 else f"{name}: {_first_error_line(run.output)}"
     errors = [d for d in result.get("diagnostics", []) if d.get("severity") == "error"]
     for warning in (d for d in result.get("diagnostics", []) if d.get("severity") == "warning"):
-        console.print(f"[yellow]![/yellow] {name}: {_describe(warning)}")
+        console.print(f"[yellow]![/yellow] {escape(f'{name}: {_describe(warning)}')}")
     if not errors and result.get("valid", run.returncode == 0):
         return None
     return f"{name}: " + "; ".join(_describe(d) for d in errors[:3]) if errors else f"{name}: invalid"
@@ -365,8 +375,24 @@ def _validate_failure(name: str, run: Run) -> str | None:
 def _describe(diagnostic: dict) -> str:
     where = diagnostic.get("range") or {}
     location = f"{where.get('filename')}:{where.get('start', {}).get('line')}: " if where else ""
+    summary = diagnostic.get("summary") or ""
     detail = (diagnostic.get("detail") or "").replace("\n", " ").strip()
-    return f"{location}{diagnostic.get('summary')}{': ' + detail if detail else ''}"
+    return f"{location}{summary}{': ' + detail if detail else ''}{_offline_limit(summary, detail)}"
+
+
+def _offline_limit(summary: str, detail: str) -> str:
+    """Say plainly when a failure comes from what the offline schema lacks, not from the configuration."""
+    if not summary.startswith("Invalid"):
+        return ""
+    missing = [name for name in re.findall(r'"(aws_[a-z0-9_]+)"', detail) if name in MISSING_TYPES]
+    if missing:
+        return (
+            f" [{missing[0]} is a real hashicorp/aws {PROVIDER_VERSION} type that the offline schema file does "
+            "not carry: check it with --provider registry]"
+        )
+    if "ephemeral" in summary.lower():
+        return " [ephemeral resources are not served by the offline stand-in: check with --provider registry]"
+    return ""
 
 
 def _checkov_summary(document: dict | list) -> dict:

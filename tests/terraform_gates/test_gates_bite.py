@@ -30,11 +30,11 @@ def run_validate(tree: Path, reports: Path) -> subprocess.CompletedProcess[str]:
 
 
 def error_line(proc: subprocess.CompletedProcess[str]) -> str:
-    """The gate's one-line reason (rich may wrap it; unwrap before matching)."""
+    """The gate's reason: exactly one line, the last one before make's own."""
     ours = [line for line in proc.stderr.splitlines() if not line.startswith("make: ")]
-    text = " ".join(" ".join(ours).split())
-    assert "error: " in text, proc.stderr
-    return text[text.rindex("error: ") :]
+    errors = [line for line in ours if line.startswith("error: ")]
+    assert len(errors) == 1 and ours[-1] == errors[0], proc.stderr
+    return errors[0]
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -109,12 +109,21 @@ def _no_dr_replica(t: Path) -> None:
     (t / MODULE).write_text(text[:start] + text[end:])
 
 
+def _type_missing_from_offline_schema(t: Path) -> None:
+    edit(t / MODULE, 'resource "aws_kms_replica_key"', 'resource "aws_wafv2_web_acl"')
+
+
 BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
     (_misspelled_nested_argument, "validate", ["Unsupported argument", "enabeld", 'Did you mean "enabled"?']),
     (_missing_required_argument, "validate", ["Missing required argument", '"primary_key_arn" is required']),
     (_wrong_type, "validate", ["Incorrect attribute value type", "deletion_protection_enabled"]),
     (_undeclared_variable, "validate", ["Reference to undeclared input variable", '"stage"']),
     (_unknown_resource_type, "validate", ["Invalid resource type", "aws_kms_replica_keys"]),
+    (
+        _type_missing_from_offline_schema,
+        "validate",
+        ["aws_wafv2_web_acl is a real hashicorp/aws", "--provider registry"],
+    ),
     (_dr_provider_not_passed, "validate", ["aws.dr"]),
     (_unformatted, "fmt", ["need `terraform fmt`", "main.tf"]),
     (_checkov_violation, "checkov", ["CKV_AWS_28", "aws_dynamodb_table"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -109,6 +110,10 @@ def serve(servicer: provider_rpc.ProviderServicer) -> int:
         return 1
 
     stop = threading.Event()
+    # Terraform owns interrupts: Ctrl-C reaches the whole process group, and Terraform asks providers to stop
+    # (StopProvider, then Shutdown) itself. SIGTERM still ends the stand-in cleanly, socket directory included.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     provider_rpc.add_ProviderServicer_to_server(servicer, server)
     controller_rpc.add_GRPCControllerServicer_to_server(_Controller(stop), server)

@@ -110,8 +110,15 @@ class StandInProvider(rpc.ProviderServicer):
 
     # --- state --------------------------------------------------------------------------------
     def UpgradeResourceState(self, request, context):
-        raw = json.loads(request.raw_state.json) if request.raw_state.json else None
-        return pb.UpgradeResourceState.Response(upgraded_state=_dynamic(raw))
+        if not request.raw_state.json:
+            return pb.UpgradeResourceState.Response(
+                diagnostics=[
+                    _error(f"{_OFFLINE} cannot read flatmap state", "Upgrade it with the real provider.")
+                ]
+            )
+        block = self._schema["resource_schemas"][request.type_name]["block"]
+        upgraded = values.normalise_state(json.loads(request.raw_state.json), block)
+        return pb.UpgradeResourceState.Response(upgraded_state=_dynamic(upgraded))
 
     def ReadResource(self, request, context):
         return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
@@ -119,19 +126,28 @@ class StandInProvider(rpc.ProviderServicer):
     def PlanResourceChange(self, request, context):
         proposed = _read(request.proposed_new_state)
         prior = _read(request.prior_state)
-        if (
-            proposed is None or prior is not None
-        ):  # destroy, or update of known state: keep Terraform's proposal
+        if proposed is None:  # destroy
             return pb.PlanResourceChange.Response(planned_state=request.proposed_new_state)
         block = self._schema["resource_schemas"][request.type_name]["block"]
-        planned = values.mark_computed_unknown(proposed, block)
+        # Create: computed values are unknown. Update: Terraform's proposal already carries the prior values.
+        planned = values.mark_computed_unknown(proposed, block) if prior is None else dict(proposed)
+        diagnostics = []
+        if prior is not None and proposed != prior:
+            diagnostics.append(
+                pb.Diagnostic(
+                    severity=pb.Diagnostic.WARNING,
+                    summary="Replacement cannot be predicted offline",
+                    detail=f"{_OFFLINE} does not know which arguments force a new {request.type_name}; "
+                    "with the real provider this change may be a replacement.",
+                )
+            )
         attributes = block.get("attributes", {})
         # As the real provider does at plan time: region defaults to the provider's, tags_all merges default_tags.
         if "region" in attributes and proposed.get("region") is None:
             planned["region"] = self._region
         if "tags_all" in attributes and isinstance(proposed.get("tags"), (dict, type(None))):
             planned["tags_all"] = {**self._default_tags, **(proposed.get("tags") or {})}
-        return pb.PlanResourceChange.Response(planned_state=_dynamic(planned))
+        return pb.PlanResourceChange.Response(planned_state=_dynamic(planned), diagnostics=diagnostics)
 
     def ApplyResourceChange(self, request, context):
         return pb.ApplyResourceChange.Response(

@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+from google.protobuf.message import DecodeError
 from tf.gen import tfplugin_pb2 as pb
 
 from ops.terraform.provider_schema import load_schema, schema_path
@@ -91,7 +92,11 @@ def build_provider_schema_response() -> pb.GetProviderSchema.Response:
 
 
 def _cache_file() -> Path:
-    digest = hashlib.sha256(schema_path().read_bytes()).hexdigest()[:16]
+    """Keyed by the schema file, this converter and the protobuf modules: any of them changing rebuilds it."""
+    key = hashlib.sha256(schema_path().read_bytes())
+    key.update(Path(__file__).read_bytes())
+    key.update(Path(pb.__file__).read_bytes())
+    digest = key.hexdigest()[:16]
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return base / "mobile-backend-toolkit" / f"aws-schema-{digest}-{pb.DESCRIPTOR.name}.pb"
 
@@ -101,8 +106,11 @@ def cached_provider_schema_response() -> pb.GetProviderSchema.Response:
     cache = _cache_file()
     if cache.is_file():
         response = pb.GetProviderSchema.Response()
-        response.ParseFromString(cache.read_bytes())
-        return response
+        try:
+            response.ParseFromString(cache.read_bytes())
+            return response
+        except DecodeError:  # a damaged cache file is rebuilt, never fatal
+            pass
     response = build_provider_schema_response()
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_suffix(f".{os.getpid()}.tmp")

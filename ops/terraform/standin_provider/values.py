@@ -110,9 +110,19 @@ def _placeholder_for(type_name: str, attribute: str, spec_type: Any, region: str
         if type_name.endswith("policy_document")
         else None,
     }
-    if known.get(attribute) is not None:
-        return known[attribute]
+    placeholder = known.get(attribute)
+    if placeholder is not None and _fits(placeholder, spec_type):
+        return placeholder
     return _empty_of(spec_type)
+
+
+def _fits(value: Any, spec_type: Any) -> bool:
+    """A named placeholder only where its type matches the attribute's (a `region` may be a set)."""
+    if spec_type == "string":
+        return isinstance(value, str)
+    if isinstance(spec_type, list) and spec_type[0] in ("list", "set") and spec_type[1] == "string":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return False
 
 
 def _empty_of(spec_type: Any) -> Any:
@@ -172,3 +182,23 @@ def deprecations(value: Any, block: dict, path: tuple[str | int, ...] = ()) -> l
 def _deprecation_text(name: str, spec: dict) -> str:
     description = (spec.get("description") or "").strip()
     return f'"{name}" is deprecated in hashicorp/aws 6.47.0.' + (f" {description}" if description else "")
+
+
+def normalise_state(value: Any, block: dict) -> Any:
+    """Stored state shaped to the current schema, as the real provider's UpgradeResourceState does:
+    attributes it lacks become null, blocks it lacks become empty, keys the schema no longer has go."""
+    if not isinstance(value, dict):
+        return value
+    shaped: dict[str, Any] = {name: value.get(name) for name in block.get("attributes", {})}
+    for name, nested in block.get("block_types", {}).items():
+        mode, inner = nested["nesting_mode"], nested["block"]
+        current = value.get(name)
+        if mode in ("single", "group"):
+            shaped[name] = normalise_state(current, inner) if isinstance(current, dict) else None
+        elif mode == "map":
+            items = current if isinstance(current, dict) else {}
+            shaped[name] = {key: normalise_state(item, inner) for key, item in items.items()}
+        else:
+            items = current if isinstance(current, list) else []
+            shaped[name] = [normalise_state(item, inner) for item in items]
+    return shaped

@@ -122,3 +122,24 @@ def test_apply_is_refused_with_a_clear_reason(root: Path) -> None:
     proc = terraform(root, "apply", "-auto-approve")
     assert proc.returncode == 1
     assert "offline stand-in for hashicorp/aws cannot apply" in proc.stderr
+
+
+def test_existing_state_is_upgraded_and_updates_warn_about_replacement(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\nresource "aws_sqs_queue" "q" {\n  name = "renamed"\n}\n'
+    )
+    state = {
+        "version": 4, "terraform_version": "1.15.0", "serial": 1, "lineage": "00000000-0000-0000-0000-000000000000",
+        "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "aws_sqs_queue", "name": "q",
+            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": [{"schema_version": 0, "attributes": {"name": "old", "id": "https://q", "arn": "arn:q"}}],
+        }],
+    }  # fmt: skip
+    (tmp_path / "terraform.tfstate").write_text(json.dumps(state))
+    assert terraform(tmp_path, "init").returncode == 0
+    proc = terraform(tmp_path, "plan", "-refresh=false")
+    assert proc.returncode == 0, proc.stderr  # a state written by an older provider is readable
+    assert "~ name" in proc.stdout and '"old" -> "renamed"' in proc.stdout
+    assert "Replacement cannot be predicted offline" in proc.stdout + proc.stderr

@@ -78,3 +78,20 @@ def test_data_sources_get_realistic_placeholders(schema: dict) -> None:
     answer = values.fill_data_source("aws_availability_zones", _empty(zones), zones, "eu-west-1")
     assert answer["names"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
     assert None not in (answer[k] for k in ("id", "names"))
+
+
+def test_named_placeholders_only_where_the_type_fits(schema: dict) -> None:
+    # aws_ssmincidents_replication_set has a computed `region` that is a set of objects, not a string.
+    block = schema["data_source_schemas"]["aws_ssmincidents_replication_set"]["block"]
+    answer = values.fill_data_source("aws_ssmincidents_replication_set", _empty(block), block, "eu-west-1")
+    assert answer.get("region") != "eu-west-1"
+
+
+def test_stored_state_is_shaped_to_the_current_schema(schema: dict) -> None:
+    block = schema["resource_schemas"]["aws_sqs_queue"]["block"]
+    old_state = {"name": "jobs", "id": "https://sqs/jobs", "attribute_gone_in_6x": "x"}
+    shaped = values.normalise_state(old_state, block)
+    assert set(shaped) == set(block["attributes"]) | set(block.get("block_types", {}))
+    assert shaped["name"] == "jobs" and shaped["arn"] is None
+    bucket = schema["resource_schemas"]["aws_s3_bucket"]["block"]
+    assert values.normalise_state({"bucket": "b"}, bucket)["versioning"] == []  # missing list block: empty

@@ -58,3 +58,10 @@ def test_bad_provider_source_is_a_one_line_error() -> None:
     proc = terraform("version", TF_PROVIDER_SOURCE="carrier-pigeon")
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "TF_PROVIDER_SOURCE" in proc.stderr
+
+
+def test_other_exit_codes_pass_through_too(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('output "x" {\n  value = "changed"\n}\n')
+    assert terraform("init", "-input=false", cwd=tmp_path).returncode == 0
+    proc = terraform("plan", "-detailed-exitcode", "-input=false", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr  # 2: the plan has changes
