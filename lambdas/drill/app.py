@@ -121,7 +121,9 @@ def _rpo_check(report: Report, canary: Canary, target: float, wait: float) -> No
     report.rpo_seconds[canary.store] = canary.lag_seconds
     name = f"rpo_{canary.store}"
     if not canary.written:
-        report.add(Check(name, False, "canary could not be written"))
+        report.add(Check(name, False, "canary not written (see rpo_canaries)"))
+    elif canary.error:
+        report.add(Check(name, False, canary.error))
     elif canary.lag_seconds is None:
         why = f"RPO target {target:g} s" if wait >= target else f"time budget; RPO target {target:g} s"
         report.add(Check(name, False, f"canary not replicated to {canary.where} within {wait:.1f} s ({why})"))

@@ -31,6 +31,7 @@ class Canary:
     remove: Callable[[], list[str]]  # what it removed, for the report
     lag_seconds: float | None = None
     written: bool = False
+    error: str | None = None  # polling the DR copy failed (e.g. access denied): waiting longer cannot help
     _started: float = field(default=0.0, repr=False)
 
 
@@ -107,7 +108,13 @@ def measure(canaries: list[Canary], wait_seconds: float, poll_seconds: float) ->
     pending = list(canaries)
     while pending:
         for canary in list(pending):
-            if canary.replicated():
+            try:
+                seen = canary.replicated()
+            except ClientError as exc:
+                canary.error = f"reading the DR copy failed: {exc}"
+                pending.remove(canary)
+                continue
+            if seen:
                 canary.lag_seconds = round(time.monotonic() - canary._started, 3)
                 pending.remove(canary)
         if not pending or time.monotonic() >= deadline:

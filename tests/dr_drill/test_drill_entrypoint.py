@@ -18,6 +18,7 @@ EVENT = {"mode": "non-destructive", "rto_minutes": 15, "rpo_minutes": 0.5}
 @pytest.fixture
 def fresh_handler(monkeypatch):
     monkeypatch.setattr(app, "_handler", None)  # lambda_handler builds its handler once per container
+    app.metrics.clear_metrics()  # handlers built by other tests add to the same module-level Metrics
 
 
 def emf(stdout: str) -> dict[str, list]:

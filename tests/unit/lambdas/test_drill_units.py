@@ -4,6 +4,8 @@ rules, the scheduler input, the settings contract, and a verdict that needs ever
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
+from drill.canary import Canary, measure
 from drill.event import DrillInput, explain
 from drill.preflight import replica_in, rule_to
 from drill.report import Check, Report
@@ -125,3 +127,30 @@ def test_verdict_needs_at_least_one_check_and_all_to_pass():
     assert report.passed is False
     assert [c.name for c in report.failures()] == ["b"]
     assert "- b: broken thing" in report.alert_text()
+
+
+def canary(store: str, replicated) -> Canary:
+    writes: list[str] = []
+    return Canary(store, "dr", lambda: writes.append(store), replicated, lambda: [store])
+
+
+def test_measure_polls_until_seen_and_gives_up_on_unreadable_copies():
+    polls = iter([False, False, True])
+    denied = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "GetItem")
+
+    def unreadable() -> bool:
+        raise denied
+
+    seen, broken, never = (
+        canary("table", lambda: next(polls)),
+        canary("s3", unreadable),
+        canary("x", lambda: False),
+    )
+    measure([seen, broken, never], wait_seconds=0.2, poll_seconds=0.01)
+
+    assert all(c.written for c in (seen, broken, never))
+    assert seen.lag_seconds is not None and seen.error is None
+    assert broken.lag_seconds is None and "AccessDeniedException" in broken.error
+    assert (
+        never.lag_seconds is None and never.error is None
+    )  # ran out of time: the report says "not replicated"
