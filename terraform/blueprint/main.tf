@@ -83,6 +83,8 @@ module "cdn" {
   domain          = { zone_id = var.dns.zone_id, name = "media.${var.dns.domain}" }
 
   signing_public_key_pem = var.cdn.signing_public_key_pem
+  # Disposable (dev) envs drop the secret at once on destroy, so the next apply can reuse its name.
+  signing_key_secret_recovery_days = var.storage.force_destroy ? 0 : 30
   signing_key_secret_kms = {
     primary   = module.keys.primary_key_arns["media"]
     dr_region = var.dr_region

@@ -51,6 +51,8 @@ def test_signing_key_secret_is_encrypted_replicated_and_empty_in_terraform(plan:
     )
     assert [r["region"] for r in secret["after"]["replica"]] == [variable(plan, "dr_region")]
     assert secret["after"]["name"] == f"{variable(plan, 'project')}-{plan['_env']}-cdn-signing-key"
+    disposable = (variable(plan, "storage") or {}).get("force_destroy") is True
+    assert secret["after"]["recovery_window_in_days"] == (0 if disposable else 30)
 
 
 def test_each_site_signs_with_its_own_regions_secret_and_key(plan: dict) -> None:

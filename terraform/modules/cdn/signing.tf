@@ -28,7 +28,7 @@ resource "aws_secretsmanager_secret" "signing_key" {
   name                    = "${var.name_prefix}-cdn-signing-key"
   description             = "RSA private key (PEM) that signs media download URLs; the API reads it, nobody else."
   kms_key_id              = var.signing_key_secret_kms.primary
-  recovery_window_in_days = 30
+  recovery_window_in_days = var.signing_key_secret_recovery_days
 
   # The DR API signs from its own region's copy: a primary-region outage must not stop downloads.
   replica {

@@ -73,3 +73,14 @@ variable "signing_key_secret_kms" {
     dr        = string
   })
 }
+
+variable "signing_key_secret_recovery_days" {
+  description = "Days a deleted signing-key secret can be restored (7-30); 0 deletes it at once, so a disposable env can be destroyed and re-created under the same name."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.signing_key_secret_recovery_days == 0 || (var.signing_key_secret_recovery_days >= 7 && var.signing_key_secret_recovery_days <= 30)
+    error_message = "signing_key_secret_recovery_days must be 0 or 7-30."
+  }
+}

@@ -184,3 +184,13 @@ run "rejects_a_private_key_as_public_key" {
 
   expect_failures = [var.signing_public_key_pem]
 }
+
+run "rejects_a_recovery_window_secrets_manager_refuses" {
+  command = plan
+
+  variables {
+    signing_key_secret_recovery_days = 3
+  }
+
+  expect_failures = [var.signing_key_secret_recovery_days]
+}
