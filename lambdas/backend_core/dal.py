@@ -279,7 +279,15 @@ class Store:
                 raise NotFound(f"{collection}/{item_id}") from exc
             raise
 
-    def sync_changes(self, user_id: str, after_seq: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    def sync_changes(
+        self, user_id: str, after_seq: int, limit: int, settled_before: str | None = None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Changes after `after_seq` in commit order, and whether more may follow.
+
+        The feed is a GSI, which DynamoDB updates asynchronously: change n+1 can be visible before change n.
+        With `settled_before` (an `updated_at` timestamp), the page stops at the first change newer than it, so
+        a device's cursor never moves past a change the index may not show yet; it gets it on the next call.
+        """
         page = self._query(
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk AND GSI1SK > :after",
@@ -287,7 +295,14 @@ class Store:
             ScanIndexForward=True,
             Limit=limit,
         )
-        return [_public_sync_item(i) for i in page.items], page.last_key is not None
+        settled = page.items
+        if settled_before is not None:
+            fresh = next(
+                (i for i, item in enumerate(page.items) if item["updated_at"] > settled_before), None
+            )
+            if fresh is not None:
+                return [_public_sync_item(i) for i in page.items[:fresh]], True
+        return [_public_sync_item(i) for i in settled], page.last_key is not None
 
     # -- devices ---------------------------------------------------------------------------------------
     def put_device(self, user_id: str, device_id: str, platform: str, endpoint_arn: str, now: str) -> dict:

@@ -44,5 +44,10 @@ def cdn_signer(settings: Settings) -> CdnUrlSigner | None:
     )
 
 
+def iso(moment: datetime) -> str:
+    """Timestamps as stored (fixed width, UTC, 'Z'): they compare correctly as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC))

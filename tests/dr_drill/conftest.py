@@ -4,8 +4,8 @@ rule that the blueprint creates (the local stack replicates by bucket notificati
 from __future__ import annotations
 
 import pytest
-from drill.settings import Settings
 
+from drill.settings import Settings
 from ops.local.config import ACCOUNT_ID
 
 

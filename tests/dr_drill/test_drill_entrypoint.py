@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from drill import app
 from drill.preflight import table_replica
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from drill.app import create_handler
 
 from .conftest import drill_settings

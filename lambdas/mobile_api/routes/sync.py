@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -11,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from backend_core.dal import NotFound, VersionConflict
 from backend_core.keys import SAFE_ID
 from mobile_api import cursors
-from mobile_api.deps import Deps, now_iso
+from mobile_api.deps import Deps, iso, now_iso
 from mobile_api.errors import ApiError, error_doc, error_response, json_response
 from mobile_api.identity import require_caller
 from mobile_api.models import SyncConflict, SyncItem, SyncPage, SyncPut
@@ -93,7 +94,9 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     ):
         caller = require_caller(app.current_event.raw_event)
         after = cursors.sync_seq(since)
-        items, has_more = deps.store.sync_changes(caller.user_id, after, limit)
+        settle = deps.settings.effective_sync_settle_seconds
+        settled_before = iso(datetime.now(UTC) - timedelta(seconds=settle)) if settle else None
+        items, has_more = deps.store.sync_changes(caller.user_id, after, limit, settled_before)
         last = items[-1]["seq"] if items else after
         return json_response(
             200, {"items": items, "next": cursors.sync_cursor(last) if last else None, "has_more": has_more}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
+
 from drill.canary import Canary, measure
 from drill.event import DrillInput, explain
 from drill.preflight import replica_in, rule_to
 from drill.report import Check, Report
 from drill.settings import ENV_VARS, Settings
-from pydantic import ValidationError
 
 # DescribeTable's Replicas as AWS returns them for a global table (version 2019.11.21).
 REPLICAS = [

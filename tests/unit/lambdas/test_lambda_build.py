@@ -34,7 +34,7 @@ def test_same_input_same_bytes(builds):
 def test_manifest_matches_the_zips(builds):
     manifest, _, out = builds
     assert json.loads((out / "manifest.json").read_text()) == manifest
-    assert set(manifest["functions"]) == {"mobile_api", "notify_worker", "ttl_archiver"}
+    assert set(manifest["functions"]) == {"mobile_api", "notify_worker", "ttl_archiver", "drill"}
     for name, entry in manifest["functions"].items():
         data = (out / f"{name}.zip").read_bytes()
         assert entry["sha256_base64"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
@@ -42,7 +42,7 @@ def test_manifest_matches_the_zips(builds):
         assert entry["handler"] == f"{name}.app.lambda_handler"
 
 
-@pytest.mark.parametrize("name", ["mobile_api", "notify_worker", "ttl_archiver"])
+@pytest.mark.parametrize("name", ["mobile_api", "notify_worker", "ttl_archiver", "drill"])
 def test_zip_holds_code_and_lambda_wheels_but_nothing_the_runtime_has(builds, name):
     _, _, out = builds
     with zipfile.ZipFile(out / f"{name}.zip") as archive:
