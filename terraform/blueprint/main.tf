@@ -172,6 +172,17 @@ module "api_primary" {
   usage_stream              = { name = module.analytics.stream_name, arn = module.analytics.stream_arn }
   platform_application_arns = module.notifications_primary.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
+  peer_region               = var.dr_region
+
+  # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
+  drill = {
+    rpo_minutes     = var.dr.rpo_minutes
+    dr_table        = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region] }
+    dr_media_bucket = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
+    dr_api_url      = module.api_dr.api_url
+    dr_kms_key_arns = { data = module.keys.dr_key_arns["data"], media = module.keys.dr_key_arns["media"] }
+    alerts_topic    = { arn = module.observability_primary.alerts_topic_arn, kms_key_arn = module.keys.primary_key_arns["messaging"] }
+  }
 }
 
 # The warm standby: the same functions behind the same routes, reading the global-table replica.
@@ -206,6 +217,7 @@ module "api_dr" {
   usage_stream              = null
   platform_application_arns = module.notifications_dr.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
+  peer_region               = var.primary_region
 }
 
 module "observability_primary" {
@@ -264,7 +276,7 @@ module "dr" {
   api_ids     = { primary = module.api_primary.api_id, dr = module.api_dr.api_id }
   public_api  = { zone_id = var.dns.zone_id, domain_name = "api.${var.dns.domain}" }
   drill = {
-    enabled         = contains(keys(local.functions), "drill")
+    enabled         = contains(keys(module.api_primary.function_names), "drill")
     function_arn    = lookup(module.api_primary.function_alias_arns, "drill", null)
     schedule        = var.dr.drill_schedule
     rto_minutes     = var.dr.rto_minutes

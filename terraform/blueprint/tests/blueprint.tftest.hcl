@@ -73,6 +73,19 @@ run "both_regions_serve_and_the_drill_is_scheduled" {
     condition     = module.dr.drill_schedule_name == "mbt-dev-dr-drill"
     error_message = "a built drill function gets its non-destructive schedule."
   }
+
+  assert {
+    condition     = contains(keys(module.api_primary.function_names), "drill") && !contains(keys(module.api_dr.function_names), "drill")
+    error_message = "the drill runs at the primary only: from DR it would measure the reverse direction."
+  }
+
+  assert {
+    condition = alltrue([
+      for arns in [module.api_primary.push_endpoint_arns, module.api_dr.push_endpoint_arns] :
+      length(arns) == 2 && anytrue([for a in arns : strcontains(a, ":sns:us-east-1:111122223333:endpoint/")]) && anytrue([for a in arns : strcontains(a, ":sns:us-west-2:111122223333:endpoint/")])
+    ])
+    error_message = "each site's notify worker publishes to endpoints of both regions (failover and fail-back)."
+  }
 }
 
 run "media_signing_key_secret_is_named_for_the_env" {

@@ -27,18 +27,38 @@ locals {
   ]
 
   # The DR site's archiver would archive every expiry twice (deletes replicate), so only the primary runs it.
+  # The drill runs where it is configured (the primary only): from DR it would measure the reverse direction.
   functions = {
     for name, fn in var.functions : name => fn
-    if !(name == "ttl_archiver" && var.site == "dr")
+    if !(name == "ttl_archiver" && var.site == "dr") && !(name == "drill" && var.drill == null)
   }
+
+  # The drill polls for its canaries up to the RPO target and keeps 5 s for cleanup: it needs the target
+  # + 20 s, capped at Lambda's 900 s (a longer target is then polled for 895 s at most: see the check below).
+  drill_timeout_seconds = var.drill == null ? null : min(900, var.drill.rpo_minutes * 60 + 20)
 
   settings = {
     for name in keys(local.functions) : name => {
-      memory_mb            = try(var.function_settings[name].memory_mb, 512)
-      timeout_seconds      = try(var.function_settings[name].timeout_seconds, 10)
+      memory_mb = try(var.function_settings[name].memory_mb, 512)
+      # An env may give the drill longer, never less than its RPO target needs.
+      timeout_seconds = (name == "drill"
+        ? min(900, max(local.drill_timeout_seconds, try(var.function_settings[name].timeout_seconds, 0)))
+      : try(var.function_settings[name].timeout_seconds, 10))
       reserved_concurrency = try(var.function_settings[name].reserved_concurrency, null)
     }
   }
+
+  # Only the drill reads these (lambdas/drill/settings.py ENV_VARS); replicas share the table's name, so
+  # DR_TABLE_NAME is set only when the replica is named otherwise.
+  drill_environment = var.drill == null ? {} : merge(
+    {
+      DR_REGION        = var.peer_region
+      DR_MEDIA_BUCKET  = var.drill.dr_media_bucket.name
+      DR_API_URL       = var.drill.dr_api_url
+      ALERTS_TOPIC_ARN = try(var.drill.alerts_topic.arn, "")
+    },
+    var.drill.dr_table.name == var.table.name ? {} : { DR_TABLE_NAME = var.drill.dr_table.name },
+  )
 
   environment = {
     ENV_NAME                     = var.env_name
@@ -56,7 +76,15 @@ locals {
   }
 
   table_resources = [var.table.arn, "${var.table.arn}/index/*"]
-  platform_arns   = compact([var.platform_application_arns.apns, var.platform_application_arns.fcm])
+  drill_configs   = var.drill == null ? [] : [var.drill]
+
+  # Endpoint ARNs are regional and replicate with the table: the worker publishes through each endpoint's
+  # own region (lambdas/notify_worker/regional_sns.py), so after a failover also to the other site's.
+  push_endpoint_arns = [
+    for region in distinct([local.region, var.peer_region]) :
+    "arn:${local.partition}:sns:${region}:${local.account_id}:endpoint/*"
+  ]
+  platform_arns = compact([var.platform_application_arns.apns, var.platform_application_arns.fcm])
 
   # Least privilege: each function gets only the statements of its job.
   job_statements = {
@@ -130,7 +158,13 @@ locals {
       {
         Sid      = "PushToEndpoints"
         Effect   = "Allow"
-        Action   = ["sns:Publish", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"]
+        Action   = "sns:Publish"
+        Resource = local.push_endpoint_arns
+      },
+      {
+        Sid      = "EndpointAttributes"
+        Effect   = "Allow"
+        Action   = ["sns:GetEndpointAttributes", "sns:SetEndpointAttributes"]
         Resource = "arn:${local.partition}:sns:${local.region}:${local.account_id}:endpoint/*"
       },
       {
@@ -160,26 +194,91 @@ locals {
         Resource = [var.kms_key_arns.data, var.kms_key_arns.media, var.kms_key_arns.messaging]
       },
     ]
-    drill = [
-      {
-        Sid       = "CanaryItemsOnly"
-        Effect    = "Allow"
-        Action    = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"]
-        Resource  = var.table.arn
-        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["DRILL#*"] } }
-      },
-      {
-        Sid      = "ReadHealth"
-        Effect   = "Allow"
-        Action   = ["route53:GetHealthCheckStatus", "cloudwatch:PutMetricData"]
-        Resource = "*"
-      },
-      {
-        Sid      = "UseKeys"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
-      },
-    ]
+    # One pass per configured drill (none at the DR site): the statements differ in shape, so no conditional.
+    drill = flatten([for d in local.drill_configs : concat(
+      [
+        {
+          Sid      = "DescribeTableAndReplica"
+          Effect   = "Allow"
+          Action   = "dynamodb:DescribeTable"
+          Resource = [var.table.arn, d.dr_table.arn]
+        },
+        {
+          Sid       = "WriteCanaryItems"
+          Effect    = "Allow"
+          Action    = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+          Resource  = var.table.arn
+          Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["DRILL#*"] } }
+        },
+        {
+          Sid       = "ReadReplicatedCanaryItems"
+          Effect    = "Allow"
+          Action    = "dynamodb:GetItem"
+          Resource  = d.dr_table.arn
+          Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["DRILL#*"] } }
+        },
+        {
+          Sid      = "ReadMediaReplicationRules"
+          Effect   = "Allow"
+          Action   = "s3:GetReplicationConfiguration"
+          Resource = var.media_bucket.arn
+        },
+        {
+          Sid      = "WriteCanaryObjects"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
+          Resource = "${var.media_bucket.arn}/drill/canary/*"
+        },
+        {
+          Sid      = "ReadAndRemoveReplicatedCanaryObjects"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"]
+          Resource = "${d.dr_media_bucket.arn}/drill/canary/*"
+        },
+        {
+          # Without it a copy that has not arrived answers 403 instead of 404. IfExists: that 404 check of
+          # HeadObject carries no prefix; a listing that names one is held to the canary prefix.
+          Sid       = "ListReplicatedCanaryObjects"
+          Effect    = "Allow"
+          Action    = "s3:ListBucket"
+          Resource  = d.dr_media_bucket.arn
+          Condition = { StringLikeIfExists = { "s3:prefix" = ["drill/canary/*"] } }
+        },
+        {
+          Sid      = "UsePrimaryKeys"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource = [var.kms_key_arns.data, var.kms_key_arns.media]
+        },
+        {
+          Sid      = "ReadWithDrKeys"
+          Effect   = "Allow"
+          Action   = "kms:Decrypt"
+          Resource = [d.dr_kms_key_arns.data, d.dr_kms_key_arns.media]
+        },
+        {
+          # The function's environment and its failure queue use the messaging key.
+          Sid      = "UseMessagingKey"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource = var.kms_key_arns.messaging
+        },
+      ],
+      flatten([for topic in d.alerts_topic == null ? [] : [d.alerts_topic] : [
+        {
+          Sid      = "AlertOnFailure"
+          Effect   = "Allow"
+          Action   = "sns:Publish"
+          Resource = topic.arn
+        },
+        {
+          # Publishing to an encrypted topic needs a data key as well as Decrypt.
+          Sid      = "UseAlertsTopicKey"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource = topic.kms_key_arn
+        },
+      ]]),
+    )])
   }
 }

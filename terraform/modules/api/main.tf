@@ -82,7 +82,11 @@ resource "aws_lambda_function" "this" {
   publish                        = true
 
   environment {
-    variables = merge(local.environment, { POWERTOOLS_SERVICE_NAME = each.key })
+    variables = merge(
+      local.environment,
+      { POWERTOOLS_SERVICE_NAME = each.key },
+      each.key == "drill" ? local.drill_environment : {},
+    )
   }
 
   tracing_config {
@@ -162,5 +166,14 @@ resource "aws_lambda_event_source_mapping" "ttl_archive" {
     on_failure {
       destination_arn = aws_sqs_queue.function_failures.arn
     }
+  }
+}
+
+# One invocation lasts at most 900 s: an RPO target longer than the drill can poll (895 s) is checked only up
+# to that, and a copy slower than it fails the drill as "time budget" (conservative, never a false pass).
+check "drill_polls_the_whole_rpo_target" {
+  assert {
+    condition     = var.drill == null || try(var.drill.rpo_minutes * 60 + 20 <= 900, true)
+    error_message = "The drill's RPO target (${try(var.drill.rpo_minutes, 0)} min) is longer than one Lambda invocation can poll (about 14.9 min): it fails when a canary takes longer than that, even within the target."
   }
 }

@@ -47,3 +47,8 @@ output "routes" {
   description = "Every route key, public or protected."
   value       = concat(local.public_routes, local.private_routes)
 }
+
+output "push_endpoint_arns" {
+  description = "SNS endpoint ARN patterns the notify worker may publish to: this region's and the peer region's."
+  value       = local.push_endpoint_arns
+}

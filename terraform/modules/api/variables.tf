@@ -197,3 +197,41 @@ variable "archive_prefix" {
   type        = string
   default     = "archive/dynamodb-ttl/"
 }
+
+variable "peer_region" {
+  description = "Region of the other site (the DR region at the primary, the primary region at DR). Push endpoints live in the region that registered them and the table replicates, so after a failover the notify worker publishes to endpoints of this region too."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.peer_region))
+    error_message = "peer_region must be an AWS region name such as us-west-2."
+  }
+}
+
+variable "drill" {
+  description = "The scheduled non-destructive DR drill (function `drill`, primary site only: from DR it would measure the reverse direction): the RPO target it polls for (minutes; sets its timeout), the DR replica table, DR media bucket and DR API URL it checks, the DR keys of those copies, and the alerts topic (and its key) it tells about a failure. null = no drill at this site."
+  type = object({
+    rpo_minutes     = number
+    dr_table        = object({ name = string, arn = string })
+    dr_media_bucket = object({ name = string, arn = string })
+    dr_api_url      = string
+    dr_kms_key_arns = object({ data = string, media = string })
+    alerts_topic    = optional(object({ arn = string, kms_key_arn = string }))
+  })
+  default = null
+
+  validation {
+    condition     = var.drill == null || var.site == "primary"
+    error_message = "the drill runs at the primary site only (from DR it would measure DR -> primary replication)."
+  }
+
+  validation {
+    condition     = var.drill == null || try(var.drill.rpo_minutes > 0 && floor(var.drill.rpo_minutes) == var.drill.rpo_minutes, false)
+    error_message = "drill.rpo_minutes must be a positive whole number of minutes."
+  }
+
+  validation {
+    condition     = var.drill == null || try(startswith(var.drill.dr_api_url, "https://"), false)
+    error_message = "drill.dr_api_url must be the DR API's https:// URL."
+  }
+}

@@ -2,6 +2,12 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { region = "us-east-1" }
   }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
 }
 
 variables {
@@ -28,6 +34,7 @@ variables {
   table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-east-1:111122223333:table/mbt-test-main", stream_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/mbt-test-main/stream/x" }
   media_bucket = { name = "mbt-test-media", arn = "arn:aws:s3:::mbt-test-media" }
   notify_queue = { url = "https://sqs.us-east-1.amazonaws.com/111122223333/mbt-test-notify", arn = "arn:aws:sqs:us-east-1:111122223333:mbt-test-notify" }
+  peer_region  = "us-west-2"
 }
 
 run "authorizer_on_every_route_but_health" {
@@ -191,4 +198,150 @@ run "no_signing_config_means_empty_settings_and_no_secret_access" {
     condition     = !strcontains(aws_iam_role_policy.function["mobile_api"].policy, "secretsmanager:")
     error_message = "without signing config the API reads no secret."
   }
+}
+
+run "notify_worker_publishes_to_endpoints_of_both_regions" {
+  command = apply
+
+  assert {
+    condition = [
+      for st in jsondecode(aws_iam_role_policy.function["notify_worker"].policy).Statement : st.Resource
+      if st.Action == "sns:Publish"
+    ] == [["arn:aws:sns:us-east-1:111122223333:endpoint/*", "arn:aws:sns:us-west-2:111122223333:endpoint/*"]]
+    error_message = "after a failover the worker publishes to endpoints registered in the other region: sns:Publish must cover both."
+  }
+}
+
+run "drill_needs_its_dr_config" {
+  command = plan
+
+  variables {
+    functions = {
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==" }
+    }
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this), "drill")
+    error_message = "without a drill configuration (the DR site) no drill function is deployed."
+  }
+}
+
+run "drill_is_primary_only" {
+  command = plan
+
+  variables {
+    site = "dr"
+    drill = {
+      rpo_minutes     = 5
+      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
+      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+    }
+  }
+
+  expect_failures = [var.drill]
+}
+
+run "drill_gets_its_settings_time_and_canary_only_access" {
+  command = apply
+
+  variables {
+    functions = {
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==" }
+    }
+    drill = {
+      rpo_minutes     = 5
+      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
+      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      alerts_topic    = { arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts", kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3" }
+    }
+  }
+
+  assert {
+    condition = {
+      for k, v in aws_lambda_function.this["drill"].environment[0].variables : k => v
+      if contains(["DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALERTS_TOPIC_ARN"], k)
+      } == {
+      DR_REGION        = "us-west-2"
+      DR_MEDIA_BUCKET  = "mbt-test-media-dr"
+      DR_API_URL       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      ALERTS_TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
+    }
+    error_message = "the drill gets the DR settings it reads (no DR_TABLE_NAME: the replica shares the table's name)."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this["mobile_api"].environment[0].variables), "DR_MEDIA_BUCKET")
+    error_message = "only the drill gets the DR settings."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["drill"].timeout == 320
+    error_message = "the drill's timeout is its RPO target (5 min) + 20 s."
+  }
+
+  assert {
+    condition     = length(aws_lambda_function_event_invoke_config.async["drill"].destination_config[0].on_failure) == 1
+    error_message = "failed drill invocations end in the failure queue."
+  }
+
+  assert {
+    condition = alltrue([
+      for st in jsondecode(aws_iam_role_policy.function["drill"].policy).Statement :
+      st.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["DRILL#*"]
+      if length(setintersection(flatten([st.Action]), ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"])) > 0
+    ])
+    error_message = "the drill may touch DRILL#* items only."
+  }
+
+  assert {
+    condition = alltrue([
+      for st in jsondecode(aws_iam_role_policy.function["drill"].policy).Statement :
+      alltrue([for r in flatten([st.Resource]) : endswith(r, "/drill/canary/*")])
+      if length(setintersection(flatten([st.Action]), ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"])) > 0
+    ])
+    error_message = "the drill may read and write objects under drill/canary/ only."
+  }
+
+  assert {
+    condition = [
+      for st in jsondecode(aws_iam_role_policy.function["drill"].policy).Statement : st.Resource
+      if st.Action == "sns:Publish"
+    ] == [var.drill.alerts_topic.arn]
+    error_message = "the drill may publish to the alerts topic only."
+  }
+}
+
+run "a_long_rpo_target_is_capped_at_lambdas_limit" {
+  command = plan
+
+  variables {
+    functions = {
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==" }
+    }
+    drill = {
+      rpo_minutes     = 30
+      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
+      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["drill"].timeout == 900
+    error_message = "a 30-minute RPO target gets Lambda's 900 s maximum."
+  }
+
+  expect_failures = [check.drill_polls_the_whole_rpo_target]
 }
