@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 
-from backend_core.table_design import TABLE_DESIGN
-from backend_core.usage_events import PARTITION_KEY, glue_columns
 from pydantic import BaseModel, ConfigDict
 
+from backend_core.table_design import TABLE_DESIGN
+from backend_core.usage_events import PARTITION_KEY, glue_columns
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID, Names, StackConfig
 from ops.stack_outputs import StackOutputs

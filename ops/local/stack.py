@@ -15,9 +15,9 @@ from typing import Any
 
 import psutil
 import requests
-from backend_core.table_design import TABLE_DESIGN
 from moto.server import ThreadedMotoServer
 
+from backend_core.table_design import TABLE_DESIGN
 from ops.local.api_front import ApiFront, RegionApp
 from ops.local.aws import client
 from ops.local.config import HOST, StackConfig
