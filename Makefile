@@ -70,7 +70,7 @@ destroy: setup ## destroy ENV (refused for prod)
 	$(BIN)/ops env destroy --env $(ENV)
 
 outputs: setup ## print ENV's stack-outputs document (JSON); ENV=local reads the running local stack
-	$(if $(filter local,$(ENV)),$(BIN)/ops stack outputs --env local,$(BIN)/ops env outputs --env $(ENV))
+	$(BIN)/ops stack outputs --env $(ENV)
 
 demo: setup ## the whole backend on this machine, offline: start it and walk one scenario end to end
 	@$(BIN)/ops local status >/dev/null 2>&1 || $(BIN)/ops local up

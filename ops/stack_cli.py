@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from ops.errors import OpsError
 from ops.stack_outputs import StackOutputs
 
 app = typer.Typer(no_args_is_help=True, help="What a deployed (or local) environment exposes.")
@@ -17,9 +16,12 @@ app = typer.Typer(no_args_is_help=True, help="What a deployed (or local) environ
 
 @app.command()
 def outputs(env: Annotated[str, typer.Option("--env", help="local, dev, staging or prod")] = "local") -> None:
-    """Print the stack-outputs document as JSON."""
+    """Print the stack-outputs document as JSON: the running local stack's, or a cloud env's Terraform outputs."""
     if env != "local":
-        raise OpsError(f"outputs of env {env!r} come from its Terraform state: run `make outputs ENV={env}`")
+        from ops.deploy.cli import outputs as cloud_outputs
+
+        cloud_outputs(env)  # validates the env name, checks credentials, reads the blueprint's stack_outputs
+        return
     from ops.local import lifecycle
     from ops.local.cli import STATE_DIR_ENV
     from ops.local.config import DEFAULT_STATE_DIR, StackConfig

@@ -118,6 +118,11 @@ def test_stack_process_failing_at_startup_is_one_clear_line(tmp_path):
     assert not (tmp_path / "stack.pid").exists()
 
 
-def test_cloud_env_outputs_point_to_terraform(tmp_path):
-    result = ops(tmp_path, "stack", "outputs", "--env", "dev")
-    assert_one_line_error(result, "make outputs ENV=dev")
+def test_cloud_env_outputs_come_from_terraform_and_need_credentials(tmp_path):
+    result = ops(tmp_path, "stack", "outputs", "--env", "dev")  # the helper runs without AWS credentials
+    assert_one_line_error(result, "no AWS credentials for env 'dev'")
+
+
+def test_unknown_env_outputs_is_one_clear_line(tmp_path):
+    result = ops(tmp_path, "stack", "outputs", "--env", "qa")
+    assert_one_line_error(result, "unknown env 'qa'")
