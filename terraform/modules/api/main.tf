@@ -30,6 +30,7 @@ resource "aws_iam_role" "function" {
   })
 }
 
+# Own ARNs are spelled from names (known when planning), so a plan with known inputs shows each policy.
 resource "aws_iam_role_policy" "function" {
   for_each = local.functions
 
@@ -43,7 +44,7 @@ resource "aws_iam_role_policy" "function" {
           Sid      = "OwnLogs"
           Effect   = "Allow"
           Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-          Resource = "${aws_cloudwatch_log_group.function[each.key].arn}:*"
+          Resource = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${aws_cloudwatch_log_group.function[each.key].name}:*"
         },
         {
           Sid      = "Tracing"
@@ -55,7 +56,7 @@ resource "aws_iam_role_policy" "function" {
           Sid      = "FailureDestination"
           Effect   = "Allow"
           Action   = "sqs:SendMessage"
-          Resource = aws_sqs_queue.function_failures.arn
+          Resource = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${aws_sqs_queue.function_failures.name}"
         },
       ],
       lookup(local.job_statements, each.key, []),
