@@ -282,6 +282,8 @@ module "dr" {
     rto_minutes     = var.dr.rto_minutes
     rpo_minutes     = var.dr.rpo_minutes
     dead_letter_arn = module.api_primary.failure_queue_arn
+    # The failure queue's key (modules/api: kms_key_arns.messaging).
+    dead_letter_kms_key_arn = module.keys.primary_key_arns["messaging"]
   }
 }
 

@@ -33,6 +33,13 @@ resource "aws_iam_role_policy" "scheduler" {
         Action   = "sqs:SendMessage"
         Resource = var.drill.dead_letter_arn
       }],
+      # Sending to an SSE-KMS queue takes a data key from the queue's key.
+      var.drill.dead_letter_arn == null || var.drill.dead_letter_kms_key_arn == null ? [] : [{
+        Sid      = "EncryptDeadLetters"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource = var.drill.dead_letter_kms_key_arn
+      }],
     )
   })
 }

@@ -44,14 +44,15 @@ variable "public_api" {
 }
 
 variable "drill" {
-  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, and the queue for failed invocations."
+  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, and that queue's KMS key (the scheduler's role encrypts with it)."
   type = object({
-    enabled         = bool
-    function_arn    = optional(string)
-    schedule        = optional(string, "rate(7 days)")
-    rto_minutes     = number
-    rpo_minutes     = number
-    dead_letter_arn = optional(string)
+    enabled                 = bool
+    function_arn            = optional(string)
+    schedule                = optional(string, "rate(7 days)")
+    rto_minutes             = number
+    rpo_minutes             = number
+    dead_letter_arn         = optional(string)
+    dead_letter_kms_key_arn = optional(string)
   })
 }
 

@@ -102,3 +102,34 @@ run "no_public_domain_no_records" {
     error_message = "without a domain there are no failover records; without a drill function no schedule."
   }
 }
+
+run "undelivered_drill_invocations_reach_the_encrypted_failure_queue" {
+  command = apply
+
+  variables {
+    drill = {
+      enabled                 = true
+      function_arn            = "arn:aws:lambda:us-east-1:111122223333:function:mbt-test-drill:live"
+      rto_minutes             = 30
+      rpo_minutes             = 5
+      dead_letter_arn         = "arn:aws:sqs:us-east-1:111122223333:mbt-test-function-failures"
+      dead_letter_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3"
+    }
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.drill[0].target[0].dead_letter_config[0].arn == var.drill.dead_letter_arn
+    error_message = "the schedule sends what it cannot deliver to the failure queue."
+  }
+
+  assert {
+    condition = {
+      for st in jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement : st.Sid => st.Resource
+      } == {
+      InvokeDrill        = var.drill.function_arn
+      DeadLetters        = var.drill.dead_letter_arn
+      EncryptDeadLetters = var.drill.dead_letter_kms_key_arn
+    }
+    error_message = "the scheduler may invoke the drill and write to the encrypted failure queue, nothing else."
+  }
+}
