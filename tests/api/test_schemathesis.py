@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
-pytest.importorskip("ops.local.testing", reason="the local stack (ops/local) is not in this checkout")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 OPENAPI = Path(__file__).parents[2] / "lambdas" / "mobile_api" / "openapi.json"

@@ -14,8 +14,6 @@ import pytest
 
 from backend_core.archival import ARCHIVAL_POLICY
 
-pytest.importorskip("ops.local.testing", reason="the local stack (ops/local) is not in this checkout")
-
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.prerequisites import missing
+
 REPO = Path(__file__).resolve().parents[2]
 POLICIES = REPO / "policies"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -76,7 +78,7 @@ def gate_ready_tree(destination: Path) -> Path:
 def run_checkov(tree: Path, frameworks: list[str], check_ids: list[str]) -> dict[str, Results]:
     """One checkov process per framework, run side by side (each takes several seconds to start)."""
     if not CHECKOV.exists():
-        pytest.skip(f"checkov is not installed at {CHECKOV} (run `make setup`)")
+        missing(f"checkov is not installed at {CHECKOV} (run `make setup`)")
     common = ["--skip-download", "-d", str(tree), "--external-checks-dir", str(POLICIES), "-o", "json"]
     processes = {
         framework: subprocess.Popen(

@@ -6,6 +6,7 @@ import pytest
 
 from ops.errors import OpsError
 from tests.policies.checkov_run import Policy, Results, discover_policies, gate_ready_tree, run_checkov
+from tests.prerequisites import missing
 
 
 @pytest.fixture(scope="session")
@@ -21,5 +22,5 @@ def checkov_results(
     try:
         tree = gate_ready_tree(tmp_path_factory.mktemp("policies"))
     except OpsError as exc:  # the enrichment reads the provider schema
-        pytest.skip(f"cannot prepare plan fixtures as the gate does: {exc}")
+        missing(f"cannot prepare plan fixtures as the gate does: {exc}")
     return run_checkov(tree, ["terraform", "terraform_plan"], sorted(policies))

@@ -12,6 +12,7 @@ import pytest
 from ops.errors import OpsError
 from ops.terraform.provider_schema import load_schema
 from tests.policies.checkov_run import CHECKOV_PYTHON, FIXTURES
+from tests.prerequisites import missing
 
 HCL_TO_JSON = Path(__file__).with_name("hcl_to_json.py")
 META_ARGUMENTS = {
@@ -30,7 +31,7 @@ def resource_schemas() -> dict[str, Any]:
     try:
         return load_schema()["resource_schemas"]
     except OpsError as exc:
-        pytest.skip(f"no provider schema to check against: {exc}")
+        missing(f"no provider schema to check against: {exc}")
 
 
 def _block_problems(where: str, block: dict[str, Any], body: dict[str, Any], *, plan: bool) -> list[str]:
@@ -63,7 +64,7 @@ def _block_problems(where: str, block: dict[str, Any], body: dict[str, Any], *, 
 
 def test_terraform_fixtures_match_the_provider_schema(resource_schemas: dict[str, Any]) -> None:
     if not CHECKOV_PYTHON.exists():
-        pytest.skip(f"python-hcl2 comes with checkov, which is not installed at {CHECKOV_PYTHON}")
+        missing(f"python-hcl2 comes with checkov, which is not installed at {CHECKOV_PYTHON}")
     files = sorted(str(p) for p in FIXTURES.glob("*/*/main.tf"))
     parsed = subprocess.run(
         [str(CHECKOV_PYTHON), str(HCL_TO_JSON), *files], capture_output=True, text=True, check=True

@@ -7,10 +7,9 @@ import re
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from ops import lambda_build
 from ops.errors import OpsError
+from tests.prerequisites import missing
 
 BLUEPRINT = Path(__file__).resolve().parents[3] / "terraform" / "blueprint" / "main.tf"
 
@@ -26,7 +25,7 @@ def test_drill_zip_and_manifest_entry(tmp_path):
     try:
         manifest = lambda_build.build(["drill"], tmp_path)
     except OpsError as exc:  # no PyPI and no wheel cache under build/cache: nothing to package from
-        pytest.skip(f"Lambda dependencies unavailable offline: {exc}")
+        missing(f"Lambda dependencies unavailable offline: {exc}")
     entry = manifest["functions"]["drill"]
     assert entry["handler"] == "drill.app.lambda_handler"
     assert json.loads((tmp_path / "manifest.json").read_text())["functions"]["drill"] == entry

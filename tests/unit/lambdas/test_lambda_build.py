@@ -11,6 +11,7 @@ import pytest
 
 from ops import lambda_build
 from ops.errors import OpsError
+from tests.prerequisites import missing
 
 FORBIDDEN_TOPS = {"boto3", "botocore", "s3transfer", "awswrangler", "pandas", "numpy", "pyarrow"}
 
@@ -21,7 +22,7 @@ def builds(tmp_path_factory):
     try:
         return lambda_build.build(None, first), lambda_build.build(None, second), first
     except OpsError as exc:  # no PyPI and no wheel cache under build/cache: nothing to package from
-        pytest.skip(f"Lambda dependencies unavailable offline: {exc}")
+        missing(f"Lambda dependencies unavailable offline: {exc}")
 
 
 def test_same_input_same_bytes(builds):
