@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.prerequisites import missing
 from tests.terraform.conftest import REPO, variable
 
 ACCOUNT = "123456789012"  # what the stand-in provider's aws_caller_identity answers
@@ -152,7 +153,7 @@ def _plan_api_module(tmp: Path, site: str) -> dict:
 
     terraform = shutil.which("terraform", path=str(Path(sys.executable).parent))
     if terraform is None:
-        pytest.skip("no terraform command next to this Python (run `make setup`)")
+        missing("no terraform command next to this Python (run `make setup`)")
     work = tmp / f"api-{site}"
     shutil.copytree(
         REPO / "terraform" / "modules" / "api", work, ignore=shutil.ignore_patterns("tests", ".terraform*")
