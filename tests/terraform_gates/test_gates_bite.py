@@ -7,6 +7,7 @@ on the copy with the real Terraform engine and the offline hashicorp/aws schema.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -31,7 +32,9 @@ def run_validate(tree: Path, reports: Path) -> subprocess.CompletedProcess[str]:
 
 def error_line(proc: subprocess.CompletedProcess[str]) -> str:
     """The gate's reason: exactly one line, the last one before make's own."""
-    ours = [line for line in proc.stderr.splitlines() if not line.startswith("make: ")]
+    ours = [
+        line for line in proc.stderr.splitlines() if not re.match(r"make(\[\d+\])?: ", line)
+    ]  # make's own
     errors = [line for line in ours if line.startswith("error: ")]
     assert len(errors) == 1 and ours[-1] == errors[0], proc.stderr
     return errors[0]

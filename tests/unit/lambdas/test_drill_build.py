@@ -16,7 +16,7 @@ BLUEPRINT = Path(__file__).resolve().parents[3] / "terraform" / "blueprint" / "m
 
 def test_the_blueprint_gates_the_schedule_on_our_manifest_key():
     text = BLUEPRINT.read_text(encoding="utf-8")
-    (key,) = set(re.findall(r'contains\(keys\(local\.functions\), "(\w*drill\w*)"\)', text))
+    (key,) = set(re.findall(r'contains\(keys\([\w.]+\), "(\w*drill\w*)"\)', text))
     assert key in lambda_build.FUNCTIONS
     assert lambda_build.FUNCTIONS[key].handler == "drill.app.lambda_handler"
 
