@@ -70,6 +70,7 @@ module "storage" {
   force_destroy             = var.storage.force_destroy
   access_log_retention_days = var.storage.access_log_retention_days
   cdn_distribution_arn      = module.cdn.distribution_arn
+  permissions_boundary_arn  = module.access.developer_boundary_arn
 }
 
 module "cdn" {
@@ -105,6 +106,7 @@ module "analytics" {
   buffering_interval_seconds = var.analytics.buffering_interval_s
   event_retention_days       = var.analytics.event_retention_days
   force_destroy              = var.storage.force_destroy
+  permissions_boundary_arn   = module.access.developer_boundary_arn
 }
 
 module "identity" {
@@ -121,6 +123,10 @@ module "identity" {
   media_bucket_arn    = module.storage.media_bucket_primary_arn
   media_kms_key_arn   = module.keys.primary_key_arns["media"]
   deletion_protection = var.data.deletion_protection
+
+  email_sending            = var.identity.email_sending
+  require_email_sending    = var.env == "prod"
+  permissions_boundary_arn = module.access.developer_boundary_arn
 }
 
 module "notifications_primary" {
@@ -145,15 +151,16 @@ module "notifications_dr" {
 module "api_primary" {
   source = "../modules/api"
 
-  name_prefix        = local.name_prefix
-  env_name           = var.env
-  site               = "primary"
-  functions          = local.functions
-  function_settings  = var.api.functions
-  jwt_issuer         = module.identity.issuer
-  jwt_audience       = [module.identity.client_id]
-  throttling         = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
-  log_retention_days = var.api.log_retention_days
+  permissions_boundary_arn = module.access.developer_boundary_arn
+  name_prefix              = local.name_prefix
+  env_name                 = var.env
+  site                     = "primary"
+  functions                = local.functions
+  function_settings        = var.api.functions
+  jwt_issuer               = module.identity.issuer
+  jwt_audience             = [module.identity.client_id]
+  throttling               = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  log_retention_days       = var.api.log_retention_days
   kms_key_arns = {
     data      = module.keys.primary_key_arns["data"]
     media     = module.keys.primary_key_arns["media"]
@@ -190,15 +197,16 @@ module "api_dr" {
   source    = "../modules/api"
   providers = { aws = aws.dr }
 
-  name_prefix        = local.name_prefix
-  env_name           = var.env
-  site               = "dr"
-  functions          = local.functions
-  function_settings  = var.api.functions
-  jwt_issuer         = module.identity.issuer
-  jwt_audience       = [module.identity.client_id]
-  throttling         = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
-  log_retention_days = var.api.log_retention_days
+  permissions_boundary_arn = module.access.developer_boundary_arn
+  name_prefix              = local.name_prefix
+  env_name                 = var.env
+  site                     = "dr"
+  functions                = local.functions
+  function_settings        = var.api.functions
+  jwt_issuer               = module.identity.issuer
+  jwt_audience             = [module.identity.client_id]
+  throttling               = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  log_retention_days       = var.api.log_retention_days
   kms_key_arns = {
     data      = module.keys.dr_key_arns["data"]
     media     = module.keys.dr_key_arns["media"]
@@ -224,6 +232,7 @@ module "observability_primary" {
   source = "../modules/observability"
 
   name_prefix    = local.name_prefix
+  env_name       = var.env
   site           = "primary"
   kms_key_arn    = module.keys.primary_key_arns["messaging"]
   alert_emails   = var.alerts.emails
@@ -285,6 +294,7 @@ module "dr" {
     # The failure queue's key (modules/api: kms_key_arns.messaging).
     dead_letter_kms_key_arn = module.keys.primary_key_arns["messaging"]
   }
+  permissions_boundary_arn = module.access.developer_boundary_arn
 }
 
 module "access" {
@@ -296,6 +306,8 @@ module "access" {
   logs_kms_key_arn     = module.keys.primary_key_arns["logs"]
   access_log_bucket    = module.storage.log_bucket_primary
   trail_retention_days = var.access.trail_retention_days
+  github_environments  = var.access.github_environments
+  account_singletons   = var.access.account_singletons
   analytics = {
     workgroup_arn      = module.analytics.workgroup_arn
     database           = module.analytics.database
@@ -317,4 +329,6 @@ module "legacy_sql" {
   logs_kms_key_arn    = module.keys.primary_key_arns["logs"]
   dr_logs_kms_key_arn = module.keys.dr_key_arns["logs"]
   capacity            = { min = var.legacy_sql.min_capacity, max = var.legacy_sql.max_capacity }
+
+  permissions_boundary_arn = module.access.developer_boundary_arn
 }

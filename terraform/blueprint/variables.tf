@@ -54,6 +54,12 @@ variable "identity" {
     advanced_security_mode = optional(string, "AUDIT")
     access_token_minutes   = optional(number, 60)
     refresh_token_days     = optional(number, 30)
+    email_sending = optional(object({
+      source_arn             = string
+      from_email_address     = string
+      reply_to_email_address = optional(string)
+      configuration_set      = optional(string)
+    }))
   })
   default = {}
 }
@@ -171,6 +177,11 @@ variable "access" {
     github_repository    = string
     github_branch        = optional(string, "main")
     trail_retention_days = optional(number, 365)
+    github_environments  = optional(list(string), [])
+    account_singletons = optional(object({
+      github_oidc_provider = bool
+      cloudtrail           = bool
+    }), { github_oidc_provider = true, cloudtrail = true })
   })
 }
 

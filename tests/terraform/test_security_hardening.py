@@ -91,3 +91,16 @@ def test_exactly_one_env_per_account_creates_the_singletons() -> None:
     for singleton in ("github_oidc_provider", "cloudtrail"):
         true_in = [env for env, m in owners.items() if re.search(rf"{singleton}\s*=\s*true", m.group(1))]
         assert len(true_in) == 1, f"{singleton} created by {true_in}"
+
+
+def test_every_role_carries_a_permission_boundary(plan: dict) -> None:
+    """The boundary lets CI create only bounded roles, so every role the blueprint creates must carry one."""
+    unbounded = [
+        c["address"]
+        for c in plan["resource_changes"]
+        if c["mode"] == "managed"
+        and c["type"] == "aws_iam_role"
+        and not c["change"]["after"].get("permissions_boundary")
+        and c["change"]["after_unknown"].get("permissions_boundary") is not True
+    ]
+    assert unbounded == [], f"{plan['_env']}: roles without a permission boundary: {unbounded}"

@@ -103,6 +103,12 @@ run "force_destroy_only_in_dev" {
   variables {
     env     = "prod"
     storage = { force_destroy = true }
+    identity = {
+      email_sending = {
+        source_arn         = "arn:aws:ses:us-east-1:111122223333:identity/example.com"
+        from_email_address = "no-reply@example.com"
+      }
+    }
   }
 
   expect_failures = [var.storage]

@@ -18,7 +18,8 @@ resource "aws_sqs_queue" "function_failures" {
 resource "aws_iam_role" "function" {
   for_each = local.functions
 
-  name = "${var.name_prefix}-${replace(each.key, "_", "-")}-${local.region}"
+  name                 = "${var.name_prefix}-${replace(each.key, "_", "-")}-${local.region}"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -235,3 +235,14 @@ variable "drill" {
     error_message = "drill.dr_api_url must be the DR API's https:// URL."
   }
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permission boundary for the function roles (modules/access developer_boundary_arn: CI may create roles only with it). null = none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN or null."
+  }
+}
