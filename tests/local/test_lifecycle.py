@@ -119,7 +119,22 @@ def test_stack_process_failing_at_startup_is_one_clear_line(tmp_path):
 
 
 def test_cloud_env_outputs_come_from_terraform_and_need_credentials(tmp_path):
-    result = ops(tmp_path, "stack", "outputs", "--env", "dev")  # the helper runs without AWS credentials
+    # Without credentials the command stops before Terraform, so nothing here reaches for the registry.
+    no_credentials = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+        "MBT_LOCAL_STATE_DIR": str(tmp_path),
+        "COLUMNS": "200",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+        "AWS_CONFIG_FILE": "/nonexistent/config",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    result = subprocess.run(
+        [OPS, "stack", "outputs", "--env", "dev"],
+        capture_output=True,
+        text=True,
+        env=no_credentials,
+        timeout=120,
+    )
     assert_one_line_error(result, "no AWS credentials for env 'dev'")
 
 
