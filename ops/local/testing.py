@@ -1,4 +1,4 @@
-"""pytest plugin: the local stack for tests. Enable with `pytest_plugins = ["ops.local.testing"]`.
+"""pytest plugin: the local stack for tests. Loaded suite-wide by `-p ops.local.testing` (pyproject).
 
 Fixtures
 --------

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.prerequisites import missing
+
 REPO = Path(__file__).resolve().parents[2]
 # PLAN_REPORTS points the tests at plans written elsewhere (`ops tf validate --reports DIR` writes DIR/plans).
 PLANS = Path(os.environ.get("PLAN_REPORTS") or REPO / "reports" / "plans")
@@ -19,7 +21,7 @@ def load_plan(env: str) -> dict:
     path = PLANS / f"{env}.json"
     if not path.is_file():
         shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
-        pytest.skip(f"no offline plan at {shown}: run `make validate` to produce it")
+        missing(f"no offline plan at {shown}: run `make validate` to produce it")
     return json.loads(path.read_text())
 
 
