@@ -34,7 +34,7 @@ from rich.markup import escape
 from ops.errors import OpsError
 from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
 from ops.terraform.plan_for_checkov import enrich
-from ops.terraform.provider_schema import MISSING_TYPES, PROVIDER_VERSION
+from ops.terraform.provider_schema import MISSING_TYPES, PROVIDER_VERSION, schema_path
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)  # reasons stay on one line in CI logs
 _IGNORED_DIRS = {".terraform", "tests", "__pycache__"}
@@ -124,6 +124,8 @@ class Gates:
         src = self.o.source_dir.resolve()
         if not src.is_dir():
             raise GateFailure(f"no Terraform tree at {src}")
+        if self.o.provider == "offline":
+            schema_path()  # the stand-in cannot start without it: say so here, not as a failed plugin handshake
         self.o.reports_dir.mkdir(parents=True, exist_ok=True)
         scratch_root = REPO_ROOT / ".cache" / "tfcheck"
         scratch_root.mkdir(parents=True, exist_ok=True)
