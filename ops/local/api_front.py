@@ -254,10 +254,13 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
                     return
                 try:
                     claims = front.verifier.verify(headers.get("authorization"))
-                except AuthError as exc:
+                except Exception as exc:  # any token, however odd, is a 401: never a dropped connection
+                    if not isinstance(exc, AuthError):
+                        log.exception("%s: token check failed unexpectedly", front.name)
+                    message = str(exc) if isinstance(exc, AuthError) else "invalid token"
                     self._send(
                         401,
-                        {"error": "unauthorized", "message": str(exc)},
+                        {"error": "unauthorized", "message": message},
                         {"content-type": "application/json", "www-authenticate": "Bearer"},
                     )
                     return

@@ -84,10 +84,18 @@ def status(
         table = Table("component", "healthy", "detail")
         for name, comp in document["components"].items():
             detail = comp.get("crashed") or comp.get("url") or ""
-            if name == "replicator":
+            if name.startswith("front."):
+                detail = (
+                    f"{comp['url']} -> {comp['serves']}"
+                    if comp["healthy"]
+                    else f"{comp['url']}: {comp['reason']}"
+                )
+            elif name == "moto" and comp.get("dark_regions"):
+                detail = f"dark (outage knob): {', '.join(comp['dark_regions'])}"
+            elif name == "replicator":
                 detail = (
                     f"paused={comp['paused']} lag={comp['lag_seconds']}s pending="
-                    f"{comp['pending_items']}+{comp['pending_objects']} applied={comp['items_applied']}"
+                    f"{_count(comp['pending_items'])}+{_count(comp['pending_objects'])} applied={comp['items_applied']}"
                     f"+{comp['objects_applied']} errors={comp['errors']}"
                 )
             elif name == "event_sources":
@@ -100,11 +108,13 @@ def status(
             table.add_row(name, "yes" if comp["healthy"] else "[red]NO[/red]", str(detail))
         out.print(table)
         regions = ", ".join(
-            f"{k} {'up' if v == 'up' else '[red]DOWN[/red] (drill knob: its front answers 503)'}"
+            f"{k} {'up' if v == 'up' else '[red]DOWN[/red] (outage knob: its front and AWS calls answer 503)'}"
             for k, v in document["regions"].items()
         )
         out.print(f"regions: {regions}; memory {document['memory_mb']} MB; pid {document['pid']}")
         out.print(f"logs: {state['log_dir']}")
+        for problem in document.get("problems", []):
+            out.print(f"[red]not healthy:[/red] {problem}")
     if not document["healthy"]:
         raise typer.Exit(1)
 
@@ -118,7 +128,9 @@ def seed() -> None:
     state = lifecycle.state(config)
     for role, user in seed_users(state).items():  # plain lines: a table would truncate the password
         out.print(f"{role}: email {user.email}  password {user.password}  sub {user.sub}", soft_wrap=True)
-    out.print("sign in with USER_PASSWORD_AUTH against the pool in `ops stack outputs --env local`")
+    out.print(
+        "sign in with SRP (USER_SRP_AUTH, as the app client allows) against the pool in `ops stack outputs --env local`"
+    )
 
 
 @app.command()
@@ -155,7 +167,7 @@ def replication_lag(seconds: Annotated[float, typer.Argument(help="delay added t
 
 @region_app.command("down")
 def region_down(region: Annotated[str, typer.Argument(help="primary or dr")]) -> None:
-    """The region's front answers 503 and its health reports unhealthy."""
+    """Make the region dark, as in an outage: its API front and every AWS call to it answer 503."""
     _set_region(region, "down")
 
 
@@ -175,8 +187,12 @@ def _set_region(region: str, state: str) -> None:
 def _print_replication(document: dict) -> None:
     out.print(
         f"replication {'paused' if document['paused'] else 'running'}, lag {document['lag_seconds']} s, "
-        f"pending {document['pending_items']} items + {document['pending_objects']} objects"
+        f"pending {_count(document['pending_items'])} items + {_count(document['pending_objects'])} objects"
     )
+
+
+def _count(value: int | None) -> str:
+    return "?" if value is None else str(value)  # None: a dark region cannot be asked
 
 
 def _print_where(state: dict) -> None:

@@ -23,6 +23,7 @@ from ops.local.ttl_sweeper import TTL_IDENTITY
 
 log = logging.getLogger("ops.local.event_sources")
 Handler = Callable[[dict, Any], Any]
+IDLE_POLL_SECONDS = 1.0  # retried SQS messages become visible after their delay, with no write to wake us
 
 
 class EventSource(Protocol):
@@ -33,10 +34,40 @@ class EventSource(Protocol):
     def status(self) -> dict: ...
 
 
-def _failed_ids(result: Any) -> list[str]:
-    if isinstance(result, dict):
-        return [str(f.get("itemIdentifier")) for f in result.get("batchItemFailures") or []]
-    return []
+class WholeBatchFailed(Exception):
+    """The function's partial-batch response is one Lambda treats as a failure of the whole batch."""
+
+
+def failed_ids(result: Any, batch_ids: list[str]) -> list[str]:
+    """The item identifiers a function reported as failed, read with Lambda's rules
+    (docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html, "Reporting batch item failures";
+    the same rules hold for stream sources):
+
+    - complete success: None, {}, a null or empty `batchItemFailures`;
+    - complete failure (WholeBatchFailed): a response that is not an object, a `batchItemFailures` that is
+      not a list, an entry that is not {"itemIdentifier": ...} (a misspelt key), an empty or null
+      identifier, or one that names no record of the batch.
+    """
+    if result is None:
+        return []
+    if not isinstance(result, dict):
+        raise WholeBatchFailed(f"response is not a JSON object: {type(result).__name__}")
+    failures = result.get("batchItemFailures")
+    if failures is None:
+        return []
+    if not isinstance(failures, list):
+        raise WholeBatchFailed("batchItemFailures is not a list")
+    ids: list[str] = []
+    for entry in failures:
+        if not isinstance(entry, dict) or set(entry) != {"itemIdentifier"}:
+            raise WholeBatchFailed(f"malformed batchItemFailures entry: {entry!r}")
+        identifier = entry["itemIdentifier"]
+        if not isinstance(identifier, str) or not identifier:
+            raise WholeBatchFailed(f"empty or null itemIdentifier: {identifier!r}")
+        if identifier not in batch_ids:
+            raise WholeBatchFailed(f"itemIdentifier {identifier!r} names no record of the batch")
+        ids.append(identifier)
+    return ids
 
 
 class SqsEventSource:
@@ -70,13 +101,16 @@ class SqsEventSource:
         if not messages:
             return 0
         event = {"Records": [self._record(m) for m in messages]}
+        batch_ids = [m["MessageId"] for m in messages]
         try:
-            failed = set(
-                _failed_ids(self.handler(event, LocalLambdaContext(self.function_name, self.region)))
-            )
+            result = self.handler(event, LocalLambdaContext(self.function_name, self.region))
+            failed = set(failed_ids(result, batch_ids))
+        except WholeBatchFailed as exc:
+            log.error("%s: %s; the whole batch will be retried", self.name, exc)
+            failed = set(batch_ids)
         except Exception:
             log.exception("%s: handler failed; the whole batch will be retried", self.name)
-            failed = {m["MessageId"] for m in messages}
+            failed = set(batch_ids)
         self.batches += 1
         done = [m for m in messages if m["MessageId"] not in failed]
         retry = [m for m in messages if m["MessageId"] in failed]
@@ -166,15 +200,17 @@ class StreamEventSource:
         if not self.buffer:
             return 0
         batch = self.buffer[: self.batch_size]
+        sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
         try:
-            failed = _failed_ids(
-                self.handler({"Records": batch}, LocalLambdaContext(self.function_name, self.region))
-            )
+            result = self.handler({"Records": batch}, LocalLambdaContext(self.function_name, self.region))
+            failed = failed_ids(result, sequence)
+        except WholeBatchFailed as exc:
+            log.error("%s: %s; retrying the batch", self.name, exc)
+            failed = [sequence[0]]
         except Exception:
             log.exception("%s: handler failed; retrying the batch", self.name)
-            failed = [batch[0]["dynamodb"]["SequenceNumber"]]
+            failed = [sequence[0]]
         self.batches += 1
-        sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
         first_failed = min((sequence.index(f) for f in failed if f in sequence), default=None)
         if first_failed is None:
             self.buffer = self.buffer[len(batch) :]
@@ -224,8 +260,13 @@ class StreamEventSource:
 class EventSourcePoller:
     """One thread that polls every mapping in turn; pausable so the stack can reset state."""
 
-    def __init__(self, sources: list[EventSource]) -> None:
+    def __init__(
+        self, sources: list[EventSource], wait_for_change: Callable[[int, float], int] | None = None
+    ) -> None:
         self.sources = sources
+        # Idle, it sleeps until the AWS endpoint sees a write or IDLE_POLL_SECONDS pass (a retried message
+        # becomes visible again without a write).
+        self._wait_for_change = wait_for_change
         self.errors = 0
         self.last_error: str | None = None
         self.crashed: str | None = None
@@ -251,6 +292,7 @@ class EventSourcePoller:
                 source.reset()
 
     def _run(self) -> None:
+        seen = -1
         try:
             while not self._stop.is_set():
                 busy = 0
@@ -263,7 +305,10 @@ class EventSourcePoller:
                             self.last_error = f"{source.name}: {type(exc).__name__}: {exc}"
                             log.warning("event source %s failed: %s", source.name, exc)
                 if not busy:
-                    self._stop.wait(0.1)
+                    if self._wait_for_change is None:
+                        self._stop.wait(0.1)
+                    else:
+                        seen = self._wait_for_change(seen, IDLE_POLL_SECONDS)
         except BaseException as exc:
             self.crashed = f"{type(exc).__name__}: {exc}"
             log.exception("event-source poller crashed")

@@ -59,9 +59,15 @@ class JwtVerifier:
         audience_claim = _AUDIENCE_CLAIM.get(claims.get("token_use"))
         if audience_claim is None:
             raise AuthError("token_use must be 'id' or 'access'")
-        if claims.get(audience_claim) not in self.client_ids:
+        if not self._audience_matches(claims.get(audience_claim)):
             raise AuthError("token was not issued to this app client")
         return claims
+
+    def _audience_matches(self, audience: Any) -> bool:
+        """API Gateway's rule: `aud` (or `client_id`) matches when it, or any entry of it if it is an array,
+        is one of the configured audiences (RFC 7519 s.4.1.3 allows both shapes)."""
+        values = audience if isinstance(audience, list) else [audience]
+        return any(isinstance(v, str) and v in self.client_ids for v in values)
 
 
 def api_gateway_claims(claims: dict[str, Any]) -> dict[str, str]:

@@ -1,7 +1,10 @@
 """Stand-in for S3 replication and DynamoDB global tables (moto has neither).
 
-- S3: the primary media bucket's notifications (ObjectCreated/ObjectRemoved) go to an SQS queue;
-  each event copies the object to (or deletes it from) the DR bucket. No bucket listings.
+- S3: each media bucket's notifications (ObjectCreated/ObjectRemoved) go to an SQS queue in its region;
+  each event is applied as the bucket's own replication configuration says (the media replication contract,
+  read back from the bucket at start: prefix, delete-marker replication, destination), in both directions
+  (primary -> DR, and DR -> primary for fail-back). A copy the replicator made is not sent back (S3 marks
+  replicas and does not replicate them again; here each write is remembered by key and ETag). No listings.
 - DynamoDB: records of both tables' streams are applied to the other table (multi-active).
   Conflicts resolve as in global tables: last writer wins by the stream record's time, ties go to
   the primary. The replicator's own writes come back on the other stream; it recognises them by
@@ -20,6 +23,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +37,8 @@ from ops.local.provision import RegionResources
 from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.replicator")
+IDLE_POLL_SECONDS = 2.0  # idle: look anyway this often (a message whose retry delay ends, a lag knob)
+RULES_REFRESH_SECONDS = 5.0  # how soon a changed bucket replication configuration takes effect
 MAX_LAG_SECONDS = 3000  # below the replication queue's visibility timeout, so held messages stay hidden
 _SIDES = ("primary", "dr")
 _TIE_RANK = {"primary": 1, "dr": 0}  # equal timestamps: the primary's write wins
@@ -49,9 +55,19 @@ class _ItemChange:
 
 @dataclass
 class _ObjectMessage:
+    side: str  # the region whose bucket sent the event
     receipt_handle: str
     records: list[dict]
     written_at: float
+
+
+@dataclass(frozen=True)
+class _BucketRule:
+    """An enabled replication rule of one source bucket, as the replicator follows it."""
+
+    prefix: str
+    delete_markers: bool
+    destination_bucket: str
 
 
 @dataclass
@@ -75,16 +91,27 @@ def _image_hash(image: dict | None) -> str:
 
 class Replicator:
     def __init__(
-        self, endpoint_url: str, primary: RegionResources, dr: RegionResources, replication_queue_url: str
+        self,
+        endpoint_url: str,
+        primary: RegionResources,
+        dr: RegionResources,
+        replication_queue_url: str,
+        wait_for_change: Callable[[int, float], int] | None = None,
     ) -> None:
+        # Idle, the replicator sleeps until the AWS endpoint sees a write (or IDLE_POLL_SECONDS pass).
+        self._wait_for_change = wait_for_change or _sleeping_wait(threading.Event())
         self.res = {"primary": primary, "dr": dr}
         self.ddb = {side: client("dynamodb", r.region, endpoint_url) for side, r in self.res.items()}
         self.streams = {
             side: client("dynamodbstreams", r.region, endpoint_url) for side, r in self.res.items()
         }
         self.s3 = {side: client("s3", r.region, endpoint_url) for side, r in self.res.items()}
-        self.sqs = client("sqs", primary.region, endpoint_url)
-        self.queue_url = replication_queue_url
+        self.sqs = {side: client("sqs", r.region, endpoint_url) for side, r in self.res.items()}
+        self.queue_urls = {side: r.replication_queue_url or "" for side, r in self.res.items()}
+        self.queue_urls["primary"] = self.queue_urls["primary"] or replication_queue_url
+        self._rules: dict[str, list[_BucketRule]] = {}
+        self._rules_read_at = 0.0
+        self._object_echoes: Counter = Counter()  # (side, key, etag) of copies this replicator wrote
         self.paused = False
         self.lag_seconds = 0.0
         self.stats = ReplicationStats()
@@ -105,8 +132,40 @@ class Replicator:
     # ---- lifecycle and knobs -------------------------------------------------------------
     def start(self) -> Replicator:
         self._seek_latest()
+        self._refresh_rules()
         self._thread.start()
         return self
+
+    def _refresh_rules(self) -> None:
+        """Follow the buckets' replication configuration as it is now (a removed rule stops replicating)."""
+        for side in _SIDES:
+            try:
+                self._rules[side] = self._read_rules(side)
+            except (ClientError, BotoCoreError, OSError) as exc:  # a dark region keeps its last known rules
+                self._note_error(side, exc)
+        self._rules_read_at = time.monotonic()
+
+    def _read_rules(self, side: str) -> list[_BucketRule]:
+        """The source bucket's replication configuration, as S3 would apply it (enabled rules only)."""
+        try:
+            config = self.s3[side].get_bucket_replication(Bucket=self.res[side].media_bucket)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ReplicationConfigurationNotFoundError":
+                return []
+            raise
+        rules = []
+        for rule in config["ReplicationConfiguration"].get("Rules", []):
+            if rule.get("Status") != "Enabled":
+                continue
+            prefix = rule.get("Prefix", (rule.get("Filter") or {}).get("Prefix", "")) or ""
+            rules.append(
+                _BucketRule(
+                    prefix=prefix,
+                    delete_markers=(rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled",
+                    destination_bucket=rule["Destination"]["Bucket"].rsplit(":::", 1)[-1],
+                )
+            )
+        return rules
 
     def stop(self) -> None:
         self._stop.set()
@@ -135,18 +194,46 @@ class Replicator:
             self._pending_items.clear()
             self._pending_objects.clear()
             self._echoes.clear()
+            self._object_echoes.clear()
             self._last_local_write.clear()
             self._seek_latest()
             self.paused = False
             self.lag_seconds = 0.0
             self.stats = ReplicationStats()
 
+    def backlog(self) -> tuple[int | None, int | None]:
+        """Changes written but not yet applied: (items, objects), counting what was not even read yet
+        (while paused nothing is read). None where the count cannot be taken (a region is dark)."""
+        items: int | None = len(self._pending_items)
+        objects: int | None = len(self._pending_objects)
+        with self._cycle_lock:  # not while a cycle moves records from the sources to the buffers
+            try:
+                items = len(self._pending_items) + sum(r.backlog() for r in self._readers.values())
+            except (ClientError, BotoCoreError, OSError):
+                items = None
+            try:
+                # Messages held for the lag knob are in flight (invisible) and already counted as pending.
+                in_queues = sum(
+                    int(
+                        self.sqs[side].get_queue_attributes(
+                            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+                        )["Attributes"]["ApproximateNumberOfMessages"]
+                    )
+                    for side, url in self.queue_urls.items()
+                    if url
+                )
+                objects = len(self._pending_objects) + in_queues
+            except (ClientError, BotoCoreError, OSError):
+                objects = None
+        return items, objects
+
     def status(self) -> dict:
+        pending_items, pending_objects = self.backlog()
         return {
             "paused": self.paused,
             "lag_seconds": self.lag_seconds,
-            "pending_items": len(self._pending_items),
-            "pending_objects": len(self._pending_objects),
+            "pending_items": pending_items,
+            "pending_objects": pending_objects,
             "items_applied": self.stats.items_applied,
             "objects_applied": self.stats.objects_applied,
             "conflicts_lost": self.stats.conflicts_lost,
@@ -157,6 +244,7 @@ class Replicator:
 
     # ---- the loop -----------------------------------------------------------------------
     def _run(self) -> None:
+        seen = -1
         try:
             while not self._stop.is_set():
                 busy = False
@@ -165,11 +253,18 @@ class Replicator:
                         if not self.paused:
                             busy = self._cycle_safely()
                 if not busy:
-                    self._stop.wait(0.05)
+                    seen = self._wait_for_change(seen, self._idle_wait())
         except BaseException as exc:  # the status endpoint reports a dead replicator
             self.crashed = f"{type(exc).__name__}: {exc}"
             log.exception("replicator crashed")
             raise
+
+    def _idle_wait(self) -> float:
+        """How long to sleep when idle: until the next held change is due (lag knob), at most IDLE_POLL."""
+        pending = [c.written_at for c in self._pending_items] + [m.written_at for m in self._pending_objects]
+        if pending and not self.paused:
+            return max(0.01, min(IDLE_POLL_SECONDS, min(pending) + self.lag_seconds - time.time()))
+        return IDLE_POLL_SECONDS
 
     def _cycle_safely(self) -> bool:
         try:
@@ -183,6 +278,8 @@ class Replicator:
             return False
 
     def _cycle(self) -> bool:
+        if time.monotonic() - self._rules_read_at > RULES_REFRESH_SECONDS:
+            self._refresh_rules()
         fetched = self._fetch_items() + self._fetch_objects()
         applied = self._apply_items() + self._apply_objects()
         return bool(fetched or applied)
@@ -195,10 +292,19 @@ class Replicator:
     def _fetch_items(self) -> int:
         count = 0
         for side in _SIDES:
-            for record in self._readers[side].read():
+            try:
+                records = self._readers[side].read()
+            except (ClientError, BotoCoreError, OSError) as exc:  # that region is dark: read it later
+                self._note_error(side, exc)
+                continue
+            for record in records:
                 count += 1
                 self._observe(side, record)
         return count
+
+    def _note_error(self, side: str, exc: Exception) -> None:
+        self.stats.errors += 1
+        self.stats.last_error = f"{side}: {type(exc).__name__}: {exc}"
 
     def _observe(self, side: str, record: dict) -> None:
         data = record["dynamodb"]
@@ -216,37 +322,55 @@ class Replicator:
         self._pending_items.append(_ItemChange(side, key, data["Keys"], new_image, written_at))
 
     def _apply_items(self) -> int:
+        """Apply the due changes to the other region; a region that cannot be written (it is dark) keeps
+        its changes pending, in order, until it can (nothing is dropped)."""
         if not self._pending_items:
             return 0
         cutoff = time.time() - self.lag_seconds
         due = [c for c in self._pending_items if c.written_at <= cutoff]
         if not due:
             return 0
-        self._pending_items = [c for c in self._pending_items if c.written_at > cutoff]
-        latest: dict[tuple[str, str], _ItemChange] = {}
-        for change in due:  # only the last change of a key matters for the replica's final state
-            latest[(change.side, change.key)] = change
-        puts: dict[str, list[dict]] = {side: [] for side in _SIDES}
-        for (side, key), change in latest.items():
-            other = "dr" if side == "primary" else "primary"
-            if (change.written_at, _TIE_RANK[side]) < self._last_local_write.get((other, key), (0.0, 0)):
-                self.stats.conflicts_lost += 1  # the other region wrote later: last writer wins
+        applied = 0
+        kept: list[_ItemChange] = []
+        for target in _SIDES:
+            changes = [c for c in due if c.side != target]  # written on the other side, applied here
+            if not changes:
+                continue
+            try:
+                applied += self._apply_to(target, changes)
+            except (ClientError, BotoCoreError, OSError) as exc:
+                self._note_error(target, exc)
+                kept += changes
+        self._pending_items = kept + [c for c in self._pending_items if c.written_at > cutoff]
+        return applied
+
+    def _apply_to(self, target: str, changes: list[_ItemChange]) -> int:
+        latest: dict[str, _ItemChange] = {}
+        for change in changes:  # only the last change of a key matters for the replica's final state
+            latest[change.key] = change
+        puts: list[tuple[str, dict]] = []
+        for key, change in latest.items():
+            if (change.written_at, _TIE_RANK[change.side]) < self._last_local_write.get(
+                (target, key), (0.0, 0)
+            ):
+                self.stats.conflicts_lost += 1  # the target region wrote later: last writer wins
                 continue
             if change.new_image is None:
-                old = self.ddb[other].delete_item(
-                    TableName=self.res[other].table_name, Key=change.keys, ReturnValues="ALL_OLD"
+                old = self.ddb[target].delete_item(
+                    TableName=self.res[target].table_name, Key=change.keys, ReturnValues="ALL_OLD"
                 )
                 if old.get("Attributes"):  # deleting nothing writes no stream record, so expect no echo
-                    self._expect_echo(other, key, None)
+                    self._expect_echo(target, key, None)
             else:
-                puts[other].append(change.new_image)
-                self._expect_echo(other, key, change.new_image)
+                puts.append((key, change.new_image))
             self.stats.last_lag_seconds = round(time.time() - change.written_at, 3)
-        for side, items in puts.items():
-            for start in range(0, len(items), 25):
-                self._batch_put(side, items[start : start + 25])
+        for start in range(0, len(puts), 25):
+            batch = puts[start : start + 25]
+            self._batch_put(target, [image for _, image in batch])
+            for key, image in batch:  # after the write: an echo can only be read in a later cycle
+                self._expect_echo(target, key, image)
         self.stats.items_applied += len(latest)
-        return len(due)
+        return len(changes)
 
     def _batch_put(self, side: str, items: list[dict]) -> None:
         requests = {self.res[side].table_name: [{"PutRequest": {"Item": item}} for item in items]}
@@ -259,10 +383,25 @@ class Replicator:
     # ---- S3 -----------------------------------------------------------------------------
     def _fetch_objects(self) -> int:
         count = 0
+        for side in _SIDES:
+            url = self.queue_urls.get(side)
+            if not url:
+                continue
+            try:
+                count += self._fetch_queue(side, url)
+            except (ClientError, BotoCoreError, OSError) as exc:  # that region is dark: the other goes on
+                self.stats.errors += 1
+                self.stats.last_error = f"{side}: {type(exc).__name__}: {exc}"
+        return count
+
+    def _fetch_queue(self, side: str, url: str) -> int:
+        count = 0
         while count < 500:
-            messages = self.sqs.receive_message(
-                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-            ).get("Messages", [])
+            messages = (
+                self.sqs[side]
+                .receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+                .get("Messages", [])
+            )
             if not messages:
                 break
             for message in messages:
@@ -270,7 +409,9 @@ class Replicator:
                 body = json.loads(message["Body"])
                 records = body.get("Records") or []  # the s3:TestEvent has none
                 written_at = min((_epoch(r.get("eventTime")) for r in records), default=0.0)
-                self._pending_objects.append(_ObjectMessage(message["ReceiptHandle"], records, written_at))
+                self._pending_objects.append(
+                    _ObjectMessage(side, message["ReceiptHandle"], records, written_at)
+                )
         return count
 
     def _apply_objects(self) -> int:
@@ -281,20 +422,24 @@ class Replicator:
         if not due:
             return 0
         messages = self._pending_objects[:due]
-        by_key: dict[str, list[dict]] = {}  # one key's events stay in order; different keys copy in parallel
+        # One key's events stay in order; different keys copy in parallel.
+        by_key: dict[tuple[str, str], list[dict]] = {}
         for message in messages:
             for record in message.records:
-                by_key.setdefault(record["s3"]["object"]["key"], []).append(record)
+                by_key.setdefault((message.side, record["s3"]["object"]["key"]), []).append(record)
         # map() re-raises the first failure: the messages then stay pending and are retried next cycle.
-        copied = sum(self._pool.map(self._apply_object_records, by_key.values()))
-        for start in range(0, len(messages), 10):
-            self.sqs.delete_message_batch(
-                QueueUrl=self.queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m.receipt_handle}
-                    for i, m in enumerate(messages[start : start + 10])
-                ],
-            )
+        copied = sum(
+            self._pool.map(lambda item: self._apply_object_records(item[0][0], item[1]), by_key.items())
+        )
+        for side in _SIDES:
+            handles = [m.receipt_handle for m in messages if m.side == side]
+            for start in range(0, len(handles), 10):
+                self.sqs[side].delete_message_batch(
+                    QueueUrl=self.queue_urls[side],
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(handles[start : start + 10])
+                    ],
+                )
         del self._pending_objects[:due]
         self.stats.objects_applied += copied
         newest = max((_epoch(r.get("eventTime")) for m in messages for r in m.records), default=None)
@@ -302,30 +447,56 @@ class Replicator:
             self.stats.last_lag_seconds = round(time.time() - newest, 3)
         return due
 
-    def _apply_object_records(self, records: list[dict]) -> int:
-        return sum(self._apply_object_record(record) for record in records)
+    def _apply_object_records(self, side: str, records: list[dict]) -> int:
+        return sum(self._apply_object_record(side, record) for record in records)
 
-    def _apply_object_record(self, record: dict) -> int:
-        """Mirror one event to the DR bucket; 1 when something was written or deleted."""
+    def _apply_object_record(self, side: str, record: dict) -> int:
+        """Apply one bucket event as that bucket's replication rule says; 1 when something was written."""
         key = unquote_plus(record["s3"]["object"]["key"])
-        source, target = self.res["primary"].media_bucket, self.res["dr"].media_bucket
-        if record["eventName"].startswith("ObjectRemoved"):
-            self.s3["dr"].delete_object(Bucket=target, Key=key)
-        else:
-            try:
-                obj = self.s3["primary"].get_object(Bucket=source, Key=key)
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                    return 0  # deleted since; its removal event follows
-                raise
-            self.s3["dr"].put_object(
-                Bucket=target,
-                Key=key,
-                Body=obj["Body"].read(),
-                ContentType=obj.get("ContentType", "binary/octet-stream"),
-                Metadata=obj.get("Metadata", {}),
-            )
+        etag = record["s3"]["object"].get("eTag", "")
+        echo = (side, key, etag)
+        if self._object_echoes[echo] > 0:  # a copy this replicator made: S3 does not replicate replicas
+            self._object_echoes[echo] -= 1
+            return 0
+        rule = next((r for r in self._rules.get(side, []) if key.startswith(r.prefix)), None)
+        if rule is None:
+            return 0
+        other = "dr" if side == "primary" else "primary"
+        source, target = self.res[side].media_bucket, rule.destination_bucket
+        event = record["eventName"]
+        if event.startswith("ObjectRemoved:DeleteMarkerCreated"):
+            if not rule.delete_markers:
+                return 0
+            self.s3[other].delete_object(Bucket=target, Key=key)  # a delete marker there too
+            self._object_echoes[(other, key, "")] += 1
+            return 1
+        if event.startswith("ObjectRemoved"):
+            return 0  # deleting a version is not replicated (S3 replicates delete markers only)
+        try:
+            obj = self.s3[side].get_object(Bucket=source, Key=key)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return 0  # deleted since; its delete marker event follows
+            raise
+        written = self.s3[other].put_object(
+            Bucket=target,
+            Key=key,
+            Body=obj["Body"].read(),
+            ContentType=obj.get("ContentType", "binary/octet-stream"),
+            Metadata=obj.get("Metadata", {}),
+        )
+        self._object_echoes[(other, key, written.get("ETag", "").strip('"'))] += 1
         return 1
+
+
+def _sleeping_wait(event: threading.Event) -> Callable[[int, float], int]:
+    """A wait_for_change that knows no writes: it sleeps the timeout (short, to stay responsive)."""
+
+    def wait(seen: int, timeout: float) -> int:
+        event.wait(min(timeout, 0.05))
+        return seen
+
+    return wait
 
 
 def _epoch(value: Any) -> float:

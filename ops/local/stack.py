@@ -15,9 +15,9 @@ from typing import Any
 
 import psutil
 import requests
-from moto.server import ThreadedMotoServer
 
 from backend_core.table_design import TABLE_DESIGN
+from ops.local import cognito_tokens
 from ops.local.api_front import ApiFront, RegionApp
 from ops.local.aws import client
 from ops.local.config import HOST, StackConfig
@@ -25,6 +25,7 @@ from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
 from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
+from ops.local.moto_gateway import GatewayServer, MotoGateway
 from ops.local.moto_janitor import MotoJanitor
 from ops.local.placeholder_api import create_handler as placeholder_api
 from ops.local.ports import free_port, taken
@@ -34,7 +35,7 @@ from ops.local.ttl_sweeper import TtlSweeper
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
-STREAM_FUNCTION_PACKAGES = ("stream_worker", "ttl_archiver")  # optional table-stream consumers
+STREAM_FUNCTION_PACKAGES = ("ttl_archiver", "endpoint_cleanup")  # the table-stream consumers, each region
 
 
 class StartupError(Exception):
@@ -46,7 +47,8 @@ class LocalStack:
         self.config = config
         self.started_at = time.time()
         self.ready_seconds: float | None = None
-        self.moto: ThreadedMotoServer | None = None
+        self.moto: GatewayServer | None = None
+        self.gateway = MotoGateway()
         self.fronts: dict[str, ApiFront] = {}
         self.apps: dict[str, RegionApp] = {}
         self.handler_names: dict[str, str] = {}
@@ -68,9 +70,9 @@ class LocalStack:
         os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
         # reset() purges queues between tests, more often than SQS's once a minute.
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
+        cognito_tokens.apply()  # ID tokens carry the user's email, as Cognito's do (a named stand-in)
         moto_port = ports.moto or free_port()
-        self.moto = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)
-        self.moto.start()
+        self.moto = GatewayServer(HOST, moto_port, self.gateway).start()
         endpoint = f"http://{HOST}:{self.moto.get_host_and_port()[1]}"
         requests.get(f"{endpoint}/moto-api/", timeout=10)  # first request warms the dispatcher up
 
@@ -97,7 +99,11 @@ class LocalStack:
             front.start()
 
         self.replicator = Replicator(
-            endpoint, self.provisioned.primary, self.provisioned.dr, self.provisioned.replication_queue_url
+            endpoint,
+            self.provisioned.primary,
+            self.provisioned.dr,
+            self.provisioned.replication_queue_url,
+            wait_for_change=self.gateway.wait_for_change,
         ).start()
         self.ttl = TtlSweeper(
             {
@@ -110,7 +116,9 @@ class LocalStack:
             TABLE_DESIGN.ttl_attribute,
             tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
         )
-        self.poller = EventSourcePoller(self._event_sources(endpoint)).start()
+        self.poller = EventSourcePoller(
+            self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change
+        ).start()
         self.ttl.start()
         self.janitor = MotoJanitor().start()
         self.control = ControlServer(ports.control, self).start()
@@ -127,6 +135,7 @@ class LocalStack:
         threads = [threading.Thread(target=_stop_quietly, args=(part,), daemon=True) for part in parts]
         for thread in threads:
             thread.start()
+        self.gateway.wake_all()  # the stand-ins waiting for a change see their stop flag now
         for thread in threads:
             thread.join(timeout=15)
 
@@ -150,6 +159,7 @@ class LocalStack:
             "notify_queue_url": res.notify_queue_url,
             "usage_stream_name": res.usage_stream_name,
             "platform_app_arns": res.platform_app_arns,
+            "regions": (self.config.primary_region, self.config.dr_region),
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
@@ -183,16 +193,15 @@ class LocalStack:
                             loaded[0],
                             f"mbt-{self.config.env}-{package}",
                             prune_in_process=True,  # moto runs in this process
-                            is_ttl_delete=self._ttl_marks(label),
+                            is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),
                         )
                     )
         return sources
 
-    def _ttl_marks(self, label: str) -> Callable[[dict], bool]:
+    def _ttl_marks(self, consumer: str, label: str) -> Callable[[dict], bool]:
         assert self.ttl is not None
-        self.ttl.marking = True
-        sweeper = self.ttl
-        return lambda keys: sweeper.is_ttl_delete(label, keys)
+        is_ttl_delete = self.ttl.register(consumer)
+        return lambda keys: is_ttl_delete(label, keys)
 
     def _failover_target(self) -> RegionApp | None:
         """The public name: primary while its health is up, else DR (Route 53 failover routing)."""
@@ -217,14 +226,18 @@ class LocalStack:
 
     # ---- knobs --------------------------------------------------------------------------
     def set_region(self, label: str, up: bool) -> None:
+        """A region down is dark as in an outage: its API front answers 503 and every AWS call to it fails."""
         if label not in self.apps:
             raise ValueError("region must be 'primary' or 'dr'")
         self.apps[label].up = up
+        self.gateway.set_dark(self.apps[label].region, not up)
 
     def reset(self) -> None:
         """Empty the tables, buckets and queues (resources stay), and put every knob back."""
         assert self.provisioned is not None and self.replicator is not None and self.poller is not None
         endpoint = self.provisioned.outputs.endpoint_url or ""
+        for label in self.apps:  # the reset itself needs both regions
+            self.set_region(label, True)
         self.replicator.pause()
         with self.poller.lock:
             for res in (self.provisioned.primary, self.provisioned.dr):
@@ -236,18 +249,14 @@ class LocalStack:
                 for bucket in buckets:
                     _empty_bucket(s3, bucket)
                 sqs = client("sqs", res.region, endpoint)
-                for url in (res.notify_queue_url, res.notify_dlq_url):
-                    sqs.purge_queue(QueueUrl=url)
-            client("sqs", self.config.primary_region, endpoint).purge_queue(
-                QueueUrl=self.provisioned.replication_queue_url
-            )
+                for url in (res.notify_queue_url, res.notify_dlq_url, res.replication_queue_url):
+                    if url:
+                        sqs.purge_queue(QueueUrl=url)
             for source in self.poller.sources:
                 source.reset()
             if self.ttl is not None:
                 self.ttl.reset()
         self.replicator.reset()
-        for app in self.apps.values():
-            app.up = True
 
     # ---- status -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
@@ -258,12 +267,16 @@ class LocalStack:
                 moto_ok = requests.get(f"{self.provisioned.outputs.endpoint_url}/moto-api/", timeout=5).ok
             except requests.RequestException:
                 moto_ok = False
-        components["moto"] = {"healthy": moto_ok}
+        components["moto"] = {"healthy": moto_ok, "dark_regions": sorted(self.gateway.dark_regions)}
         for name, front in self.fronts.items():
+            target = self._failover_target() if name == "public" else self.apps.get(name)
+            serving = front.alive and target is not None and target.up
             components[f"front.{name}"] = {
-                "healthy": front.alive,
+                "healthy": serving,
                 "url": front.url,
                 "requests": front.requests,
+                "serves": target.label if serving and target is not None else None,
+                **({} if serving else {"reason": "thread stopped" if not front.alive else "region down"}),
             }
         if self.replicator is not None:
             components["replicator"] = {
@@ -283,8 +296,17 @@ class LocalStack:
             components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
         regions = {label: ("up" if app.up else "down") for label, app in self.apps.items()}
         memory_mb = round(psutil.Process().memory_info().rss / 2**20, 1)
+        problems = [
+            f"{name}: {c.get('reason') or c.get('crashed') or 'unhealthy'}"
+            for name, c in components.items()
+            if not c["healthy"]
+        ]
+        problems += [f"region {label} is down" for label, state in regions.items() if state == "down"]
+        if self.replicator is not None and self.replicator.paused:
+            problems.append("replication is paused")
         return {
-            "healthy": all(c["healthy"] for c in components.values()),
+            "healthy": not problems,
+            "problems": problems,
             "pid": os.getpid(),
             "ready_seconds": self.ready_seconds,
             "memory_mb": memory_mb,

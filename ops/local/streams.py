@@ -38,6 +38,17 @@ class StreamReader:
             records += self._read_shard(shard_id, limit)
         return records
 
+    def backlog(self, limit: int = 1000) -> int:
+        """How many records wait after the last read (at most `limit` per shard); nothing is consumed."""
+        waiting = 0
+        for shard_id in self._shard_ids():
+            saved = self._last.get(shard_id)
+            try:
+                waiting += len(self._read_shard(shard_id, limit))
+            finally:
+                self._last[shard_id] = saved
+        return waiting
+
     def _shard_ids(self) -> list[str]:
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         return [s["ShardId"] for s in shards]

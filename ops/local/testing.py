@@ -9,7 +9,8 @@ Fixtures
     already started instead (nothing is stopped then).
 `local_stack_clean` (function scope) -> LocalStackHandle
     The same stack after `reset()`: tables, buckets and queues emptied in both regions (resources
-    and Cognito users kept), replication resumed with no lag, both regions up.
+    and Cognito users kept), replication resumed with no lag, both regions up; the knobs are put back
+    after the test too.
 
 LocalStackHandle
     .outputs            StackOutputs (ops.stack_outputs), exactly what `ops stack outputs` prints
@@ -151,6 +152,11 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
 
 
 @pytest.fixture
-def local_stack_clean(local_stack: LocalStackHandle) -> LocalStackHandle:
+def local_stack_clean(local_stack: LocalStackHandle) -> Iterator[LocalStackHandle]:
     local_stack.reset()
-    return local_stack
+    yield local_stack
+    # Knobs back to normal for the tests that share the stack without resetting it.
+    local_stack.region_up("primary")
+    local_stack.region_up("dr")
+    local_stack.resume_replication()
+    local_stack.set_replication_lag(0)

@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -39,11 +40,12 @@ class TtlSweeper:
         self.tables = tables  # label -> (dynamodb client, table name)
         self.ttl_attribute = ttl_attribute
         self.projection = ", ".join(key_names)
-        self.marking = False  # set when an event source consumes the marks (else they would pile up)
         self.interval = interval_seconds
         self.expired = 0
         self.sweeps = 0
-        self._marks: dict[str, Counter] = {label: Counter() for label in tables}
+        # consumer -> label -> key fingerprint -> deletes not seen yet: every stream consumer (the TTL archiver,
+        # the endpoint cleanup...) sees each TTL delete, as each event source mapping gets every record.
+        self._marks: dict[str, dict[str, Counter]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ttl-sweeper", daemon=True)
@@ -60,15 +62,20 @@ class TtlSweeper:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
-    def is_ttl_delete(self, label: str, keys: dict) -> bool:
-        """True once for each key this sweeper deleted in `label`'s table (consumes the mark)."""
-        fingerprint = key_fingerprint(keys)
+    def register(self, consumer: str) -> Callable[[str, dict], bool]:
+        """A check for one stream consumer: true once per key this sweeper deleted in a region's table."""
         with self._lock:
-            marks = self._marks.get(label)
-            if marks and marks[fingerprint] > 0:
-                marks[fingerprint] -= 1
-                return True
-        return False
+            marks = self._marks.setdefault(consumer, {label: Counter() for label in self.tables})
+
+        def is_ttl_delete(label: str, keys: dict) -> bool:
+            fingerprint = key_fingerprint(keys)
+            with self._lock:
+                if marks[label][fingerprint] > 0:
+                    marks[label][fingerprint] -= 1
+                    return True
+            return False
+
+        return is_ttl_delete
 
     def sweep(self) -> int:
         """Delete every expired item now; how many were deleted."""
@@ -95,9 +102,9 @@ class TtlSweeper:
         return deleted
 
     def _mark(self, label: str, keys: dict, delta: int) -> None:
-        if self.marking:
-            with self._lock:
-                self._marks[label][key_fingerprint(keys)] += delta
+        with self._lock:
+            for marks in self._marks.values():
+                marks[label][key_fingerprint(keys)] += delta
 
     def _expired_keys(self, ddb: Any, table: str, now: int) -> list[dict]:
         keys: list[dict] = []
@@ -117,8 +124,9 @@ class TtlSweeper:
 
     def reset(self) -> None:
         with self._lock:
-            for marks in self._marks.values():
-                marks.clear()
+            for consumer in self._marks.values():
+                for marks in consumer.values():
+                    marks.clear()
         self.expired = 0
 
     def status(self) -> dict:

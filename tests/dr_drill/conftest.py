@@ -1,12 +1,11 @@
-"""The drill against the local stack: settings from the stack outputs, and the media bucket's replication
-rule that the blueprint creates (the local stack replicates by bucket notifications and stores no rule)."""
+"""The drill against the local stack: settings from the stack outputs; the media buckets carry the
+blueprint's replication rules (the media replication contract), which the local replicator follows."""
 
 from __future__ import annotations
 
 import pytest
 
 from drill.settings import Settings
-from ops.local.config import ACCOUNT_ID
 
 
 @pytest.fixture
@@ -35,27 +34,21 @@ def drill_settings(stack, **changes) -> Settings:
 
 @pytest.fixture
 def replication_rule(stack):
-    """The media bucket's replication rule as the blueprint writes it; removed afterwards (shared stack)."""
+    """The media bucket's replication rule, as the local stack provisions it from the contract."""
+    rules = stack.client("s3", "primary").get_bucket_replication(Bucket=stack.outputs.media.bucket.primary)
+    assert rules["ReplicationConfiguration"]["Rules"], "the local stack provisions the contract's rule"
+    yield
+
+
+@pytest.fixture
+def without_replication_rule(stack):
+    """The primary media bucket without its replication rule for one test (restored afterwards)."""
     s3 = stack.client("s3", "primary")
     bucket = stack.outputs.media.bucket.primary
-    s3.put_bucket_replication(
-        Bucket=bucket,
-        ReplicationConfiguration={
-            "Role": f"arn:aws:iam::{ACCOUNT_ID}:role/media-replication",
-            "Rules": [
-                {
-                    "ID": "media-to-dr",
-                    "Priority": 1,
-                    "Status": "Enabled",
-                    "Filter": {"Prefix": ""},
-                    "DeleteMarkerReplication": {"Status": "Enabled"},
-                    "Destination": {"Bucket": f"arn:aws:s3:::{stack.outputs.media.bucket.dr}"},
-                }
-            ],
-        },
-    )
-    yield
+    saved = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]
     s3.delete_bucket_replication(Bucket=bucket)
+    yield
+    s3.put_bucket_replication(Bucket=bucket, ReplicationConfiguration=saved)
 
 
 @pytest.fixture

@@ -96,12 +96,55 @@ def test_authenticated_health_on_both_fronts(local_stack, region):
     assert response.json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("token_kind", ["id_token", "access_token"])
-def test_signed_in_user_reaches_the_handler_with_its_identity(local_stack, token_kind):
+def test_signed_in_user_reaches_the_handler_with_its_identity(local_stack):
     user = local_stack.create_user("providers")
-    response = local_stack.request("GET", "/me", token=getattr(user, token_kind))
+    response = local_stack.request("GET", "/me", token=user.id_token)
     assert response.status_code == 200, response.text
-    assert user.sub in response.text
+    assert user.sub in response.text and response.json()["email"] == user.email
+
+
+def test_an_access_token_passes_the_authorizer_and_the_api_asks_for_the_id_token(local_stack):
+    """API Gateway's JWT authorizer accepts both token kinds of the pool (`client_id` for an access token); the
+    API reads ID-token claims, so it answers 401 saying which token to send."""
+    user = local_stack.create_user("providers")
+    response = local_stack.request("GET", "/me", token=user.access_token)
+    assert response.status_code == 401
+    assert response.json()["error"] == "id_token_required"
+
+
+def _signed_like_the_pool(local_stack, **claims) -> str:
+    """A token signed with the emulated pool's own key (moto's published test key), as Cognito signs."""
+    import gzip
+    import json
+    import time
+    from importlib import resources
+
+    import jwt as pyjwt
+
+    private = json.loads(
+        gzip.decompress(
+            resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
+        )
+    )
+    key = pyjwt.PyJWK.from_dict(private).key
+    now = int(time.time())
+    base = {"iss": local_stack.outputs.auth.issuer, "token_use": "id", "iat": now, "exp": now + 600}
+    return pyjwt.encode({**base, **claims}, key, algorithm="RS256", headers={"kid": private["kid"]})
+
+
+def test_an_audience_array_that_holds_the_client_is_accepted_and_odd_tokens_are_401(local_stack):
+    """API Gateway accepts an `aud` array containing the app client id (the front dropped the connection on
+    one: a TypeError); no token, however odd, is anything but a 401."""
+    user = local_stack.create_user("consumers")
+    client_id = local_stack.outputs.auth.client_id
+    ok = _signed_like_the_pool(local_stack, sub=user.sub, email=user.email, aud=["another-client", client_id])
+    reply = local_stack.request("GET", "/me", token=ok)
+    assert reply.status_code == 200, reply.text
+    refused = _signed_like_the_pool(local_stack, sub=user.sub, aud=["another-client"])
+    odd = _signed_like_the_pool(local_stack, sub=user.sub, aud=[{"x": 1}, 7], token_use=["id"])
+    for token in (refused, odd, "a.b.c", "x" * 5000):
+        reply = local_stack.request("GET", "/me", token=token)
+        assert reply.status_code == 401 and reply.json()["error"] == "unauthorized", reply.text
 
 
 def test_region_down_answers_503_and_public_name_fails_over(local_stack_clean):
