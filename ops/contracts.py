@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.identity import IDENTITY
+from backend_core.media_replication import MEDIA_REPLICATION
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, glue_columns
 
@@ -21,6 +23,8 @@ def rendered_contracts() -> dict[str, str]:
         "table_design.json": TABLE_DESIGN.to_terraform(),
         "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
+        "identity.json": IDENTITY.model_dump(mode="json"),
+        "media_replication.json": MEDIA_REPLICATION.model_dump(mode="json"),
     }
     return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in documents.items()}
 

@@ -11,6 +11,8 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
+from backend_core.identity import IDENTITY
+from backend_core.media_replication import MEDIA_REPLICATION, ReplicationRule
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, glue_columns
 from ops.local.aws import client
@@ -18,7 +20,6 @@ from ops.local.config import ACCOUNT_ID, Names, StackConfig
 from ops.stack_outputs import StackOutputs
 
 NOTIFY_MAX_RECEIVE_COUNT = 3  # redrive to the DLQ after this many receives, as in the blueprint
-GROUPS = ("consumers", "providers")
 
 
 class RegionResources(BaseModel):
@@ -34,6 +35,7 @@ class RegionResources(BaseModel):
     usage_stream_name: str
     platform_app_arns: dict[str, str]
     kms_key_arn: str
+    replication_queue_url: str = ""  # this region's media bucket events, for the replicator
 
 
 class Provisioned(BaseModel):
@@ -49,7 +51,13 @@ def provision(config: StackConfig, endpoint_url: str, api_urls: dict[str, str]) 
     names = Names(env=config.env)
     primary = _provision_region(config.primary_region, names, endpoint_url, is_primary=True)
     dr = _provision_region(config.dr_region, names, endpoint_url, is_primary=False)
-    replication_queue_url = _replication_queue(config.primary_region, names, endpoint_url)
+    primary = primary.model_copy(
+        update={"replication_queue_url": _replication_queue(primary.region, names, endpoint_url)}
+    )
+    dr = dr.model_copy(update={"replication_queue_url": _replication_queue(dr.region, names, endpoint_url)})
+    _replicate(names, endpoint_url, primary, dr, MEDIA_REPLICATION.to_dr)
+    _replicate(names, endpoint_url, dr, primary, MEDIA_REPLICATION.to_primary)
+    replication_queue_url = primary.replication_queue_url
     auth = _identity(config.primary_region, names, endpoint_url)
     analytics = _analytics(config.primary_region, names, endpoint_url, (primary, dr))
     dr_outputs = _failover(config.primary_region, names, endpoint_url, api_urls)
@@ -180,7 +188,7 @@ def _secure_bucket(region: str, bucket: str, endpoint_url: str, key_arn: str) ->
 
 
 def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
-    """Bucket notifications of the primary media bucket feed the replicator (no listing scans)."""
+    """The media bucket's notifications feed the replicator (no listing scans), one queue per region."""
     sqs = client("sqs", region, endpoint_url)
     # Long visibility: the replicator may hold a message for the configured lag before applying it.
     url = sqs.create_queue(
@@ -197,6 +205,20 @@ def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
     return url
 
 
+def _replicate(
+    names: Names, endpoint_url: str, source: RegionResources, target: RegionResources, rule: ReplicationRule
+) -> None:
+    """The blueprint's replication rule (the media replication contract) on the source bucket; the local
+    replicator reads it back and follows it."""
+    client("s3", source.region, endpoint_url).put_bucket_replication(
+        Bucket=source.media_bucket,
+        ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{ACCOUNT_ID}:role/{names.prefix}-s3-replication",
+            "Rules": [rule.s3_rule(f"arn:aws:s3:::{target.media_bucket}", target.kms_key_arn)],
+        },
+    )
+
+
 def _identity(region: str, names: Names, endpoint_url: str) -> dict:
     idp = client("cognito-idp", region, endpoint_url)
     pool = idp.create_user_pool(
@@ -206,7 +228,7 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
         MfaConfiguration="OFF",  # TOTP setup needs a real authenticator app; the blueprint turns it on
         Policies={
             "PasswordPolicy": {
-                "MinimumLength": 12,
+                "MinimumLength": IDENTITY.password_minimum_length,
                 "RequireUppercase": True,
                 "RequireLowercase": True,
                 "RequireNumbers": True,
@@ -218,11 +240,13 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
         UserPoolId=pool["Id"],
         ClientName=f"{names.prefix}-mobile",
         GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=list(
+            IDENTITY.app_client_auth_flows
+        ),  # exactly the blueprint's (the gateway enforces)
         PreventUserExistenceErrors="ENABLED",
     )["UserPoolClient"]
-    for group in GROUPS:
-        idp.create_group(UserPoolId=pool["Id"], GroupName=group, Description=f"{group} of the app")
+    for group, description in IDENTITY.groups.items():
+        idp.create_group(UserPoolId=pool["Id"], GroupName=group, Description=description)
     issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool['Id']}"
     identity_pool = client("cognito-identity", region, endpoint_url).create_identity_pool(
         IdentityPoolName=f"mbt_{names.env}_identities",

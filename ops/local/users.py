@@ -7,12 +7,14 @@ import uuid
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
 
+from backend_core.identity import IDENTITY
 from ops.errors import OpsError
 from ops.local.aws import client
 from ops.stack_outputs import StackOutputs
 
-GROUPS = ("consumers", "providers")
+GROUPS = tuple(IDENTITY.groups)
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,18 @@ def sign_up(outputs: StackOutputs, email: str, password: str, group: str | None)
 
 
 def sign_in(outputs: StackOutputs, email: str, password: str) -> tuple[str, str]:
-    """(id token, access token) from USER_PASSWORD_AUTH, as the mobile app signs in."""
+    """(id token, access token) from USER_SRP_AUTH, the flow the app client allows and the app uses
+    (the password itself never goes over the wire)."""
     idp = client("cognito-idp", outputs.primary_region, outputs.endpoint_url or "")
+    srp = AWSSRP(
+        username=email,
+        password=password,
+        pool_id=outputs.auth.user_pool_id,
+        client_id=outputs.auth.client_id,
+        client=idp,
+    )
     try:
-        result = idp.initiate_auth(
-            ClientId=outputs.auth.client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": email, "PASSWORD": password},
-        )["AuthenticationResult"]
+        result = srp.authenticate_user()["AuthenticationResult"]
     except ClientError as exc:
         raise OpsError(f"cannot sign in {email}: {exc.response['Error']['Message']}") from exc
     return result["IdToken"], result["AccessToken"]

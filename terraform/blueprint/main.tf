@@ -5,6 +5,7 @@ locals {
   table_design = jsondecode(file("${path.module}/../contracts/table_design.json"))
   archival     = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
   usage_events = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
+  identity     = jsondecode(file("${path.module}/../contracts/identity.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -112,9 +113,12 @@ module "analytics" {
 module "identity" {
   source = "../modules/identity"
 
-  name_prefix            = local.name_prefix
-  mfa_configuration      = var.identity.mfa_configuration
-  advanced_security_mode = var.identity.advanced_security_mode
+  name_prefix             = local.name_prefix
+  groups                  = local.identity.groups
+  app_client_auth_flows   = local.identity.app_client_auth_flows
+  password_minimum_length = local.identity.password_minimum_length
+  mfa_configuration       = var.identity.mfa_configuration
+  advanced_security_mode  = var.identity.advanced_security_mode
   token_validity = {
     access_minutes = var.identity.access_token_minutes
     id_minutes     = var.identity.access_token_minutes

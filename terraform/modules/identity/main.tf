@@ -73,22 +73,19 @@ resource "aws_cognito_user_pool" "main" {
 }
 
 resource "aws_cognito_user_group" "role" {
-  for_each = {
-    consumers = "People who follow providers and receive notifications."
-    providers = "Service providers who notify their subscribers."
-  }
+  for_each = var.groups
 
   name         = each.key
   description  = each.value
   user_pool_id = aws_cognito_user_pool.main.id
 }
 
-# The mobile app is a public client: no secret, SRP sign-in and refresh only.
+# The mobile app is a public client: no secret; its flows come from the identity contract (SRP + refresh).
 resource "aws_cognito_user_pool_client" "mobile" {
   name                          = "${var.name_prefix}-mobile"
   user_pool_id                  = aws_cognito_user_pool.main.id
   generate_secret               = false
-  explicit_auth_flows           = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  explicit_auth_flows           = var.app_client_auth_flows
   prevent_user_existence_errors = "ENABLED"
   enable_token_revocation       = true
   access_token_validity         = var.token_validity.access_minutes

@@ -3,6 +3,35 @@ variable "name_prefix" {
   type        = string
 }
 
+variable "groups" {
+  type        = map(string)
+  description = "Cognito groups (the roles) and their descriptions: the identity contract's groups."
+  default = {
+    consumers = "People who follow providers and receive notifications."
+    providers = "Service providers who notify their subscribers."
+  }
+
+  validation {
+    condition     = alltrue([for name in keys(var.groups) : can(regex("^[a-z][a-z0-9_-]{0,127}$", name))])
+    error_message = "Group names are lower-case letters, digits, _ and - (1-128 characters)."
+  }
+}
+
+variable "app_client_auth_flows" {
+  type        = list(string)
+  description = "ExplicitAuthFlows of the mobile app client (the identity contract): a public client uses SRP and refresh only."
+  default     = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+  validation {
+    condition     = !contains(var.app_client_auth_flows, "ALLOW_USER_PASSWORD_AUTH") && !contains(var.app_client_auth_flows, "ALLOW_ADMIN_USER_PASSWORD_AUTH")
+    error_message = "A public app client must not allow password flows that send the password itself: use ALLOW_USER_SRP_AUTH."
+  }
+  validation {
+    condition     = contains(var.app_client_auth_flows, "ALLOW_REFRESH_TOKEN_AUTH")
+    error_message = "The app client must allow ALLOW_REFRESH_TOKEN_AUTH, or users are signed out when the ID token expires."
+  }
+}
+
 variable "mfa_configuration" {
   description = "Cognito MFA mode: OPTIONAL (users may enrol TOTP) or ON (required)."
   type        = string
