@@ -68,6 +68,9 @@ FUNCTIONS = {
     ),
     "notify_worker": Function("notify_worker", "notify_worker", "notify_worker.app.lambda_handler"),
     "ttl_archiver": Function("ttl_archiver", "ttl_archiver", "ttl_archiver.app.lambda_handler"),
+    "endpoint_cleanup": Function(
+        "endpoint_cleanup", "endpoint_cleanup", "endpoint_cleanup.app.lambda_handler"
+    ),
     # The blueprint schedules the non-destructive drill when the manifest has a "drill" entry.
     "drill": Function("drill", "drill", "drill.app.lambda_handler"),
 }

@@ -31,16 +31,28 @@ def profile(user_id: str) -> dict[str, str]:
     return {"PK": user_pk(user_id), "SK": "PROFILE"}
 
 
-def sync_counter(user_id: str) -> dict[str, str]:
-    return {"PK": user_pk(user_id), "SK": "SYNCSEQ"}
+def sync_counter(user_id: str, origin: str) -> dict[str, str]:
+    """The user's change counter in one region: only that region ever writes it."""
+    return {"PK": user_pk(user_id), "SK": f"SYNCSEQ#{safe(origin)}"}
 
 
-def sync_item(user_id: str, collection: str, item_id: str) -> dict[str, str]:
-    return {"PK": user_pk(user_id), "SK": f"ITEM#{safe(collection)}#{safe(item_id)}"}
+def sync_copies_prefix(collection: str, item_id: str) -> str:
+    """SK prefix of every region's copy of one synced item (ids contain no '#', so it is exact)."""
+    return f"ITEM#{safe(collection)}#{safe(item_id)}#"
 
 
-def sync_feed_pk(user_id: str) -> str:
-    return f"SYNC#{safe(user_id)}"
+def sync_copy(user_id: str, collection: str, item_id: str, origin: str) -> dict[str, str]:
+    """One region's copy of a synced item: only that region writes it, so replication never overwrites it."""
+    return {"PK": user_pk(user_id), "SK": f"{sync_copies_prefix(collection, item_id)}{safe(origin)}"}
+
+
+def sync_log_pk(user_id: str, origin: str) -> str:
+    """The change log of the user's writes made in one region (one record per change, gap-free)."""
+    return f"SYNCLOG#{safe(user_id)}#{safe(origin)}"
+
+
+def sync_log(user_id: str, origin: str, seq: int) -> dict[str, str]:
+    return {"PK": sync_log_pk(user_id, origin), "SK": seq_key(seq)}
 
 
 def seq_key(seq: int) -> str:
@@ -51,16 +63,28 @@ def device(user_id: str, device_id: str) -> dict[str, str]:
     return {"PK": user_pk(user_id), "SK": f"DEVICE#{safe(device_id)}"}
 
 
-def endpoint_pk(endpoint_arn: str) -> str:
-    return f"ENDPOINT#{endpoint_arn}"
+def push_token_pk(device_id: str) -> str:
+    """GSI2 partition of every registration of one push token (whoever registered it, in any region)."""
+    return f"PUSHTOKEN#{safe(device_id)}"
 
 
 def media(user_id: str, media_id: str) -> dict[str, str]:
     return {"PK": user_pk(user_id), "SK": f"MEDIA#{safe(media_id)}"}
 
 
-def inbox_entry(user_id: str, created_at: str, notification_id: str) -> dict[str, str]:
-    return {"PK": user_pk(user_id), "SK": f"NOTIF#{created_at}#{safe(notification_id)}"}
+def inbox_entry(user_id: str, notification_id: str) -> dict[str, str]:
+    """One entry per notification and recipient: the same notification delivered by both regions (a retry
+    during a partition) lands on the same item."""
+    return {"PK": user_pk(user_id), "SK": f"NOTIF#{safe(notification_id)}"}
+
+
+def inbox_pk(user_id: str) -> str:
+    """GSI1 partition of a user's inbox, sorted by `<created_at>#<notification id>`."""
+    return f"INBOX#{safe(user_id)}"
+
+
+def inbox_sort(created_at: str, notification_id: str) -> str:
+    return f"{created_at}#{safe(notification_id)}"
 
 
 def subscription(provider_id: str, consumer_id: str) -> dict[str, str]:

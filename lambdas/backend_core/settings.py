@@ -37,6 +37,18 @@ class FunctionSettings(BaseModel):
     notify_queue_url: str = ""
     usage_stream_name: str = Field("", description="Firehose delivery stream of usage events; empty = off.")
     platform_app_arns: PlatformApps = PlatformApps()
+    regions: tuple[str, ...] = Field(
+        (),
+        description="Every region that takes writes (the global table's replicas), primary first; empty = "
+        "this region only. Sync keeps one copy and one change log per region.",
+    )
+
+    @property
+    def write_regions(self) -> tuple[str, ...]:
+        """The regions that take writes, this one included."""
+        if not self.regions:
+            return (self.region,)
+        return self.regions if self.region in self.regions else (*self.regions, self.region)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> FunctionSettings:
@@ -55,6 +67,7 @@ class FunctionSettings(BaseModel):
             platform_app_arns=PlatformApps(
                 apns=env.get("PLATFORM_APP_ARN_APNS") or None, fcm=env.get("PLATFORM_APP_ARN_FCM") or None
             ),
+            regions=tuple(r for r in (env.get("REGIONS") or "").split(",") if r),
         )
 
 
@@ -71,4 +84,5 @@ ENV_VARS = (
     "USAGE_STREAM_NAME",
     "PLATFORM_APP_ARN_APNS",
     "PLATFORM_APP_ARN_FCM",
+    "REGIONS",
 )

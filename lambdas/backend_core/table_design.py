@@ -4,28 +4,10 @@ Terraform's `data` module and the local stack both build the table from this def
 (Terraform through `terraform/contracts/table_design.json`, exported by `ops contracts export`;
 a test keeps the export in step).
 
-Access patterns (every request path is a GetItem, Query or conditional write; never a Scan):
-
-| pattern                                   | index | key condition                                   |
-|-------------------------------------------|-------|-------------------------------------------------|
-| a user's profile                          | table | PK=USER#<sub>, SK=PROFILE                        |
-| a user's devices                          | table | PK=USER#<sub>, SK begins_with DEVICE#            |
-| one synced item                           | table | PK=USER#<sub>, SK=ITEM#<collection>#<id>         |
-| a user's changes since a cursor (delta)   | GSI1  | GSI1PK=SYNC#<sub>, GSI1SK > <cursor>             |
-| a user's inbox, newest first              | table | PK=USER#<sub>, SK begins_with NOTIF#             |
-| a provider's subscribers                  | table | PK=PROVIDER#<pid>, SK begins_with SUB#           |
-| the providers a consumer follows          | GSI1  | GSI1PK=FOLLOWS#<sub>                             |
-| a user's media objects                    | table | PK=USER#<sub>, SK begins_with MEDIA#             |
-| idempotency record of a notification      | table | PK=IDEMPOTENCY#<pid>#<key>, SK=IDEMPOTENCY       |
-| device endpoint by endpoint ARN (worker)  | GSI2  | GSI2PK=ENDPOINT#<arn>                            |
-| a user's change counter (sync order)      | table | PK=USER#<sub>, SK=SYNCSEQ                        |
-
-The key builders live in `backend_core.keys`; `backend_core.dal` is the only code that issues requests.
-Sync writes are one TransactWriteItems of (counter: SET seq = n+1 IF seq = n) + (item: Put/Update IF version
-matches), so GSI1SK (the zero-padded seq) orders the change feed by commit order; a stale version cancels
-the transaction (409). Inbox entries (SK=NOTIF#<created_at>#<id>) are created with attribute_not_exists, so
-a redelivered queue message finds its entry and pushes nothing twice. Idempotency records expire through
-TTL (`expires_at`, 24 h).
+The access patterns (every request path is a GetItem, Query or conditional write, never a Scan), and how each
+guarantee built on a conditional write holds when both regions take writes, are written down next to this
+file, in backend_core/README.md. The key builders live in `backend_core.keys`; `backend_core.sync_store` and
+`backend_core.dal` are the only code that issues requests.
 """
 
 from __future__ import annotations

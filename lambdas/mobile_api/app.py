@@ -27,6 +27,8 @@ from mobile_api.errors import CODES, ApiError, describe_validation_errors, error
 from mobile_api.identity import caller_of
 from mobile_api.routes import devices, media, notifications, profile, sync
 from mobile_api.settings import Settings
+from mobile_api.strict_json import StrictJsonError
+from mobile_api.strict_json import parse as parse_strict_json
 from mobile_api.usage import UsageEmitter, app_version_of, platform_of
 
 logger = Logger(service="mobile-api")
@@ -42,23 +44,29 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
         group.register(app, deps)
 
     def remember_route(app: APIGatewayHttpResolver, next_middleware: Any) -> Any:
-        # The template (not the raw path) goes into the usage event; the context is cleared after resolve.
-        app.lambda_context_route = f"{app.request.method} {app.request.route}"  # type: ignore[attr-defined]
+        _remember_route(app)
+        caller = caller_of(app.current_event.raw_event)
+        if caller is not None and caller.has_id_token:  # the profile follows the newest token's claims
+            profile.sync_claims(deps, caller)
         return next_middleware(app)
 
     app.use(middlewares=[remember_route])
 
+    # Validation runs before the middlewares, so the handlers below record the matched route too.
     @app.exception_handler(ApiError)
     def api_error(exc: ApiError) -> Response:
+        _remember_route(app)
         return error_response(exc.status, exc.message, exc.code, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     def invalid(exc: RequestValidationError) -> Response:
+        _remember_route(app)
         status, message = describe_validation_errors(list(exc.errors()))
         return error_response(status, message)
 
     @app.exception_handler(RequestUnsupportedContentType)
     def unsupported_type(exc: Exception) -> Response:
+        _remember_route(app)
         return error_response(415, "send the body as Content-Type: application/json")
 
     @app.not_found
@@ -69,10 +77,20 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
 
     @app.exception_handler(Exception)
     def unexpected(exc: Exception) -> Response:
+        _remember_route(app)
         logger.exception("unhandled error")
         return error_response(500, "internal error; it has been logged")
 
     return app
+
+
+def _remember_route(app: APIGatewayHttpResolver) -> None:
+    """The matched route's template (never the raw path) for the usage event; the context is cleared
+    after resolve, so it is copied to an attribute of the resolver."""
+    route = app.context.get("_route")
+    if route is not None and getattr(route, "path", None):
+        template = route.path.replace("<", "{").replace(">", "}")
+        app.lambda_context_route = f"{route.method} {template}"  # type: ignore[attr-defined]
 
 
 def create_handler(settings: Settings) -> Handler:
@@ -86,15 +104,7 @@ def create_handler(settings: Settings) -> Handler:
         request_id = (event.get("requestContext") or {}).get("requestId")
         logger.append_keys(request_id=request_id, region=settings.region)  # every log line of this request
         app.lambda_context_route = None  # type: ignore[attr-defined]
-        body = event.get("body") or ""
-        if len(body) > settings.max_body_bytes:
-            response = _plain_error(413, f"request body exceeds {settings.max_body_bytes} bytes")
-        elif body and not _is_json(event):  # the API speaks JSON only; form parsers never see a body
-            response = _plain_error(415, "send the body as Content-Type: application/json")
-        elif body and not _is_text(event):
-            response = _plain_error(400, "request body is not UTF-8 JSON")
-        else:
-            response = app.resolve(event, context)
+        response = _refuse(event, settings) or app.resolve(_as_json(event), context)
         _emit(usage, settings, event, app, response, started)
         return response
 
@@ -103,20 +113,56 @@ def create_handler(settings: Settings) -> Handler:
     return handler
 
 
-def _is_json(event: dict) -> bool:
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    media_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-def _is_text(event: dict) -> bool:
-    if not event.get("isBase64Encoded"):
-        return True
+def _refuse(event: dict, settings: Settings) -> dict | None:
+    """The error answered before routing, when the body is not one the API can take; None when it is."""
+    body = event.get("body") or ""
+    if len(body) > settings.max_body_bytes:
+        return _plain_error(413, f"request body exceeds {settings.max_body_bytes} bytes")
+    if not body:
+        return None
+    if not _is_json(event):  # the API speaks JSON only; form parsers never see a body
+        return _plain_error(415, "send the body as Content-Type: application/json")
+    text = _text(event)
+    if text is None:
+        return _plain_error(400, "request body is not UTF-8 JSON")
     try:
-        base64.b64decode(event.get("body") or "", validate=True).decode("utf-8")
+        parse_strict_json(text)
+    except StrictJsonError as exc:
+        return _plain_error(exc.status, exc.message)
+    return None
+
+
+def _media_type(event: dict) -> str:
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    return (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+
+
+def _is_json(event: dict) -> bool:
+    """Media types are case-insensitive (RFC 9110 s.8.3.1) and `+json` types are JSON (RFC 6839)."""
+    media_type = _media_type(event)
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+def _text(event: dict) -> str | None:
+    body = event.get("body") or ""
+    if not event.get("isBase64Encoded"):
+        return body
+    try:
+        return base64.b64decode(body, validate=True).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
-        return False
-    return True
+        return None
+
+
+def _as_json(event: dict) -> dict:
+    """The event as the resolver takes it: a JSON body declared `application/json` (any JSON media type or
+    casing arrives here), decoded from base64 if API Gateway encoded it."""
+    if not event.get("body"):
+        return event
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    headers["content-type"] = "application/json"
+    return {**event, "headers": headers, "body": _text(event), "isBase64Encoded": False}
 
 
 def _plain_error(status: int, message: str) -> dict:

@@ -5,9 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
+from backend_core.keys import SEQ_WIDTH
 from mobile_api.errors import ApiError
+
+MAX_SEQ = 10**SEQ_WIDTH  # a change number must fit its zero-padded key
+_INBOX_POSITION = re.compile(r"^\d{4}-\d\d-\d\dT[0-9:.]{8,15}Z#[A-Za-z0-9_.:-]{1,128}$")
 
 
 def encode(payload: dict[str, Any]) -> str:
@@ -28,27 +33,38 @@ def decode(cursor: str) -> dict[str, Any]:
     return payload
 
 
-def sync_seq(cursor: str | None) -> int:
+def sync_positions(cursor: str | None, regions: tuple[str, ...]) -> dict[str, int]:
+    """The per-region feed positions in a sync cursor ({} before the first sync). Positions of regions
+    this deployment does not have are dropped (nothing of theirs can be served)."""
     if cursor is None:
-        return 0
-    seq = decode(cursor).get("s")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        return {}
+    positions = decode(cursor).get("p")
+    if not isinstance(positions, dict):
         raise ApiError(400, "unreadable cursor: pass back the `next` value you were given", "bad_cursor")
-    return seq
+    out: dict[str, int] = {}
+    for region, seq in positions.items():
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_SEQ:
+            raise ApiError(400, "unreadable cursor: pass back the `next` value you were given", "bad_cursor")
+        if region in regions:
+            out[region] = seq
+    return out
 
 
-def sync_cursor(seq: int) -> str:
-    return encode({"s": seq})
+def sync_cursor(positions: dict[str, int]) -> str | None:
+    """The cursor for `positions`; None while nothing was ever served."""
+    kept = {region: seq for region, seq in sorted(positions.items()) if seq}
+    return encode({"p": kept}) if kept else None
 
 
-def inbox_sk(cursor: str | None) -> str | None:
+def inbox_position(cursor: str | None) -> str | None:
+    """Where the next inbox page starts: `<created_at>#<notification id>` of the last entry served."""
     if cursor is None:
         return None
-    sk = decode(cursor).get("k")
-    if not isinstance(sk, str) or not sk.startswith("NOTIF#") or len(sk) > 300:
+    position = decode(cursor).get("k")
+    if not isinstance(position, str) or not _INBOX_POSITION.fullmatch(position):
         raise ApiError(400, "unreadable cursor: pass back the `next` value you were given", "bad_cursor")
-    return sk
+    return position
 
 
-def inbox_cursor(sk: str | None) -> str | None:
-    return encode({"k": sk}) if sk else None
+def inbox_cursor(position: str | None) -> str | None:
+    return encode({"k": position}) if position else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from backend_core import aws
 from backend_core.dal import Store
+from backend_core.sync_store import SyncStore
 from mobile_api.cdn_signing import CdnUrlSigner
 from mobile_api.settings import Settings
 
@@ -16,16 +17,21 @@ from mobile_api.settings import Settings
 class Deps:
     settings: Settings
     store: Store
+    sync: SyncStore
     s3: Any
     sns: Any
     sqs: Any
     cdn_signer: CdnUrlSigner | None = None  # None: no CDN (local stack) or signing not configured
+    # (user, token iat) pairs whose claims the profile already has: one write per token per handler.
+    claims_synced: dict[tuple[str, int], None] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Deps:
+        dynamodb = aws.client("dynamodb", settings)
         return cls(
             settings=settings,
-            store=Store(aws.client("dynamodb", settings), settings.table_name),
+            store=Store(dynamodb, settings.table_name),
+            sync=SyncStore(dynamodb, settings.table_name, settings.region, settings.write_regions),
             s3=aws.client("s3", settings),
             sns=aws.client("sns", settings),
             sqs=aws.client("sqs", settings),

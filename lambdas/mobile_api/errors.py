@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
+
+from mobile_api.strict_json import dumps
 
 CODES = {
     400: "bad_request",
@@ -33,14 +34,14 @@ class ApiError(Exception):
 
 def error_response(status: int, message: str, code: str | None = None, **extra: Any) -> Response:
     body = {"error": code or CODES.get(status, "error"), "message": message, **extra}
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=dumps(body))
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps(body),
+        body=dumps(body),
         headers=headers,
     )
 

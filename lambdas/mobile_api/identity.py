@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backend_core.identity import CONSUMERS, PROVIDERS
 from mobile_api.errors import ApiError
 
-CONSUMERS, PROVIDERS = "consumers", "providers"
+__all__ = ["CONSUMERS", "PROVIDERS", "Caller", "caller_of", "require_caller", "require_group"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,12 @@ class Caller:
     email: str | None
     name: str | None
     groups: tuple[str, ...]
+    token_use: str | None = None  # "id" or "access"
+    issued_at: int = 0  # the token's iat (epoch seconds)
+
+    @property
+    def has_id_token(self) -> bool:
+        return self.token_use == "id"  # noqa: S105 (a claim value, not a secret)
 
     @property
     def is_provider(self) -> bool:
@@ -50,18 +57,28 @@ def caller_of(event: dict[str, Any]) -> Caller | None:
     sub = claims.get("sub")
     if not sub or not isinstance(sub, str):
         return None
+    try:
+        issued_at = int(str(claims.get("iat") or 0))
+    except ValueError:
+        issued_at = 0
     return Caller(
         user_id=sub,
         email=claims.get("email"),
         name=claims.get("name"),
         groups=parse_groups(claims.get("cognito:groups")),
+        token_use=claims.get("token_use"),
+        issued_at=issued_at,
     )
 
 
 def require_caller(event: dict[str, Any]) -> Caller:
+    """The signed-in caller; 401 without a verified token, or with an access token: the API reads the ID
+    token's claims (email, name, groups), which an access token does not carry."""
     caller = caller_of(event)
     if caller is None:
         raise ApiError(401, "sign in first: no verified token on the request")
+    if not caller.has_id_token:
+        raise ApiError(401, "send the ID token (token_use 'id'), not the access token", "id_token_required")
     return caller
 
 

@@ -15,6 +15,9 @@ MEDIA_LIMITS: dict[str, int] = {
     "video/mp4": 200 * 1024 * 1024,
     "application/pdf": 20 * 1024 * 1024,
 }
+# Versions count one per write; 2**53 - 1 is the largest integer every JSON client holds exactly (IEEE 754
+# doubles, e.g. JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_VERSION = 2**53 - 1
 MediaType = Literal["image/jpeg", "image/png", "image/heic", "image/webp", "video/mp4", "application/pdf"]
 
 
@@ -50,7 +53,7 @@ class ProfileUpdate(Strict):
 class SyncPut(Strict):
     data: dict[str, Any]
     version: int | None = Field(
-        None, ge=1, description="The server version the device last saw; null to create."
+        None, ge=1, le=MAX_VERSION, description="The server version the device last saw; null to create."
     )
 
 
@@ -61,7 +64,8 @@ class SyncItem(BaseModel):
     version: int
     updated_at: str
     deleted: bool
-    seq: int = Field(description="Position in the user's change feed.")
+    seq: int = Field(description="Position in the user's change feed of the region named by `origin`.")
+    origin: str = Field(description="The region whose change log `seq` counts (both regions take writes).")
 
 
 class SyncConflict(ErrorBody):

@@ -13,9 +13,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from backend_core import aws
 from backend_core.dal import Store
 from backend_core.notifications import NotificationMessage
-from notify_worker.regional_sns import RegionalSns
 from notify_worker.settings import Settings
-from notify_worker.worker import deliver
+from notify_worker.worker import PushChannel, deliver
 
 logger = Logger(service="notify-worker")
 metrics = Metrics(namespace="MobileBackend", service="notify-worker")
@@ -24,11 +23,12 @@ Handler = Callable[[dict, object], dict]
 
 def create_handler(settings: Settings) -> Handler:
     store = Store(aws.client("dynamodb", settings), settings.table_name)
-    sns = RegionalSns(settings)  # endpoint ARNs may belong to the other region after a failover
+    # Only this region's SNS: the DR region must deliver with the primary region dark.
+    channel = PushChannel(aws.client("sns", settings), settings.region, settings.platform_app_arns)
 
     def record_handler(record: SQSRecord) -> None:
         message = NotificationMessage.model_validate_json(record.body)  # invalid -> failure -> DLQ eventually
-        result = deliver(store, sns, message)
+        result = deliver(store, channel, message)
         metrics.add_metric(name="PushesDelivered", unit=MetricUnit.Count, value=result.delivered)
         if result.disabled:
             metrics.add_metric(name="EndpointsDisabled", unit=MetricUnit.Count, value=result.disabled)

@@ -1,7 +1,10 @@
-"""Deliver one notification message: write the inbox once, push to each enabled device, retire dead endpoints.
+"""Deliver one notification message: write the inbox once, push to each of the recipient's devices through
+this region's SNS, retire registrations and endpoints that are no longer the recipient's.
 
 Delivery is at least once (SQS); the inbox entry is keyed by the notification, so a redelivered message
-finds it already `sent` and pushes nothing again.
+finds it already `sent` and pushes nothing again. Across regions (a retry served by the other region
+during a partition) a push may go out twice: the APNs collapse id and the FCM collapse key are the
+notification id, so the device shows it once.
 """
 
 from __future__ import annotations
@@ -15,29 +18,31 @@ from botocore.exceptions import ClientError
 
 from backend_core.dal import Store
 from backend_core.notifications import NotificationMessage
+from backend_core.push import ensure_endpoint, error_code, is_dead_endpoint, is_missing_endpoint
+from backend_core.settings import PlatformApps
 
 logger = Logger(service="notify-worker", child=True)
-DEAD_ENDPOINT_CODES = {"EndpointDisabled", "EndpointDisabledException", "NotFound"}
-
-
-def is_dead_endpoint(exc: ClientError) -> bool:
-    """The platform rejected the device for good (not a bad payload, not a throttle)."""
-    error = exc.response.get("Error", {})
-    code, message = error.get("Code", ""), error.get("Message", "").lower()
-    return code in DEAD_ENDPOINT_CODES or (
-        code == "InvalidParameter" and "endpoint" in message and "exist" in message
-    )
 
 
 @dataclass
 class Delivery:
     delivered: int = 0
     disabled: int = 0
+    moved: int = 0  # registrations whose token now belongs to another account
     skipped_duplicate: bool = False
 
 
+@dataclass(frozen=True)
+class PushChannel:
+    """SNS in this region: the client, the region's name and its platform applications."""
+
+    sns: Any
+    region: str
+    platform_apps: PlatformApps
+
+
 def push_payload(message: NotificationMessage) -> str:
-    """SNS per-platform JSON: APNs and FCM each get their own envelope."""
+    """SNS per-platform JSON: APNs and FCM each get their own envelope; FCM collapses by notification."""
     aps = {
         "aps": {"alert": {"title": message.title, "body": message.body}},
         **message.data,
@@ -46,6 +51,7 @@ def push_payload(message: NotificationMessage) -> str:
     fcm = {
         "notification": {"title": message.title, "body": message.body},
         "data": {**{k: str(v) for k, v in message.data.items()}, "notification_id": message.notification_id},
+        "collapse_key": message.notification_id,
     }
     return json.dumps(
         {
@@ -57,7 +63,31 @@ def push_payload(message: NotificationMessage) -> str:
     )
 
 
-def deliver(store: Store, sns: Any, message: NotificationMessage) -> Delivery:
+def collapse_attributes(message: NotificationMessage) -> dict[str, dict[str, str]]:
+    """SNS's reserved attribute for the apns-collapse-id header (docs.aws.amazon.com/sns/latest/dg/
+    sns-message-attributes.html, "Reserved message attributes for mobile push notifications")."""
+    return {
+        "AWS.SNS.MOBILE.APNS.COLLAPSE_ID": {"DataType": "String", "StringValue": message.notification_id[:64]}
+    }
+
+
+def endpoint_for(
+    store: Store, channel: PushChannel, device: dict[str, Any], *, fresh: bool = False
+) -> str | None:
+    """This region's endpoint of the device, created here on first use (the device may have been registered
+    in the other region); None when this region has no platform application for it."""
+    known = (device.get("endpoints") or {}).get(channel.region)
+    if known and not fresh:
+        return known
+    application = getattr(channel.platform_apps, device.get("platform", ""), None)
+    if not application or not device.get("token"):
+        return None
+    arn = ensure_endpoint(channel.sns, application, device["token"])
+    store.set_device_endpoint(device["user_id"], device["device_id"], channel.region, arn)
+    return arn
+
+
+def deliver(store: Store, channel: PushChannel, message: NotificationMessage) -> Delivery:
     result = Delivery()
     entry = {
         "provider_id": message.provider_id,
@@ -70,22 +100,55 @@ def deliver(store: Store, sns: Any, message: NotificationMessage) -> Delivery:
     if status == "sent":
         result.skipped_duplicate = True
         return result
-    payload = push_payload(message)
+    payload, attributes = push_payload(message), collapse_attributes(message)
     for device in store.list_devices(message.recipient_id):
         if not device.get("enabled", True):
             continue
-        try:
-            sns.publish(TargetArn=device["endpoint_arn"], Message=payload, MessageStructure="json")
+        device.setdefault("user_id", message.recipient_id)
+        if (
+            store.token_owner(device) != message.recipient_id
+        ):  # the phone was registered by someone else since
+            store.retire_device(device)
+            result.moved += 1
+            logger.info("retired a registration whose token moved", extra={"device_id": device["device_id"]})
+            continue
+        if _push(store, channel, device, payload, attributes, message, result):
             result.delivered += 1
+    store.finish_inbox_entry(message.recipient_id, message.notification_id, result.delivered)
+    return result
+
+
+def _push(
+    store: Store,
+    channel: PushChannel,
+    device: dict[str, Any],
+    payload: str,
+    attributes: dict[str, dict[str, str]],
+    message: NotificationMessage,
+    result: Delivery,
+) -> bool:
+    arn = endpoint_for(store, channel, device)
+    if arn is None:
+        return False
+    for attempt in range(2):
+        try:
+            channel.sns.publish(
+                TargetArn=arn, Message=payload, MessageStructure="json", MessageAttributes=attributes
+            )
+            return True
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
+            if is_missing_endpoint(exc) and attempt == 0:  # retired by the other region: make it again
+                arn = endpoint_for(store, channel, device, fresh=True)
+                if arn is None:
+                    return False
+                continue
             if not is_dead_endpoint(exc):
                 raise  # throttling, outage, a payload SNS refused: the message is retried, then DLQ
             # The platform rejected the token for good: stop pushing to it (the inbox still has the message).
-            store.disable_device(message.recipient_id, device["device_id"], code)
+            store.disable_device(message.recipient_id, device["device_id"], error_code(exc))
             result.disabled += 1
-            logger.info("disabled dead endpoint", extra={"device_id": device["device_id"], "code": code})
-    store.finish_inbox_entry(
-        message.recipient_id, message.created_at, message.notification_id, result.delivered
-    )
-    return result
+            logger.info(
+                "disabled dead endpoint", extra={"device_id": device["device_id"], "code": error_code(exc)}
+            )
+            return False
+    return False

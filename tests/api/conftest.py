@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
+import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator
@@ -20,21 +20,15 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from backend_core.table_design import TABLE_DESIGN
 from mobile_api.app import create_handler
 from mobile_api.settings import PlatformApps, Settings
 from notify_worker.app import create_handler as create_worker
 from notify_worker.settings import Settings as WorkerSettings
+from ops.local.moto_gateway import GatewayServer, MotoGateway
 
 REGION = "us-east-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -46,10 +40,9 @@ def moto_url() -> Iterator[str]:
         "AWS_DEFAULT_REGION": REGION,
     }.items():
         os.environ[name] = value
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
+    # The local stack's AWS endpoint (moto behind the gateway that makes it fail like AWS), on its own.
+    server = GatewayServer("127.0.0.1", 0, MotoGateway()).start()
+    yield f"http://127.0.0.1:{server.get_host_and_port()[1]}"
     server.stop()
 
 
@@ -119,12 +112,18 @@ def stack(moto_url: str) -> Stack:
 
 @dataclass
 class User:
+    """Claims as API Gateway passes a verified Cognito token to the function (every value a string)."""
+
     sub: str
     groups: str | None
-    email: str = ""
+    email: str | None = ""  # "" = a made-up address, None = no email claim
+    token_use: str = "id"
+    issued_at: int = field(default_factory=lambda: int(time.time()))
 
     def claims(self) -> dict[str, Any]:
-        claims: dict[str, Any] = {"sub": self.sub, "email": self.email or f"{self.sub[:8]}@example.test"}
+        claims: dict[str, Any] = {"sub": self.sub, "token_use": self.token_use, "iat": str(self.issued_at)}
+        if self.token_use == "id" and self.email is not None:  # access tokens carry no email (nor name)
+            claims["email"] = self.email or f"{self.sub[:8]}@example.test"
         if self.groups is not None:
             claims["cognito:groups"] = self.groups
         return claims

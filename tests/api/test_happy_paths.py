@@ -101,5 +101,5 @@ def test_subscribe_notify_deliver_inbox(api, make_user, drain, stack):
     endpoint = stack.client("dynamodb").get_item(
         TableName=stack.settings.table_name,
         Key={"PK": {"S": f"USER#{consumer.sub}"}, "SK": {"S": f"DEVICE#{device.body['id']}"}},
-    )["Item"]["endpoint_arn"]["S"]
+    )["Item"]["endpoints"]["M"]["us-east-1"]["S"]
     assert len(sns_messages(stack, endpoint)) == 1

@@ -39,7 +39,7 @@ def test_retried_post_with_same_key_sends_once(api, make_user, drain, stack):
     )
     assert other.status == 422 and other.body["error"] == "idempotency_mismatch"
     drain()
-    arn = device_endpoint(stack, consumer, device_id)["endpoint_arn"]["S"]
+    arn = device_endpoint(stack, consumer, device_id)["endpoints"]["M"]["us-east-1"]["S"]
     assert len(sns_messages(stack, arn)) == 1
     assert [i["id"] for i in api("GET", "/notifications", consumer).body["items"]] == [first.body["id"]]
 
@@ -53,13 +53,13 @@ def test_redelivered_message_is_not_pushed_twice(api, make_user, stack, worker):
     assert worker(sqs_event(got), None) == {"batchItemFailures": []}  # SQS delivered it again
     for m in got:
         sqs.delete_message(QueueUrl=stack.settings.notify_queue_url, ReceiptHandle=m["ReceiptHandle"])
-    arn = device_endpoint(stack, consumer, device_id)["endpoint_arn"]["S"]
+    arn = device_endpoint(stack, consumer, device_id)["endpoints"]["M"]["us-east-1"]["S"]
     assert len(sns_messages(stack, arn)) == 1
 
 
 def test_disabled_endpoint_is_retired_and_inbox_still_written(api, make_user, drain, stack):
     provider, consumer, device_id = subscribed_pair(api, make_user, platform="fcm")
-    arn = device_endpoint(stack, consumer, device_id)["endpoint_arn"]["S"]
+    arn = device_endpoint(stack, consumer, device_id)["endpoints"]["M"]["us-east-1"]["S"]
     stack.client("sns").set_endpoint_attributes(
         EndpointArn=arn, Attributes={"Enabled": "false"}
     )  # as FCM would
@@ -74,9 +74,9 @@ def test_disabled_endpoint_is_retired_and_inbox_still_written(api, make_user, dr
     assert again.status == 201
     revived = device_endpoint(stack, consumer, device_id)
     assert revived["enabled"]["BOOL"] is True
-    attrs = stack.client("sns").get_endpoint_attributes(EndpointArn=revived["endpoint_arn"]["S"])[
-        "Attributes"
-    ]
+    attrs = stack.client("sns").get_endpoint_attributes(
+        EndpointArn=revived["endpoints"]["M"]["us-east-1"]["S"]
+    )["Attributes"]
     assert str(attrs["Enabled"]).lower() == "true"
 
 

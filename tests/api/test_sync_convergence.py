@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mobile_api.app import create_handler
-from tests.api.conftest import Api
-
 
 @dataclass
 class Device:
@@ -127,26 +124,3 @@ def test_interleaved_writers_never_lose_an_update_and_feed_is_ordered(api, make_
     api("PUT", "/sync/other/o", user, {"data": {}})
     seqs = [i["seq"] for i in api("GET", "/sync?limit=500", user).body["items"]]
     assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)) == 2
-
-
-def test_feed_holds_back_changes_the_index_may_not_show_yet(stack, make_user):
-    """In AWS the feed's GSI lags the table: a cursor must not move past a change younger than the settle time."""
-    settling = Api(create_handler(stack.settings.model_copy(update={"sync_settle_seconds": 30.0})))
-    user = make_user()
-    assert settling("PUT", "/sync/todo/old", user, {"data": {"n": 1}}).status == 200
-
-    page = settling("GET", "/sync", user)
-    assert page.status == 200
-    assert page.body["items"] == []  # written just now: not settled yet
-    assert page.body["has_more"] is True  # so the device asks again
-    assert page.body["next"] is None  # and its cursor has not moved
-
-    settled = Api(create_handler(stack.settings.model_copy(update={"sync_settle_seconds": 0.0})))
-    page = settled("GET", "/sync", user)
-    assert [i["id"] for i in page.body["items"]] == ["old"] and page.body["has_more"] is False
-
-
-def test_settle_time_defaults_to_aws_behaviour(stack):
-    assert stack.settings.effective_sync_settle_seconds == 0.0  # emulator: indexes update synchronously
-    in_aws = stack.settings.model_copy(update={"endpoint_url": None})
-    assert in_aws.effective_sync_settle_seconds == 1.0

@@ -40,6 +40,15 @@ def enqueue(deps: Deps, messages: list[NotificationMessage]) -> None:
             raise ApiError(503, "notification queue unavailable, retry with the same Idempotency-Key")
 
 
+def notification_id_for(provider_id: str, idempotency_key: str | None, request_hash: str) -> str:
+    """A retry with the same Idempotency-Key and body gets the same id, in either region: the idempotency
+    record is per region (a retry served by the other region during a partition does not see it), but the
+    inbox entry is keyed by this id, so both deliveries land on one entry and the push collapses on it."""
+    if idempotency_key is None:
+        return uuid.uuid4().hex
+    return hashlib.sha256(f"{provider_id}\n{idempotency_key}\n{request_hash}".encode()).hexdigest()[:32]
+
+
 def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     store = deps.store
 
@@ -82,8 +91,8 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         payload = body.model_dump(mode="json")
         if len(json.dumps({k: payload[k] for k in ("title", "body", "data")})) > PUSH_PAYLOAD_BYTES:
             raise ApiError(413, f"title, body and data together exceed {PUSH_PAYLOAD_BYTES} bytes")
-        notification_id = uuid.uuid4().hex
         request_hash = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        notification_id = notification_id_for(caller.user_id, idempotency_key, request_hash)
         if idempotency_key:
             prior = store.claim_idempotency(caller.user_id, idempotency_key, request_hash, notification_id)
             if prior is not None:
@@ -143,7 +152,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         limit: Annotated[int, Query(ge=1, le=100)] = 50,
     ):
         caller = require_caller(app.current_event.raw_event)
-        items, last_sk = store.inbox(caller.user_id, limit, cursors.inbox_sk(cursor))
+        items, last = store.inbox(caller.user_id, limit, cursors.inbox_position(cursor))
         return json_response(
             200,
             {
@@ -159,6 +168,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
                     }
                     for i in items
                 ],
-                "next": cursors.inbox_cursor(last_sk),
+                "next": cursors.inbox_cursor(last),
             },
         )

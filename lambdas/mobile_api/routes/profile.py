@@ -13,7 +13,8 @@ from mobile_api.models import Health, Profile, ProfileUpdate
 
 
 def _public(caller: Caller, item: dict[str, Any]) -> dict[str, Any]:
-    # Role and groups come from the token every time: Cognito is their source of truth.
+    # Role and groups come from the token every time: Cognito is their source of truth (the profile keeps a
+    # copy, refreshed by every newer token, for the routes that ask about another user's role).
     return Profile(
         user_id=caller.user_id,
         email=item.get("email"),
@@ -25,15 +26,29 @@ def _public(caller: Caller, item: dict[str, Any]) -> dict[str, Any]:
     ).model_dump()
 
 
-def _defaults(caller: Caller) -> dict[str, Any]:
-    now = now_iso()
-    return {
-        "email": caller.email,
-        "display_name": caller.name,
-        "role": caller.role,
-        "created_at": now,
-        "updated_at": now,
-    }
+def sync_claims(deps: Deps, caller: Caller) -> None:
+    """Keep the profile's copy of the token's claims (role, email) current: once per token per handler."""
+    key = (caller.user_id, caller.issued_at)
+    if key in deps.claims_synced:
+        return
+    deps.store.sync_profile_claims(
+        caller.user_id, caller.role, caller.email, caller.name, caller.issued_at, now_iso()
+    )
+    deps.claims_synced[key] = None
+    while len(deps.claims_synced) > CLAIMS_SYNCED_MAX:
+        deps.claims_synced.pop(next(iter(deps.claims_synced)))  # insertion order: the oldest first
+
+
+CLAIMS_SYNCED_MAX = 10_000
+
+
+def _profile(deps: Deps, caller: Caller) -> dict[str, Any]:
+    item = deps.store.get_profile(caller.user_id, consistent=True)
+    if item is None:  # removed since this container synced the token: create it again
+        deps.claims_synced.pop((caller.user_id, caller.issued_at), None)
+        sync_claims(deps, caller)
+        item = deps.store.get_profile(caller.user_id, consistent=True) or {}
+    return item
 
 
 def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
@@ -55,8 +70,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     )
     def get_me():
         caller = require_caller(app.current_event.raw_event)
-        item = deps.store.get_or_create_profile(caller.user_id, _defaults(caller))
-        return json_response(200, _public(caller, item))
+        return json_response(200, _public(caller, _profile(deps, caller)))
 
     @app.put(
         "/me",
@@ -68,9 +82,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     )
     def put_me(update: ProfileUpdate):
         caller = require_caller(app.current_event.raw_event)
+        _profile(deps, caller)
         changes = update.model_dump(exclude_none=True)
         item = deps.store.update_profile(caller.user_id, changes, now_iso())
-        if item is None:  # first call ever: create from claims, then apply
-            deps.store.get_or_create_profile(caller.user_id, _defaults(caller))
-            item = deps.store.update_profile(caller.user_id, changes, now_iso())
         return json_response(200, _public(caller, item or {}))

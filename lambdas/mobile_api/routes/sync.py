@@ -1,47 +1,60 @@
-"""Cross-device sync: versioned items per user and collection, tombstones, a delta feed by cursor."""
+"""Cross-device sync: versioned items per user and collection, tombstones, a delta feed by cursor.
+
+Both regions take writes; backend_core.sync_store says how versions, conflicts and the feed hold across
+them (and backend_core/README.md writes the guarantees down).
+"""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from backend_core.dal import NotFound, VersionConflict
 from backend_core.keys import SAFE_ID
+from backend_core.sync_store import ConcurrentWriters, ItemTooLarge, NotFound, SyncItem, VersionConflict
 from mobile_api import cursors
-from mobile_api.deps import Deps, iso, now_iso
+from mobile_api.deps import Deps, now_iso
 from mobile_api.errors import ApiError, error_doc, error_response, json_response
 from mobile_api.identity import require_caller
-from mobile_api.models import SyncConflict, SyncItem, SyncPage, SyncPut
+from mobile_api.models import MAX_VERSION, SyncConflict, SyncPage, SyncPut
+from mobile_api.models import SyncItem as SyncItemBody
 
-ITEM_OVERHEAD_BYTES = 1024  # keys, version, timestamps: what an item carries besides `data`
-
-_item = {"description": "the item", "content": {"application/json": {"model": SyncItem}}}
+_item = {"description": "the item", "content": {"application/json": {"model": SyncItemBody}}}
 _conflict = {
     "description": "stale version; `current` is the server's item",
     "content": {"application/json": {"model": SyncConflict}},
 }
 
 
-def _conflict_response(current: dict | None):
+def item_json(item: SyncItem, seq: int | None = None, origin: str | None = None) -> dict[str, Any]:
+    """The API's shape of a synced item; `seq`/`origin` name its position in the feed."""
+    return {
+        "collection": item.collection,
+        "id": item.item_id,
+        "data": item.data,
+        "version": item.version,
+        "updated_at": item.updated_at,
+        "deleted": item.deleted,
+        "seq": item.seq if seq is None else seq,
+        "origin": item.origin if origin is None else origin,
+    }
+
+
+def _conflict_response(current: SyncItem | None):
     return error_response(
         409,
         "stale version: merge with `current` and retry with its version",
         "version_conflict",
-        current=current,
+        current=item_json(current) if current else None,
     )
 
 
 def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
-    max_data = deps.settings.max_body_bytes - ITEM_OVERHEAD_BYTES
-
     @app.put(
         "/sync/<collection>/<id>",
         summary="Create or update a synced item (optimistic version)",
-        responses={200: _item, 409: _conflict, **error_doc(400, 401, 413, 422)},
+        responses={200: _item, 409: _conflict, **error_doc(400, 401, 413, 422, 503)},
     )
     def put_item(
         collection: Annotated[str, Path(pattern=SAFE_ID)],
@@ -49,34 +62,38 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         body: SyncPut,
     ):
         caller = require_caller(app.current_event.raw_event)
-        if len(json.dumps(body.data, separators=(",", ":"))) > max_data:
-            raise ApiError(413, f"item data exceeds {max_data} bytes")
         try:
-            item = deps.store.put_sync_item(
-                caller.user_id, collection, id, body.data, body.version, now_iso()
-            )
+            item = deps.sync.put(caller.user_id, collection, id, body.data, body.version, now_iso())
         except VersionConflict as exc:
             return _conflict_response(exc.current)
-        return json_response(200, item)
+        except ItemTooLarge as exc:
+            raise ApiError(413, f"item too large: {exc}") from None
+        except ConcurrentWriters:
+            raise ApiError(503, "too many concurrent writes to your data; retry shortly") from None
+        return json_response(200, item_json(item))
 
     @app.delete(
         "/sync/<collection>/<id>",
         summary="Delete a synced item (leaves a tombstone)",
-        responses={200: _item, 409: _conflict, **error_doc(401, 404, 422)},
+        responses={200: _item, 409: _conflict, **error_doc(401, 404, 422, 503)},
     )
     def delete_item(
         collection: Annotated[str, Path(pattern=SAFE_ID)],
         id: Annotated[str, Path(pattern=SAFE_ID)],
-        version: Annotated[int | None, Query(ge=1, description="Version the device last saw.")] = None,
+        version: Annotated[
+            int | None, Query(ge=1, le=MAX_VERSION, description="Version the device last saw.")
+        ] = None,
     ):
         caller = require_caller(app.current_event.raw_event)
         try:
-            item = deps.store.delete_sync_item(caller.user_id, collection, id, version, now_iso())
+            item = deps.sync.delete(caller.user_id, collection, id, version, now_iso())
         except NotFound:
             raise ApiError(404, f"no item {collection}/{id}") from None
         except VersionConflict as exc:
             return _conflict_response(exc.current)
-        return json_response(200, item)
+        except ConcurrentWriters:
+            raise ApiError(503, "too many concurrent writes to your data; retry shortly") from None
+        return json_response(200, item_json(item))
 
     @app.get(
         "/sync",
@@ -88,16 +105,18 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     )
     def changes(
         since: Annotated[
-            str | None, Query(max_length=200, description="`next` from the previous page.")
+            str | None, Query(max_length=400, description="`next` from the previous page.")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ):
         caller = require_caller(app.current_event.raw_event)
-        after = cursors.sync_seq(since)
-        settle = deps.settings.effective_sync_settle_seconds
-        settled_before = iso(datetime.now(UTC) - timedelta(seconds=settle)) if settle else None
-        items, has_more = deps.store.sync_changes(caller.user_id, after, limit, settled_before)
-        last = items[-1]["seq"] if items else after
+        positions = cursors.sync_positions(since, deps.sync.regions)
+        page = deps.sync.changes(caller.user_id, positions, limit)
         return json_response(
-            200, {"items": items, "next": cursors.sync_cursor(last) if last else None, "has_more": has_more}
+            200,
+            {
+                "items": [item_json(c.item, c.seq, c.origin) for c in page.changes],
+                "next": cursors.sync_cursor(page.cursor) or since,
+                "has_more": page.has_more,
+            },
         )

@@ -71,6 +71,7 @@ locals {
     USAGE_STREAM_NAME            = var.usage_stream != null ? var.usage_stream.name : ""
     PLATFORM_APP_ARN_APNS        = var.platform_application_arns.apns != null ? var.platform_application_arns.apns : ""
     PLATFORM_APP_ARN_FCM         = var.platform_application_arns.fcm != null ? var.platform_application_arns.fcm : ""
+    REGIONS                      = join(",", distinct([local.region, var.peer_region]))
     POWERTOOLS_LOG_LEVEL         = var.env_name == "prod" ? "INFO" : "DEBUG"
     POWERTOOLS_METRICS_NAMESPACE = var.name_prefix
   }
@@ -78,12 +79,9 @@ locals {
   table_resources = [var.table.arn, "${var.table.arn}/index/*"]
   drill_configs   = var.drill == null ? [] : [var.drill]
 
-  # Endpoint ARNs are regional and replicate with the table: the worker publishes through each endpoint's
-  # own region (lambdas/notify_worker/regional_sns.py), so after a failover also to the other site's.
-  push_endpoint_arns = [
-    for region in distinct([local.region, var.peer_region]) :
-    "arn:${local.partition}:sns:${region}:${local.account_id}:endpoint/*"
-  ]
+  # Each site pushes through its own region's endpoints only (it makes one for a token registered at the
+  # other site on first use): the DR site must deliver with the primary region dark.
+  own_endpoints = "arn:${local.partition}:sns:${local.region}:${local.account_id}:endpoint/*"
   platform_arns = compact([var.platform_application_arns.apns, var.platform_application_arns.fcm])
 
   # Least privilege: each function gets only the statements of its job.
@@ -159,18 +157,44 @@ locals {
         Sid      = "PushToEndpoints"
         Effect   = "Allow"
         Action   = "sns:Publish"
-        Resource = local.push_endpoint_arns
+        Resource = local.own_endpoints
       },
       {
         Sid      = "EndpointAttributes"
         Effect   = "Allow"
-        Action   = ["sns:GetEndpointAttributes", "sns:SetEndpointAttributes"]
-        Resource = "arn:${local.partition}:sns:${local.region}:${local.account_id}:endpoint/*"
+        Action   = ["sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint"]
+        Resource = local.own_endpoints
       },
       {
         Sid      = "UseKeys"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
+      },
+    ]
+    endpoint_cleanup = [
+      {
+        Sid      = "ReadStream"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+        Resource = var.table.stream_arn
+      },
+      {
+        Sid      = "FindTokenHolders"
+        Effect   = "Allow"
+        Action   = "dynamodb:Query"
+        Resource = "${var.table.arn}/index/*"
+      },
+      {
+        Sid      = "RetireEndpoints"
+        Effect   = "Allow"
+        Action   = "sns:DeleteEndpoint"
+        Resource = local.own_endpoints
+      },
+      {
+        Sid      = "UseKeys"
+        Effect   = "Allow"
+        Action   = "kms:Decrypt"
         Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
       },
     ]

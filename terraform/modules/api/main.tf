@@ -171,6 +171,34 @@ resource "aws_lambda_event_source_mapping" "ttl_archive" {
   }
 }
 
+# A device registration removed anywhere (replicated deletes included) retires this region's push endpoint.
+resource "aws_lambda_event_source_mapping" "endpoint_cleanup" {
+  count = contains(keys(local.functions), "endpoint_cleanup") ? 1 : 0
+
+  event_source_arn               = var.table.stream_arn
+  function_name                  = aws_lambda_alias.live["endpoint_cleanup"].arn
+  starting_position              = "LATEST"
+  batch_size                     = 100
+  maximum_retry_attempts         = 5
+  bisect_batch_on_function_error = true
+  function_response_types        = ["ReportBatchItemFailures"]
+
+  filter_criteria {
+    filter {
+      pattern = jsonencode({
+        eventName = ["REMOVE"]
+        dynamodb  = { Keys = { SK = { S = [{ prefix = "DEVICE#" }] } } }
+      })
+    }
+  }
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.function_failures.arn
+    }
+  }
+}
+
 # One invocation lasts at most 900 s: an RPO target longer than the drill can poll (895 s) is checked only up
 # to that, and a copy slower than it fails the drill as "time budget" (conservative, never a false pass).
 check "drill_polls_the_whole_rpo_target" {

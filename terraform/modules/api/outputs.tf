@@ -49,6 +49,6 @@ output "routes" {
 }
 
 output "push_endpoint_arns" {
-  description = "SNS endpoint ARN patterns the notify worker may publish to: this region's and the peer region's."
-  value       = local.push_endpoint_arns
+  description = "SNS endpoint ARN pattern the notify worker may publish to: this region's only (a token registered at the other site gets an endpoint here on first use)."
+  value       = local.own_endpoints
 }

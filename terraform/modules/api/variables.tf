@@ -199,7 +199,7 @@ variable "archive_prefix" {
 }
 
 variable "peer_region" {
-  description = "Region of the other site (the DR region at the primary, the primary region at DR). Push endpoints live in the region that registered them and the table replicates, so after a failover the notify worker publishes to endpoints of this region too."
+  description = "Region of the other site (the DR region at the primary, the primary region at DR): the functions' REGIONS (sync keeps a copy and a change log per region) and the drill's DR_REGION."
   type        = string
 
   validation {

@@ -35,7 +35,13 @@ def test_same_input_same_bytes(builds):
 def test_manifest_matches_the_zips(builds):
     manifest, _, out = builds
     assert json.loads((out / "manifest.json").read_text()) == manifest
-    assert set(manifest["functions"]) == {"mobile_api", "notify_worker", "ttl_archiver", "drill"}
+    assert set(manifest["functions"]) == {
+        "mobile_api",
+        "notify_worker",
+        "ttl_archiver",
+        "drill",
+        "endpoint_cleanup",
+    }
     for name, entry in manifest["functions"].items():
         data = (out / f"{name}.zip").read_bytes()
         assert entry["sha256_base64"] == base64.b64encode(hashlib.sha256(data).digest()).decode()

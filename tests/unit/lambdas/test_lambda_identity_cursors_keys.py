@@ -41,30 +41,43 @@ def test_caller_needs_a_sub():
 
 
 def test_sync_cursor_round_trip_and_rejects_garbage():
-    assert cursors.sync_seq(cursors.sync_cursor(42)) == 42
-    assert cursors.sync_seq(None) == 0
+    regions = ("us-east-1", "us-west-2")
+    positions = {"us-east-1": 42, "us-west-2": 7}
+    assert cursors.sync_positions(cursors.sync_cursor(positions), regions) == positions
+    assert cursors.sync_positions(None, regions) == {}
+    assert cursors.sync_cursor({"us-east-1": 0}) is None  # nothing served yet
+    # A region this deployment does not have is dropped (nothing of it can be served).
+    assert cursors.sync_positions(cursors.encode({"p": {"eu-west-1": 3, "us-west-2": 1}}), regions) == {
+        "us-west-2": 1
+    }
     for bad in (
         "",
         "%%%",
-        "bnVsbA",
-        "eyJzIjoiMSJ9",
-        "eyJzIjp0cnVlfQ",
-    ):  # "", junk, null, {"s":"1"}, {"s":true}
+        "bnVsbA",  # null
+        cursors.encode({"s": 1}),  # the single-counter cursor of before: positions per region now
+        cursors.encode({"p": {"us-east-1": "1"}}),
+        cursors.encode({"p": {"us-east-1": True}}),
+        cursors.encode({"p": {"us-east-1": -1}}),
+        cursors.encode({"p": {"us-east-1": 10**20}}),  # wider than the key
+        cursors.encode({"p": [1]}),
+    ):
         with pytest.raises(ApiError) as err:
-            cursors.sync_seq(bad)
+            cursors.sync_positions(bad, regions)
         assert err.value.status == 400
 
 
 def test_inbox_cursor_cannot_point_outside_the_inbox():
-    assert cursors.inbox_sk(cursors.inbox_cursor("NOTIF#2026#abc")) == "NOTIF#2026#abc"
-    with pytest.raises(ApiError):
-        cursors.inbox_sk(cursors.encode({"k": "PROFILE"}))
+    position = "2026-11-30T10:00:00.000001Z#abc"
+    assert cursors.inbox_position(cursors.inbox_cursor(position)) == position
+    for bad in ("PROFILE", "2026-11-30T10:00:00Z#a#b", "x#abc", 7):
+        with pytest.raises(ApiError):
+            cursors.inbox_position(cursors.encode({"k": bad}))
 
 
 @pytest.mark.parametrize("bad", ["a#b", "", "x" * 129, "a/b", "ü"])
 def test_key_parts_cannot_smuggle_separators(bad):
     with pytest.raises(keys.InvalidKeyPart):
-        keys.sync_item("user", bad, "id")
+        keys.sync_copy("user", bad, "id", "us-east-1")
 
 
 def test_sequence_keys_sort_like_numbers():

@@ -200,15 +200,15 @@ run "no_signing_config_means_empty_settings_and_no_secret_access" {
   }
 }
 
-run "notify_worker_publishes_to_endpoints_of_both_regions" {
+run "notify_worker_publishes_through_its_own_region_only" {
   command = apply
 
   assert {
     condition = [
       for st in jsondecode(aws_iam_role_policy.function["notify_worker"].policy).Statement : st.Resource
       if st.Action == "sns:Publish"
-    ] == [["arn:aws:sns:us-east-1:111122223333:endpoint/*", "arn:aws:sns:us-west-2:111122223333:endpoint/*"]]
-    error_message = "after a failover the worker publishes to endpoints registered in the other region: sns:Publish must cover both."
+    ] == ["arn:aws:sns:us-east-1:111122223333:endpoint/*"]
+    error_message = "the worker publishes through this region's endpoints only: the DR site must push with the primary region dark."
   }
 }
 
