@@ -9,8 +9,10 @@ import json
 from pathlib import Path
 
 from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, glue_columns
+from drill.settings import canary_contract
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
 
@@ -21,6 +23,8 @@ def rendered_contracts() -> dict[str, str]:
         "table_design.json": TABLE_DESIGN.to_terraform(),
         "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
+        "lambda_runtime.json": LAMBDA_RUNTIME.model_dump(),
+        "drill_canary.json": canary_contract(),
     }
     return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in documents.items()}
 
