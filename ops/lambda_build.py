@@ -163,7 +163,9 @@ def build_function(function: Function, out_dir: Path, target_runtime: LambdaRunt
     entries.update(_files(LAMBDAS / function.package, f"{function.package}/"))
     destination = out_dir / f"{function.name}.zip"
     write_zip(entries, destination)
-    problems = zip_problems(destination, target_runtime.runtime, target_runtime.architecture, function.handler)
+    problems = zip_problems(
+        destination, target_runtime.runtime, target_runtime.architecture, function.handler
+    )
     if problems:
         destination.unlink()
         raise OpsError(f"{function.name}: built a zip Lambda would not run: {problems[0]}")
@@ -181,7 +183,9 @@ def build_function(function: Function, out_dir: Path, target_runtime: LambdaRunt
 
 
 def build(
-    names: list[str] | None = None, out_dir: Path = DEFAULT_OUT, target_runtime: LambdaRuntime = LAMBDA_RUNTIME
+    names: list[str] | None = None,
+    out_dir: Path = DEFAULT_OUT,
+    target_runtime: LambdaRuntime = LAMBDA_RUNTIME,
 ) -> dict:
     unknown = sorted(set(names or []) - set(FUNCTIONS))
     if unknown:

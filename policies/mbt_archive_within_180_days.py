@@ -6,7 +6,15 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import ARCHIVE_STORAGE_CLASSES, ARCHIVE_WITHIN_DAYS, as_int, blocks, has_dynamic, is_unknown, value
+from mbt_policy_lib import (
+    ARCHIVE_STORAGE_CLASSES,
+    ARCHIVE_WITHIN_DAYS,
+    as_int,
+    blocks,
+    has_dynamic,
+    is_unknown,
+    value,
+)
 
 
 class ArchiveWithin180Days(BaseResourceCheck):

@@ -18,7 +18,9 @@ ENV_VARS = ("DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALER
 # which Terraform scopes the drill role (modules/api) and expires leftover copies (modules/storage).
 CANARY_PARTITION = "DRILL#CANARY"  # the role may write only DRILL#* partitions
 CANARY_PREFIX = "drill/canary/"  # the role may write and delete only under this prefix
-CANARY_OBJECT_EXPIRE_DAYS = 1  # a canary object the drill could not delete expires (both buckets, all versions)
+CANARY_OBJECT_EXPIRE_DAYS = (
+    1  # a canary object the drill could not delete expires (both buckets, all versions)
+)
 
 
 def canary_contract() -> dict:

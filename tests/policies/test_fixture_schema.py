@@ -73,7 +73,7 @@ def _dynamic_problems(where: str, nested: dict[str, Any], raw: Any) -> list[str]
     """`dynamic "NAME" { for_each = ...; content { ... } }`: NAME must be a block, content its arguments."""
     problems = []
     for dynamic in _as_list(raw):
-        for name, spec in (dynamic.items() if isinstance(dynamic, dict) else []):
+        for name, spec in dynamic.items() if isinstance(dynamic, dict) else []:
             if name not in nested:
                 problems.append(f"{where}: dynamic {name!r} is not a block of this resource")
                 continue

@@ -298,7 +298,10 @@ def test_every_function_may_use_the_key_of_what_it_reads_and_writes(
     this reads the planned policies: for every such action, the same policy grants what KMS is asked for."""
     statements = [s for s in _statements(api_plans[site], function).values() if s.get("Effect") == "Allow"]
     granted: set[tuple[str, str]] = {
-        (action, key) for s in statements for action in _as_list(s["Action"]) for key in _as_list(s["Resource"])
+        (action, key)
+        for s in statements
+        for action in _as_list(s["Action"])
+        for key in _as_list(s["Resource"])
     }
     missing_grants = []
     for statement in statements:

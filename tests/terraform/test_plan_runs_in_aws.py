@@ -37,7 +37,10 @@ def test_functions_are_planned_as_the_lambda_runtime_contract(plan: dict) -> Non
     from backend_core.lambda_runtime import LAMBDA_RUNTIME
 
     contract = json.loads((REPO / "terraform/contracts/lambda_runtime.json").read_text())
-    assert contract["runtime"] == LAMBDA_RUNTIME.runtime and contract["architecture"] == LAMBDA_RUNTIME.architecture
+    assert (
+        contract["runtime"] == LAMBDA_RUNTIME.runtime
+        and contract["architecture"] == LAMBDA_RUNTIME.architecture
+    )
     functions = changes(plan, "aws_lambda_function")
     assert len(functions) >= 6, "both sites' functions"
     for fn in functions:
@@ -55,7 +58,10 @@ def test_the_manifest_records_the_target_the_plan_deploys() -> None:
     assert manifest["target"]["runtime"] == LAMBDA_RUNTIME.runtime
     assert manifest["target"]["architecture"] == LAMBDA_RUNTIME.architecture
     for name, entry in manifest["functions"].items():
-        assert (entry["runtime"], entry["architecture"]) == (LAMBDA_RUNTIME.runtime, LAMBDA_RUNTIME.architecture), name
+        assert (entry["runtime"], entry["architecture"]) == (
+            LAMBDA_RUNTIME.runtime,
+            LAMBDA_RUNTIME.architecture,
+        ), name
 
 
 def test_every_planned_zip_runs_as_its_function(plan: dict) -> None:
@@ -72,9 +78,7 @@ def test_every_planned_zip_runs_as_its_function(plan: dict) -> None:
 def test_only_the_primary_media_bucket_archives_and_not_before_180_days(plan: dict) -> None:
     from backend_core.archival import ARCHIVAL_POLICY, NO_ARCHIVE_BEFORE_DAYS
 
-    tiering = [
-        c for c in _managed(plan) if c["type"] == "aws_s3_bucket_intelligent_tiering_configuration"
-    ]
+    tiering = [c for c in _managed(plan) if c["type"] == "aws_s3_bucket_intelligent_tiering_configuration"]
     assert [c["address"] for c in tiering] == [
         f"{MEDIA_PRIMARY}.aws_s3_bucket_intelligent_tiering_configuration.archive[0]"
     ], "the DR copy (the failover read path) and non-user buckets never archive"
@@ -99,12 +103,18 @@ def test_drill_canaries_expire_in_both_media_buckets(plan: dict, site: str) -> N
 
     lifecycle = _only(plan, f"{site}.aws_s3_bucket_lifecycle_configuration.archive[0]")
     canary = [r for r in lifecycle["rule"] if r["filter"] and r["filter"][0].get("prefix") == CANARY_PREFIX]
-    expiring = [r for r in canary if r["expiration"] and r["expiration"][0].get("days") == CANARY_OBJECT_EXPIRE_DAYS]
-    assert len(expiring) == 1, f"{site}: no rule expiring {CANARY_PREFIX} after {CANARY_OBJECT_EXPIRE_DAYS} day(s)"
+    expiring = [
+        r for r in canary if r["expiration"] and r["expiration"][0].get("days") == CANARY_OBJECT_EXPIRE_DAYS
+    ]
+    assert len(expiring) == 1, (
+        f"{site}: no rule expiring {CANARY_PREFIX} after {CANARY_OBJECT_EXPIRE_DAYS} day(s)"
+    )
     (rule,) = expiring
     assert rule["status"] == "Enabled"
     assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == CANARY_OBJECT_EXPIRE_DAYS
-    markers = [r for r in canary if r["expiration"] and r["expiration"][0].get("expired_object_delete_marker")]
+    markers = [
+        r for r in canary if r["expiration"] and r["expiration"][0].get("expired_object_delete_marker")
+    ]
     assert len(markers) == 1, f"{site}: the delete markers under {CANARY_PREFIX} are never removed"
 
 
@@ -114,7 +124,10 @@ def test_the_drill_role_is_scoped_to_the_same_canary_prefix(plan: dict) -> None:
     calls = plan["configuration"]["root_module"]["module_calls"]
     drill = calls["api_primary"]["expressions"]["drill"]
     assert "local.drill_canary" in json.dumps(drill), "the drill role's prefix comes from the contract"
-    assert json.loads((REPO / "terraform/contracts/drill_canary.json").read_text())["canary_prefix"] == CANARY_PREFIX
+    assert (
+        json.loads((REPO / "terraform/contracts/drill_canary.json").read_text())["canary_prefix"]
+        == CANARY_PREFIX
+    )
 
 
 # --- disposable envs go with one `make destroy` -------------------------------------------------------
@@ -147,7 +160,9 @@ def test_every_force_destroy_follows_disposable(plan: dict, force_destroy_types:
     assert isinstance(disposable, bool)
     if plan["_env"] == "prod":
         assert disposable is False
-    found = [c for c in _managed(plan) if c["type"] in force_destroy_types and "create" in c["change"]["actions"]]
+    found = [
+        c for c in _managed(plan) if c["type"] in force_destroy_types and "create" in c["change"]["actions"]
+    ]
     assert {c["type"] for c in found} >= {"aws_s3_bucket", "aws_athena_workgroup"}
     wrong = [
         f"{c['address']} force_destroy={c['change']['after'].get('force_destroy')}"
@@ -193,9 +208,16 @@ def _read_by_from_env(path: Path) -> set[str]:
     (from_env,) = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "from_env"]
     names = set()
     for node in ast.walk(from_env):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                names.add(node.args[0].value)
+        is_get = (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+        )
+        if (
+            is_get
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names.add(node.args[0].value)
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
             names.add(node.slice.value)
     return names
@@ -205,7 +227,10 @@ def test_declared_env_vars_are_exactly_what_the_settings_read() -> None:
     from backend_core.settings import ENV_VARS
     from drill.settings import ENV_VARS as DRILL_ENV_VARS
 
-    common = _read_by_from_env(REPO / "lambdas/backend_core/settings.py") - {"AWS_REGION", "AWS_DEFAULT_REGION"}
+    common = _read_by_from_env(REPO / "lambdas/backend_core/settings.py") - {
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    }
     assert common == set(ENV_VARS)
     assert _read_by_from_env(REPO / "lambdas/drill/settings.py") == set(DRILL_ENV_VARS)
 
@@ -213,7 +238,9 @@ def test_declared_env_vars_are_exactly_what_the_settings_read() -> None:
 def test_powertools_reads_the_variables_terraform_sets_for_it() -> None:
     import aws_lambda_powertools
 
-    source = "\n".join(p.read_text() for p in Path(aws_lambda_powertools.__file__).parent.rglob("constants.py"))
+    source = "\n".join(
+        p.read_text() for p in Path(aws_lambda_powertools.__file__).parent.rglob("constants.py")
+    )
     assert all(f'"{name}"' in source for name in POWERTOOLS)
 
 
@@ -236,7 +263,11 @@ def test_terraform_sets_only_what_the_functions_read(plan: dict) -> None:
 
 # --- names AWS accepts, for the longest project and env names the blueprint allows -------------------
 
-LONGEST = {"project": 12, "env": 7, "region": 14}  # variables.tf: project 2-12 chars; "staging"; "ap-southeast-2"
+LONGEST = {
+    "project": 12,
+    "env": 7,
+    "region": 14,
+}  # variables.tf: project 2-12 chars; "staging"; "ap-southeast-2"
 LIMITS = {
     "aws_s3_bucket": ("bucket", 63),
     "aws_lambda_function": ("function_name", 64),
@@ -259,7 +290,9 @@ def test_names_fit_aws_limits_for_the_longest_allowed_inputs(plan: dict) -> None
             if not isinstance(name, str):
                 continue
             grown = len(name)
-            grown += name.count(f"{project}-{env}") * (LONGEST["project"] - len(project) + LONGEST["env"] - len(env))
+            grown += name.count(f"{project}-{env}") * (
+                LONGEST["project"] - len(project) + LONGEST["env"] - len(env)
+            )
             grown += sum(name.count(r) * (LONGEST["region"] - len(r)) for r in regions)
             if grown > limit:
                 too_long.append(f"{resource_type} {name!r}: {grown} > {limit} characters at the longest")

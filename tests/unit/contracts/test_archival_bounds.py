@@ -17,7 +17,9 @@ from pydantic import ValidationError
 from backend_core.archival import ARCHIVAL_POLICY, NO_ARCHIVE_BEFORE_DAYS, ArchivalPolicy
 from ops import contracts
 
-TFTEST = Path(__file__).resolve().parents[3] / "terraform/modules/secure-bucket/tests/secure_bucket.tftest.hcl"
+TFTEST = (
+    Path(__file__).resolve().parents[3] / "terraform/modules/secure-bucket/tests/secure_bucket.tftest.hcl"
+)
 RUN = re.compile(r'^run "archival_bounds_(?P<name>\w+)" \{\n(?P<body>.*?)^\}', re.M | re.S)
 OVERRIDE = re.compile(r'merge\(jsondecode\(file\("[^"]*archival_policy\.json"\)\), \{ (?P<pairs>[^}]*) \}\)')
 
@@ -61,4 +63,6 @@ def test_contract_accepts_what_terraform_accepts(name: str, override: dict, acce
 def test_the_policy_archives_nothing_before_six_months() -> None:
     tiers = [ARCHIVAL_POLICY.deep_archive_after_days, ARCHIVAL_POLICY.archive_access_after_days]
     assert all(days is None or days >= NO_ARCHIVE_BEFORE_DAYS for days in tiers)
-    assert ARCHIVAL_POLICY.deep_archive_after_days == 180, "R11: archive what is inactive for more than six months"
+    assert ARCHIVAL_POLICY.deep_archive_after_days == 180, (
+        "R11: archive what is inactive for more than six months"
+    )

@@ -23,7 +23,9 @@ def fake_credentials(monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setattr(aws, "_session", None)  # the shared session caches credentials: use the fake ones here
+    monkeypatch.setattr(
+        aws, "_session", None
+    )  # the shared session caches credentials: use the fake ones here
 
 
 def presigned_get(settings: FunctionSettings, bucket: str = "mbt-dev-media") -> tuple:
@@ -46,7 +48,11 @@ def test_in_aws_urls_are_sigv4_virtual_hosted_on_the_regional_endpoint(region):
 def test_against_the_emulator_the_endpoint_url_stays_and_requests_are_path_style():
     settings = FunctionSettings(region="us-west-2", table_name="t", endpoint_url="http://127.0.0.1:4566")
     parts, query = presigned_get(settings)
-    assert (parts.scheme, parts.netloc, parts.path) == ("http", "127.0.0.1:4566", "/mbt-dev-media/users/u/media/m")
+    assert (parts.scheme, parts.netloc, parts.path) == (
+        "http",
+        "127.0.0.1:4566",
+        "/mbt-dev-media/users/u/media/m",
+    )
     assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
     assert query["X-Amz-Credential"].split("/")[2] == "us-west-2"
 
