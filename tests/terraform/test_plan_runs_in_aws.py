@@ -298,3 +298,45 @@ def test_names_fit_aws_limits_for_the_longest_allowed_inputs(plan: dict) -> None
                 too_long.append(f"{resource_type} {name!r}: {grown} > {limit} characters at the longest")
     assert addresses(plan, "aws_s3_bucket")
     assert not too_long, "; ".join(too_long)
+
+
+# --- limits AWS enforces between resources ------------------------------------------------------------
+
+
+def _by_site(plan: dict, resource_type: str) -> dict[str, list[dict]]:
+    sites: dict[str, list[dict]] = {"primary": [], "dr": []}
+    for change in _managed(plan):
+        if change["type"] == resource_type:
+            site = "dr" if change["address"].split(".")[1].endswith("_dr") else "primary"
+            sites[site].append(change)
+    return sites
+
+
+def test_the_notify_queue_hides_a_message_longer_than_the_worker_runs(plan: dict) -> None:
+    """Lambda refuses an SQS event source whose visibility timeout is shorter than the function's timeout
+    (and AWS advises six times it, so retries do not overlap a running batch)."""
+    functions, queues = _by_site(plan, "aws_lambda_function"), _by_site(plan, "aws_sqs_queue")
+    for site in ("primary", "dr"):
+        (worker,) = [f for f in functions[site] if f["address"].endswith('["notify_worker"]')]
+        (queue,) = [q for q in queues[site] if q["address"].endswith("aws_sqs_queue.notify")]
+        timeout = worker["change"]["after"]["timeout"]
+        visibility = queue["change"]["after"]["visibility_timeout_seconds"]
+        assert visibility >= 6 * timeout, (
+            f"{site}: visibility {visibility} s < 6 x worker timeout {timeout} s"
+        )
+
+
+def test_the_api_function_finishes_before_the_http_api_gives_up(plan: dict) -> None:
+    """An HTTP API integration waits at most 30 s; a function allowed to run longer keeps writing after the
+    client was told 503, and the client retries a change that may already be committed."""
+    functions, integrations = (
+        _by_site(plan, "aws_lambda_function"),
+        _by_site(plan, "aws_apigatewayv2_integration"),
+    )
+    for site in ("primary", "dr"):
+        (api,) = [f for f in functions[site] if f["address"].endswith('["mobile_api"]')]
+        waits = {i["change"]["after"]["timeout_milliseconds"] for i in integrations[site]}
+        assert waits and max(waits) <= 30000
+        assert api["change"]["after"]["timeout"] * 1000 <= min(waits), (
+            f"{site}: mobile_api outlives {min(waits)} ms"
+        )

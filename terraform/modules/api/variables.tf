@@ -57,6 +57,11 @@ variable "function_settings" {
     condition     = alltrue([for s in values(var.function_settings) : s.memory_mb >= 128 && s.memory_mb <= 10240 && s.timeout_seconds >= 1 && s.timeout_seconds <= 900])
     error_message = "memory_mb must be 128-10240 and timeout_seconds 1-900."
   }
+
+  validation {
+    condition     = try(var.function_settings["mobile_api"].timeout_seconds, 10) <= 29
+    error_message = "mobile_api's timeout_seconds must be at most 29: the HTTP API integration gives up after 29 s, and a function still running then commits changes the client was told failed."
+  }
 }
 
 variable "runtime" {

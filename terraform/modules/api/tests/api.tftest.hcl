@@ -377,3 +377,15 @@ run "zip_built_for_another_python_is_refused" {
 
   expect_failures = [aws_lambda_function.this]
 }
+
+run "api_function_cannot_outlive_the_integration" {
+  command = plan
+
+  variables {
+    function_settings = {
+      mobile_api = { timeout_seconds = 60 }
+    }
+  }
+
+  expect_failures = [var.function_settings]
+}
