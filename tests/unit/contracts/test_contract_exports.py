@@ -46,6 +46,9 @@ def test_the_lambda_target_and_the_canary_prefix_are_exported() -> None:
     from drill.settings import CANARY_PREFIX, Settings
 
     target = json.loads((contracts.CONTRACTS_DIR / "lambda_runtime.json").read_text())
-    assert (target["runtime"], target["architecture"]) == (LAMBDA_RUNTIME.runtime, LAMBDA_RUNTIME.architecture)
+    assert (target["runtime"], target["architecture"]) == (
+        LAMBDA_RUNTIME.runtime,
+        LAMBDA_RUNTIME.architecture,
+    )
     canary = json.loads((contracts.CONTRACTS_DIR / "drill_canary.json").read_text())
     assert canary["canary_prefix"] == CANARY_PREFIX == Settings.model_fields["canary_prefix"].default
