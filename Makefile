@@ -60,7 +60,10 @@ test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite
 	$(MAKE) --no-print-directory validate
 	$(BIN)/pytest
 
-plan: setup build ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=local: make up)
+# The credential check comes first: a wrong profile or an expired token is one line, before a build.
+plan: setup ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=local: make up)
+	@$(BIN)/ops env check --env $(ENV)
+	@$(MAKE) --no-print-directory build
 	$(BIN)/ops env plan --env $(ENV)
 
 apply: setup ## apply the saved plan of ENV (prod asks for confirmation), then keep the DR user pool

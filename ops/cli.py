@@ -1,8 +1,15 @@
-"""`ops`: the operator command line. Each area registers its own typer sub-app here."""
+"""`ops`: the operator command line. Each area registers its own typer sub-app here.
+
+Every mistake an operator can make ends in one line on stderr and a non-zero exit, never a traceback:
+`main` runs the app without click's standalone mode and translates what comes out (usage errors, OpsError,
+and through `ops.errors.describe` everything else: AWS credentials and regions, unreachable endpoints,
+missing files, invalid JSON). OPS_DEBUG=1 shows the traceback of an unexpected error instead.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import typer
@@ -10,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ops import contracts
-from ops.errors import OpsError
+from ops.errors import OpsError, describe, one_line
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -57,16 +64,39 @@ def _register_sub_apps() -> None:
         app.add_typer(importlib.import_module(module_name).app, name=name)
 
 
-def main() -> None:
+# typer ships its own copy of click (typer._click) in some versions and uses click in others: find the
+# exception classes through a public one instead of importing either.
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def fail(message: str, exit_code: int) -> None:
+    err.print(
+        f"[red]error:[/red] {escape(one_line(message))}", highlight=False
+    )  # Terraform text has [brackets]
+    sys.exit(exit_code)
+
+
+def main(argv: list[str] | None = None) -> None:
     _register_sub_apps()
     try:
-        app()  # standalone: usage errors print typer's own message and exit 2
-    except OpsError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)  # Terraform text has [brackets]
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+        result = app(args=argv, prog_name="ops", standalone_mode=False)
+    except _USAGE_ERROR as exc:
+        if not exc.format_message():  # a group called without a command: its help is already printed
+            sys.exit(exc.exit_code)
+        command = exc.ctx.command_path if exc.ctx is not None else "ops"
+        fail(f"{exc.format_message().rstrip('.')} (see: {command} --help)", exc.exit_code)
+    except _CLICK_EXCEPTION as exc:
+        fail(exc.format_message(), exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         err.print("aborted")
         sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("OPS_DEBUG") and not isinstance(exc, OpsError):
+            raise
+        error = describe(exc)
+        fail(str(error), error.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)
 
 
 def print_json(document: object) -> None:

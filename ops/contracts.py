@@ -10,9 +10,11 @@ from pathlib import Path
 
 from backend_core.archival import ARCHIVAL_POLICY
 from backend_core.identity import IDENTITY
+from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.media_replication import MEDIA_REPLICATION
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, glue_columns
+from drill.settings import canary_contract
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
 
@@ -25,6 +27,8 @@ def rendered_contracts() -> dict[str, str]:
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
         "identity.json": IDENTITY.model_dump(mode="json"),
         "media_replication.json": MEDIA_REPLICATION.model_dump(mode="json"),
+        "lambda_runtime.json": LAMBDA_RUNTIME.model_dump(),
+        "drill_canary.json": canary_contract(),
     }
     return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in documents.items()}
 

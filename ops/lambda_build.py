@@ -1,8 +1,11 @@
 """`ops build lambdas`: one small, reproducible zip per function, plus the manifest Terraform reads.
 
 Each zip holds the function package, `backend_core` and the function's runtime dependencies installed
-for Lambda (Python 3.12, manylinux x86_64 wheels only). boto3/botocore are left out: the Lambda runtime
-provides them. Entries are sorted and stamped with a fixed time, so the same input gives the same bytes
+for the Lambda target of `backend_core.lambda_runtime` (Python version and architecture: the same contract
+Terraform deploys the functions as; manylinux wheels for that machine only). The manifest records the target
+(top level and per function), and every zip is checked against it before it is written to the manifest
+(ops/terraform/lambda_artefacts.py: compiled modules, handler, size). boto3/botocore are left out: the
+Lambda runtime provides them. Entries are sorted and stamped with a fixed time, so the same input gives the same bytes
 (and the same `source_code_hash`). Downloaded wheels are cached under build/ so rebuilds work offline.
 """
 
@@ -23,7 +26,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from backend_core.lambda_runtime import LAMBDA_RUNTIME, LambdaRuntime
 from ops.errors import OpsError
+from ops.terraform.lambda_artefacts import zip_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS = ROOT / "lambdas"
@@ -31,8 +36,6 @@ LOCK = ROOT / "requirements" / "dev.lock"
 DEFAULT_OUT = ROOT / "build" / "lambda"
 CACHE = ROOT / "build" / "cache"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold; any constant makes builds repeatable
-PYTHON_VERSION = "3.12"
-PLATFORM = "x86_64-manylinux2014"
 SKIP_DIRS = {"__pycache__", "bin", "tests"}
 SKIP_SUFFIXES = {".pyc", ".pyo", ".pyi", ".md"}  # docs stay in the repo; openapi.json ships (small)
 
@@ -91,9 +94,10 @@ def locked_pins(names: tuple[str, ...], lock: Path = LOCK) -> list[str]:
     return [f"{n}=={normalised[n]}" for n in names]
 
 
-def install_dependencies(pins: list[str]) -> Path:
-    """Install the pins for Lambda into a directory keyed by their hash; reuse it when it exists."""
-    key = hashlib.sha256(json.dumps([PYTHON_VERSION, PLATFORM, *pins]).encode()).hexdigest()[:16]
+def install_dependencies(pins: list[str], target_runtime: LambdaRuntime = LAMBDA_RUNTIME) -> Path:
+    """Install the pins for the Lambda target into a directory keyed by their hash; reuse it when it exists."""
+    version, platform = target_runtime.python_version, target_runtime.wheel_platform
+    key = hashlib.sha256(json.dumps([version, platform, *pins]).encode()).hexdigest()[:16]
     target = CACHE / f"site-{key}"
     if (target / ".complete").is_file():
         return target
@@ -103,7 +107,7 @@ def install_dependencies(pins: list[str]) -> Path:
         raise OpsError("uv not found: run `make setup`")
     command = [
         uv, "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-        "--python-version", PYTHON_VERSION, "--python-platform", PLATFORM, "--only-binary", ":all:",
+        "--python-version", version, "--python-platform", platform, "--only-binary", ":all:",
         "--cache-dir", str(CACHE / "uv"), *pins,
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -146,35 +150,62 @@ def write_zip(entries: dict[str, Path], destination: Path) -> None:
     tmp.replace(destination)
 
 
-def build_function(function: Function, out_dir: Path) -> dict:
-    site = install_dependencies(locked_pins(function.dependencies))
+def target(target_runtime: LambdaRuntime = LAMBDA_RUNTIME) -> dict:
+    """What the zips are built for, as the manifest records it (Terraform compares it with what it plans)."""
+    return {
+        "runtime": target_runtime.runtime,
+        "architecture": target_runtime.architecture,
+        "platform": target_runtime.wheel_platform,
+    }
+
+
+def build_function(function: Function, out_dir: Path, target_runtime: LambdaRuntime = LAMBDA_RUNTIME) -> dict:
+    site = install_dependencies(locked_pins(function.dependencies), target_runtime)
     entries = {k: v for k, v in _files(site).items() if not _provided(k)}
     entries.update(_files(LAMBDAS / "backend_core", "backend_core/"))
     entries.update(_files(LAMBDAS / function.package, f"{function.package}/"))
     destination = out_dir / f"{function.name}.zip"
     write_zip(entries, destination)
+    problems = zip_problems(
+        destination, target_runtime.runtime, target_runtime.architecture, function.handler
+    )
+    if problems:
+        destination.unlink()
+        raise OpsError(f"{function.name}: built a zip Lambda would not run: {problems[0]}")
     data = destination.read_bytes()
     return {
         "zip": destination.relative_to(ROOT).as_posix()
         if destination.is_relative_to(ROOT)
         else str(destination),
         "handler": function.handler,
+        "runtime": target_runtime.runtime,
+        "architecture": target_runtime.architecture,
         "sha256_base64": base64.b64encode(hashlib.sha256(data).digest()).decode(),
         "size_bytes": len(data),
     }
 
 
-def build(names: list[str] | None = None, out_dir: Path = DEFAULT_OUT) -> dict:
+def build(
+    names: list[str] | None = None,
+    out_dir: Path = DEFAULT_OUT,
+    target_runtime: LambdaRuntime = LAMBDA_RUNTIME,
+) -> dict:
     unknown = sorted(set(names or []) - set(FUNCTIONS))
     if unknown:
         raise OpsError(f"unknown function(s): {', '.join(unknown)} (known: {', '.join(FUNCTIONS)})")
     selected = names or list(FUNCTIONS)
     manifest_path = out_dir / "manifest.json"
-    manifest = {"functions": {}}
+    manifest: dict = {"target": target(target_runtime), "functions": {}}
     if manifest_path.is_file() and names:  # a partial build keeps the other functions' entries
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if previous.get("target") != manifest["target"]:
+            raise OpsError(
+                f"{manifest_path} was built for {previous.get('target')}, not {manifest['target']}: "
+                "rebuild every function (ops build lambdas)"
+            )
+        manifest["functions"] = previous.get("functions", {})
     for name in selected:
-        manifest["functions"][name] = build_function(FUNCTIONS[name], out_dir)
+        manifest["functions"][name] = build_function(FUNCTIONS[name], out_dir, target_runtime)
     manifest["functions"] = dict(sorted(manifest["functions"].items()))
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -189,8 +220,14 @@ def build_lambdas(
 ) -> None:
     """Build build/lambda/<function>.zip and build/lambda/manifest.json."""
     manifest = build(function or None, out)
-    table = Table("function", "size", "sha256 (base64)", "handler")
+    table = Table("function", "size", "sha256 (base64)", "handler", "target")
     for name, entry in manifest["functions"].items():
-        table.add_row(name, f"{entry['size_bytes'] / 1e6:.2f} MB", entry["sha256_base64"], entry["handler"])
+        table.add_row(
+            name,
+            f"{entry['size_bytes'] / 1e6:.2f} MB",
+            entry["sha256_base64"],
+            entry["handler"],
+            f"{entry['runtime']} {entry['architecture']}",
+        )
     console.print(table)
     console.print(f"manifest: {out / 'manifest.json'}")

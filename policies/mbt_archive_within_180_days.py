@@ -6,7 +6,15 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from mbt_policy_lib import ARCHIVE_STORAGE_CLASSES, ARCHIVE_WITHIN_DAYS, as_int, blocks, is_unknown, value
+from mbt_policy_lib import (
+    ARCHIVE_STORAGE_CLASSES,
+    ARCHIVE_WITHIN_DAYS,
+    as_int,
+    blocks,
+    has_dynamic,
+    is_unknown,
+    value,
+)
 
 
 class ArchiveWithin180Days(BaseResourceCheck):
@@ -30,6 +38,8 @@ class ArchiveWithin180Days(BaseResourceCheck):
         self.evaluated_keys = ["status", "tiering"]
         if value(conf, "status") == "Disabled":
             return CheckResult.FAILED
+        if has_dynamic(conf, "tiering"):
+            return CheckResult.UNKNOWN  # the source run cannot see these blocks; the plan run decides
         deep = [t for t in blocks(conf, "tiering") if value(t, "access_tier") == "DEEP_ARCHIVE_ACCESS"]
         if not deep:
             return CheckResult.FAILED

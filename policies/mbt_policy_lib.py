@@ -21,6 +21,12 @@ AFTER_UNKNOWN_MARKERS = frozenset({KNOWN_AFTER_APPLY, "true_after_unknown"})
 # Archive classes for lifecycle transitions: objects there are not instantly readable.
 ARCHIVE_STORAGE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
 ARCHIVE_WITHIN_DAYS = 180
+# "Inactive for more than six months": no archive tier may start earlier. Mirrors
+# lambdas/backend_core/archival.py NO_ARCHIVE_BEFORE_DAYS (checkov's virtualenv cannot import it; a test
+# keeps the two equal).
+NO_ARCHIVE_BEFORE_DAYS = 180
+# Classes whose objects answer 403 InvalidObjectState until restored (Glacier Instant Retrieval is readable).
+RESTORE_FIRST_STORAGE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 REQUIRED_TAGS = ("project", "env", "owner")
 
 
@@ -48,6 +54,18 @@ def blocks(block: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
         elif isinstance(item, list):
             found.extend(inner for inner in item if isinstance(inner, dict))
     return found
+
+
+def has_dynamic(block: dict[str, Any] | None, key: str) -> bool:
+    """True when `key` blocks come (also) from a `dynamic` block.
+
+    In the source run checkov renders such blocks badly: it repeats the dynamic content and drops the
+    static blocks of the same name (seen with checkov 3.3: one static and one dynamic `tiering` became two
+    copies of the dynamic one). The plan run sees the real blocks, so checks leave these to it.
+    """
+    if not isinstance(block, dict):
+        return False
+    return any(isinstance(d, dict) and key in d for d in as_list(block.get("dynamic")))
 
 
 def is_unknown(raw: Any) -> bool:

@@ -14,6 +14,23 @@ from backend_core.settings import FunctionSettings
 
 ENV_VARS = ("DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALERTS_TOPIC_ARN")
 
+# Where the drill's canaries live, one definition: exported to terraform/contracts/drill_canary.json, from
+# which Terraform scopes the drill role (modules/api) and expires leftover copies (modules/storage).
+CANARY_PARTITION = "DRILL#CANARY"  # the role may write only DRILL#* partitions
+CANARY_PREFIX = "drill/canary/"  # the role may write and delete only under this prefix
+CANARY_OBJECT_EXPIRE_DAYS = (
+    1  # a canary object the drill could not delete expires (both buckets, all versions)
+)
+
+
+def canary_contract() -> dict:
+    """What Terraform needs to know about the canaries (`ops contracts export`)."""
+    return {
+        "canary_partition": CANARY_PARTITION,
+        "canary_prefix": CANARY_PREFIX,
+        "canary_object_expire_days": CANARY_OBJECT_EXPIRE_DAYS,
+    }
+
 
 class Settings(FunctionSettings):
     dr_region: str = Field(min_length=1, description="Region of the warm standby.")
@@ -21,8 +38,8 @@ class Settings(FunctionSettings):
     dr_media_bucket: str = Field(min_length=1, description="Replication destination of the media bucket.")
     dr_api_url: str = Field(description="Base URL of the DR region's API (its /health is checked).")
     alerts_topic_arn: str | None = Field(None, description="SNS topic told when a drill fails.")
-    canary_partition: str = "DRILL#CANARY"  # the role may write only DRILL#* partitions
-    canary_prefix: str = "drill/canary/"  # the role may write and delete only under this prefix
+    canary_partition: str = CANARY_PARTITION
+    canary_prefix: str = CANARY_PREFIX
     canary_ttl_seconds: int = 3600  # a canary the drill could not delete expires on its own
     health_timeout_seconds: float = 3.0
     poll_interval_seconds: float = 0.25

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from ops.deploy import cognito_replica
-from ops.deploy.credentials import require_credentials
+from ops.deploy.credentials import caller_identity, require_credentials
 from ops.deploy.envs import CloudEnv, resolve
 from ops.deploy.terraform_runner import TerraformRunner, repo_relative
 from ops.errors import OpsError
@@ -26,11 +26,27 @@ EnvOption = Annotated[str, typer.Option("--env", help="dev, staging or prod (loc
 YesOption = Annotated[bool, typer.Option("--yes", help="Skip the confirmation prompt (prod apply).")]
 
 
+def _check_credentials(env: CloudEnv) -> None:
+    """Credentials found and accepted by AWS, or one line saying why not (before Terraform starts)."""
+    source = require_credentials(env.name)
+    identity = caller_identity(env.name, env.primary_region)
+    typer.echo(
+        f"env {env.name}: account {identity['Account']} as {identity['Arn']} (credentials from {source})",
+        err=True,
+    )
+
+
 def _prepare(env_name: str) -> tuple[CloudEnv, TerraformRunner]:
     env = resolve(env_name)
-    source = require_credentials(env.name)
-    typer.echo(f"env {env.name}: credentials from {source}", err=True)
-    return env, TerraformRunner(env)
+    runner = TerraformRunner(env)  # finds the terraform command: a missing one is said before any AWS call
+    _check_credentials(env)
+    return env, runner
+
+
+@app.command()
+def check(env: EnvOption) -> None:
+    """Resolve the env and check its AWS credentials with STS: which account and identity they are."""
+    _check_credentials(resolve(env))
 
 
 @app.command()
@@ -54,12 +70,13 @@ def confirm_protected(env: CloudEnv, yes: bool, action: str) -> None:
 @app.command()
 def apply(env: EnvOption, yes: YesOption = False) -> None:
     """Apply the saved plan (prod asks first), then keep the DR user pool replica."""
-    cloud_env, runner = _prepare(env)
+    cloud_env = resolve(env)
     if not cloud_env.plan_file.is_file():
         raise OpsError(
             f"no saved plan for env {cloud_env.name!r}: run `make plan ENV={cloud_env.name}` first"
         )
     confirm_protected(cloud_env, yes, "apply")
+    cloud_env, runner = _prepare(env)
     runner.init()
     runner.apply_saved_plan()
     _post_apply(runner)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,12 @@ class CloudEnv:
     @property
     def protected(self) -> bool:
         return self.name in PROTECTED_ENVS
+
+    @property
+    def primary_region(self) -> str:
+        """`primary_region` of the env's tfvars (the blueprint's default, us-east-1, when it is not set)."""
+        found = re.search(r'^\s*primary_region\s*=\s*"([a-z0-9-]+)"', self.tfvars.read_text(), re.M)
+        return found[1] if found else "us-east-1"
 
     @property
     def plan_file(self) -> Path:

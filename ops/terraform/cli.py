@@ -28,10 +28,10 @@ def validate(
     ] = "offline",
     jobs: Annotated[int, typer.Option(help="Parallel Terraform runs.")] = GateOptions.jobs,
     gates: Annotated[
-        str, typer.Option(help="Comma-separated subset of: fmt,validate,test,plan,checkov.")
+        str, typer.Option(help="Comma-separated subset of: fmt,validate,test,plan,artefacts,checkov.")
     ] = ",".join(GateOptions.gates),
 ) -> None:
-    """fmt, validate, terraform test, offline plan per env, checkov: stop at the first failure."""
+    """fmt, validate, terraform test, offline plan per env, the planned zips, checkov: stop at the first failure."""
     if provider not in ("offline", "registry"):
         raise typer.BadParameter("must be offline or registry", param_hint="--provider")
     chosen = tuple(g.strip() for g in gates.split(",") if g.strip())

@@ -4,7 +4,10 @@
 2. validate `init` + `validate` of every module and root (the real engine against the real schema)
 3. test     `terraform test` in every module that has *.tftest.hcl files (mock providers)
 4. plan     offline plan of the blueprint for each env's tfvars, saved as plan JSON under reports/plans/
-5. checkov  on the source (inline skips with reasons) and on each plan JSON (for_each, dynamic blocks and
+5. artefacts every zip a plan deploys is one AWS would run: its compiled modules match the function's
+            architecture and Python runtime, its handler exists, it is within Lambda's size quotas
+            (lambda_artefacts.py)
+6. checkov  on the source (inline skips with reasons) and on each plan JSON (for_each, dynamic blocks and
             module inputs resolved; deep analysis joins it to the source graph, and identifiers known only
             after apply are marked as set: see plan_for_checkov), with the project's policies/; CLI, JSON,
             JUnit and SARIF reports under reports/checkov/. checkov exits 0 on HCL syntax errors, which is
@@ -33,6 +36,7 @@ from rich.markup import escape
 
 from ops.errors import OpsError
 from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
+from ops.terraform.lambda_artefacts import plan_problems
 from ops.terraform.plan_for_checkov import enrich
 from ops.terraform.provider_schema import MISSING_TYPES, PROVIDER_VERSION, schema_path
 
@@ -57,7 +61,7 @@ class GateOptions:
     checkov: Path = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
     build_dir: Path = REPO_ROOT / "build"
     jobs: int = max(2, os.cpu_count() or 2)
-    gates: tuple[str, ...] = ("fmt", "validate", "test", "plan", "checkov")
+    gates: tuple[str, ...] = ("fmt", "validate", "test", "plan", "artefacts", "checkov")
 
 
 @dataclass
@@ -147,6 +151,7 @@ class Gates:
                     "validate": self.validate,
                     "test": self.test,
                     "plan": self.plan,
+                    "artefacts": self.artefacts,
                 }
                 for name, step in steps.items():
                     if name in self.o.gates:
@@ -273,6 +278,31 @@ class Gates:
                 f"{env}={sum(1 for c in document.get('resource_changes', []) if c['mode'] == 'managed')}"
             )
         return f"planned {', '.join(counts)} resources -> {_rel(plans_dir, REPO_ROOT)}/"
+
+    def artefacts(self) -> str:
+        """The zips the saved plans deploy, checked against the functions that deploy them."""
+        assert self.work is not None
+        plans_dir = self.o.reports_dir / "plans"
+        plans = sorted(plans_dir.glob("*.json")) if plans_dir.is_dir() else []
+        if self.o.envs:
+            plans = [p for p in plans if p.stem in self.o.envs]
+        if not plans:
+            raise GateFailure("artefacts: no plan JSON to read (run the plan gate first)")
+        functions = 0
+        for plan_path in plans:
+            document = json.loads(plan_path.read_text())
+            problems = plan_problems(document, self.work / self.o.root)
+            for problem in problems:
+                console.print(f"[red]✗[/red] {escape(f'{plan_path.stem}: {problem}')}")
+            if problems:
+                more = f" (+{len(problems) - 1} more above)" if len(problems) > 1 else ""
+                raise GateFailure(f"artefacts: {plan_path.stem}: {problems[0]}{more}")
+            functions += sum(
+                1
+                for c in document.get("resource_changes", [])
+                if c.get("type") == "aws_lambda_function" and c.get("mode") == "managed"
+            )
+        return f"{functions} planned functions' zips match their runtime, architecture and handler"
 
     def checkov(self, src: Path) -> str:
         if not self.o.checkov.is_file():

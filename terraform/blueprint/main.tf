@@ -6,12 +6,16 @@ locals {
   archival     = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
   usage_events = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
   identity     = jsondecode(file("${path.module}/../contracts/identity.json"))
+  # What every function is built for (`ops build lambdas`) and deployed as: one setting for both.
+  lambda_runtime = jsondecode(file("${path.module}/../contracts/lambda_runtime.json"))
+  drill_canary   = jsondecode(file("${path.module}/../contracts/drill_canary.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
   manifest_path   = coalesce(var.lambda_manifest_path, "${local.repo_root}/build/lambda/manifest.json")
   manifest_exists = fileexists(local.manifest_path)
-  manifest        = local.manifest_exists ? jsondecode(file(local.manifest_path)) : { functions = {} }
+  # try(), not a conditional: the two branches of a conditional must have one type, the manifest's is its own.
+  manifest = try(jsondecode(file(local.manifest_path)), { functions = {} })
   alarm_thresholds = {
     api_5xx_rate_percent   = var.alerts.api_5xx_rate_percent
     api_latency_p99_ms     = var.alerts.api_latency_p99_ms
@@ -23,9 +27,13 @@ locals {
 
   functions = {
     for name, fn in local.manifest.functions : name => {
-      zip              = "${local.repo_root}/${fn.zip}"
+      zip              = startswith(fn.zip, "/") ? fn.zip : "${local.repo_root}/${fn.zip}"
       handler          = fn.handler
       source_code_hash = fn.sha256_base64
+      # What the zip was built for; modules/api refuses a function planned as anything else. A manifest
+      # written before builds recorded their target says nothing, and is refused too.
+      runtime      = try(fn.runtime, "unrecorded")
+      architecture = try(fn.architecture, "unrecorded")
     }
   }
 }
@@ -68,7 +76,8 @@ module "storage" {
   kms_key_arn               = module.keys.primary_key_arns["media"]
   dr_kms_key_arn            = module.keys.dr_key_arns["media"]
   archival                  = local.archival
-  force_destroy             = var.storage.force_destroy
+  scratch_prefixes          = { (local.drill_canary.canary_prefix) = local.drill_canary.canary_object_expire_days }
+  force_destroy             = var.disposable
   access_log_retention_days = var.storage.access_log_retention_days
   cdn_distribution_arn      = module.cdn.distribution_arn
   permissions_boundary_arn  = module.access.developer_boundary_arn
@@ -85,8 +94,8 @@ module "cdn" {
   domain          = { zone_id = var.dns.zone_id, name = "media.${var.dns.domain}" }
 
   signing_public_key_pem = var.cdn.signing_public_key_pem
-  # Disposable (dev) envs drop the secret at once on destroy, so the next apply can reuse its name.
-  signing_key_secret_recovery_days = var.storage.force_destroy ? 0 : 30
+  # Disposable envs drop the secret at once on destroy, so the next apply can reuse its name.
+  signing_key_secret_recovery_days = var.disposable ? 0 : 30
   signing_key_secret_kms = {
     primary   = module.keys.primary_key_arns["media"]
     dr_region = var.dr_region
@@ -106,7 +115,7 @@ module "analytics" {
   bytes_scanned_cutoff       = var.analytics.bytes_scanned_cutoff
   buffering_interval_seconds = var.analytics.buffering_interval_s
   event_retention_days       = var.analytics.event_retention_days
-  force_destroy              = var.storage.force_destroy
+  force_destroy              = var.disposable
   permissions_boundary_arn   = module.access.developer_boundary_arn
 }
 
@@ -160,6 +169,8 @@ module "api_primary" {
   env_name                 = var.env
   site                     = "primary"
   functions                = local.functions
+  runtime                  = local.lambda_runtime.runtime
+  architecture             = local.lambda_runtime.architecture
   function_settings        = var.api.functions
   jwt_issuer               = module.identity.issuer
   jwt_audience             = [module.identity.client_id]
@@ -191,6 +202,7 @@ module "api_primary" {
     dr_table        = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region] }
     dr_media_bucket = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
     dr_api_url      = module.api_dr.api_url
+    canary_prefix   = local.drill_canary.canary_prefix
     dr_kms_key_arns = { data = module.keys.dr_key_arns["data"], media = module.keys.dr_key_arns["media"] }
     alerts_topic    = { arn = module.observability_primary.alerts_topic_arn, kms_key_arn = module.keys.primary_key_arns["messaging"] }
   }
@@ -206,6 +218,8 @@ module "api_dr" {
   env_name                 = var.env
   site                     = "dr"
   functions                = local.functions
+  runtime                  = local.lambda_runtime.runtime
+  architecture             = local.lambda_runtime.architecture
   function_settings        = var.api.functions
   jwt_issuer               = module.identity.issuer
   jwt_audience             = [module.identity.client_id]
@@ -310,6 +324,7 @@ module "access" {
   logs_kms_key_arn     = module.keys.primary_key_arns["logs"]
   access_log_bucket    = module.storage.log_bucket_primary
   trail_retention_days = var.access.trail_retention_days
+  force_destroy        = var.disposable
   github_environments  = var.access.github_environments
   account_singletons   = var.access.account_singletons
   analytics = {

@@ -87,18 +87,27 @@ variable "data" {
   default = {}
 }
 
+variable "disposable" {
+  description = "Whether the env is meant to be torn down with everything in it (`make destroy`): every resource that has a force_destroy argument sets it (buckets with their objects, the Athena workgroup with its query history, ...), the URL-signing key secret is deleted without a recovery window, and deletion protection must be off. Never prod."
+  type        = bool
+
+  validation {
+    condition     = !(var.disposable && var.env == "prod")
+    error_message = "prod cannot be disposable."
+  }
+
+  validation {
+    condition     = !(var.disposable && var.data.deletion_protection)
+    error_message = "a disposable env cannot keep deletion protection on its table and user pool (make destroy would stop part-way): set data.deletion_protection = false."
+  }
+}
+
 variable "storage" {
-  description = "Bucket settings: force_destroy (dev only) and access-log retention."
+  description = "Bucket settings: access-log retention (whether buckets go with their objects is `disposable`)."
   type = object({
-    force_destroy             = optional(bool, false)
     access_log_retention_days = optional(number, 90)
   })
   default = {}
-
-  validation {
-    condition     = !var.storage.force_destroy || var.env == "dev"
-    error_message = "force_destroy is allowed in dev only."
-  }
 }
 
 variable "apns" {

@@ -4,6 +4,9 @@ owner          = "platform-team"
 primary_region = "us-east-1"
 dr_region      = "us-west-2"
 
+# Torn down with everything in it by `make destroy ENV=dev`: buckets and the Athena workgroup go with their contents.
+disposable = true
+
 identity = {
   mfa_configuration      = "OPTIONAL"
   advanced_security_mode = "OFF"
@@ -28,7 +31,6 @@ data = {
 }
 
 storage = {
-  force_destroy             = true
   access_log_retention_days = 30
 }
 

@@ -4,6 +4,9 @@ owner          = "platform-team"
 primary_region = "us-east-1"
 dr_region      = "us-west-2"
 
+# Not disposable: buckets and the Athena workgroup keep their contents; destroy stops at anything still holding data.
+disposable = false
+
 identity = {
   mfa_configuration      = "ON"
   advanced_security_mode = "ENFORCED"
@@ -35,7 +38,6 @@ data = {
 }
 
 storage = {
-  force_destroy             = false
   access_log_retention_days = 365
 }
 

@@ -48,17 +48,38 @@ def _block_problems(where: str, block: dict[str, Any], body: dict[str, Any], *, 
             for item in raw if isinstance(raw, list) else [raw]:
                 if isinstance(item, dict):
                     problems += _block_problems(f"{where}.{key}", nested[key]["block"], item, plan=plan)
+        elif key == "dynamic" and not plan:
+            problems += _dynamic_problems(where, nested, raw)
         else:
             problems.append(f"{where}: unknown argument {key!r}")
     if not plan:
         problems += [
             f"{where}: missing {k}" for k, a in attributes.items() if a.get("required") and k not in body
         ]
+        dynamic = {name for d in _as_list(body.get("dynamic")) if isinstance(d, dict) for name in d}
         problems += [
             f"{where}: missing block {k}"
             for k, b in nested.items()
-            if b.get("min_items", 0) > 0 and k not in body
+            if b.get("min_items", 0) > 0 and k not in body and k not in dynamic
         ]
+    return problems
+
+
+def _as_list(raw: Any) -> list[Any]:
+    return raw if isinstance(raw, list) else [] if raw is None else [raw]
+
+
+def _dynamic_problems(where: str, nested: dict[str, Any], raw: Any) -> list[str]:
+    """`dynamic "NAME" { for_each = ...; content { ... } }`: NAME must be a block, content its arguments."""
+    problems = []
+    for dynamic in _as_list(raw):
+        for name, spec in dynamic.items() if isinstance(dynamic, dict) else []:
+            if name not in nested:
+                problems.append(f"{where}: dynamic {name!r} is not a block of this resource")
+                continue
+            for content in _as_list(spec.get("content") if isinstance(spec, dict) else None):
+                if isinstance(content, dict):
+                    problems += _block_problems(f"{where}.{name}", nested[name]["block"], content, plan=False)
     return problems
 
 

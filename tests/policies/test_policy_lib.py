@@ -102,3 +102,17 @@ def test_conditions_checkov_could_not_evaluate_are_ignored_not_fatal(lib: Module
     assert lib.condition_values({"Condition": {"Bool": "var.x"}}, ("Bool",), "aws:SecureTransport") == []
     statement = {"Condition": {"Bool": {"aws:SecureTransport": "False"}}}
     assert lib.condition_values(statement, ("Bool", "BoolIfExists"), "aws:SecureTransport") == ["False"]
+
+
+def test_archive_floor_is_the_archival_contracts(lib: ModuleType) -> None:
+    """checkov's virtualenv cannot import lambdas/backend_core: the copy of the floor must stay equal."""
+    from backend_core.archival import NO_ARCHIVE_BEFORE_DAYS
+
+    assert lib.NO_ARCHIVE_BEFORE_DAYS == lib.ARCHIVE_WITHIN_DAYS == NO_ARCHIVE_BEFORE_DAYS == 180
+
+
+def test_dynamic_blocks_are_recognised(lib: ModuleType) -> None:
+    rendered = {"dynamic": [{"tiering": {"content": [{}], "for_each": ["var.x"]}}], "tiering": [{}]}
+    assert lib.has_dynamic(rendered, "tiering")
+    assert not lib.has_dynamic(rendered, "rule")
+    assert not lib.has_dynamic({"tiering": [{}]}, "tiering")

@@ -116,14 +116,19 @@ FN = {"zip": "build/lambda/{0}.zip", "handler": "{0}.app.lambda_handler", "sourc
 
 
 def _api_inputs(site: str) -> dict:
+    from backend_core.lambda_runtime import LAMBDA_RUNTIME
+    from drill.settings import CANARY_PREFIX
+
+    target = {"runtime": LAMBDA_RUNTIME.runtime, "architecture": LAMBDA_RUNTIME.architecture}
     inputs = {
         "name_prefix": "mbt-dev",
         "env_name": "dev",
         "site": site,
         "functions": {
-            name: {k: v.format(name) for k, v in FN.items()}
+            name: {**{k: v.format(name) for k, v in FN.items()}, **target}
             for name in ("mobile_api", "notify_worker", "ttl_archiver", "drill")
         },
+        **target,
         "jwt_issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
         "jwt_audience": ["client"],
         "throttling": {"rate_limit": 10, "burst_limit": 20},
@@ -142,6 +147,7 @@ def _api_inputs(site: str) -> dict:
             "dr_table": {"name": "mbt-dev-main", "arn": REPLICA},
             "dr_media_bucket": {"name": "mbt-media-dr", "arn": DR_MEDIA},
             "dr_api_url": "https://dr.execute-api.us-west-2.amazonaws.com",
+            "canary_prefix": CANARY_PREFIX,
             "dr_kms_key_arns": DR_KEYS,
             "alerts_topic": {"arn": TOPIC, "kms_key_arn": KEYS["messaging"]},
         }
@@ -251,3 +257,62 @@ def test_notify_worker_publishes_to_endpoints_of_both_regions(api_plans: dict[st
     own = "us-east-1" if site == "primary" else "us-west-2"
     attributes = [s for s in statements.values() if "sns:SetEndpointAttributes" in _as_list(s["Action"])]
     assert [s["Resource"] for s in attributes] == [f"arn:aws:sns:{own}:{ACCOUNT}:endpoint/*"]
+
+
+# What each encrypted resource is encrypted with in these inputs (modules/api: the failure queue and the
+# function environment use kms_key_arns.messaging; the blueprint encrypts the notify queue with it too).
+ENCRYPTED_WITH = {
+    f"{MEDIA}/": KEYS["media"],
+    f"{DR_MEDIA}/": DR_KEYS["media"],
+    f"arn:aws:sqs:us-east-1:{ACCOUNT}:": KEYS["messaging"],
+    f"arn:aws:sqs:us-west-2:{ACCOUNT}:": KEYS["messaging"],
+    TOPIC: KEYS["messaging"],
+}
+# What S3, SQS and SNS ask KMS for on the caller's behalf when the data is SSE-KMS encrypted
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms,
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+NEEDS_KMS = {
+    "s3:GetObject": {"kms:Decrypt"},
+    "s3:GetObjectVersion": {"kms:Decrypt"},
+    "s3:PutObject": {"kms:GenerateDataKey"},
+    "sqs:SendMessage": {"kms:GenerateDataKey", "kms:Decrypt"},
+    "sqs:ReceiveMessage": {"kms:Decrypt"},
+    "sns:Publish": {"kms:GenerateDataKey", "kms:Decrypt"},
+}
+
+
+def _key_of(resource: str) -> str | None:
+    return next((key for prefix, key in ENCRYPTED_WITH.items() if resource.startswith(prefix)), None)
+
+
+@pytest.mark.parametrize(
+    ("site", "function"),
+    [("primary", f) for f in ("mobile_api", "notify_worker", "ttl_archiver", "drill")]
+    + [("dr", f) for f in ("mobile_api", "notify_worker")],  # the archiver and the drill run at the primary
+)
+def test_every_function_may_use_the_key_of_what_it_reads_and_writes(
+    api_plans: dict[str, dict], site: str, function: str
+) -> None:
+    """S3 answers AccessDenied to a GetObject/PutObject (also through a URL the function presigned) on an
+    SSE-KMS object when the caller lacks the key; SQS and SNS likewise. IAM simulation is not offline, so
+    this reads the planned policies: for every such action, the same policy grants what KMS is asked for."""
+    statements = [s for s in _statements(api_plans[site], function).values() if s.get("Effect") == "Allow"]
+    granted: set[tuple[str, str]] = {
+        (action, key)
+        for s in statements
+        for action in _as_list(s["Action"])
+        for key in _as_list(s["Resource"])
+    }
+    missing_grants = []
+    for statement in statements:
+        for action in _as_list(statement["Action"]):
+            for resource in _as_list(statement["Resource"]):
+                key = _key_of(resource)
+                if key is None:
+                    continue
+                missing_grants += [
+                    f"{action} on {resource} needs {needed} on {key}"
+                    for needed in sorted(NEEDS_KMS.get(action, set()))
+                    if (needed, key) not in granted
+                ]
+    assert not missing_grants, f"{site} {function}: " + "; ".join(missing_grants)

@@ -51,7 +51,7 @@ def test_signing_key_secret_is_encrypted_replicated_and_empty_in_terraform(plan:
     )
     assert [r["region"] for r in secret["after"]["replica"]] == [variable(plan, "dr_region")]
     assert secret["after"]["name"] == f"{variable(plan, 'project')}-{plan['_env']}-cdn-signing-key"
-    disposable = (variable(plan, "storage") or {}).get("force_destroy") is True
+    disposable = variable(plan, "disposable") is True
     assert secret["after"]["recovery_window_in_days"] == (0 if disposable else 30)
 
 

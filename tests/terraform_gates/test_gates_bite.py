@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,10 +48,33 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+ZIP = Path("artefacts/fn.zip")
+EM_X86_64, EM_AARCH64 = 62, 183
+
+
+def elf_header(machine: int) -> bytes:
+    """The first 64 bytes of a 64-bit little-endian shared object for `machine` (all the gate reads)."""
+    ident = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)  # ELFCLASS64, ELFDATA2LSB, EV_CURRENT
+    return ident + struct.pack("<HHI", 3, machine, 1) + bytes(40)  # ET_DYN, e_machine, e_version
+
+
+def write_function_zip(
+    tree: Path, extension: str = "_ext.cpython-312-aarch64-linux-gnu.so", machine: int = EM_AARCH64,
+    handler_source: str = "def handler(event, context):\n    return {}\n",
+) -> None:  # fmt: skip
+    """The fixture function's zip: its handler module and one compiled extension, as a wheel would ship it."""
+    (tree / ZIP).parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(tree / ZIP, "w") as archive:
+        archive.writestr("fn/__init__.py", "")
+        archive.writestr("fn/app.py", handler_source)
+        archive.writestr(f"native/{extension}", elf_header(machine) + b"\0" * 256)
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     copy = tmp_path / "terraform"
     shutil.copytree(FIXTURE, copy)
+    write_function_zip(copy)
     return copy
 
 
@@ -57,7 +82,7 @@ def test_unbroken_fixture_passes_every_gate(tree: Path, tmp_path: Path) -> None:
     proc = run_validate(tree, tmp_path / "reports")
     assert proc.returncode == 0, proc.stderr
     assert "all Terraform gates passed" in proc.stdout
-    for gate in ("fmt", "validate", "test", "plan", "checkov"):
+    for gate in ("fmt", "validate", "test", "plan", "artefacts", "checkov"):
         assert f"✓ {gate}" in proc.stderr
     assert (tmp_path / "reports/plans/test.json").is_file()
     for report in ("results_cli.txt", "results_junitxml.xml", "results_sarif.sarif"):
@@ -116,6 +141,17 @@ def _type_missing_from_offline_schema(t: Path) -> None:
     edit(t / MODULE, 'resource "aws_kms_replica_key"', 'resource "aws_wafv2_web_acl"')
 
 
+# The other ways a zip can miss its function (ELF machine behind a right name, another CPython, size) are
+# unit tests of ops/terraform/lambda_artefacts.py (tests/unit/terraform/test_lambda_artefacts.py).
+def _x86_64_wheels_for_an_arm64_function(t: Path) -> None:
+    # What `ops build lambdas` packaged before: manylinux x86_64 wheels (pydantic-core) for arm64 functions.
+    write_function_zip(t, "_pydantic_core.cpython-312-x86_64-linux-gnu.so", EM_X86_64)
+
+
+def _handler_not_in_the_zip(t: Path) -> None:
+    write_function_zip(t, handler_source="def lambda_handler(event, context):\n    return {}\n")
+
+
 BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
     (_misspelled_nested_argument, "validate", ["Unsupported argument", "enabeld", 'Did you mean "enabled"?']),
     (_missing_required_argument, "validate", ["Missing required argument", '"primary_key_arn" is required']),
@@ -131,6 +167,12 @@ BREAKAGES: list[tuple[Callable[[Path], None], str, list[str]]] = [
     (_unformatted, "fmt", ["need `terraform fmt`", "main.tf"]),
     (_checkov_violation, "checkov", ["CKV_AWS_28", "aws_dynamodb_table"]),
     (_no_dr_replica, "checkov", ["CKV2_MBT_3", "aws_dynamodb_table", "R2"]),
+    (
+        _x86_64_wheels_for_an_arm64_function,
+        "artefacts",
+        ["aws_lambda_function.fn", "_pydantic_core.cpython-312-x86_64-linux-gnu.so", "arm64 (aarch64)"],
+    ),
+    (_handler_not_in_the_zip, "artefacts", ["fn.app.handler", "no module-level handler"]),
 ]
 
 

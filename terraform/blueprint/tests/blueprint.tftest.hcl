@@ -23,6 +23,7 @@ variables {
   env                  = "dev"
   owner                = "platform-team"
   lambda_manifest_path = "tests/fixtures/manifest.json"
+  disposable           = false
   api                  = { rate_limit = 10, burst_limit = 20 }
   alerts               = { emails = ["oncall@example.com"] }
   dr                   = { rto_minutes = 30, rpo_minutes = 5 }
@@ -94,12 +95,12 @@ run "media_signing_key_secret_is_named_for_the_env" {
   }
 }
 
-run "force_destroy_only_in_dev" {
+run "prod_cannot_be_disposable" {
   command = plan
 
   variables {
-    env     = "prod"
-    storage = { force_destroy = true }
+    env        = "prod"
+    disposable = true
     identity = {
       email_sending = {
         source_arn         = "arn:aws:ses:us-east-1:111122223333:identity/example.com"
@@ -108,5 +109,17 @@ run "force_destroy_only_in_dev" {
     }
   }
 
-  expect_failures = [var.storage]
+  expect_failures = [var.disposable]
+}
+
+# A destroy that stops at a protected table or user pool leaves the env half gone.
+run "disposable_env_cannot_keep_deletion_protection" {
+  command = plan
+
+  variables {
+    disposable = true
+    data       = { deletion_protection = true }
+  }
+
+  expect_failures = [var.disposable]
 }

@@ -15,6 +15,7 @@ module "trail_bucket" {
   access_log_bucket         = var.access_log_bucket
   access_log_prefix         = "cloudtrail/"
   expire_current_after_days = var.trail_retention_days
+  force_destroy             = var.force_destroy
   extra_policy_statements = [
     {
       Sid       = "CloudTrailAclCheck"

@@ -103,3 +103,9 @@ variable "job_function_tag" {
     error_message = "job_function_tag must be a valid IAM tag key."
   }
 }
+
+variable "force_destroy" {
+  description = "Disposable envs: destroy the CloudTrail bucket (when this env creates it) with its logs."
+  type        = bool
+  default     = false
+}

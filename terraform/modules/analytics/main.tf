@@ -211,6 +211,8 @@ resource "aws_athena_workgroup" "analytics" {
   name        = "${var.name_prefix}-analytics"
   description = "Analysts' queries over usage events: encrypted results, scan cutoff enforced."
   state       = "ENABLED"
+  # Once anyone has run a query the workgroup is not empty, and AWS refuses to delete it without this.
+  force_destroy = var.force_destroy
 
   configuration {
     enforce_workgroup_configuration    = true

@@ -90,7 +90,7 @@ variable "log_retention_days" {
 }
 
 variable "force_destroy" {
-  description = "Allow destroying non-empty buckets (dev only)."
+  description = "Disposable envs: destroy the buckets with their objects and the Athena workgroup with its query history."
   type        = bool
   default     = false
 }

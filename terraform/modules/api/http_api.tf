@@ -21,7 +21,7 @@ resource "aws_apigatewayv2_integration" "mobile_api" {
   integration_type       = "AWS_PROXY"
   integration_uri        = aws_lambda_alias.live["mobile_api"].invoke_arn
   payload_format_version = "2.0"
-  timeout_milliseconds   = 29000
+  timeout_milliseconds   = 29000 # mobile_api may run at most this long (variables.tf function_settings)
 }
 
 resource "aws_apigatewayv2_route" "public" {

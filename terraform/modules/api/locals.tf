@@ -251,13 +251,13 @@ locals {
           Sid      = "WriteCanaryObjects"
           Effect   = "Allow"
           Action   = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
-          Resource = "${var.media_bucket.arn}/drill/canary/*"
+          Resource = "${var.media_bucket.arn}/${d.canary_prefix}*"
         },
         {
           Sid      = "ReadAndRemoveReplicatedCanaryObjects"
           Effect   = "Allow"
           Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"]
-          Resource = "${d.dr_media_bucket.arn}/drill/canary/*"
+          Resource = "${d.dr_media_bucket.arn}/${d.canary_prefix}*"
         },
         {
           # Without it a copy that has not arrived answers 403 instead of 404. IfExists: that 404 check of
@@ -266,7 +266,7 @@ locals {
           Effect    = "Allow"
           Action    = "s3:ListBucket"
           Resource  = d.dr_media_bucket.arn
-          Condition = { StringLikeIfExists = { "s3:prefix" = ["drill/canary/*"] } }
+          Condition = { StringLikeIfExists = { "s3:prefix" = ["${d.canary_prefix}*"] } }
         },
         {
           Sid      = "UsePrimaryKeys"

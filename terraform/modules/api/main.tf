@@ -104,6 +104,14 @@ resource "aws_lambda_function" "this" {
     target_arn = aws_sqs_queue.function_failures.arn
   }
 
+  lifecycle {
+    # Compiled modules built for another instruction set or CPython fail at import in AWS, in every region.
+    precondition {
+      condition     = each.value.runtime == var.runtime && each.value.architecture == var.architecture
+      error_message = "${each.key}: the zip was built for ${each.value.runtime} ${each.value.architecture}, the function is planned as ${var.runtime} ${var.architecture}: run make build."
+    }
+  }
+
   depends_on = [aws_iam_role_policy.function]
 }
 

@@ -24,11 +24,13 @@ variable "site" {
 }
 
 variable "functions" {
-  description = "Function name -> zip artefact built by `ops build lambdas` (build/lambda/manifest.json). mobile_api and notify_worker are required."
+  description = "Function name -> zip artefact built by `ops build lambdas` (build/lambda/manifest.json): zip, handler, hash, and the runtime and architecture it was built for (must equal `runtime` and `architecture`). mobile_api and notify_worker are required."
   type = map(object({
     zip              = string
     handler          = string
     source_code_hash = string
+    runtime          = string
+    architecture     = string
   }))
 
   validation {
@@ -55,12 +57,16 @@ variable "function_settings" {
     condition     = alltrue([for s in values(var.function_settings) : s.memory_mb >= 128 && s.memory_mb <= 10240 && s.timeout_seconds >= 1 && s.timeout_seconds <= 900])
     error_message = "memory_mb must be 128-10240 and timeout_seconds 1-900."
   }
+
+  validation {
+    condition     = try(var.function_settings["mobile_api"].timeout_seconds, 10) <= 29
+    error_message = "mobile_api's timeout_seconds must be at most 29: the HTTP API integration gives up after 29 s, and a function still running then commits changes the client was told failed."
+  }
 }
 
 variable "runtime" {
-  description = "Lambda runtime of every function."
+  description = "Lambda runtime of every function (terraform/contracts/lambda_runtime.json `runtime`; the zips must be built for it)."
   type        = string
-  default     = "python3.12"
 
   validation {
     condition     = can(regex("^python3\\.(1[1-9])$", var.runtime))
@@ -69,9 +75,8 @@ variable "runtime" {
 }
 
 variable "architecture" {
-  description = "Instruction set of every function."
+  description = "Instruction set of every function (terraform/contracts/lambda_runtime.json `architecture`; the zips' compiled modules must be built for it)."
   type        = string
-  default     = "arm64"
 
   validation {
     condition     = contains(["arm64", "x86_64"], var.architecture)
@@ -209,12 +214,13 @@ variable "peer_region" {
 }
 
 variable "drill" {
-  description = "The scheduled non-destructive DR drill (function `drill`, primary site only: from DR it would measure the reverse direction): the RPO target it polls for (minutes; sets its timeout), the DR replica table, DR media bucket and DR API URL it checks, the DR keys of those copies, and the alerts topic (and its key) it tells about a failure. null = no drill at this site."
+  description = "The scheduled non-destructive DR drill (function `drill`, primary site only: from DR it would measure the reverse direction): the RPO target it polls for (minutes; sets its timeout), the DR replica table, DR media bucket and DR API URL it checks, the key prefix of its canary objects (terraform/contracts/drill_canary.json; the role may touch objects only there), the DR keys of those copies, and the alerts topic (and its key) it tells about a failure. null = no drill at this site."
   type = object({
     rpo_minutes     = number
     dr_table        = object({ name = string, arn = string })
     dr_media_bucket = object({ name = string, arn = string })
     dr_api_url      = string
+    canary_prefix   = string
     dr_kms_key_arns = object({ data = string, media = string })
     alerts_topic    = optional(object({ arn = string, kms_key_arn = string }))
   })

@@ -3,7 +3,7 @@ resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:replication is chosen per purpose by the caller: storage replicates media primary->DR; logs, analytics and replicas are not replicated by design
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
-  tags          = { data_class = var.data_class }
+  tags          = merge({ data_class = var.data_class }, var.failover_copy ? { failover_copy = "true" } : {})
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
@@ -71,17 +71,21 @@ resource "aws_s3_bucket_logging" "this" {
   target_prefix = var.access_log_prefix
 }
 
-# Objects untouched for the archive periods move to Intelligent-Tiering's archive tiers (R11).
+# Objects untouched for six months move to Intelligent-Tiering's archive tiers (R11): never before 180 days
+# (an archived object answers 403 InvalidObjectState until restored), and never on a failover copy.
 resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
-  count = var.archival != null ? 1 : 0
+  count = var.archival != null && !var.failover_copy ? 1 : 0
 
   bucket = aws_s3_bucket.this.id
   name   = "archive-inactive"
   status = "Enabled"
 
-  tiering {
-    access_tier = "ARCHIVE_ACCESS"
-    days        = var.archival.archive_access_after_days
+  dynamic "tiering" {
+    for_each = var.archival.archive_access_after_days != null ? [var.archival.archive_access_after_days] : []
+    content {
+      access_tier = "ARCHIVE_ACCESS"
+      days        = tiering.value
+    }
   }
 
   tiering {
@@ -118,6 +122,44 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
 
     abort_incomplete_multipart_upload {
       days_after_initiation = var.archival.abort_incomplete_multipart_days
+    }
+  }
+
+  # Scratch objects (the DR drill's canaries) that their writer could not delete: every version goes.
+  dynamic "rule" {
+    for_each = var.scratch_prefixes
+    content {
+      id     = "expire-scratch-${trimsuffix(replace(rule.key, "/", "-"), "-")}"
+      status = "Enabled"
+
+      filter {
+        prefix = rule.key
+      }
+
+      expiration {
+        days = rule.value
+      }
+
+      noncurrent_version_expiration {
+        noncurrent_days = rule.value
+      }
+    }
+  }
+
+  # ... and the delete markers left once their versions are gone.
+  dynamic "rule" {
+    for_each = var.scratch_prefixes
+    content {
+      id     = "remove-scratch-markers-${trimsuffix(replace(rule.key, "/", "-"), "-")}"
+      status = "Enabled"
+
+      filter {
+        prefix = rule.key
+      }
+
+      expiration {
+        expired_object_delete_marker = true
+      }
     }
   }
 

@@ -22,3 +22,10 @@ output "policy" {
   description = "The bucket policy document (JSON)."
   value       = aws_s3_bucket_policy.this.policy
 }
+
+output "archive_tiers" {
+  description = "Intelligent-Tiering archive tiers this bucket applies: access tier -> days without access (empty: nothing is ever archived, e.g. a failover copy)."
+  value = {
+    for t in flatten([for c in aws_s3_bucket_intelligent_tiering_configuration.archive : c.tiering]) : t.access_tier => t.days
+  }
+}

@@ -31,7 +31,7 @@ variable "access_log_prefix" {
 }
 
 variable "archival" {
-  description = "Archival policy (terraform/contracts/archival_policy.json); null disables Intelligent-Tiering archive tiers and the tiering transition."
+  description = "Archival policy (terraform/contracts/archival_policy.json); null disables Intelligent-Tiering archive tiers and the tiering transition. Accepts exactly what lambdas/backend_core/archival.py accepts: Deep Archive Access at 180-730 days, Archive Access null or from 180 days and before Deep Archive Access (no archive tier before six months without access)."
   type = object({
     intelligent_tiering_after_days  = number
     archive_access_after_days       = number
@@ -43,8 +43,45 @@ variable "archival" {
   default = null
 
   validation {
-    condition     = var.archival == null || try(var.archival.deep_archive_after_days >= 180 && var.archival.archive_access_after_days >= 90 && var.archival.archive_access_after_days < var.archival.deep_archive_after_days, false)
-    error_message = "archive tiers need archive_access >= 90 days, deep_archive >= 180 days, and archive before deep archive."
+    condition = var.archival == null ? true : (
+      var.archival.deep_archive_after_days >= 180 && var.archival.deep_archive_after_days <= 730 &&
+      floor(var.archival.deep_archive_after_days) == var.archival.deep_archive_after_days
+    )
+    error_message = "archival.deep_archive_after_days must be a whole number of days from 180 to 730 (no archive tier before six months without access)."
+  }
+
+  validation {
+    condition = var.archival == null ? true : var.archival.archive_access_after_days == null ? true : (
+      var.archival.archive_access_after_days >= 180 && var.archival.archive_access_after_days <= 730 &&
+      floor(var.archival.archive_access_after_days) == var.archival.archive_access_after_days &&
+      var.archival.archive_access_after_days < var.archival.deep_archive_after_days
+    )
+    error_message = "archival.archive_access_after_days must be null or a whole number of days from 180, before deep_archive_after_days (no archive tier before six months without access)."
+  }
+
+  validation {
+    condition = var.archival == null ? true : (
+      var.archival.intelligent_tiering_after_days >= 0 && var.archival.noncurrent_to_glacier_days >= 1 &&
+      var.archival.noncurrent_expire_days >= 1 && var.archival.abort_incomplete_multipart_days >= 1
+    )
+    error_message = "archival: intelligent_tiering_after_days must be 0 or more, the noncurrent and incomplete-upload days 1 or more."
+  }
+}
+
+variable "failover_copy" {
+  description = "This bucket is a DR copy whose reads are the failover path: it never archives (no Intelligent-Tiering archive tiers; archived objects answer 403 until restored, and a copy nothing reads looks inactive), and it is tagged failover_copy = \"true\" for the policy checks."
+  type        = bool
+  default     = false
+}
+
+variable "scratch_prefixes" {
+  description = "Key prefix -> days: objects under the prefix are scratch copies (e.g. the DR drill's canaries) whose current and noncurrent versions expire after that many days. Needs archival (the lifecycle of user-data buckets)."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for prefix, days in var.scratch_prefixes : endswith(prefix, "/") && length(prefix) > 1 && days >= 1 && floor(days) == days])
+    error_message = "scratch_prefixes keys must be key prefixes ending in / and values whole days of 1 or more."
   }
 }
 

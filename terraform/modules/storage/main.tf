@@ -87,6 +87,7 @@ module "media_primary" {
   kms_key_arn       = var.kms_key_arn
   data_class        = "user"
   archival          = var.archival
+  scratch_prefixes  = var.scratch_prefixes
   access_log_bucket = module.logs_primary.id
   access_log_prefix = "media/"
   force_destroy     = var.force_destroy
@@ -101,10 +102,13 @@ module "media_dr" {
   source    = "../secure-bucket"
   providers = { aws = aws.dr }
 
-  bucket_name       = "${var.name_prefix}-media-${local.dr}-${local.account_id}"
-  kms_key_arn       = var.dr_kms_key_arn
-  data_class        = "user"
-  archival          = var.archival
+  bucket_name = "${var.name_prefix}-media-${local.dr}-${local.account_id}"
+  kms_key_arn = var.dr_kms_key_arn
+  data_class  = "user"
+  archival    = var.archival
+  # After a failover this copy is the only read path, and nothing reads it before: it never archives.
+  failover_copy     = true
+  scratch_prefixes  = var.scratch_prefixes
   access_log_bucket = module.logs_dr.id
   access_log_prefix = "media/"
   force_destroy     = var.force_destroy

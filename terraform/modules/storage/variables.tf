@@ -14,7 +14,7 @@ variable "dr_kms_key_arn" {
 }
 
 variable "archival" {
-  description = "Archival policy contract (terraform/contracts/archival_policy.json)."
+  description = "Archival policy contract (terraform/contracts/archival_policy.json): Intelligent-Tiering archive tiers on the primary media bucket only (the DR copy is the failover read path and never archives), lifecycle hygiene on both."
   type = object({
     intelligent_tiering_after_days  = number
     archive_access_after_days       = number
@@ -47,8 +47,14 @@ variable "access_log_retention_days" {
   }
 }
 
+variable "scratch_prefixes" {
+  description = "Key prefix -> days after which objects under it (current and noncurrent versions) expire in both media buckets: scratch copies such as the DR drill's canaries (terraform/contracts/drill_canary.json)."
+  type        = map(number)
+  default     = {}
+}
+
 variable "force_destroy" {
-  description = "Allow destroying non-empty buckets (dev only)."
+  description = "Allow destroying non-empty buckets (disposable envs only)."
   type        = bool
   default     = false
 }

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import UsageEvent, glue_columns
 from ops import contracts
@@ -39,3 +40,15 @@ def test_exports_carry_what_terraform_needs() -> None:
     assert columns["partition_key"] == "day"
     archival = json.loads((contracts.CONTRACTS_DIR / "archival_policy.json").read_text())
     assert archival["deep_archive_after_days"] == ARCHIVAL_POLICY.deep_archive_after_days == 180
+
+
+def test_the_lambda_target_and_the_canary_prefix_are_exported() -> None:
+    from drill.settings import CANARY_PREFIX, Settings
+
+    target = json.loads((contracts.CONTRACTS_DIR / "lambda_runtime.json").read_text())
+    assert (target["runtime"], target["architecture"]) == (
+        LAMBDA_RUNTIME.runtime,
+        LAMBDA_RUNTIME.architecture,
+    )
+    canary = json.loads((contracts.CONTRACTS_DIR / "drill_canary.json").read_text())
+    assert canary["canary_prefix"] == CANARY_PREFIX == Settings.model_fields["canary_prefix"].default

@@ -9,8 +9,10 @@ import zipfile
 
 import pytest
 
+from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from ops import lambda_build
 from ops.errors import OpsError
+from ops.terraform.lambda_artefacts import zip_problems
 from tests.prerequisites import missing
 
 FORBIDDEN_TOPS = {"boto3", "botocore", "s3transfer", "awswrangler", "pandas", "numpy", "pyarrow"}
@@ -47,6 +49,15 @@ def test_manifest_matches_the_zips(builds):
         assert entry["sha256_base64"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
         assert entry["size_bytes"] == len(data)
         assert entry["handler"] == f"{name}.app.lambda_handler"
+        assert (entry["runtime"], entry["architecture"]) == (
+            LAMBDA_RUNTIME.runtime,
+            LAMBDA_RUNTIME.architecture,
+        )
+    assert manifest["target"] == {
+        "runtime": LAMBDA_RUNTIME.runtime,
+        "architecture": LAMBDA_RUNTIME.architecture,
+        "platform": LAMBDA_RUNTIME.wheel_platform,
+    }
 
 
 @pytest.mark.parametrize("name", ["mobile_api", "notify_worker", "ttl_archiver", "drill"])
@@ -60,13 +71,34 @@ def test_zip_holds_code_and_lambda_wheels_but_nothing_the_runtime_has(builds, na
     assert f"{name}/app.py" in names and "backend_core/dal.py" in names
     assert not tops & FORBIDDEN_TOPS
     assert not any(n.endswith(".pyc") or "__pycache__" in n for n in names)
-    assert any(
-        n.endswith("cpython-312-x86_64-linux-gnu.so") for n in names
-    )  # built for Lambda, not this host
+    # Built for the Lambda target of the contract (arm64: aarch64 wheels), not for this host.
+    assert any(n.endswith(f"{LAMBDA_RUNTIME.cpython_tag}.so") for n in names)
+    assert (
+        zip_problems(
+            out / f"{name}.zip",
+            LAMBDA_RUNTIME.runtime,
+            LAMBDA_RUNTIME.architecture,
+            f"{name}.app.lambda_handler",
+        )
+        == []
+    )
 
 
 def test_api_zip_is_under_5_mb(builds):
     assert builds[0]["functions"]["mobile_api"]["size_bytes"] < 5 * 1024 * 1024
+
+
+def test_a_partial_build_never_mixes_targets(builds, tmp_path):
+    import shutil
+
+    _, _, out = builds
+    mixed = tmp_path / "out"
+    shutil.copytree(out, mixed)
+    manifest = json.loads((mixed / "manifest.json").read_text())
+    manifest["target"]["architecture"] = "x86_64"
+    (mixed / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(OpsError, match="rebuild every function"):
+        lambda_build.build(["drill"], mixed)
 
 
 def test_unknown_function_is_a_clear_error(tmp_path):

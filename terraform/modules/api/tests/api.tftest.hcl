@@ -15,9 +15,9 @@ variables {
   env_name    = "dev"
   site        = "primary"
   functions = {
-    mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.handler.lambda_handler", source_code_hash = "aGFzaA==" }
-    notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==" }
-    ttl_archiver  = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.handler.lambda_handler", source_code_hash = "aGFzaA==" }
+    mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    ttl_archiver  = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
   }
   function_settings = {
     mobile_api = { reserved_concurrency = 20, memory_mb = 1024 }
@@ -35,6 +35,8 @@ variables {
   media_bucket = { name = "mbt-test-media", arn = "arn:aws:s3:::mbt-test-media" }
   notify_queue = { url = "https://sqs.us-east-1.amazonaws.com/111122223333/mbt-test-notify", arn = "arn:aws:sqs:us-east-1:111122223333:mbt-test-notify" }
   peer_region  = "us-west-2"
+  runtime      = "python3.12"
+  architecture = "arm64"
 }
 
 run "authorizer_on_every_route_but_health" {
@@ -140,7 +142,7 @@ run "requires_the_api_function" {
 
   variables {
     functions = {
-      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
   }
 
@@ -217,9 +219,9 @@ run "drill_needs_its_dr_config" {
 
   variables {
     functions = {
-      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==" }
-      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==" }
-      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
   }
 
@@ -239,6 +241,7 @@ run "drill_is_primary_only" {
       dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
       dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
       dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix   = "drill/canary/"
       dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
     }
   }
@@ -251,15 +254,16 @@ run "drill_gets_its_settings_time_and_canary_only_access" {
 
   variables {
     functions = {
-      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==" }
-      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==" }
-      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
     drill = {
       rpo_minutes     = 5
       dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
       dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
       dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix   = "drill/canary/"
       dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
       alerts_topic    = { arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts", kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3" }
     }
@@ -325,15 +329,16 @@ run "a_long_rpo_target_is_capped_at_lambdas_limit" {
 
   variables {
     functions = {
-      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==" }
-      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==" }
-      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==" }
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
     drill = {
       rpo_minutes     = 30
       dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
       dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
       dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix   = "drill/canary/"
       dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
     }
   }
@@ -344,4 +349,43 @@ run "a_long_rpo_target_is_capped_at_lambdas_limit" {
   }
 
   expect_failures = [check.drill_polls_the_whole_rpo_target]
+}
+
+# x86_64 wheels on an arm64 function fail at import in AWS ("invalid ELF header"): refused at plan time.
+run "zip_built_for_another_architecture_is_refused" {
+  command = plan
+
+  variables {
+    functions = {
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "x86_64" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    }
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "zip_built_for_another_python_is_refused" {
+  command = plan
+
+  variables {
+    functions = {
+      mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.11", architecture = "arm64" }
+    }
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "api_function_cannot_outlive_the_integration" {
+  command = plan
+
+  variables {
+    function_settings = {
+      mobile_api = { timeout_seconds = 60 }
+    }
+  }
+
+  expect_failures = [var.function_settings]
 }

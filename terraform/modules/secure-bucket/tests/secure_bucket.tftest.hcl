@@ -43,13 +43,56 @@ run "deep_archive_after_180_days_without_access" {
   command = plan
 
   assert {
-    condition     = one([for t in aws_s3_bucket_intelligent_tiering_configuration.archive[0].tiering : t.days if t.access_tier == "DEEP_ARCHIVE_ACCESS"]) == 180
-    error_message = "objects inactive for 6 months must reach Deep Archive Access."
+    condition     = output.archive_tiers == { DEEP_ARCHIVE_ACCESS = 180 }
+    error_message = "objects inactive for 6 months reach Deep Archive Access, and no archive tier comes earlier."
   }
 
   assert {
-    condition     = aws_s3_bucket.this.tags["data_class"] == "user"
+    condition     = aws_s3_bucket.this.tags["data_class"] == "user" && !contains(keys(aws_s3_bucket.this.tags), "failover_copy")
     error_message = "user data buckets carry data_class = user."
+  }
+}
+
+# The DR copy is read only after a failover: archived there, almost all media would answer 403.
+run "failover_copy_never_archives" {
+  command = plan
+
+  variables {
+    failover_copy = true
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_intelligent_tiering_configuration.archive) == 0 && output.archive_tiers == {}
+    error_message = "a failover copy has no Intelligent-Tiering archive tiers."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.tags["failover_copy"] == "true" && one(aws_s3_bucket_lifecycle_configuration.archive[0].rule[0].transition).storage_class == "INTELLIGENT_TIERING"
+    error_message = "a failover copy is tagged for the policy checks and keeps the tiering transition and lifecycle hygiene."
+  }
+}
+
+run "scratch_prefixes_expire_every_version" {
+  command = plan
+
+  variables {
+    scratch_prefixes = { "drill/canary/" = 1 }
+  }
+
+  assert {
+    condition = length([
+      for r in aws_s3_bucket_lifecycle_configuration.archive[0].rule : r
+      if one(r.filter).prefix == "drill/canary/" && one(r.expiration).days == 1 && one(r.noncurrent_version_expiration).noncurrent_days == 1
+    ]) == 1
+    error_message = "objects under a scratch prefix expire, current and noncurrent versions, after the given days."
+  }
+
+  assert {
+    condition = length([
+      for r in aws_s3_bucket_lifecycle_configuration.archive[0].rule : r
+      if one(r.filter).prefix == "drill/canary/" && one(r.expiration).expired_object_delete_marker == true
+    ]) == 1
+    error_message = "the delete markers left under a scratch prefix are removed too."
   }
 }
 
@@ -79,11 +122,135 @@ run "rejects_aws_managed_keys" {
   expect_failures = [var.kms_key_arn]
 }
 
-run "rejects_deep_archive_too_early" {
+# The archival bounds: lambdas/backend_core/archival.py must accept exactly these values too
+# (tests/unit/contracts/test_archival_bounds.py reads every archival_bounds_* run below).
+run "archival_bounds_deep_archive_at_the_floor" {
   command = plan
 
   variables {
-    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 30 })
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 180, archive_access_after_days = null })
+  }
+}
+
+run "archival_bounds_deep_archive_at_the_ceiling" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 730, archive_access_after_days = null })
+  }
+}
+
+run "archival_bounds_archive_access_from_180_before_deep" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 365, archive_access_after_days = 180 })
+  }
+}
+
+run "archival_bounds_archive_access_just_before_deep" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 730, archive_access_after_days = 729 })
+  }
+}
+
+run "archival_bounds_deep_archive_too_early" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 30, archive_access_after_days = null })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_deep_archive_a_day_early" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 179, archive_access_after_days = null })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_deep_archive_past_the_ceiling" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 731, archive_access_after_days = null })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_deep_archive_fractional" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 180.5, archive_access_after_days = null })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_archive_access_at_90" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 180, archive_access_after_days = 90 })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_archive_access_a_day_early" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 365, archive_access_after_days = 179 })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_archive_access_with_deep_archive" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 180, archive_access_after_days = 180 })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_archive_access_after_deep" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { deep_archive_after_days = 200, archive_access_after_days = 300 })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_negative_tiering_transition" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { intelligent_tiering_after_days = -1 })
+  }
+
+  expect_failures = [var.archival]
+}
+
+run "archival_bounds_noncurrent_expiry_of_zero_days" {
+  command = plan
+
+  variables {
+    archival = merge(jsondecode(file("../../contracts/archival_policy.json")), { noncurrent_expire_days = 0 })
   }
 
   expect_failures = [var.archival]

@@ -70,6 +70,21 @@ run "media_buckets_hold_user_data_and_archive" {
     condition     = strcontains(module.media_primary.id, "media-us-east-1")
     error_message = "the primary media bucket is named after its region."
   }
+
+  assert {
+    condition     = module.media_primary.archive_tiers == { DEEP_ARCHIVE_ACCESS = 180 }
+    error_message = "the primary archives what has been inactive for six months, and nothing sooner."
+  }
+}
+
+# After a failover the CDN's DR origin is the only read path: an archived copy there answers 403.
+run "the_dr_copy_never_archives" {
+  command = plan
+
+  assert {
+    condition     = module.media_dr.archive_tiers == {}
+    error_message = "the DR media bucket must have no Intelligent-Tiering archive tiers."
+  }
 }
 
 run "rejects_unsupported_rtc_minutes" {

@@ -1,0 +1,342 @@
+"""What would pass `terraform plan` here and then fail, or misbehave, in AWS: read from each env's plan JSON.
+
+Each test is one way a plan that looks fine breaks in a real account: functions that cannot import their
+own code, archive tiers on objects users still read, a DR copy that goes cold, a destroy that stops half
+way, settings the code never reads. Plans are the ones `make validate` writes (reports/plans/<env>.json).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.prerequisites import missing
+from tests.terraform.conftest import REPO, addresses, changes, variable
+
+MEDIA_PRIMARY = "module.storage.module.media_primary"
+MEDIA_DR = "module.storage.module.media_dr"
+
+
+def _managed(plan: dict) -> list[dict]:
+    return [c for c in plan["resource_changes"] if c["mode"] == "managed"]
+
+
+def _only(plan: dict, address: str) -> dict:
+    (change,) = [c["change"]["after"] for c in _managed(plan) if c["address"] == address]
+    return change
+
+
+# --- functions: built for what they are deployed as ------------------------------------------------
+
+
+def test_functions_are_planned_as_the_lambda_runtime_contract(plan: dict) -> None:
+    from backend_core.lambda_runtime import LAMBDA_RUNTIME
+
+    contract = json.loads((REPO / "terraform/contracts/lambda_runtime.json").read_text())
+    assert (
+        contract["runtime"] == LAMBDA_RUNTIME.runtime
+        and contract["architecture"] == LAMBDA_RUNTIME.architecture
+    )
+    functions = changes(plan, "aws_lambda_function")
+    assert len(functions) >= 6, "both sites' functions"
+    for fn in functions:
+        assert fn["runtime"] == LAMBDA_RUNTIME.runtime, fn["function_name"]
+        assert fn["architectures"] == [LAMBDA_RUNTIME.architecture], fn["function_name"]
+
+
+def test_the_manifest_records_the_target_the_plan_deploys() -> None:
+    from backend_core.lambda_runtime import LAMBDA_RUNTIME
+
+    manifest_path = REPO / "build/lambda/manifest.json"
+    if not manifest_path.is_file():
+        missing("no build/lambda/manifest.json: run `make build`")
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["target"]["runtime"] == LAMBDA_RUNTIME.runtime
+    assert manifest["target"]["architecture"] == LAMBDA_RUNTIME.architecture
+    for name, entry in manifest["functions"].items():
+        assert (entry["runtime"], entry["architecture"]) == (
+            LAMBDA_RUNTIME.runtime,
+            LAMBDA_RUNTIME.architecture,
+        ), name
+
+
+def test_every_planned_zip_runs_as_its_function(plan: dict) -> None:
+    """The `artefacts` gate's own check, on every env: native modules, handler, size."""
+    from ops.terraform.lambda_artefacts import plan_problems
+
+    problems = plan_problems(plan, REPO / "terraform" / "blueprint")
+    assert not problems, "\n".join(problems)
+
+
+# --- archive tiers: only what is inactive for six months, never the failover copy --------------------
+
+
+def test_only_the_primary_media_bucket_archives_and_not_before_180_days(plan: dict) -> None:
+    from backend_core.archival import ARCHIVAL_POLICY, NO_ARCHIVE_BEFORE_DAYS
+
+    tiering = [c for c in _managed(plan) if c["type"] == "aws_s3_bucket_intelligent_tiering_configuration"]
+    assert [c["address"] for c in tiering] == [
+        f"{MEDIA_PRIMARY}.aws_s3_bucket_intelligent_tiering_configuration.archive[0]"
+    ], "the DR copy (the failover read path) and non-user buckets never archive"
+    (config,) = [c["change"]["after"] for c in tiering]
+    tiers = {t["access_tier"]: t["days"] for t in config["tiering"]}
+    assert tiers["DEEP_ARCHIVE_ACCESS"] == ARCHIVAL_POLICY.deep_archive_after_days == 180
+    assert all(days >= NO_ARCHIVE_BEFORE_DAYS for days in tiers.values()), tiers
+    assert config["status"] == "Enabled"
+
+
+def test_the_dr_copy_is_marked_and_only_tiers_instantly_readable(plan: dict) -> None:
+    bucket = _only(plan, f"{MEDIA_DR}.aws_s3_bucket.this")
+    assert bucket["tags"]["failover_copy"] == "true" and bucket["tags"]["data_class"] == "user"
+    lifecycle = _only(plan, f"{MEDIA_DR}.aws_s3_bucket_lifecycle_configuration.archive[0]")
+    classes = {t["storage_class"] for rule in lifecycle["rule"] for t in rule["transition"]}
+    assert classes <= {"INTELLIGENT_TIERING"}, f"current objects in DR must stay readable: {classes}"
+
+
+@pytest.mark.parametrize("site", [MEDIA_PRIMARY, MEDIA_DR])
+def test_drill_canaries_expire_in_both_media_buckets(plan: dict, site: str) -> None:
+    from drill.settings import CANARY_OBJECT_EXPIRE_DAYS, CANARY_PREFIX
+
+    lifecycle = _only(plan, f"{site}.aws_s3_bucket_lifecycle_configuration.archive[0]")
+    canary = [r for r in lifecycle["rule"] if r["filter"] and r["filter"][0].get("prefix") == CANARY_PREFIX]
+    expiring = [
+        r for r in canary if r["expiration"] and r["expiration"][0].get("days") == CANARY_OBJECT_EXPIRE_DAYS
+    ]
+    assert len(expiring) == 1, (
+        f"{site}: no rule expiring {CANARY_PREFIX} after {CANARY_OBJECT_EXPIRE_DAYS} day(s)"
+    )
+    (rule,) = expiring
+    assert rule["status"] == "Enabled"
+    assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == CANARY_OBJECT_EXPIRE_DAYS
+    markers = [
+        r for r in canary if r["expiration"] and r["expiration"][0].get("expired_object_delete_marker")
+    ]
+    assert len(markers) == 1, f"{site}: the delete markers under {CANARY_PREFIX} are never removed"
+
+
+def test_the_drill_role_is_scoped_to_the_same_canary_prefix(plan: dict) -> None:
+    from drill.settings import CANARY_PREFIX
+
+    calls = plan["configuration"]["root_module"]["module_calls"]
+    drill = calls["api_primary"]["expressions"]["drill"]
+    assert "local.drill_canary" in json.dumps(drill), "the drill role's prefix comes from the contract"
+    assert (
+        json.loads((REPO / "terraform/contracts/drill_canary.json").read_text())["canary_prefix"]
+        == CANARY_PREFIX
+    )
+
+
+# --- disposable envs go with one `make destroy` -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def force_destroy_types() -> set[str]:
+    """Every resource type of the provider whose schema has a `force_destroy` argument."""
+    from ops.errors import OpsError
+    from ops.terraform.provider_schema import load_schema
+
+    try:
+        schemas = load_schema()["resource_schemas"]
+    except OpsError as exc:
+        missing(f"no provider schema to read force_destroy from: {exc}")
+    return {t for t, s in schemas.items() if "force_destroy" in s["block"].get("attributes", {})}
+
+
+def test_disposable_is_explicit_env_data() -> None:
+    for tfvars in sorted((REPO / "terraform/envs").glob("*.tfvars")):
+        assert re.search(r"^disposable\s*=\s*(true|false)\s*$", tfvars.read_text(), re.M), (
+            f"{tfvars.name} must say whether the env is disposable"
+        )
+
+
+def test_every_force_destroy_follows_disposable(plan: dict, force_destroy_types: set[str]) -> None:
+    """A disposable env must go in one `make destroy`: a non-empty bucket or an Athena workgroup with query
+    history refuses deletion unless force_destroy is set. No other env may set it."""
+    disposable = variable(plan, "disposable")
+    assert isinstance(disposable, bool)
+    if plan["_env"] == "prod":
+        assert disposable is False
+    found = [
+        c for c in _managed(plan) if c["type"] in force_destroy_types and "create" in c["change"]["actions"]
+    ]
+    assert {c["type"] for c in found} >= {"aws_s3_bucket", "aws_athena_workgroup"}
+    wrong = [
+        f"{c['address']} force_destroy={c['change']['after'].get('force_destroy')}"
+        for c in found
+        if (c["change"]["after"].get("force_destroy") is True) is not disposable
+    ]
+    assert not wrong, f"{plan['_env']} (disposable={disposable}): " + "; ".join(wrong)
+
+
+def test_a_disposable_env_protects_nothing_from_deletion(plan: dict) -> None:
+    if not variable(plan, "disposable"):
+        return  # protection is the env's own choice (prod: tests in test_plan_properties)
+    protected = [
+        c["address"]
+        for c in _managed(plan)
+        if c["change"]["after"].get("deletion_protection_enabled") is True
+        or c["change"]["after"].get("deletion_protection") in (True, "ACTIVE")
+        or any(r.get("deletion_protection_enabled") for r in c["change"]["after"].get("replica") or [])
+    ]
+    assert not protected, f"make destroy would stop at {protected}"
+    (secret,) = changes(plan, "aws_secretsmanager_secret")
+    assert secret["recovery_window_in_days"] == 0, "the next apply could not reuse the secret's name"
+
+
+# --- function settings: what Terraform sets is what the code reads -----------------------------------
+
+# Lambda refuses these keys in a function's environment (reserved by the runtime).
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+RESERVED = {
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+}  # fmt: skip
+# Read by Powertools itself (checked against its installed source below).
+POWERTOOLS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE"}
+
+
+def _read_by_from_env(path: Path) -> set[str]:
+    """Names `from_env` reads from its environment mapping (`env.get("X")`, `env["X"]`)."""
+    tree = ast.parse(path.read_text())
+    (from_env,) = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "from_env"]
+    names = set()
+    for node in ast.walk(from_env):
+        is_get = (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+        )
+        if (
+            is_get
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names.add(node.args[0].value)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            names.add(node.slice.value)
+    return names
+
+
+def test_declared_env_vars_are_exactly_what_the_settings_read() -> None:
+    from backend_core.settings import ENV_VARS
+    from drill.settings import ENV_VARS as DRILL_ENV_VARS
+
+    common = _read_by_from_env(REPO / "lambdas/backend_core/settings.py") - {
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    }
+    assert common == set(ENV_VARS)
+    assert _read_by_from_env(REPO / "lambdas/drill/settings.py") == set(DRILL_ENV_VARS)
+
+
+def test_powertools_reads_the_variables_terraform_sets_for_it() -> None:
+    import aws_lambda_powertools
+
+    source = "\n".join(
+        p.read_text() for p in Path(aws_lambda_powertools.__file__).parent.rglob("constants.py")
+    )
+    assert all(f'"{name}"' in source for name in POWERTOOLS)
+
+
+def test_terraform_sets_only_what_the_functions_read(plan: dict) -> None:
+    from backend_core.settings import ENV_VARS
+    from drill.settings import ENV_VARS as DRILL_ENV_VARS
+
+    for change in [c for c in _managed(plan) if c["type"] == "aws_lambda_function"]:
+        after, unknown = change["change"]["after"], change["change"]["after_unknown"]
+        names = set(after["environment"][0]["variables"]) | set(
+            (unknown.get("environment") or [{}])[0].get("variables") or {}
+        )
+        name = change["address"]
+        read = set(ENV_VARS) | POWERTOOLS | (set(DRILL_ENV_VARS) if '["drill"]' in name else set())
+        assert not names & RESERVED, f"{name}: Lambda refuses reserved keys {sorted(names & RESERVED)}"
+        assert "ENDPOINT_URL" not in names, f"{name}: ENDPOINT_URL would point the function at an emulator"
+        assert names <= read, f"{name} sets what nothing reads: {sorted(names - read)}"
+        assert set(ENV_VARS) - {"ENDPOINT_URL"} <= names, f"{name} lacks {sorted(set(ENV_VARS) - names)}"
+
+
+# --- names AWS accepts, for the longest project and env names the blueprint allows -------------------
+
+LONGEST = {
+    "project": 12,
+    "env": 7,
+    "region": 14,
+}  # variables.tf: project 2-12 chars; "staging"; "ap-southeast-2"
+LIMITS = {
+    "aws_s3_bucket": ("bucket", 63),
+    "aws_lambda_function": ("function_name", 64),
+    "aws_iam_role": ("name", 64),
+    "aws_sqs_queue": ("name", 80),
+    "aws_sns_topic": ("name", 256),
+    "aws_dynamodb_table": ("name", 255),
+    "aws_athena_workgroup": ("name", 128),
+    "aws_cognito_user_pool": ("name", 128),
+}
+
+
+def test_names_fit_aws_limits_for_the_longest_allowed_inputs(plan: dict) -> None:
+    project, env = variable(plan, "project"), plan["_env"]
+    regions = {variable(plan, "primary_region"), variable(plan, "dr_region")}
+    too_long = []
+    for resource_type, (attribute, limit) in LIMITS.items():
+        for after in changes(plan, resource_type):
+            name = after.get(attribute)
+            if not isinstance(name, str):
+                continue
+            grown = len(name)
+            grown += name.count(f"{project}-{env}") * (
+                LONGEST["project"] - len(project) + LONGEST["env"] - len(env)
+            )
+            grown += sum(name.count(r) * (LONGEST["region"] - len(r)) for r in regions)
+            if grown > limit:
+                too_long.append(f"{resource_type} {name!r}: {grown} > {limit} characters at the longest")
+    assert addresses(plan, "aws_s3_bucket")
+    assert not too_long, "; ".join(too_long)
+
+
+# --- limits AWS enforces between resources ------------------------------------------------------------
+
+
+def _by_site(plan: dict, resource_type: str) -> dict[str, list[dict]]:
+    sites: dict[str, list[dict]] = {"primary": [], "dr": []}
+    for change in _managed(plan):
+        if change["type"] == resource_type:
+            site = "dr" if change["address"].split(".")[1].endswith("_dr") else "primary"
+            sites[site].append(change)
+    return sites
+
+
+def test_the_notify_queue_hides_a_message_longer_than_the_worker_runs(plan: dict) -> None:
+    """Lambda refuses an SQS event source whose visibility timeout is shorter than the function's timeout
+    (and AWS advises six times it, so retries do not overlap a running batch)."""
+    functions, queues = _by_site(plan, "aws_lambda_function"), _by_site(plan, "aws_sqs_queue")
+    for site in ("primary", "dr"):
+        (worker,) = [f for f in functions[site] if f["address"].endswith('["notify_worker"]')]
+        (queue,) = [q for q in queues[site] if q["address"].endswith("aws_sqs_queue.notify")]
+        timeout = worker["change"]["after"]["timeout"]
+        visibility = queue["change"]["after"]["visibility_timeout_seconds"]
+        assert visibility >= 6 * timeout, (
+            f"{site}: visibility {visibility} s < 6 x worker timeout {timeout} s"
+        )
+
+
+def test_the_api_function_finishes_before_the_http_api_gives_up(plan: dict) -> None:
+    """An HTTP API integration waits at most 30 s; a function allowed to run longer keeps writing after the
+    client was told 503, and the client retries a change that may already be committed."""
+    functions, integrations = (
+        _by_site(plan, "aws_lambda_function"),
+        _by_site(plan, "aws_apigatewayv2_integration"),
+    )
+    for site in ("primary", "dr"):
+        (api,) = [f for f in functions[site] if f["address"].endswith('["mobile_api"]')]
+        waits = {i["change"]["after"]["timeout_milliseconds"] for i in integrations[site]}
+        assert waits and max(waits) <= 30000
+        assert api["change"]["after"]["timeout"] * 1000 <= min(waits), (
+            f"{site}: mobile_api outlives {min(waits)} ms"
+        )
