@@ -6,6 +6,7 @@ locals {
   archival     = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
   usage_events = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
   identity     = jsondecode(file("${path.module}/../contracts/identity.json"))
+  replication  = jsondecode(file("${path.module}/../contracts/media_replication.json"))
   # What every function is built for (`ops build lambdas`) and deployed as: one setting for both.
   lambda_runtime = jsondecode(file("${path.module}/../contracts/lambda_runtime.json"))
   drill_canary   = jsondecode(file("${path.module}/../contracts/drill_canary.json"))
@@ -76,6 +77,7 @@ module "storage" {
   kms_key_arn               = module.keys.primary_key_arns["media"]
   dr_kms_key_arn            = module.keys.dr_key_arns["media"]
   archival                  = local.archival
+  replication               = local.replication
   scratch_prefixes          = { (local.drill_canary.canary_prefix) = local.drill_canary.canary_object_expire_days }
   force_destroy             = var.disposable
   access_log_retention_days = var.storage.access_log_retention_days

@@ -54,3 +54,39 @@ def test_functions_receive_every_setting_the_lambdas_read(plan: dict) -> None:
             (function["change"]["after_unknown"].get("environment") or [{}])[0].get("variables") or {}
         )
         assert expected <= names, f"{function['address']} lacks {sorted(expected - names)}"
+
+
+def test_media_replication_rules_are_the_contract_the_local_stack_uses(plan: dict) -> None:
+    """The blueprint's two replication rules and the local stack's come from one definition."""
+    from backend_core.media_replication import MEDIA_REPLICATION
+    from tests.terraform.conftest import changes
+
+    planned = {}
+    for after in changes(plan, "aws_s3_bucket_replication_configuration"):
+        (rule,) = after["rule"]
+        planned[rule["id"]] = rule
+    assert set(planned) == {MEDIA_REPLICATION.to_dr.id, MEDIA_REPLICATION.to_primary.id}
+    for contract in (MEDIA_REPLICATION.to_dr, MEDIA_REPLICATION.to_primary):
+        rule = planned[contract.id]
+        expected = contract.s3_rule("arn", "key")
+        assert rule["filter"][0]["prefix"] == contract.prefix
+        assert rule["delete_marker_replication"][0]["status"] == expected["DeleteMarkerReplication"]["Status"]
+        criteria = rule["source_selection_criteria"][0]
+        assert criteria["sse_kms_encrypted_objects"][0]["status"] == "Enabled"
+        assert (
+            criteria["replica_modifications"][0]["status"]
+            == expected["SourceSelectionCriteria"]["ReplicaModifications"]["Status"]
+        )
+        destination = rule["destination"][0]
+        assert destination["storage_class"] == contract.storage_class
+        assert destination["replication_time"][0]["time"][0]["minutes"] == contract.replication_time_minutes
+
+
+def test_the_app_client_and_groups_are_the_identity_contract(plan: dict) -> None:
+    from backend_core.identity import IDENTITY
+    from tests.terraform.conftest import changes
+
+    (client,) = changes(plan, "aws_cognito_user_pool_client")
+    assert tuple(client["explicit_auth_flows"]) == IDENTITY.app_client_auth_flows
+    groups = {c["name"] for c in changes(plan, "aws_cognito_user_group")}
+    assert groups == set(IDENTITY.groups)

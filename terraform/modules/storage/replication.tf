@@ -76,29 +76,31 @@ resource "aws_s3_bucket_replication_configuration" "media" {
   role   = aws_iam_role.replication.arn
 
   rule {
-    id       = "media-to-dr"
+    id       = var.replication.to_dr.id
     status   = "Enabled"
     priority = 1
 
-    filter {}
+    filter {
+      prefix = var.replication.to_dr.prefix
+    }
 
     delete_marker_replication {
-      status = "Enabled"
+      status = var.replication.to_dr.delete_marker_replication ? "Enabled" : "Disabled"
     }
 
     source_selection_criteria {
       sse_kms_encrypted_objects {
-        status = "Enabled"
+        status = var.replication.to_dr.replicate_kms_encrypted ? "Enabled" : "Disabled"
       }
 
       replica_modifications {
-        status = "Enabled"
+        status = var.replication.to_dr.replica_modifications ? "Enabled" : "Disabled"
       }
     }
 
     destination {
       bucket        = module.media_dr.arn
-      storage_class = "STANDARD"
+      storage_class = var.replication.to_dr.storage_class
 
       encryption_configuration {
         replica_kms_key_id = var.dr_kms_key_arn
@@ -107,14 +109,14 @@ resource "aws_s3_bucket_replication_configuration" "media" {
       replication_time {
         status = "Enabled"
         time {
-          minutes = var.replication_time_minutes
+          minutes = var.replication.to_dr.replication_time_minutes
         }
       }
 
       metrics {
         status = "Enabled"
         event_threshold {
-          minutes = var.replication_time_minutes
+          minutes = var.replication.to_dr.replication_time_minutes
         }
       }
     }
@@ -132,29 +134,31 @@ resource "aws_s3_bucket_replication_configuration" "media_failback" {
   role   = aws_iam_role.replication.arn
 
   rule {
-    id       = "media-to-primary"
+    id       = var.replication.to_primary.id
     status   = "Enabled"
     priority = 1
 
-    filter {}
+    filter {
+      prefix = var.replication.to_primary.prefix
+    }
 
     delete_marker_replication {
-      status = "Enabled"
+      status = var.replication.to_primary.delete_marker_replication ? "Enabled" : "Disabled"
     }
 
     source_selection_criteria {
       sse_kms_encrypted_objects {
-        status = "Enabled"
+        status = var.replication.to_primary.replicate_kms_encrypted ? "Enabled" : "Disabled"
       }
 
       replica_modifications {
-        status = "Enabled"
+        status = var.replication.to_primary.replica_modifications ? "Enabled" : "Disabled"
       }
     }
 
     destination {
       bucket        = module.media_primary.arn
-      storage_class = "STANDARD"
+      storage_class = var.replication.to_primary.storage_class
 
       encryption_configuration {
         replica_kms_key_id = var.kms_key_arn
@@ -163,14 +167,14 @@ resource "aws_s3_bucket_replication_configuration" "media_failback" {
       replication_time {
         status = "Enabled"
         time {
-          minutes = var.replication_time_minutes
+          minutes = var.replication.to_primary.replication_time_minutes
         }
       }
 
       metrics {
         status = "Enabled"
         event_threshold {
-          minutes = var.replication_time_minutes
+          minutes = var.replication.to_primary.replication_time_minutes
         }
       }
     }

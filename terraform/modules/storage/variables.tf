@@ -25,14 +25,43 @@ variable "archival" {
   })
 }
 
-variable "replication_time_minutes" {
-  description = "S3 Replication Time Control threshold (S3 supports exactly 15)."
-  type        = number
-  default     = 15
+variable "replication" {
+  description = "The media replication contract (terraform/contracts/media_replication.json, from lambdas/backend_core/media_replication.py): one rule per direction, primary -> DR (the warm standby's copy) and DR -> primary (fail-back)."
+  type = object({
+    to_dr = object({
+      id                        = string
+      prefix                    = string
+      delete_marker_replication = bool
+      replicate_kms_encrypted   = bool
+      replica_modifications     = bool
+      storage_class             = string
+      replication_time_minutes  = number
+    })
+    to_primary = object({
+      id                        = string
+      prefix                    = string
+      delete_marker_replication = bool
+      replicate_kms_encrypted   = bool
+      replica_modifications     = bool
+      storage_class             = string
+      replication_time_minutes  = number
+    })
+  })
 
   validation {
-    condition     = var.replication_time_minutes == 15
+    condition = alltrue([
+      for rule in [var.replication.to_dr, var.replication.to_primary] :
+      can(regex("^[A-Za-z0-9-]{1,255}$", rule.id)) && contains(["STANDARD", "INTELLIGENT_TIERING"], rule.storage_class)
+    ])
+    error_message = "Each rule needs an id of 1-255 letters, digits and '-', and a copy class of STANDARD or INTELLIGENT_TIERING (the copy is the failover read path)."
+  }
+  validation {
+    condition     = var.replication.to_dr.replication_time_minutes == 15 && var.replication.to_primary.replication_time_minutes == 15
     error_message = "S3 Replication Time Control only supports 15 minutes."
+  }
+  validation {
+    condition     = var.replication.to_dr.replicate_kms_encrypted && var.replication.to_primary.replicate_kms_encrypted
+    error_message = "Media objects are SSE-KMS encrypted: a rule that skips KMS objects replicates nothing."
   }
 }
 

@@ -23,6 +23,7 @@ variables {
   kms_key_arn    = "arn:aws:kms:us-east-1:111122223333:key/mrk-00000000000000000000000000000001"
   dr_kms_key_arn = "arn:aws:kms:us-west-2:111122223333:key/mrk-00000000000000000000000000000001"
   archival       = jsondecode(file("../../contracts/archival_policy.json"))
+  replication    = jsondecode(file("../../contracts/media_replication.json"))
 }
 
 run "replication_targets_the_dr_bucket_with_rtc" {
@@ -91,10 +92,27 @@ run "rejects_unsupported_rtc_minutes" {
   command = plan
 
   variables {
-    replication_time_minutes = 30
+    replication = merge(jsondecode(file("../../contracts/media_replication.json")), {
+      to_dr = merge(jsondecode(file("../../contracts/media_replication.json")).to_dr, { replication_time_minutes = 30 })
+    })
   }
 
-  expect_failures = [var.replication_time_minutes]
+  expect_failures = [var.replication]
+}
+
+run "rules_follow_the_media_replication_contract_both_ways" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for pair in [
+        [one(aws_s3_bucket_replication_configuration.media.rule), var.replication.to_dr],
+        [one(aws_s3_bucket_replication_configuration.media_failback.rule), var.replication.to_primary],
+      ] :
+      pair[0].id == pair[1].id && one(pair[0].delete_marker_replication).status == "Enabled" && one(pair[0].destination).storage_class == pair[1].storage_class
+    ])
+    error_message = "the replication rules are the contract's (ids, delete markers, copy class), as the local stack's are."
+  }
 }
 
 run "cloudfront_reads_media_only_through_its_distribution" {
