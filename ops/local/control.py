@@ -6,6 +6,7 @@ POST /replication/pause|resume    stop/start applying changes (nothing is lost w
 POST /replication/lag             {"seconds": N}
 POST /regions/<primary|dr>/<down|up>
 POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
+POST /identity/replica/remove|restore   take the DR user-pool replica away (a drill fault) or back
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -81,6 +82,11 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
         case "POST", ["ttl", "sweep"]:
             assert stack.ttl is not None
             return {"expired": stack.ttl.sweep()}
+        case "POST", ["identity", "replica", ("remove" | "restore") as action]:
+            replica = stack.user_pool_replica
+            assert replica is not None
+            replica.remove() if action == "remove" else replica.restore()
+            return replica.status()
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}
