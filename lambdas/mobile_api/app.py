@@ -33,6 +33,7 @@ logger = Logger(service="mobile-api")
 Handler = Callable[[dict, object], dict]
 OPENAPI_TITLE = "Mobile backend API"
 OPENAPI_VERSION = "1.0.0"
+SERVED_REGION_HEADER = "x-served-region"
 
 
 def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpResolver:
@@ -95,6 +96,8 @@ def create_handler(settings: Settings) -> Handler:
             response = _plain_error(400, "request body is not UTF-8 JSON")
         else:
             response = app.resolve(event, context)
+        # Which region answered: clients and the failover drill's probe see a failover as it happens.
+        response.setdefault("headers", {})[SERVED_REGION_HEADER] = settings.region
         _emit(usage, settings, event, app, response, started)
         return response
 
