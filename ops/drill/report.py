@@ -146,7 +146,7 @@ def timeline_chart(report: dict[str, Any], path: Path) -> None:
     ax_latency.set_ylabel("latency (ms)")
     ax_latency.set_title(f"DR drill {report['run_id']} ({report['env']}, {report['mode']})")
     if samples:
-        ax_latency.legend(loc="upper right", fontsize="small")
+        ax_latency.legend(loc="lower left", fontsize="small")
     window: dict[int, list[bool]] = {}
     for s in samples:
         window.setdefault(int(s["t"]), []).append(200 <= s["status"] < 300)

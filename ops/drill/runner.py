@@ -476,7 +476,7 @@ class Drill:
                 identity.delete_user(self.env.client("cognito-idp", "primary"), who.user_pool_id, email)
             except Exception as exc:  # the primary is dark: the replica stand-in drops it on its next sync
                 results.append(f"cleanup deferred ({type(exc).__name__})")
-        self.measures["limitations"] = [f"in DR, {r}" for r in results]
+        self.measures["limitations"] = [f"in DR, {r}" for r in results if not r.startswith("cleanup")]
         return Check("dr_sign_up", True, "; ".join(results))
 
     def _check_dr_write(self) -> Check:

@@ -11,8 +11,9 @@ Where it fails like AWS:
   region), so while the primary is dark the replica gets no changes and keeps what it had, as MRR would.
 - A secondary cannot create or change users: `gateway_refusal` answers SignUp, AdminCreateUser,
   ForgotPassword, ... with `OperationNotEnabledException` (the moto gateway applies it).
-- `remove()` (the drill's `user-pool-replica-missing` fault) takes it away: every call to it answers
-  `ResourceNotFoundException`, as in a region without a replica. `restore()` brings it back and resyncs.
+- `remove()` (the drill's `user-pool-replica-missing` fault) takes it out of the emulator: every call
+  naming it answers `ResourceNotFoundException`, as in a region without a replica. `restore()` puts the
+  same pool back (same ids) and resyncs.
 
 Where it differs from AWS: MRR shares the pool id and the app client id across regions; here the replica
 has its own (`us-west-2_...`), because unsigned Cognito calls (SignUp, InitiateAuth) reach the emulator
@@ -83,6 +84,7 @@ class UserPoolReplica:
         self.user_pool_id = ""
         self.client_id = ""
         self.active = False
+        self._removed: Any = None  # the moto pool object while the replica is removed
         self.syncs = 0
         self.errors = 0
         self.last_error: str | None = None
@@ -183,12 +185,17 @@ class UserPoolReplica:
         self.user_pool_id, self.client_id = pool["Id"], twin["ClientId"]
 
     def remove(self) -> None:
-        """The `user-pool-replica-missing` fault: the DR region has no replica any more."""
+        """The `user-pool-replica-missing` fault: the DR region has no replica any more (moto's own answer
+        to a call naming it is then ResourceNotFoundException, as AWS's)."""
         with self._lock:
             self.active = False
+            self._removed = _backend(self.dr_region).user_pools.pop(self.user_pool_id, None) or self._removed
 
     def restore(self) -> None:
         with self._lock:
+            if self._removed is not None:
+                _backend(self.dr_region).user_pools[self.user_pool_id] = self._removed
+                self._removed = None
             self.active = True
         self.sync()
 
@@ -211,7 +218,9 @@ class UserPoolReplica:
             usernames += [u["Username"] for u in page.get("Users", [])]
         changed = 0
         with self._lock:
-            replica = _backend(self.dr_region).user_pools[self.user_pool_id]
+            replica = _backend(self.dr_region).user_pools.get(self.user_pool_id)
+            if replica is None or not self.active:  # removed meanwhile (the fault)
+                return 0
             source = _backend(self.primary_region).user_pools[self.source_pool_id]
             for username in usernames:
                 user = source.users.get(username)
