@@ -36,7 +36,6 @@ from ops.errors import OpsError
 from ops.stack_outputs import StackOutputs
 
 FAULT_TAG = "mbt:drill-fault"
-ENV_TAG = "mbt:env"
 _CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"mode": "standard", "max_attempts": 5})
 
 
@@ -234,10 +233,10 @@ class AwsEnv(DrillEnv):
         for page in fis.get_paginator("list_experiment_templates").paginate():
             for template in page.get("experimentTemplates", []):
                 tags = template.get("tags") or {}
-                if tags.get(FAULT_TAG) == fault and tags.get(ENV_TAG) == self.name:
+                if tags.get(FAULT_TAG) == fault and tags.get("Name", "").startswith(f"{self.name_prefix}-"):
                     return template["id"]
         raise OpsError(
-            f"env {self.name} has no FIS experiment template tagged {FAULT_TAG}={fault} "
+            f"env {self.name} has no FIS experiment template tagged {FAULT_TAG}={fault} named {self.name_prefix}-* "
             f"(terraform/modules/dr provides it: make apply ENV={self.name})"
         )
 

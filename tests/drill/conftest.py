@@ -34,8 +34,6 @@ def stack(local_stack_clean, monkeypatch):
 
 def prepare(stack):
     """The stack as a drill expects it: the blueprint's replication rule, no drill state left over."""
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     _replication_rule(stack)
     (stack.state_dir / "drill-state.json").unlink(missing_ok=True)
     return stack

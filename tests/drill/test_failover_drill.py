@@ -50,10 +50,13 @@ def assert_put_back(stack) -> None:
 def healthy(local_stack, tmp_path_factory):
     """One healthy failover drill, asserted on by the tests below (a drill takes tens of seconds)."""
     local_stack.reset()
-    stack = prepare(local_stack)
     tmp_path = tmp_path_factory.mktemp("healthy-drill")
-    code, report = run_drill(stack, tmp_path)
-    return stack, tmp_path, code, report
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            env.setenv(name, "testing")  # the emulator's fake credentials
+        stack = prepare(local_stack)
+        code, report = run_drill(stack, tmp_path)
+        yield stack, tmp_path, code, report
 
 
 def test_healthy_failover_passes_and_fails_back_with_nothing_lost(healthy):
