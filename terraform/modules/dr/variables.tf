@@ -44,7 +44,7 @@ variable "public_api" {
 }
 
 variable "drill" {
-  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, that queue's KMS key (the scheduler's role encrypts with it), and the SNS topic its DrillPassed alarm notifies (null = no alarm)."
+  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, that queue's KMS key (the scheduler's role encrypts with it), and whether a DrillPassed alarm notifies alarm_topic_arn (count must be known at plan time, so a flag)."
   type = object({
     enabled                 = bool
     function_arn            = optional(string)
@@ -53,8 +53,14 @@ variable "drill" {
     rpo_minutes             = number
     dead_letter_arn         = optional(string)
     dead_letter_kms_key_arn = optional(string)
+    alarm                   = optional(bool, false)
     alarm_topic_arn         = optional(string)
   })
+
+  validation {
+    condition     = !var.drill.alarm || var.drill.alarm_topic_arn != null
+    error_message = "drill.alarm needs drill.alarm_topic_arn (the topic the DrillPassed alarm notifies)."
+  }
 }
 
 variable "fault_injection" {

@@ -144,6 +144,7 @@ run "drill_failure_alarms_the_alerts_topic" {
       schedule        = "rate(1 day)"
       rto_minutes     = 30
       rpo_minutes     = 5
+      alarm           = true
       alarm_topic_arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
     }
   }
@@ -173,6 +174,7 @@ run "weekly_drill_missing_days_do_not_alarm" {
       function_arn    = "arn:aws:lambda:us-east-1:111122223333:function:mbt-test-drill:live"
       rto_minutes     = 30
       rpo_minutes     = 5
+      alarm           = true
       alarm_topic_arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
     }
   }
@@ -188,8 +190,23 @@ run "no_alarm_without_a_topic_or_a_drill" {
 
   assert {
     condition     = length(aws_cloudwatch_metric_alarm.drill_failed) == 0
-    error_message = "no alarm without an alarm topic."
+    error_message = "no alarm unless asked for."
   }
+}
+
+run "an_alarm_needs_a_topic" {
+  command = plan
+
+  variables {
+    drill = {
+      enabled     = true
+      rto_minutes = 30
+      rpo_minutes = 5
+      alarm       = true
+    }
+  }
+
+  expect_failures = [var.drill]
 }
 
 run "replication_pause_template_for_the_drill" {
