@@ -156,8 +156,8 @@ class Drill:
         try:
             self._state_start()
             self._run()
-        except DrillInterrupted:
-            self.aborted = "interrupted (SIGTERM)"
+        except (DrillInterrupted, KeyboardInterrupt) as exc:
+            self.aborted = f"interrupted ({'SIGTERM' if isinstance(exc, DrillInterrupted) else 'Ctrl-C'})"
         finally:
             try:
                 self._failback_and_clean()
