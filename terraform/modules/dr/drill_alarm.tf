@@ -22,4 +22,13 @@ resource "aws_cloudwatch_metric_alarm" "drill_failed" {
   treat_missing_data  = local.drill_runs_daily_at_most ? "breaching" : "notBreaching"
   alarm_actions       = [var.drill.alarm_topic_arn]
   ok_actions          = [var.drill.alarm_topic_arn]
+
+  lifecycle {
+    # A precondition, not a variable validation: an unknown topic ARN in a validation would make the
+    # whole `drill` object unknown at plan time, and with it this resource's count.
+    precondition {
+      condition     = var.drill.alarm_topic_arn != null
+      error_message = "drill.alarm needs drill.alarm_topic_arn (the topic the DrillPassed alarm notifies)."
+    }
+  }
 }

@@ -56,11 +56,6 @@ variable "drill" {
     alarm                   = optional(bool, false)
     alarm_topic_arn         = optional(string)
   })
-
-  validation {
-    condition     = !var.drill.alarm || var.drill.alarm_topic_arn != null
-    error_message = "drill.alarm needs drill.alarm_topic_arn (the topic the DrillPassed alarm notifies)."
-  }
 }
 
 variable "fault_injection" {

@@ -206,7 +206,7 @@ run "an_alarm_needs_a_topic" {
     }
   }
 
-  expect_failures = [var.drill]
+  expect_failures = [aws_cloudwatch_metric_alarm.drill_failed]
 }
 
 run "replication_pause_template_for_the_drill" {
