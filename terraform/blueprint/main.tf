@@ -293,7 +293,6 @@ module "dr" {
     dead_letter_arn = module.api_primary.failure_queue_arn
     # The failure queue's key (modules/api: kms_key_arns.messaging).
     dead_letter_kms_key_arn = module.keys.primary_key_arns["messaging"]
-    alarm                   = true
     alarm_topic_arn         = module.observability_primary.alerts_topic_arn
   }
   # `ops drill run --inject replication-pause` starts this FIS template (and stops it on failback).

@@ -24,6 +24,6 @@ output "replication_pause_template_id" {
 }
 
 output "drill_alarm_name" {
-  description = "CloudWatch alarm on the scheduled drill's DrillPassed metric (null without a drill or an alarm topic)."
+  description = "CloudWatch alarm on the scheduled drill's DrillPassed metric (null without a drill function)."
   value       = one(aws_cloudwatch_metric_alarm.drill_failed[*].alarm_name)
 }

@@ -44,7 +44,7 @@ variable "public_api" {
 }
 
 variable "drill" {
-  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, that queue's KMS key (the scheduler's role encrypts with it), and whether a DrillPassed alarm notifies alarm_topic_arn (count must be known at plan time, so a flag)."
+  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, that queue's KMS key (the scheduler's role encrypts with it), and the SNS topic the DrillPassed alarm notifies (null = the alarm has no actions)."
   type = object({
     enabled                 = bool
     function_arn            = optional(string)
@@ -53,7 +53,6 @@ variable "drill" {
     rpo_minutes             = number
     dead_letter_arn         = optional(string)
     dead_letter_kms_key_arn = optional(string)
-    alarm                   = optional(bool, false)
     alarm_topic_arn         = optional(string)
   })
 }

@@ -144,7 +144,6 @@ run "drill_failure_alarms_the_alerts_topic" {
       schedule        = "rate(1 day)"
       rto_minutes     = 30
       rpo_minutes     = 5
-      alarm           = true
       alarm_topic_arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
     }
   }
@@ -174,7 +173,6 @@ run "weekly_drill_missing_days_do_not_alarm" {
       function_arn    = "arn:aws:lambda:us-east-1:111122223333:function:mbt-test-drill:live"
       rto_minutes     = 30
       rpo_minutes     = 5
-      alarm           = true
       alarm_topic_arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
     }
   }
@@ -185,28 +183,30 @@ run "weekly_drill_missing_days_do_not_alarm" {
   }
 }
 
-run "no_alarm_without_a_topic_or_a_drill" {
-  command = plan
-
-  assert {
-    condition     = length(aws_cloudwatch_metric_alarm.drill_failed) == 0
-    error_message = "no alarm unless asked for."
-  }
-}
-
-run "an_alarm_needs_a_topic" {
+run "no_alarm_without_a_drill" {
   command = plan
 
   variables {
     drill = {
-      enabled     = true
+      enabled     = false
       rto_minutes = 30
       rpo_minutes = 5
-      alarm       = true
     }
   }
 
-  expect_failures = [aws_cloudwatch_metric_alarm.drill_failed]
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.drill_failed) == 0
+    error_message = "no drill function, no drill alarm."
+  }
+}
+
+run "an_alarm_without_a_topic_has_no_actions" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.drill_failed[0].alarm_actions) == 0
+    error_message = "without a topic the alarm still exists (ops drill refuses while it fires) but notifies nobody."
+  }
 }
 
 run "replication_pause_template_for_the_drill" {
