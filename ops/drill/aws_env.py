@@ -325,7 +325,7 @@ class AwsEnv(DrillEnv):
         )
         return [push, services]
 
-    def push_reached_dr(self, user_id: str, token: str, marker: str) -> tuple[bool, str]:
+    def push_reached_dr(self, user_id: str, token: str, marker: str) -> tuple[bool | None, str]:
         """AWS keeps no record of a push it handed to FCM/APNs that the drill could read, so the evidence is:
         the recipient's inbox entry says `sent` to at least one device, and the device's endpoints (read from
         the DR table) include one in the DR region, the only one the DR worker may publish through."""

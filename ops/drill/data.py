@@ -72,11 +72,18 @@ def arn_region(arn: str) -> str | None:
 
 
 def delete_items(ddb: Any, table: str, items: Iterable[dict[str, Any]]) -> int:
-    count = 0
-    for item in items:
-        ddb.delete_item(TableName=table, Key={"PK": item["PK"], "SK": item["SK"]})
-        count += 1
-    return count
+    """Delete by key, 25 to a BatchWriteItem (its limit), retrying what comes back unprocessed."""
+    keys_ = list({(i["PK"]["S"], i["SK"]["S"]) for i in items})
+    for start in range(0, len(keys_), 25):
+        request = {
+            table: [
+                {"DeleteRequest": {"Key": {"PK": {"S": pk}, "SK": {"S": sk}}}}
+                for pk, sk in keys_[start : start + 25]
+            ]
+        }
+        while request:
+            request = ddb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    return len(keys_)
 
 
 def delete_prefix_versions(s3: Any, bucket: str, prefix: str) -> int:

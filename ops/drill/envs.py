@@ -82,8 +82,9 @@ class DrillEnv(ABC):
         """DR push platforms, DR functions and event-source mappings."""
 
     @abstractmethod
-    def push_reached_dr(self, user_id: str, token: str, marker: str) -> tuple[bool, str]:
-        """Whether a push carrying `marker` was published to `token` through an endpoint in the DR region."""
+    def push_reached_dr(self, user_id: str, token: str, marker: str) -> tuple[bool | None, str]:
+        """Whether a push carrying `marker` was published to `token` through an endpoint in the DR region:
+        True, False (it went elsewhere: waiting longer cannot help), or None (nothing yet)."""
 
     # ---- what the drill changes (each returns the record the state file keeps) -----------------
     @abstractmethod

@@ -124,7 +124,7 @@ class LocalEnv(DrillEnv):
         )
         return [platforms, functions]
 
-    def push_reached_dr(self, user_id: str, token: str, marker: str) -> tuple[bool, str]:
+    def push_reached_dr(self, user_id: str, token: str, marker: str) -> tuple[bool | None, str]:
         """What the emulated SNS published to the token's endpoints, per region (the stack's inspect route)."""
         try:
             endpoints = control.call(

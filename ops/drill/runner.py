@@ -522,9 +522,14 @@ class Drill:
             )
         deadline = time.monotonic() + PUSH_WAIT_SECONDS
         while True:
-            ok, detail = self.env.push_reached_dr(consumer.sub, self.push_token, marker)
-            if ok or time.monotonic() > deadline:
-                return Check("dr_push", ok, f"{detail} (through {self.env.outputs.dr_region} expected)")
+            verdict, detail = self.env.push_reached_dr(consumer.sub, self.push_token, marker)
+            if verdict is not None or time.monotonic() > deadline:
+                waited = "" if verdict is not None else f" within {PUSH_WAIT_SECONDS:g} s"
+                return Check(
+                    "dr_push",
+                    bool(verdict),
+                    f"{detail}{waited} (through {self.env.outputs.dr_region} expected)",
+                )
             time.sleep(0.25)
 
     # ---- 6. failback, cleanup ----------------------------------------------------------------------
