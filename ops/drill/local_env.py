@@ -134,10 +134,12 @@ class LocalEnv(DrillEnv):
             raise OpsError(f"local stack: {exc}") from exc
         seen = [(e["region"], sum(marker in str(m) for m in e["messages"])) for e in endpoints["endpoints"]]
         dr_hits = sum(n for region, n in seen if region == self.outputs.dr_region)
+        elsewhere = sum(n for region, n in seen if region != self.outputs.dr_region)
         where = (
             ", ".join(f"{n} via an endpoint in {region}" for region, n in seen) or "no endpoint for the token"
         )
-        return dr_hits > 0, f"pushes with the drill's marker: {where}"
+        verdict = True if dr_hits else (False if elsewhere else None)  # elsewhere: waiting cannot help
+        return verdict, f"pushes with the drill's marker: {where}"
 
     def plan_cut(self) -> dict[str, Any]:
         return {"kind": "cut-primary", "how": "local region knob"}
