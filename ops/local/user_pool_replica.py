@@ -25,6 +25,7 @@ plain text and has no API to read them), and replication lag is the sync interva
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import threading
 import time
@@ -273,3 +274,22 @@ def _copy_user(user: Any, replica: Any) -> bool:
             group.users.add(twin)
             twin.groups.add(group)
     return True
+
+
+def gateway_rule(replica: UserPoolReplica, make_error: Any) -> Any:
+    """A rule for the moto gateway: refuse, as AWS would, the Cognito calls a secondary replica does not
+    serve (`make_error(status, code, message)` builds the gateway's error, which it raises)."""
+
+    def rule(environ: dict, body: bytes) -> None:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        service, _, operation = target.partition(".")
+        if service != "AWSCognitoIdentityProviderService":
+            return
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            return  # moto answers a malformed request itself
+        if isinstance(params, dict) and (refusal := replica.gateway_refusal(operation, params)):
+            raise make_error(*refusal)
+
+    return rule
