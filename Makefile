@@ -12,7 +12,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -90,6 +90,10 @@ status: setup ## health of the local stack
 
 seed: setup ## create the demo users on the local stack and print their credentials
 	$(BIN)/ops local seed
+
+MODE ?= failover
+drill: setup ## DR drill of ENV: MODE=failover|non-destructive [INJECT=fault] (prod: dry run unless ARGS=--yes)
+	$(BIN)/ops drill run --env $(ENV) --mode $(MODE) $(if $(INJECT),--inject $(INJECT)) $(ARGS)
 
 bench: setup ## benchmarks, each as a ratio to a baseline measured in the same run -> reports/bench/
 	$(BIN)/python -m benchmarks.api_bench

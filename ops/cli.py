@@ -54,6 +54,7 @@ SUB_APPS = {
     "env": "ops.deploy.cli",
     "build": "ops.lambda_build",
     "stack": "ops.stack_cli",
+    "drill": "ops.drill.cli",
 }
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from backend_core import aws
 from drill import preflight
-from drill.canary import Canary, measure, s3_canary, table_canary
+from drill.canary import Canary, measure, remove_all, rpo_check, s3_canary, table_canary
 from drill.event import DrillInput, explain
 from drill.report import Check, Report
 from drill.settings import Settings
@@ -86,8 +86,9 @@ def create_handler(settings: Settings) -> Handler:
             _guarded(report, "rpo_canaries", lambda: _measure(canaries, wait, settings.poll_interval_seconds))
         finally:
             for canary in canaries:
-                _rpo_check(report, canary, target, wait)
-            _guarded(report, "canary_cleanup", lambda: _cleanup(canaries))
+                report.rpo_seconds[canary.store] = canary.lag_seconds
+                report.add(rpo_check(canary, target, wait))
+            _guarded(report, "canary_cleanup", lambda: remove_all(canaries))
 
     def handler(event: dict, context: Any) -> dict:
         started = _now()
@@ -115,39 +116,6 @@ def create_handler(settings: Settings) -> Handler:
 def _measure(canaries: list[Canary], wait: float, poll: float) -> Check:
     measure(canaries, wait, poll)
     return Check("rpo_canaries", True, f"{len(canaries)} canaries written and polled for up to {wait:.1f} s")
-
-
-def _rpo_check(report: Report, canary: Canary, target: float, wait: float) -> None:
-    report.rpo_seconds[canary.store] = canary.lag_seconds
-    name = f"rpo_{canary.store}"
-    if not canary.written:
-        report.add(Check(name, False, "canary not written (see rpo_canaries)"))
-    elif canary.error:
-        report.add(Check(name, False, canary.error))
-    elif canary.lag_seconds is None:
-        why = f"RPO target {target:g} s" if wait >= target else f"time budget; RPO target {target:g} s"
-        report.add(Check(name, False, f"canary not replicated to {canary.where} within {wait:.1f} s ({why})"))
-    else:
-        ok = canary.lag_seconds <= target
-        verdict = "within" if ok else "over"
-        detail = (
-            f"replicated to {canary.where} in {canary.lag_seconds:.3f} s ({verdict} RPO target {target:g} s)"
-        )
-        report.add(Check(name, ok, detail, seconds=canary.lag_seconds))
-
-
-def _cleanup(canaries: list[Canary]) -> Check:
-    removed, errors = [], []
-    for canary in canaries:
-        if not canary.written:
-            continue
-        try:
-            removed += canary.remove()
-        except Exception as exc:  # try every canary; say which one stayed
-            errors.append(f"{canary.store}: {type(exc).__name__}: {exc}")
-    if errors:
-        return Check("canary_cleanup", False, "could not remove " + "; ".join(errors))
-    return Check("canary_cleanup", True, "removed " + (", ".join(removed) or "nothing"))
 
 
 def finish(report: Report, settings: Settings | None) -> dict:

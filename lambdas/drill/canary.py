@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from drill.report import Check
 from drill.settings import Settings
 
 
@@ -120,3 +121,38 @@ def measure(canaries: list[Canary], wait_seconds: float, poll_seconds: float) ->
         if not pending or time.monotonic() >= deadline:
             return
         time.sleep(min(poll_seconds, max(0.0, deadline - time.monotonic())))
+
+
+def rpo_check(canary: Canary, target: float, wait: float) -> Check:
+    """The verdict on one measured canary (`rpo_<store>`): replicated within `target` seconds or not.
+
+    `wait` is how long the canary was polled (less than the target when the caller ran out of time).
+    Shared by the scheduled drill and `ops drill`.
+    """
+    name = f"rpo_{canary.store}"
+    if not canary.written:
+        return Check(name, False, "canary not written (see rpo_canaries)")
+    if canary.error:
+        return Check(name, False, canary.error)
+    if canary.lag_seconds is None:
+        why = f"RPO target {target:g} s" if wait >= target else f"time budget; RPO target {target:g} s"
+        return Check(name, False, f"canary not replicated to {canary.where} within {wait:.1f} s ({why})")
+    ok = canary.lag_seconds <= target
+    verdict = "within" if ok else "over"
+    detail = f"replicated to {canary.where} in {canary.lag_seconds:.3f} s ({verdict} RPO target {target:g} s)"
+    return Check(name, ok, detail, seconds=canary.lag_seconds)
+
+
+def remove_all(canaries: list[Canary]) -> Check:
+    """Remove every written canary (`canary_cleanup`); tries them all and names the ones that stayed."""
+    removed, errors = [], []
+    for canary in canaries:
+        if not canary.written:
+            continue
+        try:
+            removed += canary.remove()
+        except Exception as exc:  # try every canary; say which one stayed
+            errors.append(f"{canary.store}: {type(exc).__name__}: {exc}")
+    if errors:
+        return Check("canary_cleanup", False, "could not remove " + "; ".join(errors))
+    return Check("canary_cleanup", True, "removed " + (", ".join(removed) or "nothing"))

@@ -35,6 +35,7 @@ logger = Logger(service="mobile-api")
 Handler = Callable[[dict, object], dict]
 OPENAPI_TITLE = "Mobile backend API"
 OPENAPI_VERSION = "1.0.0"
+SERVED_REGION_HEADER = "x-served-region"
 
 
 def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpResolver:
@@ -105,6 +106,8 @@ def create_handler(settings: Settings) -> Handler:
         logger.append_keys(request_id=request_id, region=settings.region)  # every log line of this request
         app.lambda_context_route = None  # type: ignore[attr-defined]
         response = _refuse(event, settings) or app.resolve(_as_json(event), context)
+        # Which region answered: clients and the failover drill's probe see a failover as it happens.
+        response.setdefault("headers", {})[SERVED_REGION_HEADER] = settings.region
         _emit(usage, settings, event, app, response, started)
         return response
 

@@ -6,6 +6,8 @@ POST /replication/pause|resume    stop/start applying changes (nothing is lost w
 POST /replication/lag             {"seconds": N}
 POST /regions/<primary|dr>/<down|up>
 POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
+POST /identity/replica/remove|restore   take the DR user-pool replica away (a drill fault) or back
+POST /inspect/pushes              {"token": T}: what SNS published to that device token's endpoints, per region
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -81,10 +83,36 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
         case "POST", ["ttl", "sweep"]:
             assert stack.ttl is not None
             return {"expired": stack.ttl.sweep()}
+        case "POST", ["identity", "replica", ("remove" | "restore") as action]:
+            replica = stack.user_pool_replica
+            assert replica is not None
+            replica.remove() if action == "remove" else replica.restore()
+            return replica.status()
+        case "POST", ["inspect", "pushes"]:
+            token = body.get("token")
+            if not isinstance(token, str) or not token:
+                raise ValueError('body must be {"token": STRING}')
+            return {"endpoints": pushes_to(token)}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}
     raise LookupError(f"no control route {method} {path}")
+
+
+def pushes_to(token: str) -> list[dict[str, Any]]:
+    """Every emulated SNS platform endpoint of `token`, with the messages published to it (moto keeps them;
+    read in-process because moto's own dump of all its state is slow)."""
+    from moto.sns.models import sns_backends
+
+    found = []
+    for account_backends in sns_backends.values():
+        for region, backend in list(account_backends.items()):
+            for endpoint in list(backend.platform_endpoints.values()):
+                if endpoint.token == token:
+                    found.append(
+                        {"arn": endpoint.arn, "region": region, "messages": list(endpoint.messages.values())}
+                    )
+    return found
 
 
 def _make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:

@@ -21,11 +21,23 @@ class AuthError(Exception):
 
 
 class JwtVerifier:
-    def __init__(self, issuer: str, jwks_url: str, client_ids: list[str], leeway_seconds: int = 0) -> None:
+    def __init__(
+        self,
+        issuer: str,
+        jwks_url: str,
+        client_ids: list[str],
+        leeway_seconds: int = 0,
+        other_issuers: dict[str, str] | None = None,
+    ) -> None:
+        """`other_issuers`: more trusted issuers -> their JWKS URL (the DR user-pool replica's)."""
         self.issuer = issuer
         self.client_ids = set(client_ids)
         self.leeway = leeway_seconds
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+        self._jwks_by_issuer = {issuer: self._jwks} | {
+            other: jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=5)
+            for other, url in (other_issuers or {}).items()
+        }
 
     def verify(self, authorization: str | None) -> dict[str, Any]:
         """Claims of a valid `Bearer <jwt>` header; AuthError with the reason otherwise."""
@@ -36,7 +48,9 @@ class JwtVerifier:
             raise AuthError("Authorization header must be 'Bearer <token>'")
         token = token.strip()
         try:
-            key = self._jwks.get_signing_key_from_jwt(token).key
+            unverified = jwt.decode(token, options={"verify_signature": False})
+            jwks = self._jwks_by_issuer.get(unverified.get("iss"), self._jwks)  # each issuer's own keys
+            key = jwks.get_signing_key_from_jwt(token).key
         except jwt.PyJWKClientConnectionError as exc:
             raise AuthError("cannot fetch the signing keys (JWKS)") from exc
         except jwt.PyJWTError as exc:
@@ -46,7 +60,7 @@ class JwtVerifier:
                 token,
                 key,
                 algorithms=["RS256"],
-                issuer=self.issuer,
+                issuer=list(self._jwks_by_issuer),
                 leeway=self.leeway,
                 options={"require": ["exp", "iss", "token_use"], "verify_aud": False},
             )

@@ -89,6 +89,8 @@ class MotoGateway:
         self._lock = threading.Lock()
         self._dynamodb = threading.Lock()  # one DynamoDB request at a time (see the module docstring)
         self._tokens: dict[str, tuple[float, str, str, list, bytes]] = {}  # ClientRequestToken -> answer
+        # More rules of stand-ins (e.g. what the DR user-pool replica refuses): each may raise AwsError.
+        self.rules: list[Callable[[dict, bytes], None]] = []
         self._configurations: dict[tuple[str, str], bytes] = {}  # (bucket, sub-resource) -> XML as put
         self._changed = threading.Condition()
         self.changes = 0  # writes seen so far (the stand-ins wait for this to move)
@@ -142,6 +144,8 @@ class MotoGateway:
             if region is not None and region in self.dark_regions:
                 raise AwsError(503, "ServiceUnavailable", f"{region} is unavailable (local region outage)")
             _check_cognito_rules(environ, body)
+            for rule in self.rules:
+                rule(environ, body)
         except AwsError as exc:
             self.refused += 1
             return _error(start_response, exc, json_protocol)

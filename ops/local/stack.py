@@ -25,13 +25,14 @@ from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
 from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
-from ops.local.moto_gateway import GatewayServer, MotoGateway
+from ops.local.moto_gateway import AwsError, GatewayServer, MotoGateway
 from ops.local.moto_janitor import MotoJanitor
 from ops.local.placeholder_api import create_handler as placeholder_api
 from ops.local.ports import free_port, taken
 from ops.local.provision import Provisioned, RegionResources, provision
 from ops.local.replicator import Replicator
 from ops.local.ttl_sweeper import TtlSweeper
+from ops.local.user_pool_replica import UserPoolReplica, gateway_rule
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -58,6 +59,7 @@ class LocalStack:
         self.control: ControlServer | None = None
         self.janitor: MotoJanitor | None = None
         self.ttl: TtlSweeper | None = None
+        self.user_pool_replica: UserPoolReplica | None = None
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -86,7 +88,16 @@ class LocalStack:
         self.provisioned = provision(self.config, endpoint, api_urls)
         log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
-        verifier = JwtVerifier(auth.issuer, self.provisioned.jwks_url, [auth.client_id])
+        replica = self.user_pool_replica = UserPoolReplica(
+            endpoint, self.config.primary_region, self.config.dr_region, auth.user_pool_id, auth.client_id
+        ).start()
+        self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
+        verifier = JwtVerifier(
+            auth.issuer,
+            self.provisioned.jwks_url,
+            [auth.client_id, replica.client_id],
+            other_issuers={replica.issuer: replica.jwks_url},  # tokens of the DR replica (MRR)
+        )
         for label in LABELS:
             res = self._resources(label)
             values = self.function_settings(res, endpoint)
@@ -130,7 +141,16 @@ class LocalStack:
     def stop(self) -> None:
         """Stop every part at once (each server's shutdown waits for its poll loop)."""
         parts = [
-            p for p in (self.control, self.poller, self.replicator, *self.fronts.values(), self.moto) if p
+            p
+            for p in (
+                self.control,
+                self.poller,
+                self.replicator,
+                self.user_pool_replica,
+                *self.fronts.values(),
+                self.moto,
+            )
+            if p
         ]
         threads = [threading.Thread(target=_stop_quietly, args=(part,), daemon=True) for part in parts]
         for thread in threads:
@@ -257,6 +277,8 @@ class LocalStack:
             if self.ttl is not None:
                 self.ttl.reset()
         self.replicator.reset()
+        if self.user_pool_replica is not None:
+            self.user_pool_replica.restore()
 
     # ---- status -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
@@ -292,6 +314,11 @@ class LocalStack:
             }
         if self.ttl is not None:
             components["ttl_sweeper"] = {"healthy": self.ttl.alive, **self.ttl.status()}
+        if self.user_pool_replica is not None:
+            components["user_pool_replica"] = {
+                "healthy": self.user_pool_replica.alive,
+                **self.user_pool_replica.status(),
+            }
         if self.janitor is not None:
             components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
         regions = {label: ("up" if app.up else "down") for label, app in self.apps.items()}
@@ -331,6 +358,7 @@ class LocalStack:
             },
             "replication_queue_url": self.provisioned.replication_queue_url,
             "jwks_url": self.provisioned.jwks_url,
+            "user_pool_replica": self.user_pool_replica.document() if self.user_pool_replica else None,
             "handlers": self.handler_names,
         }
 

@@ -313,6 +313,13 @@ module "dr" {
     dead_letter_arn = module.api_primary.failure_queue_arn
     # The failure queue's key (modules/api: kms_key_arns.messaging).
     dead_letter_kms_key_arn = module.keys.primary_key_arns["messaging"]
+    alarm_topic_arn         = module.observability_primary.alerts_topic_arn
+  }
+  # `ops drill run --inject replication-pause` starts this FIS template (and stops it on failback).
+  fault_injection = {
+    table_arns       = [module.data.table_arn, module.data.replica_arns[var.dr_region]]
+    media_bucket_arn = module.storage.media_bucket_primary_arn
+    dr_region        = var.dr_region
   }
   permissions_boundary_arn = module.access.developer_boundary_arn
 }

@@ -17,3 +17,13 @@ output "drill_schedule_name" {
   description = "Name of the EventBridge Scheduler schedule running the non-destructive drill (null when no drill function)."
   value       = one(aws_scheduler_schedule.drill[*].name)
 }
+
+output "replication_pause_template_id" {
+  description = "FIS experiment template the drill starts for --inject replication-pause (null without fault_injection)."
+  value       = one(aws_fis_experiment_template.replication_pause[*].id)
+}
+
+output "drill_alarm_name" {
+  description = "CloudWatch alarm on the scheduled drill's DrillPassed metric (null without a drill function)."
+  value       = one(aws_cloudwatch_metric_alarm.drill_failed[*].alarm_name)
+}

@@ -44,7 +44,7 @@ variable "public_api" {
 }
 
 variable "drill" {
-  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, and that queue's KMS key (the scheduler's role encrypts with it)."
+  description = "Scheduled drill: enabled (the drill function exists), its alias ARN, schedule, targets, the queue for invocations that could not be delivered, that queue's KMS key (the scheduler's role encrypts with it), and the SNS topic the DrillPassed alarm notifies (null = the alarm has no actions)."
   type = object({
     enabled                 = bool
     function_arn            = optional(string)
@@ -53,7 +53,24 @@ variable "drill" {
     rpo_minutes             = number
     dead_letter_arn         = optional(string)
     dead_letter_kms_key_arn = optional(string)
+    alarm_topic_arn         = optional(string)
   })
+}
+
+variable "fault_injection" {
+  description = "FIS experiment template for the drill's replication-pause fault: the global table's ARNs (primary first, then its replicas), the primary media bucket's ARN, the DR region replication goes to, and the longest the pause may last (ISO 8601, PT1M to PT12H). null = no template."
+  type = object({
+    table_arns       = list(string)
+    media_bucket_arn = string
+    dr_region        = string
+    duration         = optional(string, "PT30M")
+  })
+  default = null
+
+  validation {
+    condition     = var.fault_injection == null || (length(try(var.fault_injection.table_arns, [])) >= 1 && can(regex("^PT([0-9]+M|([1-9]|1[0-2])H)$", try(var.fault_injection.duration, ""))))
+    error_message = "fault_injection needs at least the primary table ARN and a duration such as PT30M (1 minute to 12 hours)."
+  }
 }
 
 variable "permissions_boundary_arn" {

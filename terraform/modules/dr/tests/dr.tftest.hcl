@@ -133,3 +133,120 @@ run "undelivered_drill_invocations_reach_the_encrypted_failure_queue" {
     error_message = "the scheduler may invoke the drill and write to the encrypted failure queue, nothing else."
   }
 }
+
+run "drill_failure_alarms_the_alerts_topic" {
+  command = plan
+
+  variables {
+    drill = {
+      enabled         = true
+      function_arn    = "arn:aws:lambda:us-east-1:111122223333:function:mbt-test-drill:live"
+      schedule        = "rate(1 day)"
+      rto_minutes     = 30
+      rpo_minutes     = 5
+      alarm_topic_arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.drill_failed[0].metric_name == "DrillPassed" && aws_cloudwatch_metric_alarm.drill_failed[0].namespace == "MobileBackend" && aws_cloudwatch_metric_alarm.drill_failed[0].dimensions["service"] == "dr-drill"
+    error_message = "the alarm must watch the drill's own EMF metric (lambdas/drill: MobileBackend/DrillPassed, service=dr-drill)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.drill_failed[0].statistic == "Minimum" && aws_cloudwatch_metric_alarm.drill_failed[0].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.drill_failed[0].threshold == 1
+    error_message = "one failed drill in the period (DrillPassed 0) must alarm."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.drill_failed[0].treat_missing_data == "breaching" && contains(aws_cloudwatch_metric_alarm.drill_failed[0].alarm_actions, var.drill.alarm_topic_arn)
+    error_message = "a daily drill that stops reporting must alarm, to the alerts topic."
+  }
+}
+
+run "weekly_drill_missing_days_do_not_alarm" {
+  command = plan
+
+  variables {
+    drill = {
+      enabled         = true
+      function_arn    = "arn:aws:lambda:us-east-1:111122223333:function:mbt-test-drill:live"
+      rto_minutes     = 30
+      rpo_minutes     = 5
+      alarm_topic_arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts"
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.drill_failed[0].treat_missing_data == "notBreaching"
+    error_message = "a weekly drill reports once a week: the days between must not alarm."
+  }
+}
+
+run "no_alarm_without_a_drill" {
+  command = plan
+
+  variables {
+    drill = {
+      enabled     = false
+      rto_minutes = 30
+      rpo_minutes = 5
+    }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.drill_failed) == 0
+    error_message = "no drill function, no drill alarm."
+  }
+}
+
+run "an_alarm_without_a_topic_has_no_actions" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.drill_failed[0].alarm_actions) == 0
+    error_message = "without a topic the alarm still exists (ops drill refuses while it fires) but notifies nobody."
+  }
+}
+
+run "replication_pause_template_for_the_drill" {
+  command = plan
+
+  variables {
+    fault_injection = {
+      table_arns       = ["arn:aws:dynamodb:us-east-1:111122223333:table/mbt-test-app", "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-app"]
+      media_bucket_arn = "arn:aws:s3:::mbt-test-media-us-east-1"
+      dr_region        = "us-west-2"
+    }
+  }
+
+  assert {
+    condition     = toset([for a in aws_fis_experiment_template.replication_pause[0].action : a.action_id]) == toset(["aws:dynamodb:global-table-pause-replication", "aws:s3:bucket-pause-replication"])
+    error_message = "the template must pause both the table's and the media bucket's replication."
+  }
+
+  assert {
+    condition     = aws_fis_experiment_template.replication_pause[0].tags["mbt:drill-fault"] == "replication-pause" && startswith(aws_fis_experiment_template.replication_pause[0].tags["Name"], var.name_prefix)
+    error_message = "ops drill finds the template by its mbt:drill-fault tag and its Name prefix."
+  }
+
+  assert {
+    condition     = toset([for t in aws_fis_experiment_template.replication_pause[0].target : t.resource_type]) == toset(["aws:dynamodb:global-table", "aws:s3:bucket"])
+    error_message = "targets must be the global table and the media bucket."
+  }
+}
+
+run "fault_injection_duration_is_bounded" {
+  command = plan
+
+  variables {
+    fault_injection = {
+      table_arns       = ["arn:aws:dynamodb:us-east-1:111122223333:table/mbt-test-app"]
+      media_bucket_arn = "arn:aws:s3:::mbt-test-media-us-east-1"
+      dr_region        = "us-west-2"
+      duration         = "PT13H"
+    }
+  }
+
+  expect_failures = [var.fault_injection]
+}
