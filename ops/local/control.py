@@ -6,6 +6,7 @@ POST /replication/pause|resume    stop/start applying changes (nothing is lost w
 POST /replication/lag             {"seconds": N}
 POST /regions/<primary|dr>/<down|up>
 POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
+POST /firehose/flush              deliver every buffered usage event now (Parquet under day=YYYY-MM-DD/)
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -81,6 +82,10 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
         case "POST", ["ttl", "sweep"]:
             assert stack.ttl is not None
             return {"expired": stack.ttl.sweep()}
+        case "POST", ["firehose", "flush"]:
+            assert stack.firehose is not None
+            deliveries = stack.firehose.deliver(force=True)
+            return {"deliveries": [d.__dict__ for d in deliveries], "problems": stack.firehose.problems}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}

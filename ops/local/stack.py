@@ -23,6 +23,7 @@ from ops.local.aws import client
 from ops.local.config import HOST, StackConfig
 from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
+from ops.local.firehose_conversion import FirehoseConversion
 from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
 from ops.local.moto_janitor import MotoJanitor
@@ -56,6 +57,7 @@ class LocalStack:
         self.control: ControlServer | None = None
         self.janitor: MotoJanitor | None = None
         self.ttl: TtlSweeper | None = None
+        self.firehose: FirehoseConversion | None = None
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -112,6 +114,9 @@ class LocalStack:
         )
         self.poller = EventSourcePoller(self._event_sources(endpoint)).start()
         self.ttl.start()
+        self.firehose = FirehoseConversion(
+            endpoint, [self._resources(label).region for label in LABELS]
+        ).start()
         self.janitor = MotoJanitor().start()
         self.control = ControlServer(ports.control, self).start()
         self._wait_healthy()
@@ -122,7 +127,16 @@ class LocalStack:
     def stop(self) -> None:
         """Stop every part at once (each server's shutdown waits for its poll loop)."""
         parts = [
-            p for p in (self.control, self.poller, self.replicator, *self.fronts.values(), self.moto) if p
+            p
+            for p in (
+                self.control,
+                self.poller,
+                self.replicator,
+                self.firehose,
+                *self.fronts.values(),
+                self.moto,
+            )
+            if p
         ]
         threads = [threading.Thread(target=_stop_quietly, args=(part,), daemon=True) for part in parts]
         for thread in threads:
@@ -279,6 +293,12 @@ class LocalStack:
             }
         if self.ttl is not None:
             components["ttl_sweeper"] = {"healthy": self.ttl.alive, **self.ttl.status()}
+        if self.firehose is not None:
+            components["firehose_conversion"] = {
+                "healthy": self.firehose.alive,
+                "crashed": self.firehose.crashed,
+                **self.firehose.status(),
+            }
         if self.janitor is not None:
             components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
         regions = {label: ("up" if app.up else "down") for label, app in self.apps.items()}
