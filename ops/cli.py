@@ -47,6 +47,7 @@ SUB_APPS = {
     "env": "ops.deploy.cli",
     "build": "ops.lambda_build",
     "stack": "ops.stack_cli",
+    "analytics": "ops.analytics.cli",
 }
 
 

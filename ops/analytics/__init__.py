@@ -16,12 +16,10 @@ __all__ = ["FullScanWarning", "QueryError", "metrics", "query", "query_file"]
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
     if name in {"query", "query_file", "QueryError", "FullScanWarning"}:
-        from ops.analytics import engine
-
-        return getattr(engine, name)
+        return getattr(importlib.import_module("ops.analytics.engine"), name)
     if name == "metrics":
-        from ops.analytics import metrics
-
-        return metrics
+        return importlib.import_module("ops.analytics.metrics")
     raise AttributeError(name)

@@ -101,7 +101,24 @@ def analyse(sql: str, table: TableSchema) -> Analysis:
             where = scope.expression.args.get("where")
             conditions = _conjuncts(where.this) if where else []
             filters.append([c for c in conditions if key and _only_partition_key(c, alias, key)])
-    return Analysis(optimized, optimized.sql(dialect="duckdb"), filters)
+    return Analysis(optimized, _athena_semantics(optimized.copy()).sql(dialect="duckdb"), filters)
+
+
+def _athena_semantics(tree: exp.Expression) -> exp.Expression:
+    """Where DuckDB answers differently from Athena for the same translated function, say what Athena
+    means explicitly (each case found by comparing with the generator's ground truth):
+    - count_if over no true row: Athena 0, DuckDB NULL -> count(CASE WHEN cond THEN 1 END);
+    - date_trunc of a DATE: Athena a DATE, DuckDB a TIMESTAMP -> cast back to DATE.
+    """
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.CountIf):
+            return exp.Count(this=exp.Case(ifs=[exp.If(this=node.this, true=exp.Literal.number(1))]))
+        if isinstance(node, exp.DateTrunc | exp.TimestampTrunc) and node.this.is_type(exp.DataType.Type.DATE):
+            return exp.cast(node, exp.DataType.Type.DATE)
+        return node
+
+    return tree.transform(rewrite, copy=False)
 
 
 def _conjuncts(condition: exp.Expression) -> list[exp.Expression]:
