@@ -215,3 +215,54 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+@app.command()
+def report(
+    env: EnvOption = "local",
+    since: Annotated[
+        str | None, typer.Option("--since", help="first day (default: the data's first, locally)")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="last day (default: the data's last, locally)")
+    ] = None,
+    out_dir: Annotated[
+        str, typer.Option("--out", help="where the executed notebooks and HTML go")
+    ] = "reports/analytics",
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="a notebook's name, e.g. 01_usage_overview")
+    ] = None,
+) -> None:
+    """Execute every notebook against the env (papermill) and render each as HTML."""
+    from pathlib import Path
+
+    from ops.analytics import report as notebook_report
+
+    _date(since, "since"), _date(until, "until")
+    target_dir = Path(out_dir).resolve()
+    for notebook in notebook_report.notebooks(only):
+        err.print(f"running {notebook.name} ...")
+        executed = notebook_report.execute(notebook, target_dir, env, since, until)
+        html = notebook_report.render_html(executed)
+        out.print(f"{notebook.stem}: {html}")
+
+
+@app.command("check-notebooks")
+def check_notebooks(
+    paths: Annotated[list[str] | None, typer.Argument(help="notebooks (default: notebooks/*.ipynb)")] = None,
+) -> None:
+    """Fail when a notebook is committed with outputs (make lint runs this)."""
+    from pathlib import Path
+
+    from ops.analytics import report as notebook_report
+
+    files = [Path(p) for p in paths] if paths else sorted(notebook_report.NOTEBOOKS_DIR.glob("*.ipynb"))
+    problems = notebook_report.unstripped(files)
+    for problem in problems:
+        err.print(problem)
+    if problems:
+        raise OpsError(
+            f"{len(problems)} notebook problem(s): strip outputs (Kernel > Restart and clear outputs) before committing",
+            exit_code=1,
+        )
+    out.print(f"{len(files)} notebook(s) stripped")

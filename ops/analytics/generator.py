@@ -409,7 +409,12 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
     by_route = [{"route": route, **health(group)} for route, group in ev.groupby("route", sort=True)]
     metrics["api_health_by_route"] = sorted(by_route, key=lambda row: (-row["requests"], row["route"]))
     metrics["api_health_by_region_day"] = [
-        {"day": d, "region": region, **{k: v for k, v in health(group).items() if k != "client_errors"}}
+        {
+            "day": d,
+            "region": region,
+            "user_requests": int(group["user_id"].notna().sum()),
+            **{k: v for k, v in health(group).items() if k != "client_errors"},
+        }
         for (d, region), group in ev.groupby(["day", "region"], sort=True)
     ]
     metrics["platform_mix"] = [
