@@ -153,11 +153,12 @@ def route_errors(frame: pd.DataFrame) -> Figure:
 
 
 def failover_days(frame: pd.DataFrame, dr_region: str) -> list[str]:
-    """Days on which the DR region served more than five times its median share of requests."""
-    totals = frame.groupby("day")["requests"].sum().astype(float)
+    """Days on which the DR region served more than five times its median share of signed-in requests
+    (health checks reach both regions every day, so they are left out)."""
+    totals = frame.groupby("day")["user_requests"].sum().astype(float)
     dr = (
         frame[frame["region"] == dr_region]
-        .set_index("day")["requests"]
+        .set_index("day")["user_requests"]
         .astype(float)
         .reindex(totals.index, fill_value=0)
     )
