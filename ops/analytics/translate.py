@@ -79,6 +79,7 @@ def parse(sql: str) -> exp.Expression:
 def analyse(sql: str, table: TableSchema) -> Analysis:
     """Optimise with the Glue schema, check every table read, find the partition conditions."""
     tree = parse(sql)
+    _check_tables(tree, table)
     sql_schema = {table.database: {table.name: table.sql_types()}}
     try:
         optimized = optimize(tree, schema=sql_schema, dialect=READ, db=table.database)
@@ -98,8 +99,7 @@ def analyse(sql: str, table: TableSchema) -> Analysis:
                     f"table {node.sql(READ)} does not exist here (only {table.database}.{table.name})"
                 )
             node.set("catalog", None)
-            where = scope.expression.args.get("where")
-            conditions = _conjuncts(where.this) if where else []
+            conditions = _row_conditions(scope.expression, alias)
             filters.append([c for c in conditions if key and _only_partition_key(c, alias, key)])
     return Analysis(optimized, _athena_semantics(optimized.copy()).sql(dialect="duckdb"), filters)
 
@@ -119,6 +119,37 @@ def _athena_semantics(tree: exp.Expression) -> exp.Expression:
         return node
 
     return tree.transform(rewrite, copy=False)
+
+
+def _check_tables(tree: exp.Expression, table: TableSchema) -> None:
+    """Only the usage-event table exists here (CTE names aside): name others as Athena would."""
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    for node in tree.find_all(exp.Table):
+        if not node.name or (not node.db and node.name in ctes):
+            continue
+        if (
+            node.name != table.name
+            or node.db not in ("", table.database)
+            or node.catalog not in ("", "awsdatacatalog")
+        ):
+            raise QueryError(
+                f"table {node.sql(READ)} does not exist here (only {table.database}.{table.name})"
+            )
+
+
+def _row_conditions(select: exp.Expression, alias: str) -> list[exp.Expression]:
+    """Conditions every row read from `alias` must meet: WHERE, plus ON of inner joins and of the left
+    join that brings `alias` in (the optimiser pushes WHERE conditions into ON)."""
+    where = select.args.get("where")
+    conditions = _conjuncts(where.this) if where else []
+    for join in select.args.get("joins") or []:
+        on = join.args.get("on")
+        if on is None:
+            continue
+        side = (join.side or "").upper()
+        if not side or (side == "LEFT" and join.this.alias_or_name == alias):
+            conditions += _conjuncts(on)
+    return conditions
 
 
 def _conjuncts(condition: exp.Expression) -> list[exp.Expression]:
