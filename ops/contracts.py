@@ -11,6 +11,7 @@ from pathlib import Path
 from backend_core.archival import ARCHIVAL_POLICY
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, glue_columns
+from ops.analytics.catalog import named_queries
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
 
@@ -21,6 +22,8 @@ def rendered_contracts() -> dict[str, str]:
         "table_design.json": TABLE_DESIGN.to_terraform(),
         "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
+        # ops/analytics/queries/*.sql as the Athena console runs them (the blueprint's named queries).
+        "athena_named_queries.json": {"queries": named_queries()},
     }
     return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in documents.items()}
 

@@ -266,3 +266,41 @@ def check_notebooks(
             exit_code=1,
         )
     out.print(f"{len(files)} notebook(s) stripped")
+
+
+CHARTS = {
+    "active-users": (("dau_wau_mau",), "active_users"),
+    "retention": (("retention_weekly_cohorts",), "retention_heatmap"),
+    "region-traffic": (("api_health_by_region_day",), "region_traffic"),
+    "marketplace": (("provider_activity", "consumer_engagement"), "marketplace"),
+}
+
+
+@app.command()
+def chart(
+    name: Annotated[str, typer.Argument(help=f"one of: {', '.join(CHARTS)}")],
+    out_file: Annotated[str, typer.Option("--out", help="PNG file to write")],
+    env: EnvOption = "local",
+    since: Annotated[
+        str | None, typer.Option("--since", help="first day (default: the data's first, locally)")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="last day (default: the data's last, locally)")
+    ] = None,
+) -> None:
+    """Write one of the notebooks' charts as a PNG (the README's picture comes from here)."""
+    from pathlib import Path
+
+    from ops.analytics import notebook, plots
+
+    if name not in CHARTS:
+        raise OpsError(f"no chart {name!r} (known: {', '.join(CHARTS)})")
+    ctx = notebook.start(env, _date(since, "since"), _date(until, "until"))
+    queries, function = CHARTS[name]
+    frames = [ctx.query(q) for q in queries]
+    extra = [notebook.dr_region(ctx)] if name == "region-traffic" else []
+    figure = getattr(plots, function)(*frames, *extra)
+    path = Path(out_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100, metadata={"Software": None})
+    out.print(f"{name}: {path} ({ctx.footer()})")

@@ -2,9 +2,10 @@ locals {
   name_prefix = "${var.project}-${var.env}"
 
   # The shared contracts, exported from Python by `ops contracts export` (one definition each).
-  table_design = jsondecode(file("${path.module}/../contracts/table_design.json"))
-  archival     = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
-  usage_events = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
+  table_design  = jsondecode(file("${path.module}/../contracts/table_design.json"))
+  archival      = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
+  usage_events  = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
+  named_queries = jsondecode(file("${path.module}/../contracts/athena_named_queries.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -102,6 +103,7 @@ module "analytics" {
   access_log_bucket          = module.storage.log_bucket_primary
   columns                    = local.usage_events.columns
   partition_key              = local.usage_events.partition_key
+  named_queries              = local.named_queries.queries
   bytes_scanned_cutoff       = var.analytics.bytes_scanned_cutoff
   buffering_interval_seconds = var.analytics.buffering_interval_s
   event_retention_days       = var.analytics.event_retention_days
