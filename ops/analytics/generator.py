@@ -131,7 +131,6 @@ def api_routes() -> set[str]:
 
 def generate(settings: Settings, progress: Callable[[str, int], None] | None = None) -> History:
     """The history and its ground truth. `progress(step, advance)` is called as work is done."""
-    import pandas as pd
 
     tick = progress or (lambda step, n: None)
     if settings.days < 1 or settings.users < 1:
@@ -241,37 +240,40 @@ def generate(settings: Settings, progress: Callable[[str, int], None] | None = N
     epoch0 = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
     ts_ms = ((epoch0 + day * 86400 + seconds) * 1000).astype(np.int64) + rng.integers(0, 1000, n)
     order = np.lexsort((ts_ms, day))
-    role_names = np.array(["consumer", "provider"])
     user_safe = np.where(signed_in, user, 0)
-    app_version = np.array([f"2.{k}.0" for k in range(n_days // RELEASE_EVERY_DAYS + 2)], dtype=object)
     # Release k ships on day 14k - 7 (one release before the history starts); a user runs the newest one
     # released at least their adoption lag ago.
+    versions = [f"2.{k}.0" for k in range(n_days // RELEASE_EVERY_DAYS + 2)]
     version_index = np.clip((day + 7 - adoption_lag[user_safe]) // RELEASE_EVERY_DAYS, 0, None)
-    columns: dict[str, np.ndarray] = {
-        "event_id": _event_ids(rng, n),
-        "ts": ts_ms,
-        "env": np.full(n, settings.env, dtype=object),
-        "region": np.where(dr, settings.dr_region, settings.primary_region).astype(object),
-        "route": np.array(all_names, dtype=object)[route_code],
-        "method": np.array([r.split(" ", 1)[0] for r in all_names], dtype=object)[route_code],
-        "status": status.astype(np.int32),
-        "latency_ms": latency,
-        "user_id": np.where(signed_in, user_ids[user_safe], None),
-        "role": np.where(signed_in, role_names[provider[user_safe].astype(int)], "anonymous").astype(object),
-        "platform": np.where(signed_in, np.array(PLATFORMS, dtype=object)[platform[user_safe]], "unknown"),
-        "app_version": np.where(signed_in, app_version[version_index], None),
+    # Every text column as (codes, labels): cheap to sort, group and hand to Arrow as a dictionary.
+    methods = sorted({r.split(" ", 1)[0] for r in all_names})
+    coded: dict[str, tuple[np.ndarray, list[str]]] = {
+        "env": (np.zeros(n, np.int32), [settings.env]),
+        "region": _recode(dr.astype(np.int32), [settings.primary_region, settings.dr_region]),
+        "route": _recode(route_code.astype(np.int32), all_names),
+        "method": (
+            np.array([methods.index(r.split(" ", 1)[0]) for r in all_names], np.int32)[route_code],
+            methods,
+        ),
+        "user_id": _recode(np.where(signed_in, user, -1).astype(np.int32), list(user_ids)),
+        "role": _recode(
+            np.where(signed_in, provider[user_safe].astype(np.int32), 2),
+            ["consumer", "provider", "anonymous"],
+        ),
+        "platform": _recode(
+            np.where(signed_in, platform[user_safe], 3).astype(np.int32), [*PLATFORMS, "unknown"]
+        ),
+        "app_version": _recode(np.where(signed_in, version_index, -1).astype(np.int32), versions),
     }
-    columns = {k: v[order] for k, v in columns.items()}
+    coded = {k: (codes[order], labels) for k, (codes, labels) in coded.items()}
+    numbers = {"ts": ts_ms[order], "status": status.astype(np.int32)[order], "latency_ms": latency[order]}
     day_sorted = day[order]
     days = [(start + timedelta(days=int(d))).isoformat() for d in day_index]
     tick("events", 1)
 
-    frame = pd.DataFrame(
-        {**{k: v for k, v in columns.items() if k != "ts"}, "day": np.array(days, dtype=object)[day_sorted]}
-    )
-    truth = ground_truth(frame, days[0], days[-1])
+    truth = ground_truth(_frame(coded, numbers, day_sorted, days), days[0], days[-1])
     tick("truth", 1)
-    tables = _arrow_tables(columns, day_sorted, days)
+    tables = _arrow_tables(_event_ids(rng, n), coded, numbers, day_sorted, days)
     tick("truth", 1)
     return History(
         settings,
@@ -279,6 +281,24 @@ def generate(settings: Settings, progress: Callable[[str, int], None] | None = N
         tables,
         {"generator": settings.document(), "since": days[0], "until": days[-1], "metrics": truth},
     )
+
+
+def _recode(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The same values with labels in sorted order (SQL's ORDER BY on text and the truth agree)."""
+    ranked = sorted(range(len(labels)), key=lambda i: labels[i])
+    position = np.empty(len(labels), np.int32)
+    position[ranked] = np.arange(len(labels), dtype=np.int32)
+    return np.where(codes >= 0, position[np.maximum(codes, 0)], -1).astype(np.int32), [
+        labels[i] for i in ranked
+    ]
+
+
+def _frame(coded: dict, numbers: dict, day_sorted: np.ndarray, days: list[str]) -> Any:
+    import pandas as pd
+
+    columns = {k: pd.Categorical.from_codes(codes, labels) for k, (codes, labels) in coded.items()}
+    columns["day"] = pd.Categorical.from_codes(day_sorted.astype(np.int32), days, ordered=True)
+    return pd.DataFrame({**columns, "status": numbers["status"], "latency_ms": numbers["latency_ms"]})
 
 
 def _seconds_of_day(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -291,12 +311,18 @@ def _hex(row: np.ndarray) -> str:
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{text[16:20]}-{text[20:32]}"
 
 
-def _event_ids(rng: np.random.Generator, n: int) -> np.ndarray:
-    text = rng.integers(0, 256, size=(n, 16), dtype=np.uint8).tobytes().hex()
-    return np.array([text[i : i + 32] for i in range(0, 32 * n, 32)], dtype=object)
+def _event_ids(rng: np.random.Generator, n: int) -> Any:
+    """n random 128-bit ids as 32 hex characters, without a Python loop."""
+    import pyarrow as pa
+
+    nibbles = rng.integers(0, 16, size=(n, 32), dtype=np.uint8)
+    text = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)[nibbles]
+    return pa.array(text.view("S32").ravel(), type=pa.binary(32)).cast(pa.string())
 
 
-def _arrow_tables(columns: dict[str, np.ndarray], day_sorted: np.ndarray, days: list[str]) -> dict[str, Any]:
+def _arrow_tables(
+    event_ids: Any, coded: dict, numbers: dict, day_sorted: np.ndarray, days: list[str]
+) -> dict[str, Any]:
     import pyarrow as pa
 
     from ops.analytics.schema import TableSchema
@@ -305,11 +331,18 @@ def _arrow_tables(columns: dict[str, np.ndarray], day_sorted: np.ndarray, days: 
     assert [f.name for f in schema] == [c["name"] for c in glue_columns()]
     arrays = []
     for name in schema.names:
-        values = columns[name]
-        if name == "ts":
-            arrays.append(pa.array(values, type=pa.int64()).cast(pa.timestamp("ms")))
+        if name == "event_id":
+            arrays.append(event_ids)
+        elif name == "ts":
+            arrays.append(pa.array(numbers["ts"], type=pa.int64()).cast(pa.timestamp("ms")))
+        elif name in numbers:
+            arrays.append(pa.array(numbers[name], type=schema.field(name).type))
         else:
-            arrays.append(pa.array(values, type=schema.field(name).type, from_pandas=True))
+            codes, labels = coded[name]
+            indices = pa.array(codes, mask=codes < 0, type=pa.int32())
+            arrays.append(
+                pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string())).cast(pa.string())
+            )
     table = pa.Table.from_arrays(arrays, schema=schema)
     bounds = np.searchsorted(day_sorted, np.arange(len(days) + 1))
     return {d: table.slice(bounds[i], bounds[i + 1] - bounds[i]) for i, d in enumerate(days)}
@@ -318,84 +351,69 @@ def _arrow_tables(columns: dict[str, np.ndarray], day_sorted: np.ndarray, days: 
 # ---- ground truth ----------------------------------------------------------------------------------
 def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str, Any]]]:
     """Every metric file's answer for [since, until], from the events (a pandas DataFrame with the
-    contract's columns and `day`), computed with pandas: no SQL involved."""
-    ev = events[(events["day"] >= since) & (events["day"] <= until)]
+    contract's columns and `day`; text columns may be categorical), computed with numpy and pandas: no
+    SQL involved. Days are those of the `day` column's categories (or values), in order."""
+    import pandas as pd
+
+    ev = events[(events["day"].astype(str) >= since) & (events["day"].astype(str) <= until)]
     users = ev[ev["user_id"].notna()]
     active = users[["day", "user_id"]].drop_duplicates()
-    day_list = sorted(active["day"].unique())
-    as_date = {d: date.fromisoformat(d) for d in day_list}
-    by_user_days = active.groupby("user_id")["day"].apply(lambda s: sorted(date.fromisoformat(x) for x in s))
-    first_day = by_user_days.map(lambda days: days[0])
+    day_labels = sorted({str(d) for d in ev["day"].unique()})
+    day_pos = {d: i for i, d in enumerate(day_labels)}
+    user_codes, user_labels = pd.factorize(active["user_id"].astype(str))
+    matrix = np.zeros((len(user_labels), len(day_labels)), dtype=bool)  # user x day: active
+    matrix[user_codes, active["day"].astype(str).map(day_pos).to_numpy()] = True
+    dau = matrix.sum(axis=0)
+    first = matrix.argmax(axis=1)
+    new = np.bincount(first, minlength=len(day_labels))
     metrics: dict[str, list[dict[str, Any]]] = {}
 
-    # dau_wau_mau (windows over the whole history available up to the day)
-    dau = active.groupby("day").size()
     rows = []
-    for d in day_list:
-        day0 = as_date[d]
-        window7 = {(day0 - timedelta(days=k)).isoformat() for k in range(7)}
-        window30 = {(day0 - timedelta(days=k)).isoformat() for k in range(30)}
-        wau = active[active["day"].isin(window7)]["user_id"].nunique()
-        mau = active[active["day"].isin(window30)]["user_id"].nunique()
-        rows.append(
-            {"day": d, "dau": int(dau[d]), "wau": int(wau), "mau": int(mau), "stickiness": dau[d] / mau}
-        )
+    for i, d in enumerate(day_labels):
+        if not dau[i]:
+            continue
+        wau = int(matrix[:, max(0, i - 6) : i + 1].any(axis=1).sum())
+        mau = int(matrix[:, max(0, i - 29) : i + 1].any(axis=1).sum())
+        rows.append({"day": d, "dau": int(dau[i]), "wau": wau, "mau": mau, "stickiness": int(dau[i]) / mau})
     metrics["dau_wau_mau"] = rows
-
-    first = active["user_id"].map(first_day.map(date.isoformat))
-    new = (active["day"] == first).groupby(active["day"]).sum()
     metrics["new_vs_returning"] = [
         {
             "day": d,
-            "active_users": int(dau[d]),
-            "new_users": int(new[d]),
-            "returning_users": int(dau[d] - new[d]),
+            "active_users": int(dau[i]),
+            "new_users": int(new[i]),
+            "returning_users": int(dau[i] - new[i]),
         }
-        for d in day_list
+        for i, d in enumerate(day_labels)
+        if dau[i]
     ]
 
-    end = date.fromisoformat(until)
-    cohorts: dict[str, dict[str, int]] = {}
-    for days in by_user_days.to_numpy():
-        f = days[0]
-        if f < date.fromisoformat(since):
-            continue
-        seen = set(days)
-        week = (f - timedelta(days=f.weekday())).isoformat()
-        c = cohorts.setdefault(
-            week, {"cohort_users": 0} | {f"d{n}_{k}": 0 for n in (1, 7, 30) for k in ("eligible", "retained")}
-        )
-        c["cohort_users"] += 1
+    last = len(day_labels) - 1
+    weeks = np.array(
+        [
+            (date.fromisoformat(d) - timedelta(days=date.fromisoformat(d).weekday())).isoformat()
+            for d in day_labels
+        ]
+    )
+    cohort_rows = []
+    for week in sorted(set(weeks[first])):
+        members = np.flatnonzero(weeks[first] == week)
+        row: dict[str, Any] = {"cohort_week": str(week), "cohort_users": int(members.size)}
         for n in (1, 7, 30):
-            if f + timedelta(days=n) <= end:
-                c[f"d{n}_eligible"] += 1
-                c[f"d{n}_retained"] += int(f + timedelta(days=n) in seen)
-    metrics["retention_weekly_cohorts"] = [
-        {
-            "cohort_week": week,
-            "cohort_users": c["cohort_users"],
-            **{
-                key: value
-                for n in (1, 7, 30)
-                for key, value in (
-                    (f"d{n}_eligible", c[f"d{n}_eligible"]),
-                    (f"d{n}_retained", c[f"d{n}_retained"]),
-                    (
-                        f"d{n}_rate",
-                        c[f"d{n}_retained"] / c[f"d{n}_eligible"] if c[f"d{n}_eligible"] else None,
-                    ),
-                )
-            },
-        }
-        for week, c in sorted(cohorts.items())
-    ]
+            eligible = members[first[members] + n <= last]
+            retained = int(matrix[eligible, first[eligible] + n].sum()) if eligible.size else 0
+            row[f"d{n}_eligible"] = int(eligible.size)
+            row[f"d{n}_retained"] = retained
+            row[f"d{n}_rate"] = retained / eligible.size if eligible.size else None
+        cohort_rows.append(row)
+    metrics["retention_weekly_cohorts"] = cohort_rows
 
     def health(group: Any) -> dict[str, Any]:
         latency = np.sort(group["latency_ms"].to_numpy())
+        status = group["status"].to_numpy()
         out = {
             "requests": len(group),
-            "client_errors": int(((group["status"] >= 400) & (group["status"] <= 499)).sum()),
-            "server_errors": int((group["status"] >= 500).sum()),
+            "client_errors": int(((status >= 400) & (status <= 499)).sum()),
+            "server_errors": int((status >= 500).sum()),
         }
         out["error_rate"] = out["server_errors"] / out["requests"]
         # An approximate percentile may sit anywhere within the rank error; on a small group that is
@@ -409,64 +427,81 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
             }
         return out
 
-    by_route = [{"route": route, **health(group)} for route, group in ev.groupby("route", sort=True)]
+    by_route = [{"route": str(r), **health(g)} for r, g in ev.groupby("route", sort=True, observed=True)]
     metrics["api_health_by_route"] = sorted(by_route, key=lambda row: (-row["requests"], row["route"]))
     metrics["api_health_by_region_day"] = [
         {
-            "day": d,
-            "region": region,
-            "user_requests": int(group["user_id"].notna().sum()),
-            **{k: v for k, v in health(group).items() if k != "client_errors"},
+            "day": str(d),
+            "region": str(region),
+            "user_requests": int(g["user_id"].notna().sum()),
+            **{k: v for k, v in health(g).items() if k != "client_errors"},
         }
-        for (d, region), group in ev.groupby(["day", "region"], sort=True)
+        for (d, region), g in ev.groupby(["day", "region"], sort=True, observed=True)
     ]
     metrics["platform_mix"] = [
-        {"day": d, "platform": p, "active_users": int(g["user_id"].nunique()), "requests": len(g)}
-        for (d, p), g in users.groupby(["day", "platform"], sort=True)
+        {"day": str(d), "platform": str(p), "active_users": int(g["user_id"].nunique()), "requests": len(g)}
+        for (d, p), g in users.groupby(["day", "platform"], sort=True, observed=True)
     ]
-    versions = users.assign(app_version=users["app_version"].fillna("unknown"))
+    versions = users.assign(app_version=users["app_version"].astype(object).fillna("unknown").astype(str))
     metrics["app_version_mix"] = [
-        {"day": d, "platform": p, "app_version": v, "active_users": int(g["user_id"].nunique())}
-        for (d, p, v), g in versions.groupby(["day", "platform", "app_version"], sort=True)
+        {"day": str(d), "platform": str(p), "app_version": v, "active_users": int(n)}
+        for (d, p, v), n in versions.groupby(["day", "platform", "app_version"], sort=True, observed=True)[
+            "user_id"
+        ]
+        .nunique()
+        .items()
+        if n
     ]
     ok = (ev["status"] >= 200) & (ev["status"] <= 299)
-    rows = []
-    providers = ev[ev["role"] == "provider"]
-    for d, g in providers.groupby("day", sort=True):
-        sent = g[(g["route"] == "POST /notifications") & ok.loc[g.index]]
-        rows.append(
-            {
-                "day": d,
-                "active_providers": int(g["user_id"].nunique()),
-                "notifications_sent": len(sent),
-                "notifying_providers": int(sent["user_id"].nunique()),
-            }
-        )
-    metrics["provider_activity"] = rows
-    rows = []
-    consumers = ev[ev["role"] == "consumer"]
-    for d, g in consumers.groupby("day", sort=True):
-        reads = g[(g["route"] == "GET /notifications") & ok.loc[g.index]]
-        subs = g[(g["route"] == "POST /providers/{id}/subscribe") & ok.loc[g.index]]
-        rows.append(
-            {
-                "day": d,
-                "active_consumers": int(g["user_id"].nunique()),
-                "inbox_reads": len(reads),
-                "inbox_readers": int(reads["user_id"].nunique()),
-                "subscriptions": len(subs),
-            }
-        )
-    metrics["consumer_engagement"] = rows
-    user_days = len(active)
-    per_route = users.groupby("route").size()
+    sent = ev[(ev["role"] == "provider") & (ev["route"] == "POST /notifications") & ok]
+    reads = ev[(ev["role"] == "consumer") & (ev["route"] == "GET /notifications") & ok]
+    subs = ev[(ev["role"] == "consumer") & (ev["route"] == "POST /providers/{id}/subscribe") & ok]
+
+    def per_day(frame: Any, how: str) -> dict[str, int]:
+        grouped = frame.groupby("day", observed=True)["user_id"]
+        counts = grouped.size() if how == "count" else grouped.nunique()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    for role, name in (("provider", "provider_activity"), ("consumer", "consumer_engagement")):
+        side = ev[ev["role"] == role]
+        active_side = per_day(side, "nunique")
+        if role == "provider":
+            sent_n, senders = per_day(sent, "count"), per_day(sent, "nunique")
+            metrics[name] = [
+                {
+                    "day": d,
+                    "active_providers": n,
+                    "notifications_sent": sent_n.get(d, 0),
+                    "notifying_providers": senders.get(d, 0),
+                }
+                for d, n in sorted(active_side.items())
+            ]
+        else:
+            reads_n, readers, subs_n = (
+                per_day(reads, "count"),
+                per_day(reads, "nunique"),
+                per_day(subs, "count"),
+            )
+            metrics[name] = [
+                {
+                    "day": d,
+                    "active_consumers": n,
+                    "inbox_reads": reads_n.get(d, 0),
+                    "inbox_readers": readers.get(d, 0),
+                    "subscriptions": subs_n.get(d, 0),
+                }
+                for d, n in sorted(active_side.items())
+            ]
+    user_days = int(matrix.sum())
+    per_route = users.groupby("route", observed=True).size()
     metrics["requests_per_user_by_route"] = [
         {
-            "route": r,
+            "route": str(r),
             "requests": int(c),
             "active_user_days": user_days,
-            "requests_per_user_day": c / user_days,
+            "requests_per_user_day": int(c) / user_days,
         }
-        for r, c in sorted(per_route.items(), key=lambda item: (-item[1] / user_days, item[0]))
+        for r, c in sorted(per_route.items(), key=lambda item: (-item[1] / user_days, str(item[0])))
+        if c
     ]
     return metrics
