@@ -44,6 +44,7 @@ from ops.local.aws import client
 
 log = logging.getLogger("ops.local.firehose_conversion")
 POLL_SECONDS = 2.0
+STREAMS_REFRESH_SECONDS = 30.0  # how long the list of delivery streams is reused between polls
 ERROR_TYPE = "format-conversion-failed"
 _EXPRESSION = re.compile(r"!\{([^}:]+):([^}]*)\}")
 INT_RANGE = {"tinyint": (-(2**7), 2**7 - 1), "smallint": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1)}
@@ -364,6 +365,7 @@ class FirehoseConversion:
         self.crashed: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="firehose-conversion", daemon=True)
+        self._streams: tuple[float, list[StreamConfig]] = (float("-inf"), [])
 
     # ---- lifecycle ----
     def start(self) -> FirehoseConversion:
@@ -391,7 +393,11 @@ class FirehoseConversion:
                 self.crashed = f"{type(exc).__name__}: {exc}"
 
     # ---- delivery ----
-    def streams(self) -> list[StreamConfig]:
+    def streams(self, fresh: bool = False) -> list[StreamConfig]:
+        """The streams to stand in for (re-read every STREAMS_REFRESH_SECONDS, or now with fresh=True)."""
+        read_at, cached = self._streams
+        if not fresh and time.monotonic() - read_at < STREAMS_REFRESH_SECONDS:
+            return cached
         found = []
         for region in self.regions:
             firehose = client("firehose", region, self.endpoint)
@@ -400,13 +406,16 @@ class FirehoseConversion:
                 config = StreamConfig.from_description(region, description["DeliveryStreamDescription"])
                 if config is not None:
                     found.append(config)
+        self._streams = (time.monotonic(), found)
         return found
 
     def deliver(self, force: bool = True) -> list[Delivery]:
         """Deliver every buffer that is due (all of them with force=True)."""
         with self.lock:
             results = []
-            for stream in self.streams():
+            # Streams of both regions write to the one analytics bucket under the same prefix and name, and
+            # moto's raw objects do not say which region wrote them: the first such stream delivers them all.
+            for stream in self.streams(fresh=force):
                 try:
                     stream.check()
                 except PrefixError as exc:

@@ -48,36 +48,56 @@ def cli_env(stack: LocalStackHandle, cache_dir: Path) -> dict[str, str]:
     return {**os.environ, "MBT_LOCAL_STATE_DIR": str(stack.state_dir), "MBT_ANALYTICS_CACHE": str(cache_dir)}
 
 
+def _current_truth(stack: LocalStackHandle) -> dict[str, Any] | None:
+    """The ground truth in the bucket if this suite's history is still there (no test reset it since)."""
+    s3 = stack.client("s3")
+    bucket = stack.outputs.analytics.bucket
+    try:
+        truth = json.loads(s3.get_object(Bucket=bucket, Key="ground_truth/usage_events.json")["Body"].read())
+    except s3.exceptions.NoSuchKey:
+        return None
+    generator = truth["generator"]
+    if (generator["days"], generator["users"], generator["seed"], generator["end"]) != (
+        DAYS,
+        USERS,
+        SEED,
+        END,
+    ):
+        return None
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="usage_events/").get("KeyCount", 0)
+    return truth if listed == DAYS else None
+
+
 @pytest.fixture(scope="module")
 def history(local_stack: LocalStackHandle, tmp_path_factory: pytest.TempPathFactory) -> GeneratedHistory:
-    local_stack.reset()  # other modules' tests leave API events behind
-    cache_dir = tmp_path_factory.mktemp("analytics-cache")
+    """Generated once per session; again only when another test emptied the bucket in between."""
+    cache_dir = tmp_path_factory.getbasetemp() / "analytics-cache"
     env = cli_env(local_stack, cache_dir)
-    done = subprocess.run(
-        [
-            OPS,
-            "analytics",
-            "generate",
-            "--env",
-            "local",
-            "--days",
-            str(DAYS),
-            "--users",
-            str(USERS),
-            "--seed",
-            str(SEED),
-            "--end",
-            END,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    body = (
-        local_stack.client("s3")
-        .get_object(Bucket=local_stack.outputs.analytics.bucket, Key="ground_truth/usage_events.json")["Body"]
-        .read()
-    )
-    return GeneratedHistory(local_stack, env, json.loads(body), cache_dir)
+    truth = _current_truth(local_stack)
+    if truth is None:
+        local_stack.reset()  # other modules' tests leave API events behind
+        done = subprocess.run(
+            [
+                OPS,
+                "analytics",
+                "generate",
+                "--env",
+                "local",
+                "--days",
+                str(DAYS),
+                "--users",
+                str(USERS),
+                "--seed",
+                str(SEED),
+                "--end",
+                END,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        truth = _current_truth(local_stack)
+        assert truth is not None
+    return GeneratedHistory(local_stack, env, truth, cache_dir)
