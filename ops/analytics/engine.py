@@ -114,8 +114,14 @@ def _athena(sql: str, target: Target) -> tuple[Any, dict[str, Any]]:
         frame = wr.athena.read_sql_query(
             **athena_arguments(sql, target), boto3_session=boto3.Session(region_name=target.region)
         )
-    except (wr.exceptions.QueryFailed, ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError) as exc:
         raise QueryError(f"Athena: {str(exc).splitlines()[0]}") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("awswrangler"):  # its exceptions share no base class
+            raise QueryError(
+                f"Athena: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            ) from None
+        raise
     metadata = getattr(frame, "query_metadata", None) or {}
     statistics = metadata.get("Statistics", {})
     return frame, {

@@ -168,3 +168,26 @@ def test_the_local_stack_has_every_query_as_an_athena_named_query(local_stack) -
     for expected in named_queries():
         assert found[expected["name"]]["QueryString"] == expected["query"]
         assert found[expected["name"]]["Database"] == local_stack.outputs.analytics.database
+
+
+def test_a_cloud_env_goes_to_athena_in_its_workgroup(local_stack, tmp_path, monkeypatch) -> None:
+    """The AWS path against the emulator's Athena (boto3's AWS_ENDPOINT_URL): the query reaches the env's
+    workgroup and database unchanged. moto writes no result file, so awswrangler's read then fails: one line."""
+    outputs = local_stack.outputs.model_dump(mode="json") | {"env": "dev", "endpoint_url": None}
+    (tmp_path / "dev.json").write_text(json.dumps(outputs))
+    monkeypatch.setenv("MBT_STACK_OUTPUTS", str(tmp_path / "dev.json"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", local_stack.endpoint_url)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    sql = "SELECT count(*) AS n FROM usage_events WHERE day = '2025-03-01'"
+    try:
+        query(sql, env="dev")
+    except QueryError as exc:
+        assert str(exc).startswith("Athena: ") and "\n" not in str(exc)
+    athena = local_stack.client("athena")
+    workgroup = local_stack.outputs.analytics.workgroup
+    ids = athena.list_query_executions(WorkGroup=workgroup)["QueryExecutionIds"]
+    sent = [athena.get_query_execution(QueryExecutionId=i)["QueryExecution"] for i in ids]
+    mine = [q for q in sent if q["Query"] == sql]
+    assert mine, f"no query with the SQL reached workgroup {workgroup}"
+    assert mine[0]["QueryExecutionContext"]["Database"] == local_stack.outputs.analytics.database
