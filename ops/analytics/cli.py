@@ -82,12 +82,15 @@ def generate(
         primary_region=target.region,
         dr_region=_dr_region(env),
     )
-    existing = publish.existing_objects(target)
     where = f"s3://{target.bucket}/usage_events/"
-    if existing and not (replace or dry_run):
+    days_written = [(settings.start + timedelta(days=i)).isoformat() for i in range(days)]
+    clashing = publish.existing_objects(target, days_written)
+    existing = publish.existing_objects(target) if replace else clashing
+    if clashing and not (replace or dry_run):
         raise OpsError(
-            f"{len(existing)} object(s) already under {where} (API events or an earlier history): "
-            "rerun with --replace to delete them first (--dry-run shows what would change)"
+            f"{len(clashing)} object(s) already in the partitions of {settings.start} to {settings.end} under "
+            f"{where} (API events or an earlier history): rerun with --replace to delete everything under "
+            "usage_events/ first (--dry-run shows what would change)"
         )
     plan = f"{days} days ({settings.start} to {settings.end}), {users} users, seed {seed}, failover day {settings.failover}"
     if dry_run:
