@@ -136,11 +136,21 @@ def test_query_cli_prints_csv_and_bad_sql_is_one_line(history) -> None:
 
 
 def test_generate_refuses_to_mix_histories_and_has_a_dry_run(history) -> None:
-    again = history.ops("analytics", "generate", "--env", "local", "--days", "3", "--users", "5", check=False)
-    assert again.returncode == 2 and "--replace" in again.stderr and again.stderr.count("\n") == 1
-    dry = history.ops(
-        "analytics", "generate", "--env", "local", "--days", "3", "--users", "5", "--replace", "--dry-run"
+    same_days = (
+        "analytics",
+        "generate",
+        "--env",
+        "local",
+        "--days",
+        "3",
+        "--users",
+        "5",
+        "--end",
+        history.until,
     )
+    again = history.ops(*same_days, check=False)
+    assert again.returncode == 2 and "--replace" in again.stderr and again.stderr.count("\n") == 1
+    dry = history.ops(*same_days, "--replace", "--dry-run")
     assert "would delete" in dry.stdout
     s3 = history.stack.client("s3")
     assert s3.get_object(Bucket=history.stack.outputs.analytics.bucket, Key=TRUTH_KEY)  # nothing changed
