@@ -79,8 +79,10 @@ def measure(state: dict, tmp: Path, state_dir: Path, args: argparse.Namespace, e
         end,
     ]
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True, timeout=900)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
     generate_seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"ops analytics generate failed: {done.stderr.strip()[-2000:]}")
     print(done.stdout.strip(), file=sys.stderr)
 
     target = Target.from_outputs(StackOutputs.model_validate(state["outputs"]))

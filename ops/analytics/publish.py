@@ -26,16 +26,16 @@ def data_key(history: History, day: str) -> str:
     return f"{TABLE_NAME}/{PARTITION_KEY}={day}/synthetic-s{history.settings.seed}-{day}.parquet"
 
 
-def existing_objects(target: Target) -> list[str]:
-    """Keys already under the table's prefix (API events, raw Firehose objects, an earlier history)."""
+def existing_objects(target: Target, days: list[str] | None = None) -> list[str]:
+    """Keys under the table's prefix (API events, raw Firehose objects, an earlier history); with `days`,
+    only those in these days' partitions (what would mix with a history of those days)."""
     s3 = _s3(target)
-    return [
-        obj["Key"]
-        for page in s3.get_paginator("list_objects_v2").paginate(
-            Bucket=target.bucket, Prefix=f"{TABLE_NAME}/"
-        )
-        for obj in page.get("Contents", [])
-    ]
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=f"{TABLE_NAME}/")
+    keys = [obj["Key"] for page in pages for obj in page.get("Contents", [])]
+    if days is None:
+        return keys
+    wanted = {f"{TABLE_NAME}/{PARTITION_KEY}={day}/" for day in days}
+    return [k for k in keys if k[: k.rfind("/") + 1] in wanted]
 
 
 def delete(target: Target, keys: list[str]) -> None:
