@@ -100,7 +100,7 @@ bench: setup ## benchmarks, each as a ratio to a baseline measured in the same r
 $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)
 	@test -x $(NOTEBOOK_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(NOTEBOOK_VENV)
 	@$(BIN)/uv pip sync --quiet --python $(NOTEBOOK_VENV)/bin/python requirements/notebooks.lock
-	@$(BIN)/python -m ipykernel install --prefix $(NOTEBOOK_VENV) --name python3 --display-name "Python 3 (mobile-backend-toolkit)" >/dev/null
+	@$(BIN)/python -m ipykernel install --prefix $(NOTEBOOK_VENV) --name python3 --display-name "Python 3 (mobile-backend-toolkit)" >/dev/null 2>&1
 	@touch $@
 
 # Analytics default to the local stack; `make analytics-report ENV=prod` reads prod through Athena.
