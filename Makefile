@@ -9,10 +9,12 @@ CHECKOV_VENV := .venv-checkov
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-stamp
+NOTEBOOK_VENV := .venv-notebooks
+NOTEBOOK_STAMP := $(NOTEBOOK_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,9 +35,10 @@ $(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
 setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent)
 	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops $(BIN)/terraform $(CHECKOV_VENV)/bin/checkov",@:)
 
-lint: setup ## ruff lint + format check
+lint: setup ## ruff lint + format check, notebooks committed without outputs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/ops analytics check-notebooks
 
 fmt: setup ## format Python and Terraform in place
 	$(BIN)/ruff format .
@@ -98,6 +101,23 @@ drill: setup ## DR drill of ENV: MODE=failover|non-destructive [INJECT=fault] (p
 bench: setup ## benchmarks, each as a ratio to a baseline measured in the same run -> reports/bench/
 	$(BIN)/python -m benchmarks.api_bench
 	$(BIN)/python -m benchmarks.local_stack_bench
+	$(BIN)/python -m benchmarks.analytics_bench
+
+# JupyterLab has a virtualenv of its own, made on first use; its python3 kernel is the project's .venv.
+$(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)
+	@test -x $(NOTEBOOK_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(NOTEBOOK_VENV)
+	@$(BIN)/uv pip sync --quiet --python $(NOTEBOOK_VENV)/bin/python requirements/notebooks.lock
+	@$(BIN)/python -m ipykernel install --prefix $(NOTEBOOK_VENV) --name python3 --display-name "Python 3 (mobile-backend-toolkit)" >/dev/null 2>&1
+	@touch $@
+
+# Analytics default to the local stack; `make analytics-report ENV=prod` reads prod through Athena.
+ANALYTICS_ENV = $(if $(filter command line environment,$(origin ENV)),$(ENV),local)
+
+notebooks: setup $(NOTEBOOK_STAMP) ## JupyterLab on notebooks/ (local stack: make up, then ops analytics generate)
+	$(NOTEBOOK_VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks
+
+analytics-report: setup ## execute every notebook against ENV (default local) -> HTML in reports/analytics/
+	$(BIN)/ops analytics report --env $(ANALYTICS_ENV)
 
 openapi: setup ## regenerate lambdas/mobile_api/openapi.json from the code
 	PYTHONPATH=lambdas $(BIN)/python -m mobile_api openapi

@@ -55,6 +55,7 @@ SUB_APPS = {
     "build": "ops.lambda_build",
     "stack": "ops.stack_cli",
     "drill": "ops.drill.cli",
+    "analytics": "ops.analytics.cli",
 }
 
 

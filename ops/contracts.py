@@ -15,6 +15,7 @@ from backend_core.media_replication import MEDIA_REPLICATION
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, glue_columns
 from drill.settings import canary_contract
+from ops.analytics.catalog import named_queries
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
 
@@ -29,6 +30,8 @@ def rendered_contracts() -> dict[str, str]:
         "media_replication.json": MEDIA_REPLICATION.model_dump(mode="json"),
         "lambda_runtime.json": LAMBDA_RUNTIME.model_dump(),
         "drill_canary.json": canary_contract(),
+        # ops/analytics/queries/*.sql as the Athena console runs them (the blueprint's named queries).
+        "athena_named_queries.json": {"queries": named_queries()},
     }
     return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in documents.items()}
 

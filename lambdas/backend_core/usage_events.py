@@ -31,6 +31,13 @@ _GLUE_TYPES: dict[str, str] = {
     "app_version": "string",
 }
 PARTITION_KEY = "day"
+TABLE_NAME = "usage_events"
+# Where Firehose delivers (Terraform: modules/analytics; locally: ops/local/provision.py). `!{timestamp:...}` is
+# the arrival time of the oldest record in the object, UTC (Firehose developer guide, "Custom prefixes").
+S3_PREFIX = f"{TABLE_NAME}/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/"
+S3_ERROR_PREFIX = f"errors/!{{firehose:error-output-type}}/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/"
+# Joda patterns the Hive JSON deserialiser tries for `ts` (first match wins), as the blueprint configures them.
+TIMESTAMP_FORMATS = ("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", "millis")
 
 
 class UsageEvent(BaseModel):

@@ -105,6 +105,11 @@ def status(
                 ) + (f"; last error: {comp['last_error']}" if comp.get("last_error") else "")
             elif name == "ttl_sweeper":
                 detail = f"{comp['expired']} expired in {comp['sweeps']} sweeps"
+            elif name == "firehose_conversion":
+                detail = (
+                    f"{comp['records']} records in {comp['objects']} objects, {comp['failed']} failed"
+                    + (f"; {comp['problems']}" if comp.get("problems") else "")
+                )
             table.add_row(name, "yes" if comp["healthy"] else "[red]NO[/red]", str(detail))
         out.print(table)
         regions = ", ".join(
@@ -145,6 +150,22 @@ def ttl_sweep() -> None:
     """Expire items past their TTL now (the TTL stand-in also runs every 5 s)."""
     expired = lifecycle.call(_config(), "POST", "/ttl/sweep")["expired"]
     out.print(f"TTL stand-in deleted {expired} expired item(s) (both regions)")
+
+
+@app.command("firehose-flush")
+def firehose_flush() -> None:
+    """Deliver the buffered usage events now (the Firehose stand-in also delivers every buffering interval)."""
+    document = lifecycle.call(_config(), "POST", "/firehose/flush")
+    for problem in document["problems"].values():
+        out.print(f"[red]not delivered:[/red] {problem}")
+    for delivery in document["deliveries"]:
+        out.print(
+            f"{delivery['stream']}: {delivery['records']} record(s) delivered, {delivery['failed']} to the error prefix"
+        )
+    if not document["deliveries"]:
+        out.print("nothing buffered")
+    if document["problems"]:
+        raise typer.Exit(1)
 
 
 @replication_app.command("pause")

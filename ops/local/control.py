@@ -8,6 +8,7 @@ POST /regions/<primary|dr>/<down|up>
 POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
 POST /identity/replica/remove|restore   take the DR user-pool replica away (a drill fault) or back
 POST /inspect/pushes              {"token": T}: what SNS published to that device token's endpoints, per region
+POST /firehose/flush              deliver every buffered usage event now (Parquet under day=YYYY-MM-DD/)
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -93,6 +94,10 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             if not isinstance(token, str) or not token:
                 raise ValueError('body must be {"token": STRING}')
             return {"endpoints": pushes_to(token)}
+        case "POST", ["firehose", "flush"]:
+            assert stack.firehose is not None
+            deliveries = stack.firehose.deliver(force=True)
+            return {"deliveries": [d.__dict__ for d in deliveries], "problems": stack.firehose.problems}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}

@@ -14,7 +14,15 @@ from pydantic import BaseModel, ConfigDict
 from backend_core.identity import IDENTITY
 from backend_core.media_replication import MEDIA_REPLICATION, ReplicationRule
 from backend_core.table_design import TABLE_DESIGN
-from backend_core.usage_events import PARTITION_KEY, glue_columns
+from backend_core.usage_events import (
+    PARTITION_KEY,
+    S3_ERROR_PREFIX,
+    S3_PREFIX,
+    TABLE_NAME,
+    TIMESTAMP_FORMATS,
+    glue_columns,
+)
+from ops.analytics.catalog import named_queries
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID, Names, StackConfig
 from ops.stack_outputs import StackOutputs
@@ -265,17 +273,31 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
 
 def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[RegionResources, ...]) -> dict:
     bucket = names.analytics_bucket(region)
-    for res in regions:
+    role = f"arn:aws:iam::{ACCOUNT_ID}:role/{names.prefix}-firehose"
+    for res in regions:  # configured as the blueprint's; ops/local/firehose_conversion.py does the delivery
         client("firehose", res.region, endpoint_url).create_delivery_stream(
             DeliveryStreamName=res.usage_stream_name,
             DeliveryStreamType="DirectPut",
             ExtendedS3DestinationConfiguration={
-                "RoleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/{names.prefix}-firehose",
+                "RoleARN": role,
                 "BucketARN": f"arn:aws:s3:::{bucket}",
-                "Prefix": f"usage_events/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/",
-                "ErrorOutputPrefix": "usage_events_errors/!{firehose:error-output-type}/",
+                "Prefix": S3_PREFIX,
+                "ErrorOutputPrefix": S3_ERROR_PREFIX,
                 "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
                 "CompressionFormat": "UNCOMPRESSED",
+                "DataFormatConversionConfiguration": {
+                    "Enabled": True,
+                    "SchemaConfiguration": {
+                        "RoleARN": role,
+                        "DatabaseName": names.glue_database,
+                        "TableName": TABLE_NAME,
+                        "Region": region,
+                    },
+                    "InputFormatConfiguration": {
+                        "Deserializer": {"HiveJsonSerDe": {"TimestampFormats": list(TIMESTAMP_FORMATS)}}
+                    },
+                    "OutputFormatConfiguration": {"Serializer": {"ParquetSerDe": {"Compression": "SNAPPY"}}},
+                },
             },
         )
     glue = client("glue", region, endpoint_url)
@@ -283,14 +305,14 @@ def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[Regi
     glue.create_table(
         DatabaseName=names.glue_database,
         TableInput={
-            "Name": "usage_events",
+            "Name": TABLE_NAME,
             "TableType": "EXTERNAL_TABLE",
             "PartitionKeys": [{"Name": PARTITION_KEY, "Type": "string"}],
             "StorageDescriptor": {
                 "Columns": [
                     {"Name": c["name"], "Type": c["type"], "Comment": c["comment"]} for c in glue_columns()
                 ],
-                "Location": f"s3://{bucket}/usage_events/",
+                "Location": f"s3://{bucket}/{TABLE_NAME}/",
                 "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
                 "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
                 "SerdeInfo": {
@@ -303,11 +325,12 @@ def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[Regi
                 f"projection.{PARTITION_KEY}.type": "date",
                 f"projection.{PARTITION_KEY}.format": "yyyy-MM-dd",
                 f"projection.{PARTITION_KEY}.range": "2024-01-01,NOW",
-                "storage.location.template": f"s3://{bucket}/usage_events/{PARTITION_KEY}=${{{PARTITION_KEY}}}/",
+                "storage.location.template": f"s3://{bucket}/{TABLE_NAME}/{PARTITION_KEY}=${{{PARTITION_KEY}}}/",
             },
         },
     )
-    client("athena", region, endpoint_url).create_work_group(
+    athena = client("athena", region, endpoint_url)
+    athena.create_work_group(
         Name=names.workgroup,
         Configuration={
             "ResultConfiguration": {
@@ -317,10 +340,20 @@ def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[Regi
             "EnforceWorkGroupConfiguration": True,
         },
     )
+    for (
+        named
+    ) in named_queries():  # the blueprint creates the same (terraform/contracts/athena_named_queries.json)
+        athena.create_named_query(
+            Name=named["name"],
+            Description=named["description"],
+            Database=names.glue_database,
+            QueryString=named["query"],
+            WorkGroup=names.workgroup,
+        )
     return {
         "bucket": bucket,
         "database": names.glue_database,
-        "table": "usage_events",
+        "table": TABLE_NAME,
         "workgroup": names.workgroup,
     }
 

@@ -23,6 +23,7 @@ from ops.local.aws import client
 from ops.local.config import HOST, StackConfig
 from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
+from ops.local.firehose_conversion import FirehoseConversion
 from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
 from ops.local.moto_gateway import AwsError, GatewayServer, MotoGateway
@@ -60,6 +61,7 @@ class LocalStack:
         self.janitor: MotoJanitor | None = None
         self.ttl: TtlSweeper | None = None
         self.user_pool_replica: UserPoolReplica | None = None
+        self.firehose: FirehoseConversion | None = None
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -131,6 +133,9 @@ class LocalStack:
             self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change
         ).start()
         self.ttl.start()
+        self.firehose = FirehoseConversion(
+            endpoint, [self._resources(label).region for label in LABELS]
+        ).start()
         self.janitor = MotoJanitor().start()
         self.control = ControlServer(ports.control, self).start()
         self._wait_healthy()
@@ -147,6 +152,7 @@ class LocalStack:
                 self.poller,
                 self.replicator,
                 self.user_pool_replica,
+                self.firehose,
                 *self.fronts.values(),
                 self.moto,
             )
@@ -318,6 +324,12 @@ class LocalStack:
             components["user_pool_replica"] = {
                 "healthy": self.user_pool_replica.alive,
                 **self.user_pool_replica.status(),
+            }
+        if self.firehose is not None:
+            components["firehose_conversion"] = {
+                "healthy": self.firehose.alive,
+                "crashed": self.firehose.crashed,
+                **self.firehose.status(),
             }
         if self.janitor is not None:
             components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}

@@ -26,6 +26,7 @@ LocalStackHandle
     .pause_replication() / .resume_replication() / .set_replication_lag(seconds)
     .region_down(label) / .region_up(label)      drill knob: that front answers 503
     .ttl_sweep()        run the TTL stand-in now (it also runs every 5 s): deletes items past `expires_at`
+    .firehose_flush()   deliver buffered usage events now (Firehose stand-in): Parquet under day=YYYY-MM-DD/
     .reset()            what local_stack_clean does
     .status()           the control endpoint's status document
     .wait_for(check, timeout=30, what="...")     poll `check()` until truthy (eventual consistency)
@@ -111,6 +112,10 @@ class LocalStackHandle:
     def ttl_sweep(self) -> int:
         """Run the TTL stand-in now; how many expired items it deleted."""
         return self._control("POST", "/ttl/sweep")["expired"]
+
+    def firehose_flush(self) -> list[dict]:
+        """Deliver buffered usage events now; one dict per delivery (stream, records, failed, keys)."""
+        return self._control("POST", "/firehose/flush")["deliveries"]
 
     def reset(self) -> None:
         self._control("POST", "/reset")

@@ -10,6 +10,7 @@ locals {
   # What every function is built for (`ops build lambdas`) and deployed as: one setting for both.
   lambda_runtime = jsondecode(file("${path.module}/../contracts/lambda_runtime.json"))
   drill_canary   = jsondecode(file("${path.module}/../contracts/drill_canary.json"))
+  named_queries  = jsondecode(file("${path.module}/../contracts/athena_named_queries.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -114,6 +115,7 @@ module "analytics" {
   access_log_bucket          = module.storage.log_bucket_primary
   columns                    = local.usage_events.columns
   partition_key              = local.usage_events.partition_key
+  named_queries              = local.named_queries.queries
   bytes_scanned_cutoff       = var.analytics.bytes_scanned_cutoff
   buffering_interval_seconds = var.analytics.buffering_interval_s
   event_retention_days       = var.analytics.event_retention_days

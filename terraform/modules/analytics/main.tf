@@ -229,3 +229,14 @@ resource "aws_athena_workgroup" "analytics" {
     }
   }
 }
+
+# The analysts' queries, the same files `ops analytics` and the notebooks run, ready in the console.
+resource "aws_athena_named_query" "analytics" {
+  for_each = { for q in var.named_queries : q.name => q }
+
+  name        = each.value.name
+  description = each.value.description
+  database    = aws_glue_catalog_database.analytics.name
+  workgroup   = aws_athena_workgroup.analytics.name
+  query       = each.value.query
+}

@@ -42,3 +42,8 @@ output "workgroup_arn" {
   description = "ARN of the Athena workgroup."
   value       = aws_athena_workgroup.analytics.arn
 }
+
+output "named_query_ids" {
+  description = "Athena named query id by name (one per ops/analytics/queries/*.sql)."
+  value       = { for name, q in aws_athena_named_query.analytics : name => q.id }
+}

@@ -100,3 +100,23 @@ variable "permissions_boundary_arn" {
   type        = string
   default     = null
 }
+
+variable "named_queries" {
+  description = "Athena named queries created in the workgroup (terraform/contracts/athena_named_queries.json `queries`: ops/analytics/queries/*.sql)."
+  type = list(object({
+    name        = string
+    description = string
+    query       = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for q in var.named_queries : length(q.name) >= 1 && length(q.name) <= 128 && length(q.description) <= 1024 && length(q.query) <= 262144])
+    error_message = "named queries need a name of 1-128 characters, a description of at most 1,024 and a query of at most 262,144 (Athena's limits)."
+  }
+
+  validation {
+    condition     = length(distinct([for q in var.named_queries : q.name])) == length(var.named_queries)
+    error_message = "named query names must be unique."
+  }
+}

@@ -11,6 +11,7 @@ variables {
   access_log_bucket = "mbt-test-logs"
   columns           = jsondecode(file("../../contracts/usage_event_columns.json")).columns
   partition_key     = jsondecode(file("../../contracts/usage_event_columns.json")).partition_key
+  named_queries     = jsondecode(file("../../contracts/athena_named_queries.json")).queries
 }
 
 run "glue_schema_comes_from_the_event_contract" {
@@ -72,4 +73,28 @@ run "rejects_non_glue_types" {
   }
 
   expect_failures = [var.columns]
+}
+
+run "every_shared_query_is_a_named_query_in_the_workgroup" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_athena_named_query.analytics)) == toset([for q in var.named_queries : q.name]) && length(var.named_queries) > 0
+    error_message = "each query file must be an Athena named query."
+  }
+
+  assert {
+    condition     = alltrue([for q in aws_athena_named_query.analytics : q.workgroup == aws_athena_workgroup.analytics.name && q.database == aws_glue_catalog_database.analytics.name])
+    error_message = "named queries belong to the analysts' workgroup and database."
+  }
+}
+
+run "rejects_duplicate_named_queries" {
+  command = plan
+
+  variables {
+    named_queries = [{ name = "a", description = "x", query = "SELECT 1" }, { name = "a", description = "y", query = "SELECT 2" }]
+  }
+
+  expect_failures = [var.named_queries]
 }

@@ -1,0 +1,94 @@
+"""Which analytics resources an env name means: bucket, Glue database and table, Athena workgroup.
+
+Everything comes from the stack-outputs document (ARCHITECTURE.md), the one contract every consumer reads:
+- `local`: the running local stack's (MBT_LOCAL_STATE_DIR selects another state dir, as for `ops local`);
+- a cloud env: the file named by MBT_STACK_OUTPUTS (what `make outputs ENV=x > file` printed: analysts
+  need no Terraform state access), else the blueprint's Terraform outputs (`ops stack outputs`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ops.errors import OpsError
+from ops.stack_outputs import StackOutputs
+
+OUTPUTS_FILE_ENV = "MBT_STACK_OUTPUTS"
+
+
+@dataclass(frozen=True)
+class Target:
+    env: str
+    region: str
+    endpoint_url: str | None  # the emulator's; None in AWS
+    bucket: str
+    database: str
+    table: str
+    workgroup: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.endpoint_url is not None
+
+    @classmethod
+    def from_outputs(cls, outputs: StackOutputs) -> Target:
+        return cls(
+            env=outputs.env,
+            region=outputs.primary_region,
+            endpoint_url=outputs.endpoint_url,
+            bucket=outputs.analytics.bucket,
+            database=outputs.analytics.database,
+            table=outputs.analytics.table,
+            workgroup=outputs.analytics.workgroup,
+        )
+
+
+def resolve(env: str) -> Target:
+    """The Target of an env; OpsError (one line) when its outputs cannot be read."""
+    return Target.from_outputs(stack_outputs(env))
+
+
+def stack_outputs(env: str) -> StackOutputs:
+    if env == "local":
+        return _local_outputs(os.environ.get("MBT_LOCAL_STATE_DIR") or "")
+    path = os.environ.get(OUTPUTS_FILE_ENV)
+    if path:
+        try:
+            outputs = StackOutputs.model_validate(json.loads(Path(path).read_text()))
+        except (OSError, ValueError) as exc:
+            raise OpsError(
+                f"{OUTPUTS_FILE_ENV}={path}: not a stack-outputs document ({exc.__class__.__name__})"
+            ) from None
+        if outputs.env != env:
+            raise OpsError(f"{OUTPUTS_FILE_ENV}={path} describes env {outputs.env!r}, not {env!r}")
+        return outputs
+    return _cloud_outputs(env)
+
+
+def _local_outputs(state_dir: str) -> StackOutputs:
+    from ops.local import lifecycle
+    from ops.local.config import DEFAULT_STATE_DIR, StackConfig
+
+    config = StackConfig(state_dir=Path(state_dir or DEFAULT_STATE_DIR).resolve())
+    return StackOutputs.model_validate(lifecycle.state(config)["outputs"])
+
+
+@cache
+def _cloud_outputs(env: str) -> StackOutputs:
+    """Read once per process: Terraform init + output takes seconds."""
+    from ops.deploy.credentials import require_credentials
+    from ops.deploy.envs import resolve as resolve_env
+    from ops.deploy.terraform_runner import TerraformRunner
+
+    cloud_env = resolve_env(env)
+    require_credentials(cloud_env.name)
+    runner = TerraformRunner(cloud_env)
+    runner.init()
+    document = runner.outputs().get("stack_outputs")
+    if document is None:
+        raise OpsError(f"env {env!r} has no stack_outputs yet: run `make apply ENV={env}`")
+    return StackOutputs.model_validate(document)
