@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from ops.analytics.schema import TableSchema
 from ops.local.aws import client
 
@@ -363,6 +365,7 @@ class FirehoseConversion:
         self.delivered = {"objects": 0, "records": 0, "failed": 0}
         self.problems: dict[str, str] = {}  # stream -> why it cannot be delivered (shown by status)
         self.crashed: str | None = None
+        self.last_error: str | None = None  # the last transient failure (a dark region), for status
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="firehose-conversion", daemon=True)
         self._streams: tuple[float, list[StreamConfig]] = (float("-inf"), [])
@@ -388,6 +391,10 @@ class FirehoseConversion:
         while not self._stop.wait(POLL_SECONDS):
             try:
                 self.deliver(force=False)
+                self.crashed = None
+            except (ClientError, BotoCoreError, OSError) as exc:  # a dark region: try again next poll
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("firehose stand-in poll failed: %s", exc)
             except Exception as exc:  # keep polling; status shows it
                 log.exception("firehose stand-in poll failed")
                 self.crashed = f"{type(exc).__name__}: {exc}"
