@@ -397,12 +397,8 @@ class Drill:
         assert self.probe is not None
         acked = self.probe.acked_between(0.0, cut_t)
         consumer = self.users["consumer"]
-        present = data.present_sync_items(
-            self.env.client("dynamodb", "dr"),
-            self.env.outputs.table.name,
-            consumer.sub,
-            COLLECTION,
-            [self.probe.item_id(seq) for seq in acked],
+        present = self.env.present_sync_items(
+            "dr", consumer.sub, COLLECTION, [self.probe.item_id(seq) for seq in acked]
         )
         lost = sorted(seq for seq in acked if self.probe.item_id(seq) not in present)
         window = round(cut_t - min(acked[seq].t for seq in lost), 3) if lost else 0.0
@@ -633,12 +629,11 @@ class Drill:
 
     def _missing_in(self, side: str, items: dict[str, str], deadline: float) -> set[str]:
         consumer = self.users["consumer"]
-        ddb, table = self.env.client("dynamodb", side), self.env.outputs.table.name
         missing = set(items)
         while True:
             for collection in set(items.values()):
                 wanted = [i for i in missing if items[i] == collection]
-                missing -= data.present_sync_items(ddb, table, consumer.sub, collection, wanted)
+                missing -= self.env.present_sync_items(side, consumer.sub, collection, wanted)
             if not missing or time.monotonic() > deadline:
                 return missing
             time.sleep(0.25)
