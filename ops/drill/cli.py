@@ -62,7 +62,7 @@ def plan_lines(options: DrillOptions, cut: str) -> list[str]:
             f"measure RPO (target {targets.rpo_seconds:g} s): acknowledged writes missing in DR",
             "in DR: sign in an existing user against the DR user pool, report sign-up/password reset, "
             "write, download the media object, deliver a push",
-            f"stay failed over {options.hold_seconds:g} s, then fail back: undo the fault, restore the primary, "
+            f"stay failed over {options.hold_seconds:g} s, then fail back: restore the primary, undo the fault, "
             "check DR's writes reached it, wait for steady state served by the primary",
         ]
     else:

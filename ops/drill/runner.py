@@ -10,7 +10,7 @@ The order, and why:
 4. Fault (when asked), then the probe and the RPO canaries (the scheduled drill's, reused).
 5. The cut (failover mode), then detection, switch and first success through the public name (RTO), the
    acknowledged writes missing in DR (RPO), and the checks a user would notice in DR.
-6. Failback, always (`finally`): undo the fault, restore the primary, check that DR's writes reached it,
+6. Failback, always (`finally`): restore the primary, undo the fault, check that DR's writes reached it,
    wait for the public name to serve from the primary again and stay steady, clean up. If that cannot be
    completed the state file stays, the command says so loudly and exits 3.
 """
@@ -549,15 +549,18 @@ class Drill:
             self.state.remove()
 
     def _failback(self) -> None:
+        # The primary comes back before the faults are undone: undoing one can need the primary region
+        # (a user pool's replicas are managed from its home region), as `ops drill recover` does too.
         changes = list(self.state_doc.get("changes", []))
+        cut = next((c for c in changes if c["kind"] == "cut-primary"), None)
+        restore_t = self.clock.t()
+        if cut is not None:
+            self.timeline["restore"] = restore_t
+            self._undo(cut, "restore_primary", keep=True)
         for change in reversed([c for c in changes if c["kind"] == "fault"]):
             self._undo(change, f"undo_{change['fault']}")
-        cut = next((c for c in changes if c["kind"] == "cut-primary"), None)
         if cut is None:
             return
-        restore_t = self.clock.t()
-        self.timeline["restore"] = restore_t
-        self._undo(cut, "restore_primary", keep=True)
         deadline = time.monotonic() + self.options.failback_timeout
         while not self.env.primary_up_detected():
             if time.monotonic() > deadline:
