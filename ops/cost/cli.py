@@ -151,7 +151,7 @@ def estimate_command(
     advice: Annotated[
         AdviceLevel,
         typer.Option("--advice", help="actionable (needed, change, consider), all, or none"),
-    ] = AdviceLevel.actionable,
+    ] = AdviceLevel.all,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="also write a PNG of monthly cost against MAU per service")
     ] = None,
@@ -170,6 +170,8 @@ def estimate_command(
 
     _cloud_env(env)
     audiences = parse_audiences(mau)
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise OpsError(f"--plot writes a PNG: give a file name ending in .png, not {plot.name!r}")
     if from_analytics is None and (analytics_env or until):
         raise OpsError("--analytics-env and --until go with --from-analytics DAYS")
     prices = load_prices()
@@ -186,7 +188,7 @@ def estimate_command(
             f"[yellow]warning:[/yellow] the price table was checked {prices.age_days()} days ago "
             f"({prices.checked_on}): compare it with AWS's pages (ops cost prices)"
         )
-    runs = report.run(d, profile, audiences, prices, free_tier)
+    runs = report.run(d, profile, audiences, prices, free_tier, with_advice=advice != AdviceLevel.none)
     plotted = None
     if plot is not None:
         from ops.cost.plot import cost_vs_mau, write

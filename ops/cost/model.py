@@ -127,6 +127,8 @@ SERVICES = {  # meter prefix -> the service the table shows
     "scheduler": "EventBridge Scheduler",
     "cloudtrail": "CloudTrail",
     "data_transfer": "Data transfer",
+    "fis": "Fault Injection Service",
+    "budgets": "Budgets",
 }
 
 

@@ -39,12 +39,14 @@ def run(
     audiences: list[float],
     prices: PriceTable,
     free_tier: bool = False,
+    with_advice: bool = True,
 ) -> list[Run]:
-    """The estimate and the advice for each audience size."""
+    """The estimate and (`with_advice`) the advice for each audience size."""
     out = []
     for mau in audiences:
         e = estimate(deployment, profile, mau, prices, free_tier)
-        out.append(Run(mau, e, advise(deployment, profile, mau, prices, free_tier, base=e)))
+        advice = advise(deployment, profile, mau, prices, free_tier, base=e) if with_advice else []
+        out.append(Run(mau, e, advice))
     return out
 
 
