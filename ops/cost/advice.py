@@ -91,6 +91,12 @@ def _money(usd: float) -> str:
     return f"${usd:,.2f}" if abs(usd) < 100 else f"${usd:,.0f}"
 
 
+def _audience(mau: float) -> str:
+    """An audience found by search, to three significant figures (the search stops within 1 %)."""
+    digits = max(0, len(str(int(mau))) - 3)
+    return f"{round(mau, -digits):,.0f}"
+
+
 def _share(x: float) -> str:
     return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.1%}"
 
@@ -115,7 +121,7 @@ def _dynamodb_capacity(c: _Context) -> Advice | None:
     if crossing and crossing > 1:
         t = traffic(c.d, c.p, crossing)
         where = (
-            f" Provisioned wins above ~{crossing:,.0f} MAU with this profile: "
+            f" Provisioned wins above ~{_audience(crossing)} MAU with this profile: "
             f"{sum(t.route_requests.values()) / MONTH_SECONDS:,.1f} signed-in requests/s on average, "
             f"{t.work.read_units / MONTH_SECONDS:,.1f} read and {t.work.write_units / MONTH_SECONDS:,.1f} "
             "write request units/s on the table and its indexes."
@@ -235,7 +241,7 @@ def _concurrency(c: _Context) -> list[Advice]:
                 c, lambda t, key=key, limit=limit: _peak_concurrency(c, key, t)[0] > HEADROOM * limit
             )
             action = "raise it (and the quota) above" if reserved is not None else "reserve it above"
-            until = f"; {action} ~{up_to:,.0f} MAU with this profile" if up_to else ""
+            until = f"; {action} ~{_audience(up_to)} MAU with this profile" if up_to else ""
             out.append(
                 Advice(
                     topic=f"reserved-concurrency-{key}",
@@ -260,7 +266,7 @@ def _throttling(c: _Context) -> Advice | None:
     limit = stage.rate_limit
     if rps <= HEADROOM * limit:
         up_to = _audience_at(c, lambda t: _peak_concurrency(c, "mobile_api", t)[1] > HEADROOM * limit)
-        until = f"; raise it above ~{up_to:,.0f} MAU with this profile" if up_to else ""
+        until = f"; raise it above ~{_audience(up_to)} MAU with this profile" if up_to else ""
         return Advice(
             "api-throttling",
             "keep",
@@ -506,7 +512,7 @@ def _dr_standby(c: _Context) -> Advice | None:
     if dominates(1.0):
         until = _first_audience(lambda mau: not dominates(mau))
         if until:
-            below = f"; they are more than {DR_FIXED_SHARE:.0%} of the bill below ~{until:,.0f} MAU"
+            below = f"; they are more than {DR_FIXED_SHARE:.0%} of the bill below ~{_audience(until)} MAU"
     return Advice(
         topic="dr-standby",
         verdict="consider" if share >= DR_FIXED_SHARE and saving >= MIN_SAVING_USD else "keep",

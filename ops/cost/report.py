@@ -125,7 +125,7 @@ def money(usd: float) -> str:
         return "0"
     if abs(usd) < 0.01:
         return "<0.01" if usd > 0 else "-<0.01"
-    return f"{usd:,.2f}" if abs(usd) < 10_000 else f"{usd:,.0f}"
+    return f"{usd:,.2f}" if abs(usd) < 100 else f"{usd:,.0f}"  # cents of hundreds are false precision
 
 
 def audience(mau: float) -> str:

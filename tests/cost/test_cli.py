@@ -12,7 +12,10 @@ import pytest
 from ops import cli
 from ops.cost.model import estimate
 from ops.cost.profile import load as load_profile
+from ops.pricing import load as load_prices
 from tests.cost.conftest import load as load_env
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def ops(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -59,6 +62,20 @@ def test_the_markdown_and_the_table_show_the_serving_region_and_the_standby_apar
     assert "| firehose-buffering |" in md and "| reserved-concurrency-mobile_api |" in md
     code, table, _ = ops(capsys, "cost", "estimate", "--env", "dev", "--mau", "1000", "--advice", "none")
     assert code == 0 and "Monthly cost of env dev" in table and "What to change" not in table
+
+
+def test_the_readme_shows_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's table is a copy of the command's output: regenerate it when this fails."""
+    code, md, _ = ops(capsys, "cost", "estimate", "--env", "prod", "--format", "md", "--advice", "none")
+    assert code == 0
+    lines = md.splitlines()
+    start = lines.index("| service | 1,000 MAU | 100,000 MAU | 1,000,000 MAU |")
+    end = next(i for i, line in enumerate(lines) if line.startswith("| per MAU"))
+    readme = (REPO / "README.md").read_text()
+    assert "\n".join(lines[start : end + 1]) in readme, (
+        "README.md's cost table differs from `ops cost estimate --env prod --format md`: paste the new one"
+    )
+    assert f"list prices checked {load_prices().checked_on}" in readme
 
 
 def test_the_plot_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
