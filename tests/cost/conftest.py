@@ -1,25 +1,14 @@
-"""The three envs' deployments as the cost model reads them, from the offline plans `make validate` writes
-(reports/plans/<env>.json; PLAN_REPORTS points elsewhere, as for tests/terraform). Read once per session."""
+"""Fixtures over the envs' deployments (tests/cost/plans.py reads them from the offline plans)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ops.cost import deployment as deployments
 from ops.cost.deployment import Deployment
-from tests.prerequisites import missing
-from tests.terraform.conftest import ENVS
+from ops.deploy.envs import available_envs
+from tests.cost.plans import load
 
-_loaded: dict[str, Deployment] = {}
-
-
-def load(env: str) -> Deployment:
-    if env not in _loaded:
-        path = deployments.plan_path(env)
-        if not path.is_file():
-            missing(f"no offline plan at {path}: run `make validate` to produce it")
-        _loaded[env] = deployments.load(env)
-    return _loaded[env]
+ENVS = available_envs()  # every terraform/envs/*.tfvars
 
 
 @pytest.fixture(params=ENVS)

@@ -13,7 +13,7 @@ from ops.cost.advice import Advice, advise
 from ops.cost.deployment import DR, Deployment
 from ops.cost.model import MONTH_HOURS, estimate
 from ops.cost.profile import load
-from tests.cost.conftest import load as load_env
+from tests.cost.plans import load as load_env
 
 PROFILE = load()
 

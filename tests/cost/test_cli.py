@@ -13,7 +13,7 @@ from ops import cli
 from ops.cost.model import estimate
 from ops.cost.profile import load as load_profile
 from ops.pricing import load as load_prices
-from tests.cost.conftest import load as load_env
+from tests.cost.plans import load as load_env
 
 REPO = Path(__file__).resolve().parents[2]
 

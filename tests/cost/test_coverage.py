@@ -70,7 +70,7 @@ def test_each_priced_line_is_of_a_service_the_plan_deploys(env_deployment: Deplo
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_the_envs_differ_where_their_tfvars_do(env: str) -> None:
-    from tests.cost.conftest import load
+    from tests.cost.plans import load
 
     d = load(env)
     stage = next(s for s in d.stages if s.site == PRIMARY)

@@ -1,7 +1,7 @@
 """`ops cost estimate --from-analytics` on the local stack reproduces the generator's traffic per user: the
 profile it measures from the generated history is the ground truth's, and the model priced at the history's
-MAU carries the history's requests per route over a month. Here (not in tests/cost) to share the suite's
-generated history."""
+MAU carries the history's requests per route over a month. Here (not in tests/cost), named to run after
+test_query_layer.py, to share the suite's generated history and its file cache."""
 
 from __future__ import annotations
 
