@@ -14,7 +14,7 @@ NOTEBOOK_STAMP := $(NOTEBOOK_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report cost
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -102,6 +102,12 @@ bench: setup ## benchmarks, each as a ratio to a baseline measured in the same r
 	$(BIN)/python -m benchmarks.api_bench
 	$(BIN)/python -m benchmarks.local_stack_bench
 	$(BIN)/python -m benchmarks.analytics_bench
+
+# The env's offline plan says what is deployed; `make validate` writes it when there is none yet.
+COST_PLOT = reports/cost/$(ENV)-cost-vs-mau.png
+cost: setup ## monthly cost of ENV by service at MAU=1k,100k,1M [USAGE=profile | DAYS=30 from analytics] + plot
+	@test -f reports/plans/$(ENV).json || ! test -f terraform/envs/$(ENV).tfvars || $(MAKE) --no-print-directory validate
+	$(BIN)/ops cost estimate --env $(ENV) $(if $(MAU),--mau $(MAU)) $(if $(USAGE),--usage $(USAGE)) $(if $(DAYS),--from-analytics $(DAYS)) --plot $(COST_PLOT)
 
 # JupyterLab has a virtualenv of its own, made on first use; its python3 kernel is the project's .venv.
 $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)
