@@ -28,6 +28,7 @@ from typing import Any
 
 import requests
 
+from backend_core import keys
 from drill import preflight
 from drill.canary import Canary, measure, remove_all, rpo_check, s3_canary, table_canary
 from drill.report import Check
@@ -715,6 +716,8 @@ def cleanup(env: DrillEnv, state_doc: dict[str, Any]) -> Check:
         items = []
         for role, sub in subs.items():
             items += data.partition_items(ddb, out.table.name, f"USER#{sub}")
+            for region in (out.primary_region, out.dr_region):  # the sync change logs, one per region
+                items += data.partition_items(ddb, out.table.name, keys.sync_log_pk(sub, region))
             if role == "provider":
                 items += data.partition_items(ddb, out.table.name, f"PROVIDER#{sub}")
         items_by_side[side] = items
