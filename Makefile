@@ -122,8 +122,8 @@ ANALYTICS_ENV = $(if $(filter command line environment,$(origin ENV)),$(ENV),loc
 notebooks: setup $(NOTEBOOK_STAMP) ## JupyterLab on notebooks/ (local stack: make up, then ops analytics generate)
 	$(NOTEBOOK_VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks
 
-analytics-report: setup ## execute every notebook against ENV (default local) -> HTML in reports/analytics/
-	$(BIN)/ops analytics report --env $(ANALYTICS_ENV)
+analytics-report: setup ## execute every notebook against ENV (default local) [SINCE=day UNTIL=day] -> HTML in reports/analytics/
+	$(BIN)/ops analytics report --env $(ANALYTICS_ENV) $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
 
 openapi: setup ## regenerate lambdas/mobile_api/openapi.json from the code
 	PYTHONPATH=lambdas $(BIN)/python -m mobile_api openapi
