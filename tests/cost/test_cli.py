@@ -141,6 +141,13 @@ def test_a_profile_that_does_not_make_sense_is_one_line(
         path.write_text(json.dumps(content) if content is not None else "name = ")
         code, _, err = ops(capsys, "cost", "estimate", "--env", "prod", "--usage", str(path))
         assert reason in one_line(code, err), name
+    # TOML has inf and nan: a bill from them is no bill (and NaN is not JSON).
+    default = (REPO / "ops" / "cost" / "profiles" / "default.toml").read_text()
+    for value in ("inf", "nan"):
+        path = tmp_path / f"{value}.toml"
+        path.write_text(default.replace("upload_mb = 0.8 ", f"upload_mb = {value} ", 1))
+        code, _, err = ops(capsys, "cost", "estimate", "--env", "prod", "--usage", str(path))
+        assert "upload_mb" in one_line(code, err) and "finite" in err, value
 
 
 def test_no_plan_says_how_to_make_one(
