@@ -98,11 +98,20 @@ def measure(
 
     mau = _last_mau(results["dau_wau_mau"], last)
     user_days = float(per_route[0]["active_user_days"])
+    # Days before the first signed-in event are days the app was not live yet (a younger history than
+    # the window): counting them would spread the traffic thin.
+    active = [str(r["day"])[:10] for r in results["dau_wau_mau"] if r.get("dau")]
+    observed = (last - date.fromisoformat(min(active))).days + 1 if active else days
+    observed = max(1, min(days, observed))
     if mau:
-        document["audience"]["active_days_per_month"] = min(MONTH_DAYS, user_days / days * MONTH_DAYS / mau)
+        document["audience"]["active_days_per_month"] = min(
+            MONTH_DAYS, user_days / observed * MONTH_DAYS / mau
+        )
         measured["audience.active_days_per_month"] = (
             f"requests_per_user_by_route, dau_wau_mau ({source}): {user_days:,.0f} active user-days in "
-            f"{days} days x {MONTH_DAYS:.2f} / MAU {mau:,} on {last}"
+            f"{observed} days"
+            + (f" (the history starts on {min(active)})" if observed < days else "")
+            + f" x {MONTH_DAYS:.2f} / MAU {mau:,} on {last}"
         )
 
     document["requests_per_active_day"] = {route: 0.0 for route in document["requests_per_active_day"]} | {

@@ -69,3 +69,18 @@ def test_the_measured_profile_and_the_priced_traffic_are_the_generator_s(
     user_days = truth["requests_per_user_by_route"][0]["active_user_days"]
     assert priced["traffic"]["active_user_days"] == pytest.approx(user_days / days * MONTH_DAYS, rel=1e-9)
     assert priced["total_usd"] > 0
+
+    # A window longer than the history measures the same traffic: days before the first event are days
+    # the app was not live, not days with no users.
+    for window in (days, days * 4):
+        try:
+            cli.main(
+                ["cost", "estimate", "--env", "prod", "--from-analytics", str(window), "--analytics-env", "local",
+                 "--mau", str(mau), "--format", "json", "--advice", "none"]
+            )  # fmt: skip
+        except SystemExit as exc:
+            assert exc.code == 0, capsys.readouterr().err
+        longer = json.loads(capsys.readouterr().out)["estimates"][0]
+        assert longer["traffic"]["active_user_days"] == pytest.approx(
+            priced["traffic"]["active_user_days"], rel=1e-9
+        ), window
