@@ -120,7 +120,7 @@ $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)
 ANALYTICS_ENV = $(if $(filter command line environment,$(origin ENV)),$(ENV),local)
 
 notebooks: setup $(NOTEBOOK_STAMP) ## JupyterLab on notebooks/ (local stack: make up, then ops analytics generate)
-	$(NOTEBOOK_VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks
+	$(NOTEBOOK_VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 analytics-report: setup ## execute every notebook against ENV (default local) [SINCE=day UNTIL=day] -> HTML in reports/analytics/
 	$(BIN)/ops analytics report --env $(ANALYTICS_ENV) $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
