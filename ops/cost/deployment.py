@@ -305,7 +305,9 @@ def from_plan(plan: dict[str, Any], env: str) -> Deployment:
     sites = {address: site for address, _, site in resource_sites(plan)}
     changes = [c for c in plan.get("resource_changes", []) if c.get("mode") == "managed"]
     if not changes:
-        raise OpsError(f"the plan of env {env!r} has no managed resources: run `make validate` to plan it again")
+        raise OpsError(
+            f"the plan of env {env!r} has no managed resources: run `make validate` to plan it again"
+        )
     primary_region = _variable(plan, "primary_region") or "us-east-1"
     dr_region = _variable(plan, "dr_region") or "us-west-2"
 
