@@ -402,10 +402,10 @@ class ArchiveTiers:
                 outcome["active"] += 1
                 continue
             tier = _due_tier(tiers, key_name, idle_days)
-            if storage_class != "INTELLIGENT_TIERING":
-                outcome[f"online: {storage_class} class"] += 1
-            elif size < TIERING_MIN_OBJECT_BYTES:
+            if size < TIERING_MIN_OBJECT_BYTES:
                 outcome["online: under 128 KB"] += 1
+            elif storage_class != "INTELLIGENT_TIERING":
+                outcome[f"online: {storage_class} class"] += 1
             elif not tiers:
                 outcome["online: no Intelligent-Tiering archive configuration"] += 1
             elif tier is None:
