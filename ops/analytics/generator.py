@@ -298,7 +298,14 @@ def _frame(coded: dict, numbers: dict, day_sorted: np.ndarray, days: list[str]) 
 
     columns = {k: pd.Categorical.from_codes(codes, labels) for k, (codes, labels) in coded.items()}
     columns["day"] = pd.Categorical.from_codes(day_sorted.astype(np.int32), days, ordered=True)
-    return pd.DataFrame({**columns, "status": numbers["status"], "latency_ms": numbers["latency_ms"]})
+    return pd.DataFrame(
+        {
+            **columns,
+            "ts": pd.to_datetime(numbers["ts"], unit="ms"),
+            "status": numbers["status"],
+            "latency_ms": numbers["latency_ms"],
+        }
+    )
 
 
 def _seconds_of_day(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -492,6 +499,19 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
                 }
                 for d, n in sorted(active_side.items())
             ]
+    metrics["handler_time_by_route"] = sorted(
+        (
+            {"route": str(r), "requests": len(g), "mean_ms": float(g["latency_ms"].mean())}
+            for r, g in ev.groupby("route", sort=True, observed=True)
+        ),
+        key=lambda row: (-row["requests"], row["route"]),
+    )
+    if "ts" in ev:  # hour of the day, UTC (the events' ts is UTC)
+        hours = ev.assign(hour=ev["ts"].dt.hour).groupby("hour", sort=True)
+        metrics["requests_by_hour"] = [
+            {"hour": int(h), "requests": len(g), "user_requests": int(g["user_id"].notna().sum())}
+            for h, g in hours
+        ]
     user_days = int(matrix.sum())
     per_route = users.groupby("route", observed=True).size()
     metrics["requests_per_user_by_route"] = [

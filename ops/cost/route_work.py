@@ -1,0 +1,273 @@
+"""What one request of each route makes AWS do, read off the code that serves it.
+
+For every route of the API (lambdas/mobile_api/openapi.json; tests/cost/test_route_work.py fails when a
+route has no entry here or an entry names no route) the DynamoDB reads and writes it makes, with their
+item sizes, and what else it sets off: SNS calls, SQS messages, uploads, CDN downloads, items that expire
+by TTL later. The notify worker's work per message is `worker_message`. The sources are
+lambdas/backend_core/dal.py, sync_store.py, push.py and lambdas/mobile_api/routes/*.py; when they change,
+change this file with them.
+
+How DynamoDB bills them (https://aws.amazon.com/dynamodb/pricing/on-demand/, "Read and write requests";
+developer guide, "Capacity unit consumption"):
+- a read is ceil(KB / 4) read request units, half for an eventually consistent read; a Query bills the
+  page's total size; every key of a BatchGetItem bills at least one unit, found or not;
+- a write is ceil(KB / 1) write request units, twice that inside a transaction (a ConditionCheck too);
+  every global secondary index the item appears in bills the item's write again;
+- a global table replicates each write (not the condition checks) as replicated write request units in the
+  other region, whose indexes bill their writes as standard units there.
+Sizes include DynamoDB's 100-byte item overhead; the app's item sizes come from the usage profile.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ops.cost.profile import UsageProfile
+
+# Item sizes (KB) of the rows whose size the profile does not set, from the attributes the code writes.
+COUNTER_KB = 0.15  # SYNCSEQ#<region>: keys and seq
+LOG_KB = 0.25  # SYNCLOG record: keys, collection, item id, seq, updated_at
+TOMBSTONE_KB = 0.3  # a deleted sync item's copy: keys and metadata, no data
+DEVICE_KB = 0.6  # token (up to ~200 B), the per-region endpoint ARNs, GSI2 keys
+MEDIA_ROW_KB = 0.4
+SUBSCRIPTION_KB = 0.3
+IDEMPOTENCY_KB = 0.6  # with the stored 202 response
+INBOX_OVERHEAD_KB = 0.25  # keys, GSI1 keys, status, ids around the notification's title/body/data
+SQS_BATCH = 10  # SendMessageBatch and the worker's batch size (modules/api: batch_size = 10)
+
+
+@dataclass(frozen=True)
+class Read:
+    kb: float  # the item's size, or a Query page's total
+    consistent: bool
+    count: float = 1.0  # items read this way (BatchGetItem keys, GetItems)
+
+    @property
+    def request_units(self) -> float:
+        return max(1, math.ceil(self.kb / 4 - 1e-9)) * (1.0 if self.consistent else 0.5) * self.count
+
+
+@dataclass(frozen=True)
+class Write:
+    kb: float
+    gsis: int = 0  # global secondary indexes the item is in (projection ALL: the whole item)
+    transactional: bool = False
+    replicated: bool = True  # a ConditionCheck writes nothing to replicate
+    count: float = 1.0
+
+    @property
+    def units_per_item(self) -> int:
+        return max(1, math.ceil(self.kb - 1e-9))
+
+    @property
+    def request_units(self) -> float:
+        """Write request units in the serving region (table and indexes)."""
+        table = self.units_per_item * (2 if self.transactional else 1)
+        return (table + self.units_per_item * self.gsis) * self.count
+
+    @property
+    def replicated_units(self) -> float:
+        """Replicated write request units in each other replica region."""
+        return self.units_per_item * self.count if self.replicated else 0.0
+
+    @property
+    def replica_index_units(self) -> float:
+        """Standard write units the replica's indexes bill for the replicated item."""
+        return self.units_per_item * self.gsis * self.count if self.replicated else 0.0
+
+    @property
+    def replicated_kb(self) -> float:
+        return self.kb * self.count if self.replicated else 0.0
+
+
+@dataclass(frozen=True)
+class Work:
+    """Per request, in the region that serves it."""
+
+    reads: tuple[Read, ...] = ()
+    writes: tuple[Write, ...] = ()
+    sns_requests: float = 0.0  # SNS API calls other than the pushes (CreatePlatformEndpoint, ...)
+    sqs_requests: float = 0.0  # SendMessageBatch calls
+    messages: float = 0.0  # messages for notify_worker (one per recipient)
+    uploads: float = 0.0  # objects the app then uploads with the presigned POST
+    downloads: float = 0.0  # CDN downloads of the signed URL
+    ttl_expiries: float = 0.0  # items this request writes that DynamoDB TTL deletes later
+    device_removals: float = 0.0  # device rows deleted (endpoint_cleanup runs in every region)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def read_units(self) -> float:
+        return sum(r.request_units for r in self.reads)
+
+    @property
+    def write_units(self) -> float:
+        return sum(w.request_units for w in self.writes)
+
+    @property
+    def replicated_units(self) -> float:
+        return sum(w.replicated_units for w in self.writes)
+
+    @property
+    def replica_index_units(self) -> float:
+        return sum(w.replica_index_units for w in self.writes)
+
+    @property
+    def replicated_kb(self) -> float:
+        return sum(w.replicated_kb for w in self.writes)
+
+
+def _health(p: UsageProfile) -> Work:
+    return Work()  # answers from memory: no AWS call
+
+
+def _get_me(p: UsageProfile) -> Work:
+    # _profile: GetItem, strongly consistent (routes/profile.py).
+    return Work(reads=(Read(p.sync.profile_kb, consistent=True),))
+
+
+def _put_me(p: UsageProfile) -> Work:
+    # _profile's consistent GetItem, then update_profile's UpdateItem.
+    return Work(reads=(Read(p.sync.profile_kb, True),), writes=(Write(p.sync.profile_kb),))
+
+
+def _post_devices(p: UsageProfile) -> Work:
+    # ensure_endpoint: CreatePlatformEndpoint + GetEndpointAttributes; put_device: token_holders (GSI2 Query,
+    # eventually consistent) then PutItem of the device row, which is in GSI2.
+    return Work(
+        reads=(Read(DEVICE_KB, False),),
+        writes=(Write(DEVICE_KB, gsis=1),),
+        sns_requests=2,
+    )
+
+
+def _delete_device(p: UsageProfile) -> Work:
+    # delete_device (DeleteItem, returns the old row), token_holders (GSI2 Query), DeleteEndpoint. The
+    # stream's REMOVE sets off endpoint_cleanup in each region.
+    return Work(
+        reads=(Read(DEVICE_KB, False),),
+        writes=(Write(DEVICE_KB, gsis=1),),
+        sns_requests=1,
+        device_removals=1,
+    )
+
+
+def _get_sync(p: UsageProfile) -> Work:
+    # changes(): one consistent Query of each region's change log (2 regions), then a consistent BatchGetItem
+    # of both regions' copies of each changed item (the other region's copy is usually absent: 1 unit).
+    changes = p.sync.changes_per_pull
+    return Work(
+        reads=(
+            Read(max(changes, 1) * LOG_KB, True, count=2),
+            Read(p.sync.item_kb, True, count=changes),
+            Read(0.0, True, count=changes),
+        )
+    )
+
+
+def _sync_write(item_kb: float) -> tuple[tuple[Read, ...], tuple[Write, ...]]:
+    # _write(): a consistent BatchGetItem of the item's copy in each region and this region's counter, then
+    # one TransactWriteItems: Update counter, Put own copy, ConditionCheck the other copy, Put log record.
+    reads = (Read(item_kb, True), Read(0.0, True), Read(COUNTER_KB, True))
+    writes = (
+        Write(COUNTER_KB, transactional=True),
+        Write(item_kb, transactional=True),
+        Write(item_kb, transactional=True, replicated=False),  # ConditionCheck of the other region's copy
+        Write(LOG_KB, transactional=True),
+    )
+    return reads, writes
+
+
+def _put_sync(p: UsageProfile) -> Work:
+    reads, writes = _sync_write(p.sync.item_kb)
+    return Work(reads=reads, writes=writes)
+
+
+def _delete_sync(p: UsageProfile) -> Work:
+    reads, writes = _sync_write(TOMBSTONE_KB)
+    return Work(reads=(Read(p.sync.item_kb, True), *reads[1:]), writes=writes)
+
+
+def _post_upload(p: UsageProfile) -> Work:
+    # put_media (PutItem), then a presigned POST the app uses to upload the object.
+    return Work(writes=(Write(MEDIA_ROW_KB),), uploads=1)
+
+
+def _get_media(p: UsageProfile) -> Work:
+    # get_media (consistent GetItem), then a CloudFront signed URL the app downloads.
+    return Work(reads=(Read(MEDIA_ROW_KB, True),), downloads=p.media.downloads_per_url)
+
+
+def _subscribe(p: UsageProfile) -> Work:
+    # get_profile of the provider (eventually consistent), then PutItem of the subscription (in GSI1).
+    return Work(reads=(Read(p.sync.profile_kb, False),), writes=(Write(SUBSCRIPTION_KB, gsis=1),))
+
+
+def _post_notification(p: UsageProfile) -> Work:
+    # claim_idempotency (conditional PutItem) and complete_idempotency (UpdateItem) when a key is sent;
+    # subscribers (Query of the provider's SUB# rows, eventually consistent); SendMessageBatch of 10.
+    n = p.notifications
+    keyed = n.idempotency_key_share
+    return Work(
+        reads=(Read(n.recipients_per_notification * SUBSCRIPTION_KB, False),),
+        writes=(Write(IDEMPOTENCY_KB, count=2 * keyed),),
+        sqs_requests=math.ceil(n.recipients_per_notification / SQS_BATCH)
+        if n.recipients_per_notification
+        else 0,
+        messages=n.recipients_per_notification,
+        ttl_expiries=keyed,  # the idempotency record expires after a day (dal.IDEMPOTENCY_TTL_SECONDS)
+    )
+
+
+def _get_notifications(p: UsageProfile) -> Work:
+    # inbox(): one GSI1 Query, newest first, eventually consistent: a page of entries.
+    n = p.notifications
+    return Work(reads=(Read(n.inbox_page_items * (n.notification_kb + INBOX_OVERHEAD_KB), False),))
+
+
+ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
+    "GET /health": _health,
+    "GET /me": _get_me,
+    "PUT /me": _put_me,
+    "POST /devices": _post_devices,
+    "DELETE /devices/{id}": _delete_device,
+    "GET /sync": _get_sync,
+    "PUT /sync/{collection}/{id}": _put_sync,
+    "DELETE /sync/{collection}/{id}": _delete_sync,
+    "POST /media/uploads": _post_upload,
+    "GET /media/{id}": _get_media,
+    "POST /providers/{id}/subscribe": _subscribe,
+    "POST /notifications": _post_notification,
+    "GET /notifications": _get_notifications,
+}
+
+
+def route_work(route: str, profile: UsageProfile) -> Work:
+    """The work of one request of `route`; KeyError for a route this model does not know."""
+    return ROUTES[route](profile)
+
+
+@dataclass(frozen=True)
+class WorkerWork:
+    work: Work
+    pushes: float  # SNS mobile push deliveries (one Publish each)
+
+
+def worker_message(profile: UsageProfile) -> WorkerWork:
+    """notify_worker's work for one message (one recipient), lambdas/notify_worker/worker.py deliver():
+    begin_inbox_entry (conditional PutItem, in GSI1), list_devices (Query), per device token_owner (GSI2
+    Query) and one Publish, then finish_inbox_entry (UpdateItem of the GSI1 item)."""
+    n = profile.notifications
+    entry_kb = n.notification_kb + INBOX_OVERHEAD_KB
+    devices = n.devices_per_user
+    work = Work(
+        reads=(Read(max(devices, 1) * DEVICE_KB, False), Read(DEVICE_KB, False, count=devices)),
+        writes=(Write(entry_kb, gsis=1, count=2),),
+    )
+    return WorkerWork(work=work, pushes=devices)
+
+
+def claims_sync(profile: UsageProfile) -> Work:
+    """The profile's UpdateItem when a container first sees a user's new token (app.py: sync_claims)."""
+    return Work(writes=(Write(profile.sync.profile_kb),))
