@@ -20,7 +20,7 @@ from rich.progress import (
 
 from ops.audit.env import AuditEnv
 from ops.audit.lifecycle import SOURCES, audit_lifecycle
-from ops.audit.report import as_json, as_markdown, render_table
+from ops.audit.report import as_json, as_markdown, plain_table, render_table
 from ops.errors import OpsError
 
 app = typer.Typer(no_args_is_help=True, help="Audits: the archival policy as declared, applied and priced.")
@@ -74,7 +74,7 @@ def lifecycle(
     if output_format == "table" and out is None:
         render_table(report, Console(soft_wrap=False))
     else:
-        text = {"json": as_json, "md": as_markdown, "table": _plain_table}[output_format](report)
+        text = {"json": as_json, "md": as_markdown, "table": plain_table}[output_format](report)
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -85,11 +85,3 @@ def lifecycle(
         if output_format != "table" or out is not None:
             stderr.print(f"[red]FAILED[/red]: {len(report.violations)} violation(s)", highlight=False)
         raise typer.Exit(1)
-
-
-def _plain_table(report: object) -> str:
-    import io
-
-    console = Console(record=True, width=160, file=io.StringIO())  # recorded, then exported as plain text
-    render_table(report, console)  # type: ignore[arg-type]
-    return console.export_text()

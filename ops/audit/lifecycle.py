@@ -5,7 +5,7 @@
 
 Four parts, each in its own module: declared vs actual bucket settings (settings_check), every media object
 classified by last use and archive state (objects), the monthly cost today / all Standard / under the
-policy with the break-even object size (cost, prices in s3_prices.json), and the TTL archive reconciliation
+policy with the break-even object size (cost, prices from ops/pricing/aws_prices.json), and the TTL archive reconciliation
 per day and region (ttl). A part the audit cannot check (a region that does not answer) is a violation too:
 the audit never passes what it did not see.
 """
@@ -19,7 +19,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from backend_core.archival import ARCHIVAL_POLICY, MEDIA_INVENTORY
-from ops.audit import cost, objects, pricing, settings_check, ttl
+from ops import pricing
+from ops.audit import cost, objects, settings_check, ttl
 from ops.audit.env import AuditEnv
 from ops.audit.model import BucketObjects, Report, Violation
 from ops.audit.objects import Progress, no_progress
@@ -75,7 +76,7 @@ def audit_lifecycle(
         )
         report.objects.append(result)
         report.violations += found
-        costs[bucket] = cost.bucket_costs(prices.region(region), idle, archives=role == "media")
+        costs[bucket] = cost.bucket_costs(prices, region, idle, archives=role == "media")
     report.cost = _cost_summary(costs, prices, env)
     advance = progress("reading the tables' streams (TTL removals, last 24 hours)", None)
     report.ttl, ttl_violations, report.ttl_notes = ttl.reconcile(env, now, advance)
@@ -108,22 +109,28 @@ def _objects_of(
 
 
 def _cost_summary(costs: dict[str, Any], prices: pricing.PriceTable, env: AuditEnv) -> dict[str, Any]:
-    total = {"today": 0.0, "all_standard": 0.0, "policy": 0.0}
+    total = dict.fromkeys(cost.SCENARIOS, 0.0)
     for figures in costs.values():
         for name in total:
             total[name] += figures["monthly_usd"][name]
     regions = sorted({env.outputs.primary_region, env.outputs.dr_region})
+    meters: dict[str, set[str]] = {region: {cost.TRANSITION_TO_IT} for region in regions}
+    for figures in costs.values():
+        for quantities in figures["usage"].values():
+            meters.setdefault(figures["region"], set()).update(quantities)
     return {
         "price_table": {
-            "file": str(pricing.PRICE_FILE.name),
-            "as_of": prices.as_of,
-            "sources": list(prices.sources),
+            "file": "ops/pricing/aws_prices.json",
+            "checked_on": prices.checked_on.isoformat(),
+            "age_days": prices.age_days(),
         },
+        "rates": {region: cost.rates_used(prices, region, found) for region, found in meters.items()},
         "buckets": costs,
         "total_monthly_usd": total,
         "policy_saves_monthly_usd": total["all_standard"] - total["policy"],
         "transition_requests_once_usd": sum(c["transition_requests_once_usd"] for c in costs.values()),
-        "break_even": {region: cost.break_even(prices.region(region)) for region in regions},
+        "break_even": {region: cost.break_even(prices, region) for region in regions},
+        "policy_terms": {region: cost.policy_terms(prices, region) for region in regions},
     }
 
 

@@ -1,17 +1,38 @@
-"""The audit report as a person reads it (rich tables, Markdown) and as a machine does (JSON)."""
+"""The audit report as a person reads it (rich tables, Markdown) and as a machine does (JSON).
+
+Both human renderings print the same sections (`sections`): the verdict and the violations first, then
+declared vs actual settings per bucket, objects by last use, the monthly cost with the prices it used and the
+break-even size, and the TTL archive reconciliation. Sections marked `detail` (the usage by meter behind every
+cost figure) are printed in Markdown and JSON, left out of the terminal table.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from ops.audit.model import Report
 from ops.audit.objects import _size
+
+PLAIN_WIDTH = 160  # `--format table --out FILE`: the width the plain-text table is laid out for
+
+
+@dataclass
+class Section:
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    empty: str = "(nothing)"
+    detail: bool = False  # Markdown and JSON only
+    at_fault: list[bool] = field(default_factory=list)  # per row: printed in red / marked in Markdown
+    group_column: bool = False  # the first column names a group: printed on its first row only
 
 
 def as_json(report: Report) -> str:
@@ -28,87 +49,84 @@ def _usd(value: float) -> str:
     return f"${value:.6f}" if abs(value) < 0.01 else f"${value:.4f}"
 
 
-def sections(report: Report) -> list[tuple[str, list[str], list[list[str]], str]]:
-    """(title, header, rows, note) of each part of the report: the one layout both renderers print."""
-    out = []
+def _quantity(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.6g}"
+
+
+def verdict(report: Report) -> str:
+    if report.passed:
+        return "PASSED: the archival policy holds"
+    return f"FAILED: {len(report.violations)} violation(s)"
+
+
+def policy_line(report: Report) -> str:
+    policy = report.policy
+    tiers = ", ".join(
+        f"{tier} after {days} days" for tier, days in sorted(policy.get("archive_tiers", {}).items())
+    )
+    return (
+        f"Policy (backend_core/archival.py): media objects into INTELLIGENT_TIERING after "
+        f"{policy.get('intelligent_tiering_after_days')} days; {tiers} without access on the primary media "
+        f"bucket only (the DR copy is the failover read path); noncurrent versions to GLACIER after "
+        f"{policy.get('noncurrent_to_glacier_days')} days, deleted after {policy.get('noncurrent_expire_days')}; "
+        f"TTL-removed items archived under {policy.get('expired_items_prefix')}."
+    )
+
+
+def sections(report: Report) -> list[Section]:
+    """Every part of the report in the one layout both renderers print."""
+    out = [
+        Section(
+            "Violations",
+            ["area", "where", "what", "expected", "found", "detail"],
+            [[v.area, v.subject, v.what, v.expected, v.actual, v.detail] for v in report.violations],
+            empty="none",
+            at_fault=[True] * len(report.violations),
+        )
+    ]
+    checks = report.settings  # in the stack outputs' bucket order
     out.append(
-        (
-            "Declared vs actual (every bucket of the stack outputs against the archival-policy contract)",
-            ["bucket", "role", "setting", "expected", "actual", "ok"],
+        Section(
+            "Declared vs actual: every bucket of the stack outputs against the archival-policy contract",
+            ["bucket", "setting", "expected", "actual", "ok"],
             [
-                [c.bucket, c.role, c.setting, c.expected, c.actual, "yes" if c.ok else "NO"]
-                for c in report.settings
+                [f"{c.bucket} ({c.role})", c.setting, c.expected, c.actual, "yes" if c.ok else "NO"]
+                for c in checks
             ],
-            "",
+            at_fault=[not c.ok for c in checks],
+            group_column=True,
         )
     )
-    rows = []
+    rows, fault = [], []
     for bucket in report.objects:
-        for klass, totals in sorted(bucket.classes.items()):
+        for klass, totals in sorted(bucket.classes.items(), key=lambda kv: _class_order(kv[0])):
             prefixes = ", ".join(
-                f"{p} {t[klass].count}" for p, t in sorted(bucket.by_prefix.items()) if klass in t
+                f"{p} {t[klass].count:,}" for p, t in sorted(bucket.by_prefix.items()) if klass in t
             )
             rows.append(
-                [bucket.bucket, bucket.role, klass, f"{totals.count:,}", _size(totals.bytes), prefixes]
+                [
+                    f"{bucket.bucket} ({bucket.role})",
+                    klass,
+                    f"{totals.count:,}",
+                    _size(totals.bytes),
+                    prefixes,
+                ]
             )
-    sources = "; ".join(f"{b.bucket}: {b.source}" for b in report.objects)
+            fault.append(_faulty_class(klass))
     inactive = report.policy.get("inactive_after_days")
     out.append(
-        (
-            f"Objects by last use (inactive: not used for {inactive} days)",
-            ["bucket", "role", "class", "objects", "bytes", "by prefix"],
+        Section(
+            f"Objects by last use (inactive: not used for {inactive} days or more)",
+            ["bucket", "class", "objects", "bytes", "by prefix"],
             rows,
-            f"object states from {sources}" if sources else "",
+            [f"Object states of {b.bucket}: {b.source}." for b in report.objects],
+            empty="(no objects)",
+            at_fault=fault,
+            group_column=True,
         )
     )
-    cost = report.cost
-    rows = []
-    for bucket, figures in cost.get("buckets", {}).items():
-        monthly = figures["monthly_usd"]
-        rows.append(
-            [
-                bucket,
-                figures["region"],
-                f"{figures['objects']:,}",
-                _size(figures["bytes"]),
-                _usd(monthly["today"]),
-                _usd(monthly["all_standard"]),
-                _usd(monthly["policy"]),
-                _usd(figures["transition_requests_once_usd"]),
-            ]
-        )
-    if cost.get("buckets"):
-        total = cost["total_monthly_usd"]
-        rows.append(
-            ["total", "", "", "", _usd(total["today"]), _usd(total["all_standard"]), _usd(total["policy"]),
-             _usd(cost["transition_requests_once_usd"])]
-        )  # fmt: skip
-    even = "; ".join(
-        f"{region}: {figures['vs_standard_bytes'] / 1024:.0f} KB vs Standard, "
-        f"{figures['vs_archive_instant_access_bytes'] / 1024:.0f} KB vs Archive Instant Access"
-        for region, figures in cost.get("break_even", {}).items()
-    )
-    table = cost.get("price_table", {})
-    out.append(
-        (
-            "Monthly storage cost (current versions)",
-            [
-                "bucket",
-                "region",
-                "objects",
-                "bytes",
-                "today",
-                "all in Standard",
-                "under the policy",
-                "transitions (once)",
-            ],
-            rows,
-            f"prices: ops/audit/{table.get('file')} as of {table.get('as_of')}; the policy saves "
-            f"{_usd(cost.get('policy_saves_monthly_usd', 0.0))}/month vs Standard; break-even object size "
-            f"below which archiving costs more than it saves: {even}",
-        )
-    )
-    rows = [
+    out += _cost_sections(report)
+    ttl_rows = [
         [
             d.region,
             d.day,
@@ -120,70 +138,221 @@ def sections(report: Report) -> list[tuple[str, list[str], list[list[str]], str]
         for d in report.ttl
     ]
     out.append(
-        (
-            "TTL archive reconciliation (the streams' last 24 hours)",
+        Section(
+            "TTL archive reconciliation: items removed by TTL (each region's stream, last 24 hours) against "
+            "their archive records",
             ["region", "day", "removed by TTL", "archived", "missing", "e.g."],
-            rows,
-            "; ".join(report.ttl_notes),
+            ttl_rows,
+            list(report.ttl_notes),
+            empty="(no TTL removals)",
+            at_fault=[bool(d.missing) for d in report.ttl],
         )
     )
     return out
 
 
+def _cost_sections(report: Report) -> list[Section]:
+    cost = report.cost
+    if not cost.get("buckets"):
+        return [Section("Monthly storage cost", [], [], empty="(not computed: no media bucket was read)")]
+    rows = []
+    for bucket, figures in cost["buckets"].items():
+        monthly = figures["monthly_usd"]
+        rows.append(
+            [
+                bucket,
+                figures["region"],
+                f"{figures['objects']:,}",
+                _size(figures["bytes"]),
+                _usd(monthly["today"]),
+                _usd(monthly["all_standard"]),
+                _usd(monthly["policy"]),
+                _usd(figures["policy_saves_monthly_usd"]),
+                _usd(figures["transition_requests_once_usd"]),
+            ]
+        )
+    total = cost["total_monthly_usd"]
+    rows.append(
+        ["total", "", "", "", _usd(total["today"]), _usd(total["all_standard"]), _usd(total["policy"]),
+         _usd(cost["policy_saves_monthly_usd"]), _usd(cost["transition_requests_once_usd"])]
+    )  # fmt: skip
+    table = cost["price_table"]
+    notes = [
+        f"Prices: {table['file']} (checked {table['checked_on']}, {table['age_days']} days ago), the rates "
+        "listed below; every figure is the usage by meter (Markdown and JSON reports) priced at them."
+    ]
+    for bucket, figures in cost["buckets"].items():
+        if figures.get("unpriced_objects"):
+            missing = ", ".join(f"{k} {v:,}" for k, v in figures["unpriced_objects"].items())
+            notes.append(
+                f"{bucket}: objects in classes the price table has no meter for, left out: {missing}."
+            )
+    out = [
+        Section(
+            "Monthly storage cost of the media buckets' current versions (USD)",
+            [
+                "bucket",
+                "region",
+                "objects",
+                "bytes",
+                "today",
+                "all in Standard",
+                "under the policy",
+                "policy saves",
+                "transitions (once)",
+            ],
+            rows,
+            notes,
+        )
+    ]
+    rates = [
+        [region, meter, f"${r['usd']:g} per {_quantity(r['per'])} {r['unit']}" + (" (first tier)" if r["tiered"] else ""), r["source"]]
+        for region, meters in sorted(cost.get("rates", {}).items())
+        for meter, r in meters.items()
+    ]  # fmt: skip
+    out.append(Section("Prices used", ["region", "meter", "price", "source"], rates))
+    even = [
+        [
+            region,
+            f"{figures['vs_standard_bytes'] / 1024:,.0f} KB",
+            f"{figures['vs_archive_instant_access_bytes'] / 1024:,.0f} KB",
+        ]
+        for region, figures in sorted(cost.get("break_even", {}).items())
+    ]
+    out.append(
+        Section(
+            "Break-even object size: below it, archiving costs more per month than it saves",
+            ["region", "vs Standard", "vs Archive Instant Access"],
+            even,
+            [
+                "An object in Deep Archive Access pays the monitoring fee and 40 KB of overhead (8 KB as "
+                "Standard, 32 KB at the archive rate); Intelligent-Tiering never moves an object under 128 KB."
+            ],
+        )
+    )
+    terms = [
+        [region, t["what"], f"{t['held_days']}", f"{t['minimum_days']} ({t['term']})", "yes" if t["ok"] else "NO"]
+        for region, found in sorted(cost.get("policy_terms", {}).items())
+        for t in found
+    ]  # fmt: skip
+    out.append(
+        Section(
+            "The policy's transitions against minimum storage durations (early-deletion charges)",
+            ["region", "what", "days held", "minimum days", "ok"],
+            terms,
+            at_fault=[not t["ok"] for found in cost.get("policy_terms", {}).values() for t in found],
+        )
+    )
+    usage = [
+        [bucket, scenario, meter, _quantity(quantity), _usd(_meter_cost(cost, figures["region"], meter, quantity))]
+        for bucket, figures in cost["buckets"].items()
+        for scenario, quantities in figures["usage"].items()
+        for meter, quantity in sorted(quantities.items())
+    ]  # fmt: skip
+    out.append(
+        Section(
+            "Usage by meter behind each cost figure (per month)",
+            ["bucket", "scenario", "meter", "quantity", "USD"],
+            usage,
+            ["Quantities in the meter's unit (GB-month: 2^30 bytes for a month; object-month)."],
+            empty="(no objects)",
+            detail=True,
+        )
+    )
+    return out
+
+
+def _meter_cost(cost: dict[str, Any], region: str, meter: str, quantity: float) -> float:
+    """A meter's share, at the rate the report lists (first tier: a bucket this size never reaches the next)."""
+    rate = cost["rates"][region][meter]
+    return quantity * rate["usd"] / rate["per"]
+
+
+def _class_order(klass: str) -> tuple[int, str]:
+    order = (
+        "active",
+        "inactive, archived",
+        "inactive, archive due",
+        "archived, used recently",
+        "inactive, online",
+    )
+    for index, start in enumerate(order):
+        if klass.startswith(start):
+            return index, klass
+    return len(order), klass
+
+
+def _faulty_class(klass: str) -> bool:
+    return klass.startswith("inactive, not archived") or klass == "archived on the failover copy"
+
+
 def as_markdown(report: Report) -> str:
-    verdict = "PASSED" if report.passed else f"FAILED: {len(report.violations)} violation(s)"
     lines = [
-        f"# Lifecycle audit of `{report.env}`: {verdict}",
+        f"# Lifecycle audit of `{report.env}`: {verdict(report)}",
         "",
-        f"Generated {report.generated_at} in {report.seconds} s.",
+        f"Generated {report.generated_at} in {report.seconds} s. {policy_line(report)}",
         "",
     ]
-    for title, header, rows, note in sections(report):
-        lines += [f"## {title}", ""]
-        if rows:
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
-            lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
+    for section in sections(report):
+        lines += [f"## {section.title}", ""]
+        if section.rows:
+            lines.append("| " + " | ".join(section.header) + " |")
+            lines.append("|" + "---|" * len(section.header))
+            previous = None
+            for index, row in enumerate(section.rows):
+                cells = [_md(c) for c in row]
+                if section.group_column:
+                    cells[0], previous = ("" if row[0] == previous else f"`{cells[0]}`"), row[0]
+                if index < len(section.at_fault) and section.at_fault[index]:
+                    cells = [f"**{c}**" if c else c for c in cells]
+                lines.append("| " + " | ".join(cells) + " |")
         else:
-            lines.append("(nothing)")
-        if note:
+            lines.append(section.empty)
+        for note in section.notes:
             lines += ["", note]
         lines.append("")
-    lines += ["## Violations", ""]
-    lines += [f"- {_md(v.line())}" for v in report.violations] or ["none"]
-    lines += [f"- note: {_md(n)}" for n in report.notes]
-    return "\n".join(lines) + "\n"
+    if report.notes:
+        lines += ["## Notes", ""] + [f"- {_md(n)}" for n in report.notes] + [""]
+    return "\n".join(lines)
 
 
 def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _at_fault(row: list[str]) -> bool:
-    return row[-1] == "NO" or any(
-        cell.startswith("inactive, not archived") or cell == "archived on the failover copy" for cell in row
-    )
-
-
 def render_table(report: Report, console: Console) -> None:
-    for title, header, rows, note in sections(report):
-        table = Table(*header, title=title, title_justify="left", show_lines=False)
-        for row in rows:
-            table.add_row(*row, style="red" if _at_fault(row) else None)
-        parts: list[Any] = [table]
-        if note:
-            parts.append(Text(note, style="dim"))
-        console.print(Group(*parts))
+    style = "green" if report.passed else "red"
+    console.print(f"[bold {style}]Lifecycle audit of {report.env}: {verdict(report)}[/]", highlight=False)
+    console.print(f"[dim]Generated {report.generated_at} in {report.seconds} s. {policy_line(report)}[/]")
+    console.print()
+    for section in sections(report):
+        if section.detail:
+            continue
+        if not section.rows:
+            console.print(f"[bold]{section.title}[/]: {section.empty}", highlight=False)
+            console.print()
+            continue
+        table = Table(*section.header, title=section.title, title_justify="left", title_style="bold")
+        previous = None
+        for index, row in enumerate(section.rows):
+            cells = list(row)
+            if section.group_column:
+                if previous is not None and cells[0] != previous:
+                    table.add_section()
+                cells[0], previous = ("" if cells[0] == previous else cells[0]), cells[0]
+            faulty = index < len(section.at_fault) and section.at_fault[index]
+            table.add_row(*cells, style="red" if faulty else None)
+        console.print(table)
+        for note in section.notes:
+            console.print(f"[dim]{note}[/]", highlight=False)
         console.print()
     for note in report.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
-    if report.passed:
-        console.print(
-            f"[green]PASSED[/green]: the archival policy holds in {report.env} ({report.seconds} s)"
-        )
-        return
-    console.print(
-        f"[red]FAILED[/red]: {len(report.violations)} violation(s) in {report.env} ({report.seconds} s)"
-    )
-    for violation in report.violations:
-        console.print(f"[red]violation:[/red] {violation.line()}", highlight=False)
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    console.print(f"[bold {style}]{verdict(report)}[/] in {report.env} ({report.seconds} s)", highlight=False)
+
+
+def plain_table(report: Report) -> str:
+    """The terminal table as plain text (`--format table --out FILE`)."""
+    console = Console(record=True, width=PLAIN_WIDTH, file=io.StringIO(), color_system=None)
+    render_table(report, console)
+    return console.export_text()

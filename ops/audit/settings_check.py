@@ -195,10 +195,13 @@ def normalise_rule(rule: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": rule.get("Status"),
         "prefix": prefix,
-        "tags": sorted((t["Key"], t["Value"]) for t in tags),
-        "transitions": sorted((t.get("Days"), t.get("StorageClass")) for t in rule.get("Transitions", [])),
+        "tags": sorted(f"{t['Key']}={t['Value']}" for t in tags),
+        "transitions": sorted(
+            f"{t.get('StorageClass')} after {t.get('Days', t.get('Date'))} days"
+            for t in rule.get("Transitions", [])
+        ),
         "noncurrent transitions": sorted(
-            (t.get("NoncurrentDays"), t.get("StorageClass"))
+            f"{t.get('StorageClass')} after {t.get('NoncurrentDays')} days"
             for t in rule.get("NoncurrentVersionTransitions", [])
         ),
         "noncurrent expiration days": (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"),
@@ -249,7 +252,9 @@ def _hygiene(bucket: str, role: str, rules: list[dict[str, Any]] | None) -> Sett
     enabled = [normalise_rule(r) for r in rules or [] if r.get("Status") == "Enabled"]
     noncurrent = any(r["noncurrent expiration days"] for r in enabled)
     aborts = any(r["abort incomplete uploads after days"] for r in enabled)
-    archives = [r for r in enabled for _, cls in r["transitions"] if cls in ("GLACIER", "DEEP_ARCHIVE")]
+    archives = [
+        r for r in enabled for text in r["transitions"] if text.startswith(("GLACIER ", "DEEP_ARCHIVE "))
+    ]
     actual = (
         MISSING
         if rules is None
@@ -284,18 +289,29 @@ def _inventory_check(
             "prefix": (destination.get("Prefix") or "").rstrip("/"),
         }
 
+    name = f"S3 Inventory {MEDIA_INVENTORY.configuration_id}"
+    if have is None:
+        return SettingCheck(bucket, role, name, _text(shape(want)), MISSING, False)
+    changed = [k for k, v in shape(want).items() if shape(have)[k] != v]
     return SettingCheck(
         bucket,
         role,
-        f"S3 Inventory {MEDIA_INVENTORY.configuration_id}",
-        _text(shape(want)),
-        _text(shape(have)) if have else MISSING,
-        have is not None and shape(have) == shape(want),
+        name + (f": {', '.join(changed)}" if changed else ""),
+        _text({k: shape(want)[k] for k in changed}) if changed else "as the contract",
+        _text({k: shape(have)[k] for k in changed}) if changed else "as the contract",
+        not changed,
     )
 
 
 def _text(value: dict[str, Any]) -> str:
-    return "; ".join(f"{k} {v}" for k, v in value.items())
+    def plain(v: Any) -> str:
+        if isinstance(v, list | tuple):
+            return ", ".join(plain(x) for x in v) or "none"
+        if isinstance(v, dict):
+            return ", ".join(f"{k} {plain(x)}" for k, x in v.items()) or "none"
+        return "none" if v is None else str(v)
+
+    return "; ".join(f"{k} {plain(v)}" for k, v in value.items())
 
 
 def _reason(exc: Exception) -> str:

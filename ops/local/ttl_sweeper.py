@@ -83,11 +83,17 @@ class TtlSweeper:
         return is_ttl_delete
 
     def sweep(self) -> int:
-        """Delete every expired item now; how many were deleted."""
+        """Delete every expired item now; how many were deleted. Each region's TTL runs on its own: a region
+        that does not answer (the outage knob) is skipped, the other is swept."""
         now = int(time.time())
         deleted = 0
         for label, (ddb, table) in self.tables.items():
-            for keys in self._expired_keys(ddb, table, now):
+            try:
+                expired = self._expired_keys(ddb, table, now)
+            except (ClientError, BotoCoreError) as exc:
+                log.warning("TTL sweep of %s skipped: %s", label, exc)
+                continue
+            for keys in expired:
                 self._mark(label, keys, +1)  # first: the stream record may be read before delete_item returns
                 try:
                     ddb.delete_item(
@@ -130,11 +136,17 @@ class TtlSweeper:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def reset(self) -> None:
+        """Forget every TTL delete (the stack's reset empties the archive they were written to): the marks,
+        and DynamoDB's identity on the stream records of earlier TTL deletes, which read as plain deletes
+        from then on, so a reset stack reconciles (`ops audit lifecycle`) as a fresh one does."""
         with self._lock:
             for consumer in self._marks.values():
                 for marks in consumer.values():
                     marks.clear()
         self.expired = 0
+        if self.in_process:
+            for ddb, table in self.tables.values():
+                forget_ttl_removals(ddb.meta.region_name, table)
 
     def status(self) -> dict:
         return {"sweeps": self.sweeps, "expired": self.expired, "interval_seconds": self.interval}
@@ -148,16 +160,30 @@ class TtlSweeper:
                     log.warning("TTL sweep failed: %s", exc)
 
 
-def mark_ttl_removal(region: str, table: str, keys: dict) -> bool:
-    """Give the newest REMOVE record of `keys` in the emulator's stream DynamoDB's TTL identity; whether one
-    was found. DynamoDB requests are serialized by the gateway, so the delete's record is the last one of
-    those keys once delete_item has returned."""
+def _stream_shard(region: str, table: str) -> Any:
     from moto.dynamodb.models import dynamodb_backends
 
     from ops.local.config import ACCOUNT_ID
 
     found = dynamodb_backends[ACCOUNT_ID][region].tables.get(table)
-    shard = getattr(found, "stream_shard", None)
+    return getattr(found, "stream_shard", None)
+
+
+def forget_ttl_removals(region: str, table: str) -> int:
+    """Take DynamoDB's TTL identity off every record of the emulator's stream; how many had it."""
+    shard = _stream_shard(region, table)
+    forgotten = 0
+    for stream_record in list(getattr(shard, "items", [])):
+        if stream_record.record.pop("userIdentity", None) is not None:
+            forgotten += 1
+    return forgotten
+
+
+def mark_ttl_removal(region: str, table: str, keys: dict) -> bool:
+    """Give the newest REMOVE record of `keys` in the emulator's stream DynamoDB's TTL identity; whether one
+    was found. DynamoDB requests are serialized by the gateway, so the delete's record is the last one of
+    those keys once delete_item has returned."""
+    shard = _stream_shard(region, table)
     if shard is None:
         return False
     for stream_record in reversed(shard.items):

@@ -58,20 +58,28 @@ def restores_started(stack) -> int:
     return stack.status()["components"]["archive_tiers"].get("restores_started", 0)
 
 
-def test_an_archived_object_fails_reads_as_s3_does_until_restored(local_stack_clean):
+def test_the_clock_archives_as_each_buckets_settings_say_and_reads_then_fail_as_in_s3(local_stack_clean):
+    """The clock follows each bucket's own settings: an object under 128 KB and the DR copy stay online, a
+    dry run changes nothing. An archived object then refuses GET (presigned or not) with S3's error until a
+    restore, once, brings it back."""
     stack = local_stack_clean
     user = stack.create_user()
-    media_id = upload(stack, user)
+    media_id, small = upload(stack, user), upload(stack, user, size=1024)
     bucket, key = stack.outputs.media.bucket.primary, key_of(user, media_id)
+    dr = stack.outputs.media.bucket.dr
     s3 = stack.client("s3", "primary")
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=60)
     assert requests.get(url, timeout=10).status_code == 200
 
-    clock = stack.archive(0)
-    assert clock["buckets"][bucket]["archived: DEEP_ARCHIVE_ACCESS"] == 1
-    assert (
-        "archived: DEEP_ARCHIVE_ACCESS" not in clock["buckets"][stack.outputs.media.bucket.dr]
-    )  # never in DR
+    planned = stack.archive(0, dry_run=True)
+    assert planned["made_inactive"] == 2 and planned["buckets"][bucket]["archived: DEEP_ARCHIVE_ACCESS"] == 1
+    assert requests.get(url, timeout=10).status_code == 200  # nothing changed
+    clock = stack.archive(0)["buckets"]
+    assert clock[bucket]["archived: DEEP_ARCHIVE_ACCESS"] == 1
+    assert clock[bucket]["online: under 128 KB"] == 1
+    assert "archived: DEEP_ARCHIVE_ACCESS" not in clock[dr]  # never in DR
+    assert clock[dr]["online: no Intelligent-Tiering archive configuration"] == 1
+    assert stack.request("GET", f"/media/{small}", user=user).status_code == 200
 
     refused = requests.get(url, timeout=10)  # a presigned GET, as a client would make it
     assert refused.status_code == 403
@@ -219,20 +227,3 @@ def test_once_only_restore_and_access_records_hold_across_regions(local_stack_cl
         what="the restored object served by the primary",
     )
     assert restores_started(stack) == before + 1
-
-
-def test_the_archive_clock_follows_each_buckets_settings(local_stack_clean):
-    """Small objects and the DR copy stay online; a dry run changes nothing."""
-    stack = local_stack_clean
-    user = stack.create_user()
-    big, small = upload(stack, user), upload(stack, user, size=1024)
-    primary, dr = stack.outputs.media.bucket.primary, stack.outputs.media.bucket.dr
-    planned = stack.archive(0, dry_run=True)
-    assert planned["made_inactive"] == 2 and planned["buckets"][primary]["archived: DEEP_ARCHIVE_ACCESS"] == 1
-    assert stack.request("GET", f"/media/{big}", user=user).status_code == 200  # nothing changed
-    done = stack.archive(0)["buckets"]
-    assert done[primary]["archived: DEEP_ARCHIVE_ACCESS"] == 1
-    assert done[primary]["online: under 128 KB"] == 1
-    assert done[dr]["online: no Intelligent-Tiering archive configuration"] == 1
-    assert stack.request("GET", f"/media/{small}", user=user).status_code == 200
-    assert stack.request("GET", f"/media/{big}", user=user).status_code == 202
