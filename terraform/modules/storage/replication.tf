@@ -90,7 +90,7 @@ resource "aws_s3_bucket_replication_configuration" "media" {
 
     source_selection_criteria {
       sse_kms_encrypted_objects {
-        status = var.replication.to_dr.replicate_kms_encrypted ? "Enabled" : "Disabled"
+        status = "Enabled" # media objects are SSE-KMS: the contract's validation requires it
       }
 
       replica_modifications {
@@ -148,7 +148,7 @@ resource "aws_s3_bucket_replication_configuration" "media_failback" {
 
     source_selection_criteria {
       sse_kms_encrypted_objects {
-        status = var.replication.to_primary.replicate_kms_encrypted ? "Enabled" : "Disabled"
+        status = "Enabled" # media objects are SSE-KMS: the contract's validation requires it
       }
 
       replica_modifications {
