@@ -14,7 +14,7 @@ NOTEBOOK_STAMP := $(NOTEBOOK_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill audit notebooks analytics-report
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -98,10 +98,15 @@ MODE ?= failover
 drill: setup ## DR drill of ENV: MODE=failover|non-destructive [INJECT=fault] (prod: dry run unless ARGS=--yes)
 	$(BIN)/ops drill run --env $(ENV) --mode $(MODE) $(if $(INJECT),--inject $(INJECT)) $(ARGS)
 
+FORMAT ?= table
+audit: setup ## archival audit of ENV (local: make up first): settings, objects, cost, TTL archive; exit 1 on a violation [FORMAT=table|json|md OUT=file]
+	$(BIN)/ops audit lifecycle --env $(ENV) --format $(FORMAT) $(if $(OUT),--out $(OUT)) $(ARGS)
+
 bench: setup ## benchmarks, each as a ratio to a baseline measured in the same run -> reports/bench/
 	$(BIN)/python -m benchmarks.api_bench
 	$(BIN)/python -m benchmarks.local_stack_bench
 	$(BIN)/python -m benchmarks.analytics_bench
+	$(BIN)/python -m benchmarks.audit_bench
 
 # JupyterLab has a virtualenv of its own, made on first use; its python3 kernel is the project's .venv.
 $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)

@@ -96,7 +96,7 @@ def _objects_of(
             "`ops local inventory`); use --source auto or listing"
         )
     if dt is None:
-        return objects.listed_objects(env, bucket, side, progress), "listing"
+        return objects.listed_objects(env, bucket, side, progress, now), "listing"
     stamp = datetime.strptime(dt, "%Y-%m-%d-%H-%M").replace(tzinfo=UTC)
     if (now - stamp).days >= STALE_INVENTORY_DAYS:
         report.notes.append(

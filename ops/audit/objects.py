@@ -40,6 +40,9 @@ from ops.audit.env import AuditEnv
 from ops.audit.model import BucketObjects, Violation
 
 ARCHIVE_GRACE_DAYS = 2  # lifecycle and Intelligent-Tiering act once a day, asynchronously
+# No archive tier takes an object idle for less than 90 days, whatever a bucket's configuration says (S3
+# refuses fewer: https://docs.aws.amazon.com/AmazonS3/latest/API/API_Tiering.html).
+ARCHIVE_TIER_FLOOR_DAYS = 90
 # S3 Inventory spells the archive tiers without "_ACCESS"; HeadObject's x-amz-archive-status with it.
 CANONICAL_TIER = {"ARCHIVE": "ARCHIVE_ACCESS", "DEEP_ARCHIVE": "DEEP_ARCHIVE_ACCESS"}
 ARCHIVED = {"ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"}
@@ -144,9 +147,12 @@ def inventory_objects(env: AuditEnv, bucket: str, dt: str) -> list[StoredObject]
 
 
 def listed_objects(
-    env: AuditEnv, bucket: str, side: str, progress: Progress = no_progress
+    env: AuditEnv, bucket: str, side: str, progress: Progress = no_progress, now: datetime | None = None
 ) -> list[StoredObject]:
-    """A paged listing of the bucket, then a HeadObject of each INTELLIGENT_TIERING object for its tier."""
+    """A paged listing of the bucket, then a HeadObject of each INTELLIGENT_TIERING object that can be in an
+    archive tier for its tier: one written at least ARCHIVE_TIER_FLOOR_DAYS ago (an object cannot have gone
+    unread longer than it has existed)."""
+    now = now or datetime.now(UTC)
     s3 = env.client("s3", side)
     objects: list[StoredObject] = []
     advance = progress(f"listing {bucket}", None)
@@ -163,7 +169,12 @@ def listed_objects(
                 )
             )
         advance(len(contents))
-    tiered = [o for o in objects if o.storage_class == "INTELLIGENT_TIERING"]
+    tiered = [
+        o
+        for o in objects
+        if o.storage_class == "INTELLIGENT_TIERING"
+        and (now - o.last_modified).days >= ARCHIVE_TIER_FLOOR_DAYS
+    ]
     if tiered:
         advance = progress(
             f"archive status of {len(tiered)} Intelligent-Tiering objects in {bucket}", len(tiered)

@@ -44,7 +44,9 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     ),
     "aws_apigatewayv2_route": Free("routes are configuration; requests are billed on the API"),
     "aws_apigatewayv2_integration": Free("configuration of the API"),
-    "aws_apigatewayv2_authorizer": Free("JWT authorizers are free (Lambda authorizers would bill invocations)"),
+    "aws_apigatewayv2_authorizer": Free(
+        "JWT authorizers are free (Lambda authorizers would bill invocations)"
+    ),
     "aws_apigatewayv2_domain_name": Free("custom domain names of HTTP APIs are free"),
     "aws_apigatewayv2_api_mapping": Free("configuration of the domain name"),
     "aws_acm_certificate": Free("public ACM certificates are free"),
@@ -86,17 +88,26 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
         "the archive tier it opts into; monitoring per object",
     ),
     "aws_s3_bucket_replication_configuration": Priced(
-        ("data_transfer.inter_region", "s3.replication_time_control", "s3.requests.tier1", "cloudwatch.metrics.custom"),
+        (
+            "data_transfer.inter_region",
+            "s3.replication_time_control",
+            "s3.requests.tier1",
+            "cloudwatch.metrics.custom",
+        ),
         "transfer to the other region, Replication Time Control, replica PUTs, replication metrics",
     ),
-    "aws_s3_bucket_logging": Priced(("s3.standard.storage",), "the access logs it writes into the log bucket"),
+    "aws_s3_bucket_logging": Priced(
+        ("s3.standard.storage",), "the access logs it writes into the log bucket"
+    ),
     "aws_s3_bucket_policy": Free("configuration of the bucket"),
     "aws_s3_bucket_public_access_block": Free("configuration of the bucket"),
     "aws_s3_bucket_ownership_controls": Free("configuration of the bucket"),
     "aws_s3_bucket_server_side_encryption_configuration": Free(
         "configuration of the bucket (the KMS requests it causes are on the key, with bucket keys)"
     ),
-    "aws_s3_bucket_versioning": Free("configuration (media keys are never overwritten: no noncurrent versions)"),
+    "aws_s3_bucket_versioning": Free(
+        "configuration (media keys are never overwritten: no noncurrent versions)"
+    ),
     # edge
     "aws_cloudfront_distribution": Priced(
         ("cloudfront.data_transfer_out.north_america", "cloudfront.https_requests.north_america"),
@@ -138,11 +149,15 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
         ("firehose.ingestion", "firehose.format_conversion"), "every usage event, rounded up to 5 KB"
     ),
     "aws_glue_catalog_database": Priced(("glue.catalog.storage",), "catalog objects"),
-    "aws_glue_catalog_table": Priced(("glue.catalog.storage", "glue.catalog.requests"), "catalog objects, lookups"),
+    "aws_glue_catalog_table": Priced(
+        ("glue.catalog.storage", "glue.catalog.requests"), "catalog objects, lookups"
+    ),
     "aws_athena_workgroup": Priced(("athena.data_scanned",), "bytes the analysts' queries scan"),
     "aws_athena_named_query": Free("saved query text"),
     # keys and secrets
-    "aws_kms_key": Priced(("kms.keys", "kms.rotations", "kms.requests"), "per key-month, rotations, requests"),
+    "aws_kms_key": Priced(
+        ("kms.keys", "kms.rotations", "kms.requests"), "per key-month, rotations, requests"
+    ),
     "aws_kms_replica_key": Priced(("kms.keys", "kms.requests"), "a multi-Region replica is billed as a key"),
     "aws_kms_alias": Free("aliases are free"),
     "aws_secretsmanager_secret": Priced(
@@ -151,7 +166,11 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     "aws_secretsmanager_secret_version": Free("the value of a secret, billed with the secret"),
     # observability
     "aws_cloudwatch_log_group": Priced(
-        ("cloudwatch.logs.ingestion.standard", "cloudwatch.logs.ingestion.infrequent_access", "cloudwatch.logs.storage"),
+        (
+            "cloudwatch.logs.ingestion.standard",
+            "cloudwatch.logs.ingestion.infrequent_access",
+            "cloudwatch.logs.storage",
+        ),
         "ingestion by what writes into it, storage within its retention",
     ),
     "aws_cloudwatch_log_stream": Free("a stream inside a priced log group"),
@@ -161,12 +180,18 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     "aws_cloudwatch_dashboard": Priced(("cloudwatch.dashboards",), "per dashboard"),
     "aws_budgets_budget": Free("budgets without actions are free"),
     "aws_cloudtrail": Priced(
-        ("cloudtrail.management_events.first_copy", "s3.standard.storage", "cloudwatch.logs.ingestion.standard"),
+        (
+            "cloudtrail.management_events.first_copy",
+            "s3.standard.storage",
+            "cloudwatch.logs.ingestion.standard",
+        ),
         "the first copy of management events is free; its S3 objects and CloudWatch Logs copy are not",
     ),
     # DR and drills
     "aws_scheduler_schedule": Priced(("scheduler.invocations",), "runs of the schedule"),
-    "aws_fis_experiment_template": Free("templates are free; an experiment bills action-minutes while it runs"),
+    "aws_fis_experiment_template": Free(
+        "templates are free; an experiment bills action-minutes while it runs"
+    ),
     # access
     "aws_iam_role": Free("IAM is free"),
     "aws_iam_role_policy": Free("IAM is free"),
@@ -181,4 +206,3 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
 def unpriced(resource_types: set[str] | frozenset[str]) -> list[str]:
     """Types neither priced nor declared free, sorted."""
     return sorted(t for t in resource_types if t not in RESOURCE_PRICING)
-
