@@ -43,14 +43,23 @@ def as_json(report: Report) -> str:
 
 
 def _usd(value: float) -> str:
+    """Dollars as a person reads them: cents for a dollar or more, else enough digits to see the figure."""
     value = value + 0.0  # no "-0"
+    if value == 0:
+        return "$0.00"
     if abs(value) >= 1:
         return f"${value:,.2f}"
+    if abs(value) < 0.000001:
+        return "<$0.000001" if value > 0 else ">-$0.000001"
     return f"${value:.6f}" if abs(value) < 0.01 else f"${value:.4f}"
 
 
 def _quantity(value: float) -> str:
-    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.6g}"
+    if value >= 100 or value == int(value):
+        return f"{value:,.0f}"
+    if value >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.9f}".rstrip("0") or "0"
 
 
 def verdict(report: Report) -> str:
@@ -178,7 +187,7 @@ def _cost_sections(report: Report) -> list[Section]:
     )  # fmt: skip
     table = cost["price_table"]
     notes = [
-        f"Prices: {table['file']} (checked {table['checked_on']}, {table['age_days']} days ago), the rates "
+        f"Prices: {table['file']} (checked {table['checked_on']}, {_days_ago(table['age_days'])}), the rates "
         "listed below; every figure is the usage by meter (Markdown and JSON reports) priced at them."
     ]
     for bucket, figures in cost["buckets"].items():
@@ -260,6 +269,10 @@ def _cost_sections(report: Report) -> list[Section]:
         )
     )
     return out
+
+
+def _days_ago(days: int) -> str:
+    return {0: "today", 1: "a day ago"}.get(days, f"{days} days ago")
 
 
 def _meter_cost(cost: dict[str, Any], region: str, meter: str, quantity: float) -> float:
