@@ -14,7 +14,7 @@ NOTEBOOK_STAMP := $(NOTEBOOK_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill audit notebooks analytics-report
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill audit notebooks analytics-report cost
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -108,6 +108,12 @@ bench: setup ## benchmarks, each as a ratio to a baseline measured in the same r
 	$(BIN)/python -m benchmarks.analytics_bench
 	$(BIN)/python -m benchmarks.audit_bench
 
+# The env's offline plan says what is deployed; `make validate` writes it when there is none yet.
+COST_PLOT = reports/cost/$(ENV)-cost-vs-mau.png
+cost: setup ## monthly cost of ENV by service at MAU=1k,100k,1M [USAGE=profile | DAYS=30 from analytics] + plot
+	@test -f reports/plans/$(ENV).json || ! test -f terraform/envs/$(ENV).tfvars || $(MAKE) --no-print-directory validate
+	$(BIN)/ops cost estimate --env $(ENV) $(if $(MAU),--mau $(MAU)) $(if $(USAGE),--usage $(USAGE)) $(if $(DAYS),--from-analytics $(DAYS)) --plot $(COST_PLOT)
+
 # JupyterLab has a virtualenv of its own, made on first use; its python3 kernel is the project's .venv.
 $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)
 	@test -x $(NOTEBOOK_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(NOTEBOOK_VENV)
@@ -119,10 +125,10 @@ $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)
 ANALYTICS_ENV = $(if $(filter command line environment,$(origin ENV)),$(ENV),local)
 
 notebooks: setup $(NOTEBOOK_STAMP) ## JupyterLab on notebooks/ (local stack: make up, then ops analytics generate)
-	$(NOTEBOOK_VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks
+	$(NOTEBOOK_VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-analytics-report: setup ## execute every notebook against ENV (default local) -> HTML in reports/analytics/
-	$(BIN)/ops analytics report --env $(ANALYTICS_ENV)
+analytics-report: setup ## execute every notebook against ENV (default local) [SINCE=day UNTIL=day] -> HTML in reports/analytics/
+	$(BIN)/ops analytics report --env $(ANALYTICS_ENV) $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
 
 openapi: setup ## regenerate lambdas/mobile_api/openapi.json from the code
 	PYTHONPATH=lambdas $(BIN)/python -m mobile_api openapi

@@ -57,14 +57,20 @@ SUB_APPS = {
     "drill": "ops.drill.cli",
     "analytics": "ops.analytics.cli",
     "audit": "ops.audit.cli",
+    "cost": "ops.cost.cli",
 }
+
+
+_registered: set[str] = set()
 
 
 def _register_sub_apps() -> None:
     import importlib
 
     for name, module_name in SUB_APPS.items():  # imported here: `ops --help` stays quick
-        app.add_typer(importlib.import_module(module_name).app, name=name)
+        if name not in _registered:  # once per process: tests call main() many times
+            app.add_typer(importlib.import_module(module_name).app, name=name)
+            _registered.add(name)
 
 
 # typer ships its own copy of click (typer._click) in some versions and uses click in others: find the

@@ -145,6 +145,15 @@ class SyncStore:
             list(self._copies(user_id, [(collection, item_id)]).get((collection, item_id), {}).values())
         )
 
+    def get_many(self, user_id: str, collection: str, item_ids: list[str]) -> dict[str, SyncItem]:
+        """{item_id: merged item} for those of `item_ids` that have any copy in this region (tombstones
+        included); strongly consistent, BatchGetItem in chunks of 100 keys."""
+        copies = self._copies(user_id, [(collection, i) for i in item_ids])
+        merged = {
+            key[1]: merge(list(by_origin.values())) for key, by_origin in copies.items() if key[0] != "extra"
+        }
+        return {item_id: item for item_id, item in merged.items() if item is not None}
+
     def _copies(
         self, user_id: str, items: list[tuple[str, str]], extra: list[dict[str, str]] | None = None
     ) -> dict[Any, Any]:

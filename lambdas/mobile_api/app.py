@@ -94,6 +94,22 @@ def _remember_route(app: APIGatewayHttpResolver) -> None:
         app.lambda_context_route = f"{route.method} {template}"  # type: ignore[attr-defined]
 
 
+def _route_template(app: APIGatewayHttpResolver, event: dict) -> str | None:
+    """The route a request matches ("PUT /sync/{collection}/{id}"), found as the resolver finds it, for a
+    request refused before routing; None when no route matches. API Gateway passes the same template as
+    `routeKey` (the blueprint declares every route); the local front sends `$default`, so it is matched here.
+    """
+    route_key = event.get("routeKey") or "$default"
+    if route_key != "$default":
+        return route_key
+    http = (event.get("requestContext") or {}).get("http") or {}
+    method, path = str(http.get("method") or "").upper(), str(event.get("rawPath") or http.get("path") or "")
+    for route in app._static_routes + app._dynamic_routes:  # the resolver's own table and match order
+        if route.method == method and route.rule.match(path):
+            return f"{route.method} {route.path.replace('<', '{').replace('>', '}')}"
+    return None
+
+
 def create_handler(settings: Settings) -> Handler:
     """One handler per settings: its own resolver, boto3 clients and usage emitter."""
     deps = Deps.from_settings(settings)
@@ -105,7 +121,10 @@ def create_handler(settings: Settings) -> Handler:
         request_id = (event.get("requestContext") or {}).get("requestId")
         logger.append_keys(request_id=request_id, region=settings.region)  # every log line of this request
         app.lambda_context_route = None  # type: ignore[attr-defined]
-        response = _refuse(event, settings) or app.resolve(_as_json(event), context)
+        refused = _refuse(event, settings)
+        if refused is not None:  # counted under its route, as API Gateway's routeKey would name it
+            app.lambda_context_route = _route_template(app, event)  # type: ignore[attr-defined]
+        response = refused or app.resolve(_as_json(event), context)
         # Which region answered: clients and the failover drill's probe see a failover as it happens.
         response.setdefault("headers", {})[SERVED_REGION_HEADER] = settings.region
         _emit(usage, settings, event, app, response, started)

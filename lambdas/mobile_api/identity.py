@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backend_core import keys
 from backend_core.identity import CONSUMERS, PROVIDERS
 from mobile_api.errors import ApiError
 
@@ -52,10 +53,14 @@ def claims_of(event: dict[str, Any]) -> dict[str, Any]:
     return (authorizer.get("jwt") or {}).get("claims") or {}
 
 
+SAFE_SUB = re.compile(keys.SAFE_ID)
+
+
 def caller_of(event: dict[str, Any]) -> Caller | None:
     claims = claims_of(event)
     sub = claims.get("sub")
-    if not sub or not isinstance(sub, str):
+    # Cognito subs are UUIDs; anything a key cannot hold is no caller (401), never a 500 further on.
+    if not sub or not isinstance(sub, str) or not SAFE_SUB.match(sub):
         return None
     try:
         issued_at = int(str(claims.get("iat") or 0))

@@ -152,6 +152,28 @@ def route_errors(frame: pd.DataFrame) -> Figure:
     )
 
 
+def requests_by_hour(frame: pd.DataFrame) -> Figure:
+    """requests_by_hour: requests per hour of the day (UTC), signed-in ones apart; the busiest hour over the
+    mean hour is the peak-to-mean ratio the cost model sizes capacity and concurrency for."""
+    fig, ax = plt.subplots()
+    hours = frame["hour"].astype(int)
+    signed_in = frame["user_requests"].astype(float)
+    ax.bar(hours, frame["requests"].astype(float), color="#c7c7c7", label="all requests (health checks too)")
+    ax.bar(hours, signed_in, label="signed in")
+    mean = signed_in.sum() / 24
+    ax.axhline(
+        mean,
+        color="black",
+        linestyle=":",
+        label=f"mean hour, signed in (peak / mean {signed_in.max() / mean:.2f})",
+    )
+    ax.set_xticks(range(0, 24, 2))
+    ax.legend(loc="upper right")
+    return _finish(
+        fig, ax, "Requests by hour of the day", "requests in the range", xlabel="hour of the day (UTC)"
+    )
+
+
 def failover_days(frame: pd.DataFrame, dr_region: str) -> list[str]:
     """Days on which the DR region served more than five times its median share of signed-in requests
     (health checks reach both regions every day, so they are left out)."""

@@ -53,6 +53,11 @@ def plans_dir() -> Path:
     return Path(os.environ.get("PLAN_REPORTS") or REPO_ROOT / "reports" / "plans")
 
 
+def plan_path(env: str, directory: Path | None = None) -> Path:
+    """Where the env's offline plan JSON is (`make validate` writes it)."""
+    return (directory or plans_dir()) / f"{env}.json"
+
+
 @dataclass(frozen=True)
 class Function:
     key: str  # the blueprint's name for it: mobile_api, notify_worker, ...
@@ -91,7 +96,9 @@ class ApiStage:
 @dataclass(frozen=True)
 class Table:
     region: str
-    billing_mode: str  # PAY_PER_REQUEST | PROVISIONED
+    # PAY_PER_REQUEST | PROVISIONED (the plan's fixed capacities) | AUTOSCALED (what-if: provisioned capacity
+    # that auto scaling keeps at model.AUTOSCALING_TARGET of the traffic)
+    billing_mode: str
     gsi_count: int
     pitr: bool
     replica_regions: tuple[str, ...]
@@ -204,6 +211,9 @@ class Deployment:
     trail_to_logs: bool = False
     trail: bool = False
     rpo_minutes: float | None = None
+    # What the app's code does (not in the plan), so the advice can price a change to it:
+    usage_events_per_record: int = 1  # lambdas/mobile_api/usage.py: one Firehose PutRecord per request
+    inbox_ttl_days: float | None = None  # backend_core/dal.py: inbox entries never expire
     notes: tuple[str, ...] = field(default=())
 
     def region_of(self, site: str) -> str:
@@ -226,7 +236,7 @@ def load(env: str, directory: Path | None = None) -> Deployment:
             "the local stack has no Terraform plan to price: price a cloud env's blueprint with the local "
             "stack's traffic instead, e.g. --env prod --from-analytics 30 --analytics-env local"
         )
-    path = (directory or plans_dir()) / f"{env}.json"
+    path = plan_path(env, directory)
     if not path.is_file():
         known = sorted(p.stem for p in path.parent.glob("*.json")) if path.parent.is_dir() else []
         hint = f" (plans there: {', '.join(known)})" if known else ""
@@ -294,6 +304,10 @@ def per_month(expression: str) -> float:
 def from_plan(plan: dict[str, Any], env: str) -> Deployment:
     sites = {address: site for address, _, site in resource_sites(plan)}
     changes = [c for c in plan.get("resource_changes", []) if c.get("mode") == "managed"]
+    if not changes:
+        raise OpsError(
+            f"the plan of env {env!r} has no managed resources: run `make validate` to plan it again"
+        )
     primary_region = _variable(plan, "primary_region") or "us-east-1"
     dr_region = _variable(plan, "dr_region") or "us-west-2"
 

@@ -75,6 +75,12 @@ KMS_REQUESTS_PER_KEY = MONTH_SECONDS / 300
 # An execution environment idle for several minutes is reclaimed: at least one cold start per 10-minute
 # window that sees traffic (Lambda developer guide, "Lambda execution environment lifecycle").
 COLD_WINDOW_SECONDS = 600
+# Provisioned capacity with auto scaling (what-if for the advice): target tracking at 70 % utilisation
+# (Application Auto Scaling's default for DynamoDB), a floor of 5 units per table and index (the console's
+# default minimum); capacity follows the daily curve but scales in slowly (a few decreases per day), so it
+# is taken to sit halfway between the mean and the peak hour's rate.
+AUTOSCALING_TARGET = 0.70
+AUTOSCALING_MIN_UNITS = 5
 # Work of the functions the profile does not describe per request.
 ENDPOINT_CLEANUP_MS = 100.0
 TTL_ARCHIVER_MS = 60.0
@@ -121,6 +127,8 @@ SERVICES = {  # meter prefix -> the service the table shows
     "scheduler": "EventBridge Scheduler",
     "cloudtrail": "CloudTrail",
     "data_transfer": "Data transfer",
+    "fis": "Fault Injection Service",
+    "budgets": "Budgets",
 }
 
 
@@ -397,13 +405,14 @@ def stored_kb_per_mau(d: Deployment, p: UsageProfile, t: Traffic) -> float:
     per_mau = 1 / t.mau if t.mau else 0.0
     sync_writes = t.requests("PUT /sync/{collection}/{id}") + t.requests("DELETE /sync/{collection}/{id}")
     gsi = 2  # items in an index are stored again there (projection ALL)
+    inbox_months = months if d.inbox_ttl_days is None else min(months, d.inbox_ttl_days / MONTH_DAYS)
     return (
         p.sync.profile_kb
         + p.notifications.devices_per_user * DEVICE_KB * gsi
         + p.sync.items_per_user * p.sync.item_kb
         + 2 * COUNTER_KB
         + sync_writes * per_mau * months * LOG_KB
-        + t.messages * per_mau * months * (p.notifications.notification_kb + INBOX_OVERHEAD_KB) * gsi
+        + t.messages * per_mau * inbox_months * (p.notifications.notification_kb + INBOX_OVERHEAD_KB) * gsi
         + t.requests("POST /providers/{id}/subscribe") * per_mau * months * SUBSCRIPTION_KB * gsi
         + t.requests("POST /media/uploads") * per_mau * months * MEDIA_ROW_KB
         + t.work.ttl_expiries * per_mau / MONTH_DAYS * IDEMPOTENCY_KB  # a day's idempotency records
@@ -417,6 +426,9 @@ def _dynamodb(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
     w = t.work
     replicated_units = w.replicated_units + w.ttl_expiries * 1  # TTL deletes replicate too
     storage_gb = stored_kb_per_mau(d, p, t) * t.mau * KB / GB
+    if table.billing_mode == "AUTOSCALED":
+        _autoscaled(out, d, p, w, replicated_units, storage_gb)
+        return
     if table.billing_mode == "PAY_PER_REQUEST":
         out.add(PRIMARY, "dynamodb.ondemand.read_request_units", w.read_units, "table and index reads")
         out.add(PRIMARY, "dynamodb.ondemand.write_request_units", w.write_units, "table and index writes")
@@ -475,6 +487,49 @@ def _dynamodb(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
                 "replica's index writes",
                 region,
             )
+        out.add(site, "dynamodb.storage", storage_gb, "global table replica", region)
+        if pitr:
+            out.add(site, "dynamodb.pitr", storage_gb, "replica point-in-time recovery", region)
+        out.add(
+            site,
+            "data_transfer.inter_region",
+            w.replicated_kb * KB / GB,
+            "global table replication",
+            table.region,
+        )
+
+
+def autoscaled_units(units_per_month: float, indexes: int, p: UsageProfile) -> float:
+    """Mean provisioned capacity (units) auto scaling keeps for a month's request units, floor included."""
+    mean = units_per_month / MONTH_SECONDS
+    followed = mean * (1 + p.traffic.peak_to_mean) / 2 / AUTOSCALING_TARGET
+    return max(AUTOSCALING_MIN_UNITS * (1 + indexes), followed)
+
+
+def _autoscaled(
+    out: _Lines, d: Deployment, p: UsageProfile, w: Work, replicated: float, storage_gb: float
+) -> None:
+    """Provisioned capacity with auto scaling on the table, its indexes and every replica (a global table's
+    replicas keep the same write capacity settings; the standby's reads stay at the floor)."""
+    table = d.table
+    assert table is not None
+    gsis = table.gsi_count
+    why = f"auto scaling at {AUTOSCALING_TARGET:.0%}, at least {AUTOSCALING_MIN_UNITS} units per table and index"
+    hours = MONTH_HOURS
+    out.add(PRIMARY, "dynamodb.provisioned.rcu_hours", autoscaled_units(w.read_units, gsis, p) * hours, why)
+    out.add(PRIMARY, "dynamodb.provisioned.wcu_hours", autoscaled_units(w.write_units, gsis, p) * hours, why)
+    out.add(PRIMARY, "dynamodb.storage", storage_gb, f"{p.history.months:g} months of data")
+    if table.pitr:
+        out.add(PRIMARY, "dynamodb.pitr", storage_gb, "point-in-time recovery")
+    for region, pitr in zip(table.replica_regions, table.replica_pitr, strict=True):
+        site = DR if region == d.dr_region else PRIMARY
+        replica_writes = autoscaled_units(replicated, 0, p) * hours
+        out.add(site, "dynamodb.provisioned.replicated_wcu_hours", replica_writes, f"replica: {why}", region)
+        if gsis:
+            index_writes = autoscaled_units(w.replica_index_units, gsis - 1, p) * hours
+            out.add(site, "dynamodb.provisioned.wcu_hours", index_writes, "replica's indexes", region)
+        floor = AUTOSCALING_MIN_UNITS * (1 + gsis) * hours
+        out.add(site, "dynamodb.provisioned.rcu_hours", floor, "replica reads (the floor)", region)
         out.add(site, "dynamodb.storage", storage_gb, "global table replica", region)
         if pitr:
             out.add(site, "dynamodb.pitr", storage_gb, "replica point-in-time recovery", region)
@@ -734,15 +789,12 @@ def _identity_and_messaging(
 def _analytics(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
     if d.firehose:
         events = t.api_requests(PRIMARY)
-        billed_bytes = math.ceil(usage_event_bytes() / (5 * KB)) * 5 * KB  # each record rounds up to 5 KB
-        gb = events * billed_bytes / GB
-        out.add(
-            PRIMARY,
-            "firehose.ingestion",
-            gb,
-            f"{events:,.0f} usage events, {usage_event_bytes()} B each billed as 5 KB",
-            d.firehose.region,
-        )
+        per_record = max(1, d.usage_events_per_record)
+        record_bytes = usage_event_bytes() * per_record
+        billed_bytes = math.ceil(record_bytes / (5 * KB)) * 5 * KB  # each record rounds up to 5 KB
+        gb = events / per_record * billed_bytes / GB
+        how = f"{events:,.0f} usage events, {per_record} per record of {record_bytes:,} B billed as {billed_bytes // KB} KB"
+        out.add(PRIMARY, "firehose.ingestion", gb, how, d.firehose.region)
         if d.firehose.format_conversion:
             out.add(PRIMARY, "firehose.format_conversion", gb, "JSON to Parquet", d.firehose.region)
     if d.athena:

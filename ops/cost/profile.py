@@ -39,7 +39,7 @@ class ProfileError(OpsError):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # a bill has finite inputs
 
 
 class Audience(_Section):
@@ -136,7 +136,7 @@ class Kms(_Section):
 class UsageProfile(BaseModel):
     """Everything the cost model needs to know about usage, per monthly active user."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # a bill has finite inputs
 
     name: str
     description: str = ""

@@ -62,7 +62,7 @@ def plan_lines(options: DrillOptions, cut: str) -> list[str]:
             f"measure RPO (target {targets.rpo_seconds:g} s): acknowledged writes missing in DR",
             "in DR: sign in an existing user against the DR user pool, report sign-up/password reset, "
             "write, download the media object, deliver a push",
-            f"stay failed over {options.hold_seconds:g} s, then fail back: undo the fault, restore the primary, "
+            f"stay failed over {options.hold_seconds:g} s, then fail back: restore the primary, undo the fault, "
             "check DR's writes reached it, wait for steady state served by the primary",
         ]
     else:
@@ -151,6 +151,7 @@ def run(
         rto_target=rto_target,
         rpo_target=rpo_target,
     )
+    _check_report_dir(report_dir / env)
     path = state_path(env)
     if options.dry_run:
         why = "" if dry_run else f" ({env} runs only with --yes)"
@@ -170,6 +171,16 @@ def run(
         refuse(reason)
     code = execute(drill_env, options, as_json)
     raise typer.Exit(code)
+
+
+def _check_report_dir(directory: Path) -> None:
+    """Refuse (exit 2, nothing changed) when the report could not be written there: found before the
+    drill, not after it has run. Creates nothing: the nearest existing folder must be writable."""
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        refuse(f"cannot write reports under {directory}: {existing} is not a writable folder")
 
 
 def execute(drill_env: DrillEnv, options: DrillOptions, as_json: bool = False) -> int:

@@ -10,33 +10,24 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from backend_core import keys
+from backend_core.sync_store import SyncStore
 
 _ENDPOINT_ARN = re.compile(r"^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d+:endpoint/")
 
 
 def present_sync_items(
-    ddb: Any, table: str, user_id: str, collection: str, item_ids: Iterable[str]
+    ddb: Any,
+    table: str,
+    region: str,
+    regions: tuple[str, ...],
+    user_id: str,
+    collection: str,
+    item_ids: Iterable[str],
 ) -> set[str]:
-    """Which of `item_ids` exist (live) in this region's table; strongly consistent reads."""
-    wanted = list(item_ids)
-    found: set[str] = set()
-    for start in range(0, len(wanted), 100):
-        request = {
-            table: {
-                "Keys": [
-                    {k: {"S": v} for k, v in keys.sync_item(user_id, collection, item).items()}
-                    for item in wanted[start : start + 100]
-                ],
-                "ConsistentRead": True,
-                "ProjectionExpression": "item_id",
-            }
-        }
-        while request:
-            page = ddb.batch_get_item(RequestItems=request)
-            found |= {i["item_id"]["S"] for i in page.get("Responses", {}).get(table, []) if "item_id" in i}
-            request = page.get("UnprocessedKeys") or {}
-    return found
+    """Which of `item_ids` are live (some region's copy is here and the merged item is no tombstone) in
+    `region`'s table, read as the API reads them (strongly consistent)."""
+    store = SyncStore(ddb, table, region, regions)
+    return {i for i, item in store.get_many(user_id, collection, list(item_ids)).items() if not item.deleted}
 
 
 def partition_items(ddb: Any, table: str, pk: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from drill.report import Check
 from drill.settings import Settings as LambdaDrillSettings
 from ops.deploy.envs import REPO_ROOT
+from ops.drill import data
 from ops.drill.model import Targets
 from ops.stack_outputs import StackOutputs
 
@@ -44,6 +46,21 @@ class DrillEnv(ABC):
 
     def region(self, side: str) -> str:
         return self.outputs.primary_region if side == "primary" else self.outputs.dr_region
+
+    def present_sync_items(
+        self, side: str, user_id: str, collection: str, item_ids: Iterable[str]
+    ) -> set[str]:
+        """Which of `item_ids` the user sees live in `side`'s table (see `data.present_sync_items`)."""
+        regions = (self.outputs.primary_region, self.outputs.dr_region)
+        return data.present_sync_items(
+            self.client("dynamodb", side),
+            self.outputs.table.name,
+            self.region(side),
+            regions,
+            user_id,
+            collection,
+            item_ids,
+        )
 
     def lambda_settings(self, **changes: Any) -> LambdaDrillSettings:
         """The scheduled drill's settings for this env: its preflight and canaries are reused as they are."""

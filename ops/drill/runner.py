@@ -10,7 +10,7 @@ The order, and why:
 4. Fault (when asked), then the probe and the RPO canaries (the scheduled drill's, reused).
 5. The cut (failover mode), then detection, switch and first success through the public name (RTO), the
    acknowledged writes missing in DR (RPO), and the checks a user would notice in DR.
-6. Failback, always (`finally`): undo the fault, restore the primary, check that DR's writes reached it,
+6. Failback, always (`finally`): restore the primary, undo the fault, check that DR's writes reached it,
    wait for the public name to serve from the primary again and stay steady, clean up. If that cannot be
    completed the state file stays, the command says so loudly and exits 3.
 """
@@ -28,6 +28,7 @@ from typing import Any
 
 import requests
 
+from backend_core import keys
 from drill import preflight
 from drill.canary import Canary, measure, remove_all, rpo_check, s3_canary, table_canary
 from drill.report import Check
@@ -397,12 +398,8 @@ class Drill:
         assert self.probe is not None
         acked = self.probe.acked_between(0.0, cut_t)
         consumer = self.users["consumer"]
-        present = data.present_sync_items(
-            self.env.client("dynamodb", "dr"),
-            self.env.outputs.table.name,
-            consumer.sub,
-            COLLECTION,
-            [self.probe.item_id(seq) for seq in acked],
+        present = self.env.present_sync_items(
+            "dr", consumer.sub, COLLECTION, [self.probe.item_id(seq) for seq in acked]
         )
         lost = sorted(seq for seq in acked if self.probe.item_id(seq) not in present)
         window = round(cut_t - min(acked[seq].t for seq in lost), 3) if lost else 0.0
@@ -553,15 +550,18 @@ class Drill:
             self.state.remove()
 
     def _failback(self) -> None:
+        # The primary comes back before the faults are undone: undoing one can need the primary region
+        # (a user pool's replicas are managed from its home region), as `ops drill recover` does too.
         changes = list(self.state_doc.get("changes", []))
+        cut = next((c for c in changes if c["kind"] == "cut-primary"), None)
+        restore_t = self.clock.t()
+        if cut is not None:
+            self.timeline["restore"] = restore_t
+            self._undo(cut, "restore_primary", keep=True)
         for change in reversed([c for c in changes if c["kind"] == "fault"]):
             self._undo(change, f"undo_{change['fault']}")
-        cut = next((c for c in changes if c["kind"] == "cut-primary"), None)
         if cut is None:
             return
-        restore_t = self.clock.t()
-        self.timeline["restore"] = restore_t
-        self._undo(cut, "restore_primary", keep=True)
         deadline = time.monotonic() + self.options.failback_timeout
         while not self.env.primary_up_detected():
             if time.monotonic() > deadline:
@@ -633,12 +633,11 @@ class Drill:
 
     def _missing_in(self, side: str, items: dict[str, str], deadline: float) -> set[str]:
         consumer = self.users["consumer"]
-        ddb, table = self.env.client("dynamodb", side), self.env.outputs.table.name
         missing = set(items)
         while True:
             for collection in set(items.values()):
                 wanted = [i for i in missing if items[i] == collection]
-                missing -= data.present_sync_items(ddb, table, consumer.sub, collection, wanted)
+                missing -= self.env.present_sync_items(side, consumer.sub, collection, wanted)
             if not missing or time.monotonic() > deadline:
                 return missing
             time.sleep(0.25)
@@ -717,6 +716,8 @@ def cleanup(env: DrillEnv, state_doc: dict[str, Any]) -> Check:
         items = []
         for role, sub in subs.items():
             items += data.partition_items(ddb, out.table.name, f"USER#{sub}")
+            for region in (out.primary_region, out.dr_region):  # the sync change logs, one per region
+                items += data.partition_items(ddb, out.table.name, keys.sync_log_pk(sub, region))
             if role == "provider":
                 items += data.partition_items(ddb, out.table.name, f"PROVIDER#{sub}")
         items_by_side[side] = items

@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from mobile_api.errors import CODES  # the API's error codes: the front answers in the same shape
 from ops.local.config import ACCOUNT_ID, HOST
 from ops.local.jwt_auth import AuthError, JwtVerifier, api_gateway_claims
 
@@ -202,6 +203,23 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s %s", front.name, format % args)
 
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """Protocol errors (a malformed request line, an unknown method, a URI or headers too long)
+            in the API's JSON error shape, not http.server's HTML page: the app parses every answer as JSON."""
+            reason = (message or self.responses.get(code, ("error",))[0]).strip()
+            body = json.dumps({"error": CODES.get(code, "bad_request"), "message": reason}).encode()
+            self.close_connection = True
+            try:
+                self.send_response(code, reason)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.send_header("connection", "close")
+                self.end_headers()
+                if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                    self.wfile.write(body)
+            except OSError:
+                pass  # the client went away: nothing to answer
+
         def _send(
             self,
             status: int,
@@ -239,7 +257,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
                 self._send(400, {"error": "bad_request", "message": "invalid Content-Length"})
                 return
             if size > MAX_PAYLOAD_BYTES:
-                self._send(413, {"error": "payload_too_large", "message": "request body over 10 MB"})
+                self._send(413, {"error": CODES[413], "message": "request body over 10 MB"})
                 return
             body = self.rfile.read(size) if size > 0 else b""
             parts = urlsplit(self.path)

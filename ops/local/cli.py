@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Annotated
@@ -228,6 +229,8 @@ def replication_resume() -> None:
 @replication_app.command("lag")
 def replication_lag(seconds: Annotated[float, typer.Argument(help="delay added to every change")]) -> None:
     """Apply each change no earlier than SECONDS after it was written."""
+    if not math.isfinite(seconds) or seconds < 0:
+        raise OpsError(f"replication lag must be a number of seconds, 0 or more, not {seconds!r}")
     _print_replication(lifecycle.call(_config(), "POST", "/replication/lag", {"seconds": seconds}))
 
 

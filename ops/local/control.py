@@ -84,7 +84,7 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             return replicator.status()
         case "POST", ["regions", label, ("down" | "up") as state]:
             stack.set_region(label, state == "up")
-            return {"regions": stack.status()["regions"]}
+            return {"regions": stack.region_states()}
         case "POST", ["ttl", "sweep"]:
             assert stack.ttl is not None
             return {"expired": stack.ttl.sweep()}

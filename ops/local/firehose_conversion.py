@@ -243,7 +243,12 @@ def _coerce(name: str, glue_type: str, raw: Any, timestamps: TimestampParser) ->
     if glue_type == "string":
         if isinstance(raw, dict | list):
             raise mismatch()
-        return raw if isinstance(raw, str) else json.dumps(raw)
+        text = raw if isinstance(raw, str) else json.dumps(raw)
+        try:  # a lone surrogate ("\ud800" in the JSON) has no UTF-8 form: Parquet cannot hold it
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConversionError("StandIn.InvalidUtf8", f"{name}: not valid Unicode text") from None
+        return text
     if glue_type in INT_RANGE:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise mismatch()

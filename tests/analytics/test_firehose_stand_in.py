@@ -81,6 +81,7 @@ def test_conversion_applies_glue_types_like_the_hive_deserialiser() -> None:
         {"latency_ms": "3"},
         {"route": {"a": 1}},
         {"ts": "now"},
+        {"user_id": "\ud800"},  # a lone surrogate: costs its own record, not the whole buffer
     ):
         with pytest.raises(ConversionError):
             convert_record(bad, schema, parser)

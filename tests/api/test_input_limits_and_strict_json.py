@@ -137,6 +137,13 @@ def test_access_tokens_are_refused_with_a_reason(api, make_user):
     assert me["email"] and me["email"].endswith("@example.test")
 
 
+@pytest.mark.parametrize("sub", ["a#b", "x" * 5000, "\ud800", ""])
+def test_a_verified_token_with_a_sub_no_key_can_hold_is_401_not_500(api, make_user, sub):
+    """Cognito issues UUID subs; a signed token with another (a foreign pool, a test tool) is no caller."""
+    reply = api("GET", "/me", User(sub, ("consumers",)))
+    assert_error(reply, 401)
+
+
 def test_email_arriving_with_a_newer_token_fills_the_profile(api, make_user):
     user = make_user()
     no_email = User(user.sub, user.groups, email=None, issued_at=int(time.time()) - 60)
@@ -167,8 +174,22 @@ def test_refused_requests_are_counted_under_their_route(api, make_user, stack):
     user = make_user()
     assert_error(api("PUT", "/sync/notes/n1", user, {"data": "not an object"}), 422)
     assert_error(api("DELETE", "/sync/notes/n1?version=zero", user), 422)
+    # Refused before routing (strict JSON, not JSON, not a JSON media type, too large): the same route.
+    assert_error(api("PUT", "/sync/notes/n1", user, raw_body='{"data": {"x": NaN}}'), 422)
+    assert_error(api("PUT", "/sync/notes/n1", user, raw_body="{bad"), 400)
+    assert_error(
+        api("PUT", "/sync/notes/n1", user, raw_body='{"data": {}}', headers={"content-type": "text/plain"}),
+        415,
+    )
+    assert_error(api("PUT", "/me", user, raw_body='{"name": "' + "x" * 420_000 + '"}'), 413)
     routes = {(e["route"], e["status"]) for e in delivered_events(stack) if e["user_id"] == user.sub}
-    assert routes == {("PUT /sync/{collection}/{id}", 422), ("DELETE /sync/{collection}/{id}", 422)}
+    assert routes == {
+        ("PUT /sync/{collection}/{id}", 422),
+        ("DELETE /sync/{collection}/{id}", 422),
+        ("PUT /sync/{collection}/{id}", 400),
+        ("PUT /sync/{collection}/{id}", 415),
+        ("PUT /me", 413),
+    }
 
 
 def test_responses_are_strict_json(api, make_user):

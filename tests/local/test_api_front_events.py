@@ -136,6 +136,35 @@ def test_oversized_payload_is_413_before_the_handler(local_stack, front_with):
     connection.endheaders()
     response = connection.getresponse()
     assert response.status == 413
-    assert json.loads(response.read())["error"] == "payload_too_large"
+    assert json.loads(response.read())["error"] == "too_large"  # the API's code for 413
     connection.close()
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("request_line", "headers", "status"),
+    [
+        (b"FOO /me HTTP/1.1", b"", 501),  # a method no route can have
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1", b"", 414),  # a URI longer than any the front reads
+        (b"GET /me HTTP/1.1", b"X-Big: " + b"a" * 70_000 + b"\r\n", 431),  # a header line too long
+        (b"GET /me extra HTTP/1.1", b"", 400),  # a request line with a word too many
+    ],
+)
+def test_protocol_errors_answer_in_the_api_error_shape(front_with, request_line, headers, status):
+    """The app parses every answer as JSON: the front's own refusals are JSON too, never an HTML page."""
+    import socket
+
+    calls: list[dict] = []
+    url = front_with(lambda event, context: calls.append(event) or {})
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(request_line + b"\r\nHost: x\r\n" + headers + b"\r\n")
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == str(status).encode(), head
+    assert b"content-type: application/json" in head.lower()
+    document = json.loads(body)
+    assert set(document) == {"error", "message"} and document["error"] != "error"
     assert calls == []

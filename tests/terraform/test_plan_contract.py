@@ -87,6 +87,8 @@ def test_the_app_client_and_groups_are_the_identity_contract(plan: dict) -> None
     from tests.terraform.conftest import changes
 
     (client,) = changes(plan, "aws_cognito_user_pool_client")
-    assert set(client["explicit_auth_flows"]) == set(IDENTITY.app_client_auth_flows)  # a set in the provider
+    assert sorted(client["explicit_auth_flows"]) == sorted(
+        IDENTITY.app_client_auth_flows
+    )  # a set in the schema
     groups = {c["name"] for c in changes(plan, "aws_cognito_user_group")}
     assert groups == set(IDENTITY.groups)

@@ -4,6 +4,7 @@ state file, the report files, and the AWS env's cut and faults against moto (in-
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +145,20 @@ def test_report_files_history_and_trend(tmp_path):
     runs = report_files.read_history(history)
     assert [r["passed"] for r in runs] == [True, False]
     assert (tmp_path / "local" / "trend.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_report_dir_that_cannot_be_written_is_refused_before_anything_runs(tmp_path):
+    """Found before the drill (exit 2, nothing changed), not after it has run and lost its report."""
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for extra in ([], ["--dry-run"]):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "ops"), "drill", "run", "--env", "local", "--report-dir", str(blocker / "x"), *extra],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "is not a writable folder" in done.stderr
+        assert not (blocker.parent / "x").exists()

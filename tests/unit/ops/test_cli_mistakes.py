@@ -252,3 +252,10 @@ def test_no_region_and_unexpected_errors_become_one_line() -> None:
         unexpected
     )
     assert unexpected.exit_code == 1
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400"])
+def test_a_replication_lag_that_is_no_number_of_seconds_is_one_line(home: Path, value: str) -> None:
+    """Refused before the stack is asked (no stack runs here): the reason is the value, not the stack."""
+    line = one_line(ops("local", "replication", "lag", value, env=environment(home)), 2)
+    assert "replication lag must be a number of seconds" in line
