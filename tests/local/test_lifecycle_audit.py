@@ -168,12 +168,9 @@ def test_both_regions_ttl_archivers_never_archive_an_item_twice(local_stack_clea
     table = stack.outputs.table.name
     pk = f"SESSION#{uuid.uuid4().hex[:8]}"
     item = {"PK": {"S": pk}, "SK": {"S": "S"}, "expires_at": {"N": str(int(time.time()) - 60)}}
-    stack.client("dynamodb").put_item(TableName=table, Item=item)
-    stack.wait_for(
-        lambda: "Item" in stack.client("dynamodb", "dr").get_item(TableName=table, Key={"PK": item["PK"], "SK": item["SK"]}),
-        what="the item replicated to DR",
-    )  # fmt: skip
     stack.pause_replication()
+    for label in ("primary", "dr"):  # the item in both regions, as replication left it before the pause
+        stack.client("dynamodb", label).put_item(TableName=table, Item=item)
     stack.ttl_sweep()  # each region's TTL deletes its copy: neither saw the other's delete
     keys = {
         label: stack.wait_for(lambda label=label: _ttl_records(stack, label), what=f"the {label} record")
