@@ -345,7 +345,9 @@ def render_table(report: Report, console: Console) -> None:
             console.print(f"[bold]{section.title}[/]: {section.empty}", highlight=False)
             console.print()
             continue
-        table = Table(*section.header, title=section.title, title_justify="left", title_style="bold")
+        table = Table(title=section.title, title_justify="left", title_style="bold")
+        for name in section.header:  # fold, never cut: a bucket name or key is useless half-printed
+            table.add_column(name, overflow="fold")
         previous = None
         for index, row in enumerate(section.rows):
             cells = list(row)

@@ -167,3 +167,14 @@ def test_the_table_names_each_violation_and_json_round_trips() -> None:
     assert "users/u/media/b" in text and "Usage by meter" not in text  # the detail is Markdown and JSON only
     document = json.loads(as_json(report(failing=True)))
     assert document["passed"] is False and document["violations"][0]["line"].startswith("objects: ")
+
+
+def test_a_narrow_table_folds_bucket_names_and_keys_instead_of_cutting_them() -> None:
+    console = Console(record=True, width=60, file=io.StringIO(), color_system=None)
+    render_table(report(failing=True), console)
+    text = console.export_text()
+    assert "…" not in text
+    last_cells = "".join(  # the last column (the violation's detail), its folded pieces in row order
+        line.rsplit("│", 2)[1].strip() for line in text.splitlines() if line.count("│") >= 2
+    )
+    assert "e.g.users/u/media/b" in last_cells
