@@ -171,6 +171,9 @@ def test_once_only_restore_and_access_records_hold_across_regions(local_stack_cl
     before = restores_started(stack)
     stack.pause_replication()
     assert stack.request("GET", f"/media/{media_id}", "primary", user=owner).status_code == 202
+    again = stack.request("GET", f"/media/{media_id}", "primary", user=owner)  # while it restores
+    assert again.status_code == 202 and again.json()["status"] == "restoring", again.text
+    assert restores_started(stack) == before + 1
     served_in_dr = stack.request("GET", f"/media/{media_id}", "dr", user=owner)
     assert served_in_dr.status_code == 200, served_in_dr.text  # the DR copy is online
     assert requests.get(served_in_dr.json()["url"], timeout=10).status_code == 200
@@ -180,46 +183,26 @@ def test_once_only_restore_and_access_records_hold_across_regions(local_stack_cl
     assert stack.request("GET", f"/media/{media_id}", "primary", user=owner).status_code in (200, 202)
     assert restores_started(stack) == before + 1
 
-    table = stack.outputs.table.name
-    records = {
-        label: stack.client("dynamodb", label).query(
-            TableName=table,
+    def access_records(label: str) -> list[dict]:
+        return stack.client("dynamodb", label).query(
+            TableName=stack.outputs.table.name,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :use)",
             ExpressionAttributeValues={
                 ":pk": {"S": f"USER#{owner.sub}"},
                 ":use": {"S": f"MEDIAUSE#{media_id}#"},
             },
         )["Items"]
-        for label in ("primary", "dr")
-    }
+
+    records = {label: access_records(label) for label in ("primary", "dr")}
     assert [r["region"]["S"] for r in records["primary"]] == [stack.region("primary")]  # paused: own only
     stack.resume_replication()
     both = {stack.region("primary"), stack.region("dr")}
-
-    def replicated() -> bool:
-        items = stack.client("dynamodb", "primary").query(
-            TableName=table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :use)",
-            ExpressionAttributeValues={
-                ":pk": {"S": f"USER#{owner.sub}"},
-                ":use": {"S": f"MEDIAUSE#{media_id}#"},
-            },
-        )["Items"]
-        return {r["region"]["S"] for r in items} == both
-
-    stack.wait_for(replicated, what="both regions' access records in the primary")
-    assert len(records["dr"]) == 1 and records["dr"][0]["region"]["S"] == stack.region("dr")
-    latest = max(
-        r["last_used_at"]["S"]
-        for r in stack.client("dynamodb", "primary").query(
-            TableName=table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :use)",
-            ExpressionAttributeValues={
-                ":pk": {"S": f"USER#{owner.sub}"},
-                ":use": {"S": f"MEDIAUSE#{media_id}#"},
-            },
-        )["Items"]
+    stack.wait_for(
+        lambda: {r["region"]["S"] for r in access_records("primary")} == both,
+        what="both regions' access records in the primary",
     )
+    assert len(records["dr"]) == 1 and records["dr"][0]["region"]["S"] == stack.region("dr")
+    latest = max(r["last_used_at"]["S"] for r in access_records("primary"))
     uses = last_uses(AuditEnv(stack.outputs))
     assert uses[(owner.sub, media_id)] == datetime.fromisoformat(latest.replace("Z", "+00:00"))
     stack.wait_for(
