@@ -169,6 +169,10 @@ def test_working_credentials_name_the_account(home: Path, moto_sts: str) -> None
             ["audit", "lifecycle", "--env", "local", "--format", "xml"],
             "--format must be one of table, json, md",
         ),
+        (["audit", "lifecycle", "--env", "nowhere"], "unknown env 'nowhere'"),
+        (["audit", "lifecycle", "--env", "local", "--source", "crawler"], "--source must be one of"),
+        (["local", "archive", "--inactive-days", "-1"], "Invalid value for '--inactive-days'"),
+        (["local", "archive", "--inactive-days", "abc"], "Invalid value for '--inactive-days'"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )
