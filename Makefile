@@ -18,7 +18,7 @@ export CHECKPOINT_DISABLE := 1
 # virtualenvs are installed compiled, and this repo's own modules may cache theirs (.gitignore'd).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report cost
+.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill audit notebooks analytics-report cost
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -102,10 +102,15 @@ MODE ?= failover
 drill: setup ## DR drill of ENV: MODE=failover|non-destructive [INJECT=fault] (prod: dry run unless ARGS=--yes)
 	$(BIN)/ops drill run --env $(ENV) --mode $(MODE) $(if $(INJECT),--inject $(INJECT)) $(ARGS)
 
+FORMAT ?= table
+audit: setup ## archival audit of ENV (local: make up first): settings, objects, cost, TTL archive; exit 1 on a violation [FORMAT=table|json|md OUT=file]
+	$(BIN)/ops audit lifecycle --env $(ENV) --format $(FORMAT) $(if $(OUT),--out $(OUT)) $(ARGS)
+
 bench: setup ## benchmarks, each as a ratio to a baseline measured in the same run -> reports/bench/
 	$(BIN)/python -m benchmarks.api_bench
 	$(BIN)/python -m benchmarks.local_stack_bench
 	$(BIN)/python -m benchmarks.analytics_bench
+	$(BIN)/python -m benchmarks.audit_bench
 
 # The env's offline plan says what is deployed; `make validate` writes it when there is none yet.
 COST_PLOT = reports/cost/$(ENV)-cost-vs-mau.png

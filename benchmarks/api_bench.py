@@ -45,7 +45,7 @@ MINIMUM_CALLS = {
     "POST /devices": 2,  # CreatePlatformEndpoint + PutItem
     "DELETE /devices/{id}": 2,  # DeleteItem (ALL_OLD) + DeleteEndpoint
     "POST /media/uploads": 1,  # PutItem (presigning is local)
-    "GET /media/{id}": 1,  # GetItem (presigning is local)
+    "GET /media/{id}": 3,  # GetItem + HeadObject (archived?) + UpdateItem (the use record); presigning is local
     "POST /providers/{id}/subscribe": 2,  # GetItem provider + PutItem
     "POST /notifications": 4,  # PutItem key + GetItem subscriber + SendMessageBatch + UpdateItem key
     "GET /notifications": 1,  # Query

@@ -56,6 +56,7 @@ SUB_APPS = {
     "stack": "ops.stack_cli",
     "drill": "ops.drill.cli",
     "analytics": "ops.analytics.cli",
+    "audit": "ops.audit.cli",
     "cost": "ops.cost.cli",
 }
 

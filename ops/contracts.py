@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.archival import ARCHIVAL_POLICY, MEDIA_INVENTORY
 from backend_core.identity import IDENTITY
 from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.media_replication import MEDIA_REPLICATION
@@ -26,6 +26,7 @@ def rendered_contracts() -> dict[str, str]:
         "table_design.json": TABLE_DESIGN.to_terraform(),
         "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
+        "media_inventory.json": MEDIA_INVENTORY.terraform(),
         "identity.json": IDENTITY.model_dump(mode="json"),
         "media_replication.json": MEDIA_REPLICATION.model_dump(mode="json"),
         "lambda_runtime.json": LAMBDA_RUNTIME.model_dump(),

@@ -74,6 +74,8 @@ FUNCTIONS = {
     "endpoint_cleanup": Function(
         "endpoint_cleanup", "endpoint_cleanup", "endpoint_cleanup.app.lambda_handler"
     ),
+    # S3's restore-completed events of the media bucket, in each region: the owner is told the media is back.
+    "media_restored": Function("media_restored", "media_restored", "media_restored.app.lambda_handler"),
     # The blueprint schedules the non-destructive drill when the manifest has a "drill" entry.
     "drill": Function("drill", "drill", "drill.app.lambda_handler"),
 }

@@ -220,6 +220,26 @@ class Store:
     def get_media(self, user_id: str, media_id: str) -> dict[str, Any] | None:
         return self._get(keys.media(user_id, media_id), consistent=False)
 
+    def record_media_use(
+        self, user_id: str, media_id: str, region: str, now: str, restore_started: bool = False
+    ) -> dict[str, Any]:
+        """Record that this region handed out the object (the archive audit's "last used"), and when it
+        started a restore of it; answer the record. One item per region (`keys.media_use`), written only by
+        that region: two regions recording uses during a partition never overwrite each other, and the last
+        use is the latest of the regions' records."""
+        sets = ["last_used_at = :now", "media_id = :media", "user_id = :user", "#region = :region"]
+        if restore_started:
+            sets.append("restore_requested_at = :now")
+        out = self.db.update_item(
+            TableName=self.table,
+            Key=to_ddb(keys.media_use(user_id, media_id, region)),
+            UpdateExpression="SET " + ", ".join(sets),
+            ExpressionAttributeNames={"#region": "region"},
+            ExpressionAttributeValues=values(now=now, media=media_id, user=user_id, region=region),
+            ReturnValues="ALL_NEW",
+        )
+        return from_ddb(out["Attributes"])
+
     # -- subscriptions ---------------------------------------------------------------------------------
     def subscribe(self, provider_id: str, consumer_id: str, now: str) -> None:
         item = {

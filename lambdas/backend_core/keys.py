@@ -72,6 +72,15 @@ def media(user_id: str, media_id: str) -> dict[str, str]:
     return {"PK": user_pk(user_id), "SK": f"MEDIA#{safe(media_id)}"}
 
 
+def media_use(user_id: str, media_id: str, region: str) -> dict[str, str]:
+    """When one region last handed out a URL to a media object (and the restore it started): only that
+    region writes it, so a use recorded in the other region during a partition is never overwritten."""
+    return {"PK": user_pk(user_id), "SK": f"{MEDIA_USE_PREFIX}{safe(media_id)}#{safe(region)}"}
+
+
+MEDIA_USE_PREFIX = "MEDIAUSE#"
+
+
 def inbox_entry(user_id: str, notification_id: str) -> dict[str, str]:
     """One entry per notification and recipient: the same notification delivered by both regions (a retry
     during a partition) lands on the same item."""

@@ -102,6 +102,12 @@ class MediaLink(BaseModel):
     expires_in: int
 
 
+class MediaRestoring(BaseModel):
+    id: str
+    status: Literal["restoring"]
+    retry_after: int = Field(description="Seconds until the object is expected back; ask again then.")
+
+
 class DeviceRegistration(Strict):
     platform: Literal["apns", "fcm"]
     token: str = Field(min_length=8, max_length=4096, pattern=r"^[A-Za-z0-9_:\-.]+$")

@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from botocore.exceptions import ClientError
 
 from backend_core import aws
 from ttl_archiver.archive import archive_document, archive_key, encode, is_ttl_expiry
@@ -29,12 +30,19 @@ def create_handler(settings: Settings) -> Handler:
         raw = record.raw_event
         if not is_ttl_expiry(raw):
             return
-        s3.put_object(
-            Bucket=settings.media_bucket,
-            Key=archive_key(settings.archive_prefix, raw),
-            Body=encode(archive_document(raw)),
-            ContentType="application/json",
-        )
+        try:
+            s3.put_object(
+                Bucket=settings.media_bucket,
+                Key=archive_key(settings.archive_prefix, raw),
+                Body=encode(archive_document(raw)),
+                ContentType="application/json",
+                IfNoneMatch="*",  # archived already (a retry, or the other region's copy): keep that one
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "PreconditionFailed":
+                raise  # 409 ConditionalRequestConflict (a concurrent write) and the rest: retried
+            metrics.add_metric(name="ItemsAlreadyArchived", unit=MetricUnit.Count, value=1)
+            return
         metrics.add_metric(name="ItemsArchived", unit=MetricUnit.Count, value=1)
 
     def handler(event: dict, context: object) -> dict:

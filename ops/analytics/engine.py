@@ -108,7 +108,7 @@ def _athena(sql: str, target: Target) -> tuple[Any, dict[str, Any]]:
     from ops.analytics.schema import TableSchema
 
     # The same static checks as locally (parse, columns, day conditions) before anything is billed.
-    analysis = analyse(sql, TableSchema.from_contract(target.database))
+    analysis = analyse(sql, TableSchema.for_table(target.database, target.table))
     started = time.perf_counter()
     try:
         frame = wr.athena.read_sql_query(

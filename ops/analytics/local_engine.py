@@ -5,6 +5,10 @@ chosen first (partition projection + pruning, as Athena does), their files copie
 (by ETag: a changed object is fetched again), and DuckDB reads those files through a view that applies the
 Glue schema (Glue's type for every column, NULL for a column a file lacks, an error for a file whose type
 does not fit, as Athena's Parquet reader). The bytes reported are those of the files actually read.
+
+A table stored as `SymlinkTextInputFormat` (how Athena reads S3 Inventory reports) is read as Athena reads
+it: each chosen partition holds `symlink.txt` manifests naming the data files (s3:// URIs, one a line), and
+the rows of those files carry that partition's value.
 """
 
 from __future__ import annotations
@@ -98,8 +102,12 @@ class LocalEngine:
             return registered.__contains__
         kind = params.get(f"projection.{key}.type")
         fmt = params.get(f"projection.{key}.format")
+        if kind == "date" and fmt == "yyyy-MM-dd-HH-mm":
+            return _hourly_values(params, key)
         if kind != "date" or fmt != "yyyy-MM-dd":
-            raise QueryError(f"unsupported partition projection {kind}/{fmt} (locally: date, yyyy-MM-dd)")
+            raise QueryError(
+                f"unsupported partition projection {kind}/{fmt} (locally: date, yyyy-MM-dd or yyyy-MM-dd-HH-mm)"
+            )
         low, high = _projection_range(params.get(f"projection.{key}.range", ""))
 
         def allowed(value: str) -> bool:
@@ -125,12 +133,14 @@ class LocalEngine:
         key = next(iter(table.partition_keys))
         chosen = self._prune(analysis, list(by_partition), key)
         files = [f for value in chosen for f in by_partition[value]]
+        if table.symlinked:
+            files = self._symlink_targets(files)
         local_files = self._fetch(files)
         con = duckdb.connect(config={"threads": max(1, min(4, os.cpu_count() or 1))})
         try:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{table.database}"')
-            con.execute(self._view_sql(con, table, local_files, key))
+            con.execute(self._view_sql(con, table, local_files, key, [f.partition for f in files]))
             try:
                 frame = con.execute(analysis.duckdb_sql).df()
             except duckdb.Error as exc:
@@ -188,7 +198,26 @@ class LocalEngine:
         with ThreadPoolExecutor(max_workers=8) as pool:
             return list(pool.map(one, files))
 
-    def _view_sql(self, con: Any, table: TableSchema, files: list[Path], key: str) -> str:
+    def _symlink_targets(self, manifests: list[DataFile]) -> list[DataFile]:
+        """The data files the partitions' symlink manifests name, each with its manifest's partition."""
+        targets = []
+        for manifest in manifests:
+            body = self.s3.get_object(Bucket=self.target.bucket, Key=manifest.key)["Body"].read().decode()
+            for line in filter(None, (line.strip() for line in body.splitlines())):
+                bucket, _, key = line.removeprefix("s3://").partition("/")
+                if not line.startswith("s3://") or bucket != self.target.bucket:
+                    raise QueryError(
+                        f"{manifest.key}: unsupported symlink {line!r} (locally: s3://{self.target.bucket}/...)"
+                    )
+                head = self.s3.head_object(Bucket=bucket, Key=key)
+                targets.append(
+                    DataFile(key, head["ContentLength"], head["ETag"].strip('"'), manifest.partition)
+                )
+        return targets
+
+    def _view_sql(
+        self, con: Any, table: TableSchema, files: list[Path], key: str, partitions: list[str] | None = None
+    ) -> str:
         name = f'"{table.database}"."{table.name}"'
         if not files:
             columns = ", ".join(
@@ -201,8 +230,14 @@ class LocalEngine:
         for column, glue_type in table.columns.items():
             source = f'"{column}"' if column in present else "NULL"
             selects.append(f'CAST({source} AS {GLUE_TO_SQL[glue_type]}) AS "{column}"')
-        pattern = f"/{key}=([^/]+)/[^/]*$"
-        selects.append(f'regexp_extract(filename, {_quote(pattern)}, 1) AS "{key}"')
+        if table.symlinked and partitions is not None:  # the data files live outside the partitions
+            cases = " ".join(
+                f"WHEN {_quote(str(f))} THEN {_quote(v)}" for f, v in zip(files, partitions, strict=True)
+            )
+            selects.append(f'CASE filename {cases} END AS "{key}"')
+        else:
+            pattern = f"/{key}=([^/]+)/[^/]*$"
+            selects.append(f'regexp_extract(filename, {_quote(pattern)}, 1) AS "{key}"')
         source = f"read_parquet({listing}, filename = true, union_by_name = true)"
         return f"CREATE VIEW {name} AS SELECT {', '.join(selects)} FROM {source}"  # noqa: S608 (quoted paths)
 
@@ -253,6 +288,43 @@ def _fits(glue_type: str, physical: str, logical: str, converted: str) -> bool:
     if glue_type == "date":
         return physical == "INT32" and ("DATE" in logical or converted == "DATE")
     return False
+
+
+def _hourly_values(params: dict[str, str], key: str) -> Any:
+    """Which `yyyy-MM-dd-HH-mm` values a date projection with an interval in HOURS (or DAYS) yields: from the
+    range's start, every interval, up to its end (NOW: this hour)."""
+    unit = params.get(f"projection.{key}.interval.unit", "DAYS").upper()
+    step = int(params.get(f"projection.{key}.interval", "1") or 1) * {"HOURS": 3600, "DAYS": 86400}.get(
+        unit, 0
+    )
+    if step <= 0:
+        raise QueryError(f"unsupported projection interval unit {unit} (locally: HOURS or DAYS)")
+    text = params.get(f"projection.{key}.range", "")
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise QueryError(f"projection range {text!r} must be 'start,end'")
+
+    def moment(part: str) -> datetime:
+        part = part.strip()
+        if part.upper() == "NOW":
+            return datetime.now(UTC)
+        try:
+            return datetime.strptime(part, "%Y-%m-%d-%H-%M").replace(tzinfo=UTC)
+        except ValueError:
+            raise QueryError(
+                f"unsupported projection range bound {part!r} (yyyy-MM-dd-HH-mm or NOW)"
+            ) from None
+
+    low, high = moment(parts[0]), moment(parts[1])
+
+    def allowed(value: str) -> bool:
+        try:
+            at = datetime.strptime(value, "%Y-%m-%d-%H-%M").replace(tzinfo=UTC)
+        except ValueError:
+            return False
+        return low <= at <= high and (at - low).total_seconds() % step == 0
+
+    return allowed
 
 
 def _projection_range(text: str) -> tuple[date, date]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from backend_core.archival import INVENTORY_COLUMNS, MEDIA_INVENTORY
 from backend_core.usage_events import PARTITION_KEY, TABLE_NAME, glue_columns
+
+SYMLINK_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
 
 # Glue primitive type -> the SQL type sqlglot/DuckDB use for it.
 GLUE_TO_SQL = {
@@ -35,6 +38,13 @@ class TableSchema:
     partition_keys: dict[str, str]
     location: str = ""  # s3://bucket/usage_events/
     parameters: dict[str, str] = field(default_factory=dict)
+    input_format: str = (
+        ""  # SYMLINK_INPUT_FORMAT: partitions hold symlink.txt manifests naming the data files
+    )
+
+    @property
+    def symlinked(self) -> bool:
+        return self.input_format == SYMLINK_INPUT_FORMAT
 
     @classmethod
     def from_contract(cls, database: str = "", location: str = "") -> TableSchema:
@@ -47,6 +57,22 @@ class TableSchema:
         )
 
     @classmethod
+    def for_table(cls, database: str, name: str) -> TableSchema:
+        """A known table's schema from its contract, offline: the usage events, or the media inventory
+        (backend_core.archival). KeyError for any other name."""
+        if name == TABLE_NAME:
+            return cls.from_contract(database)
+        if name == MEDIA_INVENTORY.table:
+            return cls(
+                database=database,
+                name=name,
+                columns={column: kind for column, kind, _ in INVENTORY_COLUMNS},
+                partition_keys={MEDIA_INVENTORY.partition_key: "string"},
+                input_format=SYMLINK_INPUT_FORMAT,
+            )
+        raise KeyError(f"no contract for table {name}")
+
+    @classmethod
     def from_glue(cls, table: dict[str, Any]) -> TableSchema:
         """From a Glue GetTable `Table` document."""
         descriptor = table["StorageDescriptor"]
@@ -57,6 +83,7 @@ class TableSchema:
             partition_keys={c["Name"]: c["Type"].lower() for c in table.get("PartitionKeys", [])},
             location=descriptor.get("Location", ""),
             parameters=dict(table.get("Parameters") or {}),
+            input_format=descriptor.get("InputFormat", ""),
         )
 
     @property

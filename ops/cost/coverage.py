@@ -99,6 +99,10 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     "aws_s3_bucket_logging": Priced(
         ("s3.standard.storage",), "the access logs it writes into the log bucket"
     ),
+    "aws_s3_bucket_inventory": Priced(
+        ("s3.inventory.objects_listed",), "every object the bucket holds, listed in each report (daily)"
+    ),
+    "aws_s3_bucket_notification": Free("S3 sends event notifications for free; the function is billed on it"),
     "aws_s3_bucket_policy": Free("configuration of the bucket"),
     "aws_s3_bucket_public_access_block": Free("configuration of the bucket"),
     "aws_s3_bucket_ownership_controls": Free("configuration of the bucket"),

@@ -209,6 +209,8 @@ class Deployment:
     schedules: tuple[Schedule, ...] = ()
     sns_topics: tuple[str, ...] = ()
     trail_to_logs: bool = False
+    # site -> S3 Inventory reports a month of its media bucket (Daily ~30.4, Weekly ~4.3): objects listed are billed
+    inventory_reports_per_month: dict[str, float] = field(default_factory=dict)
     trail: bool = False
     rpo_minutes: float | None = None
     # What the app's code does (not in the plan), so the advice can price a change to it:
@@ -594,6 +596,11 @@ def from_plan(plan: dict[str, Any], env: str) -> Deployment:
         sns_topics=tuple(site_of(a) for a, _ in of("aws_sns_topic")),
         trail=bool(trails),
         trail_to_logs=any(lg.producer == "cloudtrail" for lg in log_groups),
+        inventory_reports_per_month={
+            site_of(address): 30.42 if _first(after.get("schedule")).get("frequency") == "Daily" else 4.35
+            for address, after in of("aws_s3_bucket_inventory")
+            if after.get("enabled", True)
+        },
         rpo_minutes=dr_settings.get("rpo_minutes") if isinstance(dr_settings, dict) else None,
         notes=tuple(notes),
     )

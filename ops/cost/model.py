@@ -90,7 +90,8 @@ ARCHIVE_OBJECT_KB = 1.0
 CUSTOM_METRICS = {
     "mobile_api": 1,  # NotificationsAccepted
     "notify_worker": 2,  # PushesDelivered, EndpointsDisabled
-    "ttl_archiver": 1,  # ItemsArchived
+    "ttl_archiver": 2,  # ItemsArchived, ItemsAlreadyArchived
+    "media_restored": 1,  # RestoresNotified
     "endpoint_cleanup": 1,  # EndpointsRetired
     "drill": 3,  # DrillPassed, RpoSeconds per Store (table, s3)
 }
@@ -344,8 +345,14 @@ def _lambda(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> dict[tup
             n = t.work.device_removals  # the REMOVE reaches every region's stream
             busy_ms = n * ENDPOINT_CLEANUP_MS
         elif f.key == "ttl_archiver":
+            # Each region's archiver takes the TTL deletes its own region made; the two add up to the expiries
+            # (an item expires once in the steady state), taken here as all in the primary.
             n = t.work.ttl_expiries if f.site == PRIMARY else 0.0
             busy_ms = n * TTL_ARCHIVER_MS
+        elif f.key == "media_restored":
+            # One invocation per restore, which only a download of an object unused for 180 days starts: not in
+            # the usage profile, priced at 0 (an invocation costs what a request does).
+            n = 0.0
         elif f.key == "drill":
             n = sum(s.per_month for s in d.schedules if s.site == f.site)
             busy_ms = n * min(lam.drill_seconds, f.timeout_s) * 1000
@@ -613,6 +620,10 @@ def _media(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> float:
                 )
         else:
             out.add(b.site, "s3.standard.storage", stored_gb, what, b.region)
+        reports = d.inventory_reports_per_month.get(b.site, 0.0)
+        if reports:  # every report lists every object the bucket holds
+            listed = objects_month * p.history.months * reports
+            out.add(b.site, "s3.inventory.objects_listed", listed, f"{what}: S3 Inventory", b.region)
     for r in d.replications:
         source_is_primary = r.site == PRIMARY
         if not source_is_primary:

@@ -106,6 +106,12 @@ def status(
                 ) + (f"; last error: {comp['last_error']}" if comp.get("last_error") else "")
             elif name == "ttl_sweeper":
                 detail = f"{comp['expired']} expired in {comp['sweeps']} sweeps"
+            elif name == "archive_tiers":
+                detail = (
+                    f"{comp['archived']} archived, {comp['restoring']} restoring, "
+                    f"{comp.get('restores_completed', 0)} restored"
+                    + (f"; {comp['last_error']}" if comp.get("last_error") else "")
+                )
             elif name == "firehose_conversion":
                 detail = (
                     f"{comp['records']} records in {comp['objects']} objects, {comp['failed']} failed"
@@ -167,6 +173,45 @@ def firehose_flush() -> None:
         out.print("nothing buffered")
     if document["problems"]:
         raise typer.Exit(1)
+
+
+@app.command()
+def archive(
+    inactive_days: Annotated[
+        int, typer.Option("--inactive-days", min=0, help="archive what was not used in this many days")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="say what would happen, change nothing")] = False,
+) -> None:
+    """The archive clock: media objects not used in N days become inactive (as if six months passed) and
+    Intelligent-Tiering archives what S3 would have; archived objects then refuse reads until restored."""
+    document = lifecycle.call(
+        _config(), "POST", "/archive", {"inactive_days": inactive_days, "dry_run": dry_run}
+    )
+    verb = "would make" if dry_run else "made"
+    out.print(
+        f"{verb} {document['made_inactive']} media object(s) inactive (not used in {inactive_days} days)"
+    )
+    table = Table("bucket", "region", "outcome", "objects")
+    for bucket, outcome in document["buckets"].items():
+        if "skipped" in outcome:
+            table.add_row(bucket, outcome["label"], outcome["skipped"], "")
+            continue
+        counts = {k: v for k, v in outcome.items() if k not in ("label", "region")}
+        for index, (what, count) in enumerate(counts.items() or [("no media objects", 0)]):
+            table.add_row(
+                bucket if index == 0 else "", outcome["label"] if index == 0 else "", what, str(count)
+            )
+    out.print(table)
+
+
+@app.command()
+def inventory() -> None:
+    """Write the media buckets' S3 Inventory reports now (S3 delivers them daily)."""
+    reports = lifecycle.call(_config(), "POST", "/inventory")["reports"]
+    for report in reports:
+        out.print(f"{report['source_bucket']}: {report['objects']} object(s) -> {report['manifest']}")
+    if not reports:
+        out.print("no inventory configuration is enabled (or its region is dark)")
 
 
 @replication_app.command("pause")

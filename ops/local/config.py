@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,6 +35,9 @@ class Ports(BaseModel):
         }
 
 
+RESTORE_SECONDS_ENV = "MBT_LOCAL_RESTORE_SECONDS"
+
+
 class StackConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
     env: str = "local"
@@ -43,6 +47,13 @@ class StackConfig(BaseModel):
     state_dir: Path = DEFAULT_STATE_DIR
     api_handler: str = Field(
         "auto", description="'auto' (lambdas/mobile_api if present, else the placeholder) or 'module:factory'"
+    )
+    restore_seconds: float = Field(
+        default_factory=lambda: float(os.environ.get(RESTORE_SECONDS_ENV) or 2.0),
+        ge=0.1,
+        le=3600,
+        description="How long a restore from an archive tier takes in the archive stand-in (hours in AWS); "
+        f"set with {RESTORE_SECONDS_ENV}.",
     )
 
     @property

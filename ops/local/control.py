@@ -9,6 +9,9 @@ POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in 
 POST /identity/replica/remove|restore   take the DR user-pool replica away (a drill fault) or back
 POST /inspect/pushes              {"token": T}: what SNS published to that device token's endpoints, per region
 POST /firehose/flush              deliver every buffered usage event now (Parquet under day=YYYY-MM-DD/)
+POST /archive                     {"inactive_days": N, "dry_run": bool}: the archive clock (archive_tiers.py)
+POST /archive/complete            finish every restore that is due now (they also finish on their own)
+POST /inventory                   write the media buckets' S3 Inventory reports now (s3_inventory.py)
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +102,18 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             assert stack.firehose is not None
             deliveries = stack.firehose.deliver(force=True)
             return {"deliveries": [d.__dict__ for d in deliveries], "problems": stack.firehose.problems}
+        case "POST", ["archive"]:
+            assert stack.archive is not None
+            days, dry_run = body.get("inactive_days"), body.get("dry_run", False)
+            if not isinstance(days, int) or isinstance(days, bool) or not isinstance(dry_run, bool):
+                raise ValueError('body must be {"inactive_days": INTEGER, "dry_run": BOOLEAN}')
+            return asdict(stack.archive.archive(days, dry_run))
+        case "POST", ["archive", "complete"]:
+            assert stack.archive is not None
+            return {"completed": stack.archive.complete_due(), **stack.archive.status()}
+        case "POST", ["inventory"]:
+            assert stack.inventory is not None
+            return {"reports": stack.inventory.deliver()}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}

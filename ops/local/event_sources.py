@@ -238,12 +238,17 @@ class StreamEventSource:
         if isinstance(created, datetime):  # boto3 parsed it; Lambda passes epoch seconds
             data["ApproximateCreationDateTime"] = int(created.timestamp())
         event = {
-            **{k: v for k, v in record.items() if k != "dynamodb"},
+            **{k: v for k, v in record.items() if k not in ("dynamodb", "userIdentity")},
             "dynamodb": data,
             "eventSourceARN": self.stream_arn,
         }
+        # The TTL stand-in's deletes get DynamoDB's service identity (its mark is taken first: a record can be
+        # read before the sweeper has marked it in the stream itself, which GetRecords spells {"Type", ...}).
         if record["eventName"] == "REMOVE" and self._is_ttl_delete and self._is_ttl_delete(data["Keys"]):
             event["userIdentity"] = dict(TTL_IDENTITY)
+        elif record.get("userIdentity"):
+            identity = record["userIdentity"]
+            event["userIdentity"] = {"type": identity.get("Type"), "principalId": identity.get("PrincipalId")}
         return event
 
     def status(self) -> dict:

@@ -20,11 +20,17 @@ it is where the emulator is made to fail the way AWS fails:
   fails the retry's conditions against the first call's own write. The gateway remembers each token's
   answer as DynamoDB does (a different request under the same token is IdempotentParameterMismatch).
 - S3 bucket configurations moto does not keep: GetBucketReplication answers a fixed shape (delete-marker
-  replication "Disabled", an empty prefix) whatever was put. The gateway keeps the configuration as put and
-  answers it back, as S3 does, so the replicator and the audits read the real settings.
+  replication "Disabled", an empty prefix) whatever was put; Intelligent-Tiering configurations are not stored
+  at all (PUT succeeds, GET answers an empty one); an inventory configuration comes back with
+  `IncludedObjectVersions` "All" whatever was put. The gateway keeps each configuration as put (per id where
+  a bucket has several), answers it back, lists and deletes it as S3 does (404 NoSuchConfiguration for an id
+  it does not hold), so the replicator, the archive stand-in and the audits read the real settings.
 - S3 delete markers: moto sends no `s3:ObjectRemoved:DeleteMarkerCreated` notification when a DELETE puts a
   delete marker on a versioned bucket; S3 does, and replication of deletes depends on it. The gateway sends
   it after moto answers such a DELETE (single-object DELETE only; DeleteObjects batches are not covered).
+
+Other stand-ins add `rules` (a check that may refuse a request) and `interceptors` (answer a request
+themselves, or pass it on to moto and change the answer, e.g. the archive tiers of ops/local/archive_tiers.py).
 
 It also tells the stand-ins when something changed (`wait_for_change`), so they poll moto only after a
 write instead of many times a second while idle.
@@ -54,6 +60,12 @@ log = logging.getLogger("ops.local.moto_gateway")
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]
 KEPT_BUCKET_CONFIGURATIONS = ("replication",)
+# Sub-resources a bucket holds several of, by id: element of one configuration, element of the listing.
+KEPT_BY_ID = {  # sub-resource -> the root element of its listing
+    "intelligent-tiering": "ListBucketIntelligentTieringConfigurationsOutput",
+    "inventory": "ListInventoryConfigurationsResult",
+}
+S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 TOKEN_TTL_SECONDS = 600  # DynamoDB honours a ClientRequestToken for 10 minutes
 _SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 _JSON_TYPES = ("application/x-amz-json", "application/json")
@@ -91,7 +103,11 @@ class MotoGateway:
         self._tokens: dict[str, tuple[float, str, str, list, bytes]] = {}  # ClientRequestToken -> answer
         # More rules of stand-ins (e.g. what the DR user-pool replica refuses): each may raise AwsError.
         self.rules: list[Callable[[dict, bytes], None]] = []
+        # Stand-ins that answer requests themselves: (environ, body, start_response, moto app) -> the answer, or
+        # None to pass the request on. The first that answers wins.
+        self.interceptors: list[Callable[[dict, bytes, StartResponse, WsgiApp], Iterable[bytes] | None]] = []
         self._configurations: dict[tuple[str, str], bytes] = {}  # (bucket, sub-resource) -> XML as put
+        self._by_id: dict[tuple[str, str, str], bytes] = {}  # (bucket, sub-resource, id) -> XML as put
         self._changed = threading.Condition()
         self.changes = 0  # writes seen so far (the stand-ins wait for this to move)
         self._closing = False
@@ -155,7 +171,14 @@ class MotoGateway:
                 if target.endswith(".TransactWriteItems"):
                     return self._transact_once(environ, start_response, body)
                 return list(self.app(environ, start_response))
+        for intercept in self.interceptors:
+            answer = intercept(environ, body, start_response, self.app)
+            if answer is not None:
+                return answer
         kept = self._kept_configuration(environ, start_response, body)
+        if kept is not None:
+            return kept
+        kept = self._kept_by_id(environ, start_response, body)
         if kept is not None:
             return kept
         if (
@@ -210,6 +233,64 @@ class MotoGateway:
                 self._configurations[(bucket, resource)] = body
             else:
                 self._configurations.pop((bucket, resource), None)
+        return [out]
+
+    def kept_by_id(self, bucket: str, resource: str) -> dict[str, bytes]:
+        """id -> XML as put, of one bucket's configurations of a KEPT_BY_ID sub-resource (for the stand-ins)."""
+        return {i: doc for (b, r, i), doc in list(self._by_id.items()) if b == bucket and r == resource}
+
+    def _kept_by_id(
+        self, environ: dict, start_response: StartResponse, body: bytes
+    ) -> Iterable[bytes] | None:
+        if not _is_s3(environ):
+            return None
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        resource = next((r for r in KEPT_BY_ID if r in query), None)
+        path = environ.get("PATH_INFO", "").lstrip("/").rstrip("/")
+        if resource is None or not path or "/" in path or _bucket_region(environ) is None:
+            return None  # not a bucket sub-resource, or no such bucket (moto answers NoSuchBucket)
+        bucket, method, config_id = path, environ.get("REQUEST_METHOD"), (query.get("id") or [""])[0]
+        listing = KEPT_BY_ID[resource]
+        if method == "GET" and not config_id:
+            documents = [self._by_id[k] for k in sorted(self._by_id) if k[:2] == (bucket, resource)]
+            inner = b"".join(_strip_declaration(d) for d in documents)
+            answer = (
+                (
+                    f'<?xml version="1.0" encoding="UTF-8"?><{listing} xmlns="{S3_XMLNS}">'
+                    "<IsTruncated>false</IsTruncated>"
+                ).encode()
+                + inner
+                + f"</{listing}>".encode()
+            )
+            return _xml(start_response, "200 OK", answer)
+        if method in ("GET", "DELETE") and (bucket, resource, config_id) not in self._by_id:
+            return _s3_error(
+                start_response, 404, "NoSuchConfiguration", "The specified configuration does not exist."
+            )
+        if method == "GET":
+            return _xml(start_response, "200 OK", self._by_id[(bucket, resource, config_id)])
+        if method == "DELETE":  # never forwarded: moto would take an unknown sub-resource for the bucket
+            self._by_id.pop((bucket, resource, config_id), None)
+            start_response("204 No Content", [("Content-Length", "0")])
+            return [b""]
+        if method != "PUT":
+            return None
+        if resource == "intelligent-tiering":  # moto does not implement it: answered here, as S3 answers
+            problem = _intelligent_tiering_problem(body, config_id)
+            if problem:
+                return _s3_error(start_response, 400, "InvalidArgument", problem)
+            self._by_id[(bucket, resource, config_id)] = body
+            start_response("200 OK", [("Content-Length", "0")])
+            return [b""]
+        answered: dict[str, str] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            answered["status"] = status
+            return start_response(status, headers, *args)
+
+        out = b"".join(self.app(environ, capture))
+        if answered.get("status", "").startswith(("200", "204")):
+            self._by_id[(bucket, resource, config_id)] = body
         return [out]
 
     def _transact_once(self, environ: dict, start_response: StartResponse, body: bytes) -> Iterable[bytes]:
@@ -347,6 +428,11 @@ def _client(client_id: str) -> tuple[str, Any] | None:
     return None
 
 
+def is_s3_request(environ: dict) -> bool:
+    """Whether a request is for S3 (signed, presigned or a presigned POST form), for the stand-ins."""
+    return _is_s3(environ)
+
+
 def _is_s3(environ: dict) -> bool:
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     if "/s3/aws4_request" in authorization or authorization.startswith("AWS "):
@@ -433,7 +519,77 @@ def _mutates(environ: dict) -> bool:
     ).startswith("/moto-api")
 
 
+def _intelligent_tiering_problem(body: bytes, config_id: str) -> str | None:
+    """What S3 refuses in a PutBucketIntelligentTieringConfiguration (moto accepts anything): Archive Access
+    takes 90-730 days, Deep Archive Access 180-730, each tier once, and the id must match the document's."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        # Loopback requests of this machine's own tools; Python's expat refuses entity expansion attacks.
+        root = ET.fromstring(body)  # noqa: S314
+    except ET.ParseError:
+        return "The XML you provided was not well-formed"
+    text = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root}
+    if text.get("Id") != config_id:
+        return "The id of the configuration does not match the id in the request"
+    bounds = {"ARCHIVE_ACCESS": (90, 730), "DEEP_ARCHIVE_ACCESS": (180, 730)}
+    seen: dict[str, int] = {}
+    for tiering in root.iter():
+        if tiering.tag.rsplit("}", 1)[-1] != "Tiering":
+            continue
+        fields = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in tiering}
+        tier, days = fields.get("AccessTier", ""), fields.get("Days", "")
+        if tier not in bounds or not days.isdigit():
+            return f"Invalid tiering: {tier or '?'} {days or '?'}"
+        low, high = bounds[tier]
+        if not low <= int(days) <= high or tier in seen:
+            return f"Invalid days {days} for {tier} (allowed: {low}-{high}, once each)"
+        seen[tier] = int(days)
+    if not seen:
+        return "An Intelligent-Tiering configuration needs at least one tiering"
+    if seen.get("ARCHIVE_ACCESS", 0) >= seen.get("DEEP_ARCHIVE_ACCESS", 10**6):
+        return "Deep Archive Access days must be greater than Archive Access days"
+    return None
+
+
 # ---- plumbing ----------------------------------------------------------------------------------------
+def _strip_declaration(document: bytes) -> bytes:
+    text = document.strip()
+    if text.startswith(b"<?xml"):
+        text = text.split(b"?>", 1)[1].strip()
+    return text
+
+
+def _xml(start_response: StartResponse, status: str, document: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", "application/xml"), ("Content-Length", str(len(document)))])
+    return [document]
+
+
+def s3_error_body(code: str, message: str, **extra: str) -> bytes:
+    """S3's REST error document (`<Error><Code>...`), with its extra elements (e.g. StorageClass)."""
+    from xml.sax.saxutils import escape
+
+    fields = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in extra.items())
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{escape(message)}</Message>'
+        f"{fields}<RequestId>local-gateway</RequestId></Error>"
+    ).encode()
+
+
+def _s3_error(
+    start_response: StartResponse, status: int, code: str, message: str, **extra: str
+) -> list[bytes]:
+    reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}.get(status, "Error")
+    return _xml(start_response, f"{status} {reason}", s3_error_body(code, message, **extra))
+
+
+def s3_error(
+    start_response: StartResponse, status: int, code: str, message: str, **extra: str
+) -> list[bytes]:
+    """Answer an S3 request with S3's error document (for the stand-ins' interceptors)."""
+    return _s3_error(start_response, status, code, message, **extra)
+
+
 def _buffer_body(environ: dict) -> bytes:
     """Read the request body once and put it back, so both the gateway and moto can read it."""
     try:

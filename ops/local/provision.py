@@ -1,7 +1,7 @@
 """Provision the `local` environment in the primary and the DR region on the emulator.
 
 The same contracts Terraform reads build the resources (table design, usage-event columns,
-archival policy); the result is the stack-outputs document plus the per-region details the
+archival policy and media inventory, media replication); the result is the stack-outputs document plus the per-region details the
 stand-ins need.
 """
 
@@ -11,6 +11,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
+from backend_core.archival import ARCHIVAL_POLICY, INVENTORY_COLUMNS, MEDIA_INVENTORY
 from backend_core.identity import IDENTITY
 from backend_core.media_replication import MEDIA_REPLICATION, ReplicationRule
 from backend_core.table_design import TABLE_DESIGN
@@ -26,6 +27,19 @@ from ops.analytics.catalog import named_queries
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID, Names, StackConfig
 from ops.stack_outputs import StackOutputs
+
+# The analytics bucket's lifecycle, as modules/analytics gives its events bucket (event_retention_days at the
+# module's default; noncurrent versions 30 days; incomplete uploads 7 days, modules/secure-bucket).
+ANALYTICS_LIFECYCLE = [
+    {
+        "ID": "expire-and-clean-up",
+        "Status": "Enabled",
+        "Filter": {},
+        "Expiration": {"Days": 730},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    }
+]
 
 NOTIFY_MAX_RECEIVE_COUNT = 3  # redrive to the DLQ after this many receives, as in the blueprint
 
@@ -115,6 +129,7 @@ def _provision_region(region: str, names: Names, endpoint_url: str, *, is_primar
 
     media_bucket = names.media_bucket(region)
     _secure_bucket(region, media_bucket, endpoint_url, key_arn)
+    _archival(region, media_bucket, endpoint_url, archives=is_primary)
 
     sqs = client("sqs", region, endpoint_url)
     dlq_url = sqs.create_queue(QueueName=names.notify_dlq, Attributes={"SqsManagedSseEnabled": "true"})[
@@ -148,6 +163,15 @@ def _provision_region(region: str, names: Names, endpoint_url: str, *, is_primar
 
     if is_primary:  # usage events of both regions land in the one analytics bucket
         _secure_bucket(region, names.analytics_bucket(region), endpoint_url, key_arn)
+        client("s3", region, endpoint_url).put_bucket_lifecycle_configuration(
+            Bucket=names.analytics_bucket(region), LifecycleConfiguration={"Rules": ANALYTICS_LIFECYCLE}
+        )
+        # The daily S3 Inventory of the media bucket (S3 delivers only to a bucket of the same region).
+        client("s3", region, endpoint_url).put_bucket_inventory_configuration(
+            Bucket=media_bucket,
+            Id=MEDIA_INVENTORY.configuration_id,
+            InventoryConfiguration=MEDIA_INVENTORY.s3_configuration(names.analytics_bucket(region)),
+        )
     return RegionResources(
         region=region,
         table_name=names.table,
@@ -195,8 +219,53 @@ def _secure_bucket(region: str, bucket: str, endpoint_url: str, key_arn: str) ->
     # loopback, so `aws:SecureTransport = false` would deny every request. The blueprint applies it.
 
 
+def _archival(region: str, bucket: str, endpoint_url: str, *, archives: bool) -> None:
+    """The blueprint's archival settings (modules/secure-bucket from the archival contract): the lifecycle of
+    both media buckets, Intelligent-Tiering's archive tiers on the primary only (the DR copy never archives)."""
+    from drill.settings import canary_contract
+
+    canary = canary_contract()
+    s3 = client("s3", region, endpoint_url)
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": ARCHIVAL_POLICY.lifecycle_rules(
+                {canary["canary_prefix"]: canary["canary_object_expire_days"]}
+            )
+        },
+    )
+    if archives:
+        configuration = ARCHIVAL_POLICY.intelligent_tiering_configuration()
+        s3.put_bucket_intelligent_tiering_configuration(
+            Bucket=bucket, Id=configuration["Id"], IntelligentTieringConfiguration=configuration
+        )
+
+
+def apply_bucket_settings(names: Names, region: str, endpoint_url: str, *, is_primary: bool) -> None:
+    """Put the blueprint's archival settings on a region's media bucket again (the stack's reset): what a test
+    changed or added is undone."""
+    s3 = client("s3", region, endpoint_url)
+    for found in s3.list_bucket_intelligent_tiering_configurations(Bucket=names.media_bucket(region)).get(
+        "IntelligentTieringConfigurationList", []
+    ):
+        s3.delete_bucket_intelligent_tiering_configuration(Bucket=names.media_bucket(region), Id=found["Id"])
+    _archival(region, names.media_bucket(region), endpoint_url, archives=is_primary)
+    if is_primary:
+        client("s3", region, endpoint_url).put_bucket_inventory_configuration(
+            Bucket=names.media_bucket(region),
+            Id=MEDIA_INVENTORY.configuration_id,
+            InventoryConfiguration=MEDIA_INVENTORY.s3_configuration(names.analytics_bucket(region)),
+        )
+
+
+def restored_function_arn(region: str, names: Names) -> str:
+    """The media-restored function of a region (the blueprint's name for it: modules/api)."""
+    return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{names.prefix}-media-restored"
+
+
 def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
-    """The media bucket's notifications feed the replicator (no listing scans), one queue per region."""
+    """The media bucket's notifications feed the replicator (no listing scans), one queue per region, and
+    its restore-completed events the region's media-restored function (as the blueprint's modules/api)."""
     sqs = client("sqs", region, endpoint_url)
     # Long visibility: the replicator may hold a message for the configured lag before applying it.
     url = sqs.create_queue(
@@ -207,7 +276,17 @@ def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
     client("s3", region, endpoint_url).put_bucket_notification_configuration(
         Bucket=names.media_bucket(region),
         NotificationConfiguration={
-            "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]
+            "QueueConfigurations": [
+                {"QueueArn": arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}
+            ],
+            "LambdaFunctionConfigurations": [
+                {
+                    "Id": "media-restored",
+                    "LambdaFunctionArn": restored_function_arn(region, names),
+                    "Events": ["s3:ObjectRestore:Completed"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "users/"}]}},
+                }
+            ],
         },
     )
     return url
@@ -329,6 +408,7 @@ def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[Regi
             },
         },
     )
+    _inventory_table(glue, names, bucket, names.media_bucket(region))
     athena = client("athena", region, endpoint_url)
     athena.create_work_group(
         Name=names.workgroup,
@@ -356,6 +436,37 @@ def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[Regi
         "table": TABLE_NAME,
         "workgroup": names.workgroup,
     }
+
+
+def _inventory_table(glue: object, names: Names, bucket: str, source_bucket: str) -> None:
+    """The Glue table over the media inventory's reports, as the blueprint's modules/analytics defines it:
+    S3's hive-compatible symlink manifests, partition projection on `dt` (hourly stamps)."""
+    inventory = MEDIA_INVENTORY
+    glue.create_table(  # type: ignore[attr-defined]
+        DatabaseName=names.glue_database,
+        TableInput={
+            "Name": inventory.table,
+            "TableType": "EXTERNAL_TABLE",
+            "PartitionKeys": [{"Name": inventory.partition_key, "Type": "string"}],
+            "StorageDescriptor": {
+                "Columns": [{"Name": name, "Type": kind} for name, kind, _ in INVENTORY_COLUMNS],
+                "Location": f"s3://{bucket}/{inventory.hive_prefix(source_bucket)}",
+                "InputFormat": "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat",
+                "SerdeInfo": {
+                    "SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+                },
+            },
+            "Parameters": {
+                "projection.enabled": "true",
+                f"projection.{inventory.partition_key}.type": "date",
+                f"projection.{inventory.partition_key}.format": inventory.partition_format,
+                f"projection.{inventory.partition_key}.range": "2024-01-01-00-00,NOW",
+                f"projection.{inventory.partition_key}.interval": "1",
+                f"projection.{inventory.partition_key}.interval.unit": "HOURS",
+            },
+        },
+    )
 
 
 def _failover(region: str, names: Names, endpoint_url: str, api_urls: dict[str, str]) -> dict:

@@ -6,6 +6,7 @@ the benchmarks drive.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -18,9 +19,10 @@ import requests
 
 from backend_core.table_design import TABLE_DESIGN
 from ops.local import cognito_tokens
-from ops.local.api_front import ApiFront, RegionApp
+from ops.local.api_front import ApiFront, LocalLambdaContext, RegionApp
+from ops.local.archive_tiers import ArchiveTiers, MediaBucket
 from ops.local.aws import client
-from ops.local.config import HOST, StackConfig
+from ops.local.config import HOST, Names, StackConfig
 from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
 from ops.local.firehose_conversion import FirehoseConversion
@@ -30,8 +32,15 @@ from ops.local.moto_gateway import AwsError, GatewayServer, MotoGateway
 from ops.local.moto_janitor import MotoJanitor
 from ops.local.placeholder_api import create_handler as placeholder_api
 from ops.local.ports import free_port, taken
-from ops.local.provision import Provisioned, RegionResources, provision
+from ops.local.provision import (
+    Provisioned,
+    RegionResources,
+    apply_bucket_settings,
+    provision,
+    restored_function_arn,
+)
 from ops.local.replicator import Replicator
+from ops.local.s3_inventory import InventoryReports
 from ops.local.ttl_sweeper import TtlSweeper
 from ops.local.user_pool_replica import UserPoolReplica, gateway_rule
 
@@ -62,6 +71,9 @@ class LocalStack:
         self.ttl: TtlSweeper | None = None
         self.user_pool_replica: UserPoolReplica | None = None
         self.firehose: FirehoseConversion | None = None
+        self.archive: ArchiveTiers | None = None
+        self.inventory: InventoryReports | None = None
+        self.s3_functions: dict[str, Callable[[dict, Any], Any]] = {}  # function ARN -> handler (S3 events)
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -133,6 +145,22 @@ class LocalStack:
             self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change
         ).start()
         self.ttl.start()
+        self.archive = ArchiveTiers(
+            self.gateway,
+            endpoint,
+            [
+                MediaBucket(label, res.region, res.media_bucket, res.table_name)
+                for label, res in ((label, self._resources(label)) for label in LABELS)
+            ],
+            invoke=self._invoke_s3_function,
+            restore_seconds=self.config.restore_seconds,
+        ).start()
+        self.inventory = InventoryReports(
+            self.gateway,
+            endpoint,
+            [(self._resources(label).region, self._resources(label).media_bucket) for label in LABELS],
+            self.archive,
+        )
         self.firehose = FirehoseConversion(
             endpoint, [self._resources(label).region for label in LABELS]
         ).start()
@@ -186,6 +214,8 @@ class LocalStack:
             "usage_stream_name": res.usage_stream_name,
             "platform_app_arns": res.platform_app_arns,
             "regions": (self.config.primary_region, self.config.dr_region),
+            # The archive stand-in's restore delay, so the API's retry_after matches it (AWS: hours).
+            "restore_wait_seconds": max(1, math.ceil(self.config.restore_seconds)),
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
@@ -206,6 +236,10 @@ class LocalStack:
                         f"mbt-{self.config.env}-notify-worker",
                     )
                 )
+            loaded = load_handler("media_restored", values, fallback=None)
+            if loaded:  # S3 invokes it (the archive stand-in, from the bucket's notification configuration)
+                self.handler_names[f"media_restored.{label}"] = loaded[1]
+                self.s3_functions[restored_function_arn(res.region, self._names)] = loaded[0]
             for package in STREAM_FUNCTION_PACKAGES:
                 loaded = load_handler(package, values, fallback=None)
                 if loaded:
@@ -228,6 +262,21 @@ class LocalStack:
         assert self.ttl is not None
         is_ttl_delete = self.ttl.register(consumer)
         return lambda keys: is_ttl_delete(label, keys)
+
+    @property
+    def _names(self) -> Names:
+        return Names(env=self.config.env)
+
+    def _invoke_s3_function(self, function_arn: str, event: dict) -> None:
+        """Invoke an in-process function S3 notifies (its ARN, with or without an alias qualifier)."""
+        name = function_arn.split(":function:", 1)[-1].split(":", 1)[0]
+        region = function_arn.split(":")[3]
+        handler = self.s3_functions.get(
+            f"arn:aws:lambda:{region}:{function_arn.split(':')[4]}:function:{name}"
+        )
+        if handler is None:
+            raise LookupError(f"no function {function_arn} (Lambda would answer ResourceNotFoundException)")
+        handler(event, LocalLambdaContext(name, region))
 
     def _failover_target(self) -> RegionApp | None:
         """The public name: primary while its health is up, else DR (Route 53 failover routing)."""
@@ -282,6 +331,15 @@ class LocalStack:
                 source.reset()
             if self.ttl is not None:
                 self.ttl.reset()
+        if self.archive is not None:
+            self.archive.reset()
+        for res in (
+            self.provisioned.primary,
+            self.provisioned.dr,
+        ):  # the blueprint's settings, as provisioned
+            apply_bucket_settings(
+                self._names, res.region, endpoint, is_primary=res is self.provisioned.primary
+            )
         self.replicator.reset()
         if self.user_pool_replica is not None:
             self.user_pool_replica.restore()
@@ -331,6 +389,8 @@ class LocalStack:
                 "crashed": self.firehose.crashed,
                 **self.firehose.status(),
             }
+        if self.archive is not None:
+            components["archive_tiers"] = {"healthy": self.archive.alive, **self.archive.status()}
         if self.janitor is not None:
             components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
         regions = self.region_states()

@@ -27,6 +27,9 @@ LocalStackHandle
     .region_down(label) / .region_up(label)      drill knob: that front answers 503
     .ttl_sweep()        run the TTL stand-in now (it also runs every 5 s): deletes items past `expires_at`
     .firehose_flush()   deliver buffered usage events now (Firehose stand-in): Parquet under day=YYYY-MM-DD/
+    .archive(inactive_days, dry_run=False)   the archive clock (ops/local/archive_tiers.py): what it did
+    .complete_restores()                     finish the restores that are due now
+    .inventory()        write the media buckets' S3 Inventory reports now; one dict per report
     .reset()            what local_stack_clean does
     .status()           the control endpoint's status document
     .wait_for(check, timeout=30, what="...")     poll `check()` until truthy (eventual consistency)
@@ -116,6 +119,16 @@ class LocalStackHandle:
     def firehose_flush(self) -> list[dict]:
         """Deliver buffered usage events now; one dict per delivery (stream, records, failed, keys)."""
         return self._control("POST", "/firehose/flush")["deliveries"]
+
+    def archive(self, inactive_days: int, dry_run: bool = False) -> dict:
+        """Run the archive clock: what it did per bucket (`made_inactive`, `buckets`)."""
+        return self._control("POST", "/archive", {"inactive_days": inactive_days, "dry_run": dry_run})
+
+    def complete_restores(self) -> dict:
+        return self._control("POST", "/archive/complete")
+
+    def inventory(self) -> list[dict]:
+        return self._control("POST", "/inventory")["reports"]
 
     def reset(self) -> None:
         self._control("POST", "/reset")

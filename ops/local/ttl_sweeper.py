@@ -2,11 +2,13 @@
 
 Every `interval_seconds`, each region's table is scanned for items whose TTL attribute is in the
 past (the real TTL process is a background scan too), and each is deleted with a condition that
-it is still expired. The keys it deleted are remembered so the event sources can mark those
-REMOVE stream records the way DynamoDB marks TTL deletes
-(`userIdentity = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}`), which is what
-the TTL archiver's filter looks for. The replicator copies the delete to the other region as a
-plain replicated delete, as global tables do.
+it is still expired. The REMOVE stream record of each such delete then carries DynamoDB's service
+identity, as DynamoDB marks TTL deletes (`userIdentity = {"Type": "Service", "PrincipalId":
+"dynamodb.amazonaws.com"}` in GetRecords; `{"type", "principalId"}` in a Lambda event): the record is
+marked in the emulator's stream itself (moto runs in this process) once the delete has returned, so every
+reader sees it as in AWS (the audit's reconciliation reads the stream). The event sources, which may read
+the record before that, also get a mark per consumer taken before the delete. The replicator copies the
+delete to the other region as a plain replicated delete (no identity), as global tables do.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 log = logging.getLogger("ops.local.ttl_sweeper")
-TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}  # as a Lambda event spells it
+STREAM_TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}  # as GetRecords does
 
 
 def key_fingerprint(keys: dict) -> str:
@@ -36,11 +39,13 @@ class TtlSweeper:
         ttl_attribute: str,
         key_names: tuple[str, ...],
         interval_seconds: float = 5.0,
+        in_process: bool = True,
     ) -> None:
         self.tables = tables  # label -> (dynamodb client, table name)
         self.ttl_attribute = ttl_attribute
         self.projection = ", ".join(key_names)
         self.interval = interval_seconds
+        self.in_process = in_process  # moto runs in this process: mark its stream records
         self.expired = 0
         self.sweeps = 0
         # consumer -> label -> key fingerprint -> deletes not seen yet: every stream consumer (the TTL archiver,
@@ -78,11 +83,17 @@ class TtlSweeper:
         return is_ttl_delete
 
     def sweep(self) -> int:
-        """Delete every expired item now; how many were deleted."""
+        """Delete every expired item now; how many were deleted. Each region's TTL runs on its own: a region
+        that does not answer (the outage knob) is skipped, the other is swept."""
         now = int(time.time())
         deleted = 0
         for label, (ddb, table) in self.tables.items():
-            for keys in self._expired_keys(ddb, table, now):
+            try:
+                expired = self._expired_keys(ddb, table, now)
+            except (ClientError, BotoCoreError) as exc:
+                log.warning("TTL sweep of %s skipped: %s", label, exc)
+                continue
+            for keys in expired:
                 self._mark(label, keys, +1)  # first: the stream record may be read before delete_item returns
                 try:
                     ddb.delete_item(
@@ -93,6 +104,8 @@ class TtlSweeper:
                         ExpressionAttributeValues={":now": {"N": str(now)}},
                     )
                     deleted += 1
+                    if self.in_process:
+                        mark_ttl_removal(ddb.meta.region_name, table, keys)
                 except ClientError as exc:
                     self._mark(label, keys, -1)
                     if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
@@ -123,11 +136,17 @@ class TtlSweeper:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def reset(self) -> None:
+        """Forget every TTL delete (the stack's reset empties the archive they were written to): the marks,
+        and DynamoDB's identity on the stream records of earlier TTL deletes, which read as plain deletes
+        from then on, so a reset stack reconciles (`ops audit lifecycle`) as a fresh one does."""
         with self._lock:
             for consumer in self._marks.values():
                 for marks in consumer.values():
                     marks.clear()
         self.expired = 0
+        if self.in_process:
+            for ddb, table in self.tables.values():
+                forget_ttl_removals(ddb.meta.region_name, table)
 
     def status(self) -> dict:
         return {"sweeps": self.sweeps, "expired": self.expired, "interval_seconds": self.interval}
@@ -139,3 +158,37 @@ class TtlSweeper:
             except (ClientError, BotoCoreError, OSError) as exc:
                 if not self._stop.is_set():
                     log.warning("TTL sweep failed: %s", exc)
+
+
+def _stream_shard(region: str, table: str) -> Any:
+    from moto.dynamodb.models import dynamodb_backends
+
+    from ops.local.config import ACCOUNT_ID
+
+    found = dynamodb_backends[ACCOUNT_ID][region].tables.get(table)
+    return getattr(found, "stream_shard", None)
+
+
+def forget_ttl_removals(region: str, table: str) -> int:
+    """Take DynamoDB's TTL identity off every record of the emulator's stream; how many had it."""
+    shard = _stream_shard(region, table)
+    forgotten = 0
+    for stream_record in list(getattr(shard, "items", [])):
+        if stream_record.record.pop("userIdentity", None) is not None:
+            forgotten += 1
+    return forgotten
+
+
+def mark_ttl_removal(region: str, table: str, keys: dict) -> bool:
+    """Give the newest REMOVE record of `keys` in the emulator's stream DynamoDB's TTL identity; whether one
+    was found. DynamoDB requests are serialized by the gateway, so the delete's record is the last one of
+    those keys once delete_item has returned."""
+    shard = _stream_shard(region, table)
+    if shard is None:
+        return False
+    for stream_record in reversed(shard.items):
+        record = stream_record.record
+        if record["eventName"] == "REMOVE" and record["dynamodb"]["Keys"] == keys:
+            record.setdefault("userIdentity", dict(STREAM_TTL_IDENTITY))
+            return True
+    return False

@@ -11,6 +11,7 @@ through this module, never by hand:
     prices.rate("cloudfront.https_requests.europe")   # global services live under region "global"
     prices.checked_on, prices.age_days()              # when the rates were last compared with AWS's pages
     prices.source_of(rate)                            # the pricing page's URL
+    prices.term("s3.glacier_deep_archive.minimum_days", "us-east-1").value   # a billing rule that is no price
 
 Units are those AWS bills in: GB = 2^30 bytes, TB = 1,024 GB, a month = 730 hours. Tiers apply to the
 monthly quantity of one meter in one region (AWS tiers per account and region), so price a region's whole
@@ -20,7 +21,7 @@ quantity at once and share the cost out, rather than pricing parts separately.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -79,12 +80,26 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A billing rule that is not a price, in one region: bytes billed per archived object at another meter's
+    rate, a minimum storage duration in days. `value` in `unit`."""
+
+    name: str
+    region: str
+    value: float
+    unit: str
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
 class PriceTable:
     checked_on: date
     currency: str
     sources: dict[str, str]
     rates: dict[str, dict[str, Rate]]  # region -> meter -> Rate
     path: Path
+    terms: dict[str, dict[str, Term]] = field(default_factory=dict)  # region -> name -> Term
 
     @property
     def regions(self) -> list[str]:
@@ -102,10 +117,17 @@ class PriceTable:
             raise PriceError(f"no price for meter {meter!r} in region {region} in {self.path.name}")
         return found
 
+    def term(self, name: str, region: str) -> Term:
+        """The billing rule `name` in `region`. PriceError if absent."""
+        found = self.terms.get(region, {}).get(name)
+        if found is None:
+            raise PriceError(f"no term {name!r} for region {region} in {self.path.name}")
+        return found
+
     def has(self, meter: str, region: str = GLOBAL) -> bool:
         return meter in self.rates.get(region, {})
 
-    def source_of(self, rate: Rate) -> str:
+    def source_of(self, rate: Rate | Term) -> str:
         return self.sources[rate.source]
 
     def age_days(self, today: date | None = None) -> int:
@@ -134,6 +156,19 @@ def _rate(meter: str, region: str, raw: dict[str, Any], sources: dict[str, str])
     )
 
 
+def _term(name: str, region: str, raw: dict[str, Any], sources: dict[str, str]) -> Term:
+    if raw["source"] not in sources:
+        raise ValueError(f"source {raw['source']!r} is not listed under sources")
+    return Term(
+        name=name,
+        region=region,
+        value=float(raw["value"]),
+        unit=str(raw["unit"]),
+        source=str(raw["source"]),
+        note=str(raw.get("note", "")),
+    )
+
+
 def parse(document: dict[str, Any], path: Path = PRICES_FILE) -> PriceTable:
     sources = dict(document["sources"])
     rates: dict[str, dict[str, Rate]] = {}
@@ -144,12 +179,21 @@ def parse(document: dict[str, Any], path: Path = PRICES_FILE) -> PriceTable:
                 rates[region][meter] = _rate(meter, region, raw, sources)
             except (KeyError, TypeError, ValueError) as exc:
                 raise PriceError(f"{path.name}: {region} {meter}: {exc}") from None
+    terms: dict[str, dict[str, Term]] = {}
+    for region, entries in document.get("terms", {}).items():
+        terms[region] = {}
+        for name, raw in entries.items():
+            try:
+                terms[region][name] = _term(name, region, raw, sources)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise PriceError(f"{path.name}: terms {region} {name}: {exc}") from None
     return PriceTable(
         checked_on=date.fromisoformat(document["checked_on"]),
         currency=document["currency"],
         sources=sources,
         rates=rates,
         path=path,
+        terms=terms,
     )
 
 

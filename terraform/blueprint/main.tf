@@ -1,9 +1,12 @@
+data "aws_caller_identity" "current" {}
+
 locals {
   name_prefix = "${var.project}-${var.env}"
 
   # The shared contracts, exported from Python by `ops contracts export` (one definition each).
   table_design = jsondecode(file("${path.module}/../contracts/table_design.json"))
   archival     = jsondecode(file("${path.module}/../contracts/archival_policy.json"))
+  inventory    = jsondecode(file("${path.module}/../contracts/media_inventory.json"))
   usage_events = jsondecode(file("${path.module}/../contracts/usage_event_columns.json"))
   identity     = jsondecode(file("${path.module}/../contracts/identity.json"))
   replication  = jsondecode(file("${path.module}/../contracts/media_replication.json"))
@@ -74,11 +77,16 @@ module "storage" {
   source    = "../modules/storage"
   providers = { aws = aws, aws.dr = aws.dr }
 
-  name_prefix               = local.name_prefix
-  kms_key_arn               = module.keys.primary_key_arns["media"]
-  dr_kms_key_arn            = module.keys.dr_key_arns["media"]
-  archival                  = local.archival
-  replication               = local.replication
+  name_prefix    = local.name_prefix
+  kms_key_arn    = module.keys.primary_key_arns["media"]
+  dr_kms_key_arn = module.keys.dr_key_arns["media"]
+  archival       = local.archival
+  replication    = local.replication
+  # Daily, into the analytics bucket of the primary region (S3 delivers an inventory only within its region).
+  inventory = merge(local.inventory, {
+    destination_bucket_arn = module.analytics.bucket_arn
+    kms_key_arn            = module.keys.primary_key_arns["analytics"]
+  })
   scratch_prefixes          = { (local.drill_canary.canary_prefix) = local.drill_canary.canary_object_expire_days }
   force_destroy             = var.disposable
   access_log_retention_days = var.storage.access_log_retention_days
@@ -109,13 +117,18 @@ module "cdn" {
 module "analytics" {
   source = "../modules/analytics"
 
-  name_prefix                = local.name_prefix
-  kms_key_arn                = module.keys.primary_key_arns["analytics"]
-  logs_kms_key_arn           = module.keys.primary_key_arns["logs"]
-  access_log_bucket          = module.storage.log_bucket_primary
-  columns                    = local.usage_events.columns
-  partition_key              = local.usage_events.partition_key
-  named_queries              = local.named_queries.queries
+  name_prefix       = local.name_prefix
+  kms_key_arn       = module.keys.primary_key_arns["analytics"]
+  logs_kms_key_arn  = module.keys.primary_key_arns["logs"]
+  access_log_bucket = module.storage.log_bucket_primary
+  columns           = local.usage_events.columns
+  partition_key     = local.usage_events.partition_key
+  named_queries     = local.named_queries.queries
+  # The primary media bucket's name as modules/storage spells it, so the plan shows the bucket policy and the
+  # table's location (the bucket's id is known only after apply).
+  inventory = merge(local.inventory, {
+    source_bucket = "${local.name_prefix}-media-${var.primary_region}-${data.aws_caller_identity.current.account_id}"
+  })
   bytes_scanned_cutoff       = var.analytics.bytes_scanned_cutoff
   buffering_interval_seconds = var.analytics.buffering_interval_s
   event_retention_days       = var.analytics.event_retention_days

@@ -60,10 +60,29 @@ def test_only_ttl_expiries_are_archived_once(stack):
     new = {k: v for k, v in archived(stack).items() if k not in before}
     assert len(new) == 1
     key, document = next(iter(new.items()))
-    assert key.startswith(f"{ARCHIVAL_POLICY.expired_items_prefix}2026/11/26/") and key.endswith("-100.json")
+    assert key.startswith(f"{ARCHIVAL_POLICY.expired_items_prefix}2026/11/25/") and key.endswith(
+        ".json"
+    )  # expiry day
     assert document["keys"] == {"PK": "IDEMPOTENCY#p#k", "SK": "IDEMPOTENCY"}
     assert document["item"]["status"] == "completed" and document["item"]["price"] == 12.5
-    assert document["table_arn"] == STREAM.split("/stream/")[0]
+    assert document["table"] == "app" and document["expires_at"] == 1795651100
+
+
+def test_the_same_expiry_from_both_regions_is_one_record(stack):
+    """Both regions' TTL removed the item before either delete replicated: one record, written once."""
+    handler = create_handler(settings_for(stack))
+    before = set(archived(stack))
+    primary = record("300", "REMOVE", TTL_IDENTITY, pk="IDEMPOTENCY#both#k")
+    dr = record("9100", "REMOVE", TTL_IDENTITY, pk="IDEMPOTENCY#both#k")
+    dr["eventSourceARN"] = STREAM.replace("us-east-1", "us-west-2")
+    dr["awsRegion"] = "us-west-2"
+    dr["dynamodb"]["ApproximateCreationDateTime"] += 40  # the other region's TTL got to it later
+    assert handler({"Records": [primary]}, None) == {"batchItemFailures": []}
+    assert handler({"Records": [dr]}, None) == {"batchItemFailures": []}
+    new = [k for k in archived(stack) if k not in before]
+    assert len(new) == 1
+    versions = stack.client("s3").list_object_versions(Bucket=stack.settings.media_bucket, Prefix=new[0])
+    assert len(versions.get("Versions", [])) == 1  # not rewritten either
 
 
 def test_a_failed_write_is_reported_so_only_it_is_retried(stack):

@@ -126,7 +126,7 @@ def _api_inputs(site: str) -> dict:
         "site": site,
         "functions": {
             name: {**{k: v.format(name) for k, v in FN.items()}, **target}
-            for name in ("mobile_api", "notify_worker", "ttl_archiver", "drill")
+            for name in ("mobile_api", "notify_worker", "ttl_archiver", "media_restored", "drill")
         },
         **target,
         "jwt_issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
@@ -288,8 +288,10 @@ def _key_of(resource: str) -> str | None:
 
 @pytest.mark.parametrize(
     ("site", "function"),
-    [("primary", f) for f in ("mobile_api", "notify_worker", "ttl_archiver", "drill")]
-    + [("dr", f) for f in ("mobile_api", "notify_worker")],  # the archiver and the drill run at the primary
+    [("primary", f) for f in ("mobile_api", "notify_worker", "ttl_archiver", "media_restored", "drill")]
+    + [
+        ("dr", f) for f in ("mobile_api", "notify_worker", "ttl_archiver", "media_restored")
+    ],  # the drill: primary
 )
 def test_every_function_may_use_the_key_of_what_it_reads_and_writes(
     api_plans: dict[str, dict], site: str, function: str

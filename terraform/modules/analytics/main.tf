@@ -7,12 +7,29 @@ locals {
   region     = data.aws_region.current.region
   # Same layout for Firehose prefixes and partition projection: <table>/day=yyyy-MM-dd/.
   events_prefix = "${var.table_name}/${var.partition_key}="
+  events_bucket = "${var.name_prefix}-analytics-${local.region}-${local.account_id}"
+
+  # S3 Inventory writes the media bucket's daily reports here (only a bucket of the source's region can take
+  # them), as S3 documents the destination policy: its own service, for that source bucket and account only.
+  inventory_delivery = var.inventory == null ? [] : [{
+    Sid       = "S3InventoryOfTheMediaBucket"
+    Effect    = "Allow"
+    Principal = { Service = "s3.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "arn:aws:s3:::${local.events_bucket}/${var.inventory.prefix}/*"
+    Condition = {
+      ArnLike      = { "aws:SourceArn" = "arn:aws:s3:::${var.inventory.source_bucket}" }
+      StringEquals = { "aws:SourceAccount" = local.account_id, "s3:x-amz-acl" = "bucket-owner-full-control" }
+    }
+  }]
+  # Athena reads an inventory through the hive-compatible symlink manifests S3 writes beside the reports.
+  inventory_location = var.inventory == null ? null : "s3://${local.events_bucket}/${var.inventory.prefix}/${var.inventory.source_bucket}/${var.inventory.configuration_id}/hive/"
 }
 
 module "events_bucket" {
   source = "../secure-bucket"
 
-  bucket_name               = "${var.name_prefix}-analytics-${local.region}-${local.account_id}"
+  bucket_name               = local.events_bucket
   kms_key_arn               = var.kms_key_arn
   data_class                = "analytics"
   access_log_bucket         = var.access_log_bucket
@@ -20,6 +37,7 @@ module "events_bucket" {
   expire_current_after_days = var.event_retention_days
   noncurrent_expire_days    = 30
   force_destroy             = var.force_destroy
+  extra_policy_statements   = local.inventory_delivery
 }
 
 module "results_bucket" {
@@ -83,6 +101,51 @@ resource "aws_glue_catalog_table" "usage_events" {
         name    = columns.value.name
         type    = columns.value.type
         comment = columns.value.comment
+      }
+    }
+  }
+}
+
+# The media bucket's S3 Inventory (Parquet, daily) as Athena reads it: the symlink manifests of each report,
+# partition projection over S3's hourly `dt` stamps. `ops audit lifecycle` queries it through ops.analytics.
+resource "aws_glue_catalog_table" "media_inventory" {
+  count = var.inventory != null ? 1 : 0
+
+  name          = var.inventory.table
+  database_name = aws_glue_catalog_database.analytics.name
+  table_type    = "EXTERNAL_TABLE"
+  description   = "S3 Inventory of ${var.inventory.source_bucket} (${var.inventory.configuration_id}), one partition per report."
+
+  parameters = {
+    "EXTERNAL"                                                = "TRUE"
+    "projection.enabled"                                      = "true"
+    "projection.${var.inventory.partition_key}.type"          = "date"
+    "projection.${var.inventory.partition_key}.format"        = var.inventory.partition_format
+    "projection.${var.inventory.partition_key}.range"         = "${var.projection_start_date}-00-00,NOW"
+    "projection.${var.inventory.partition_key}.interval"      = "1"
+    "projection.${var.inventory.partition_key}.interval.unit" = "HOURS"
+  }
+
+  partition_keys {
+    name    = var.inventory.partition_key
+    type    = "string"
+    comment = "Report time, ${var.inventory.partition_format} (S3's hive/dt= folders)."
+  }
+
+  storage_descriptor {
+    location      = local.inventory_location
+    input_format  = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
+
+    ser_de_info {
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    }
+
+    dynamic "columns" {
+      for_each = var.inventory.columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
       }
     }
   }

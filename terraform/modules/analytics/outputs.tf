@@ -47,3 +47,8 @@ output "named_query_ids" {
   description = "Athena named query id by name (one per ops/analytics/queries/*.sql)."
   value       = { for name, q in aws_athena_named_query.analytics : name => q.id }
 }
+
+output "inventory_table" {
+  description = "Glue table over the media bucket's S3 Inventory reports (null without an inventory)."
+  value       = one(aws_glue_catalog_table.media_inventory[*].name)
+}

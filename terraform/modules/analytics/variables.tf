@@ -120,3 +120,29 @@ variable "named_queries" {
     error_message = "named query names must be unique."
   }
 }
+
+variable "inventory" {
+  description = "The media bucket's S3 Inventory (terraform/contracts/media_inventory.json, plus its source bucket): the analytics bucket takes S3's reports under `prefix` from that bucket only, and a Glue table named `table` reads them (symlink manifests, projection on `partition_key`). null = no inventory."
+  type = object({
+    source_bucket    = string
+    configuration_id = string
+    prefix           = string
+    table            = string
+    partition_key    = string
+    partition_format = string
+    columns = list(object({
+      name = string
+      type = string
+    }))
+  })
+  default = null
+
+  validation {
+    condition = var.inventory == null ? true : (
+      can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.inventory.source_bucket)) &&
+      can(regex("^[a-z_][a-z0-9_]{0,254}$", var.inventory.table)) &&
+      length(var.inventory.columns) > 0 && !endswith(var.inventory.prefix, "/")
+    )
+    error_message = "inventory: a source bucket name, a Glue table name (lowercase letters, digits, _), at least one column, a prefix without a trailing slash."
+  }
+}

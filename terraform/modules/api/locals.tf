@@ -26,11 +26,13 @@ locals {
     "GET /notifications",
   ]
 
-  # The DR site's archiver would archive every expiry twice (deletes replicate), so only the primary runs it.
+  # Both sites run the TTL archiver: a TTL deletion appears only in the stream of the region that deleted the
+  # item (the other sees a replicated delete, filtered out), and an item can expire in both before either
+  # delete replicates; the archiver names its record alike in both regions and writes it once (If-None-Match).
   # The drill runs where it is configured (the primary only): from DR it would measure the reverse direction.
   functions = {
     for name, fn in var.functions : name => fn
-    if !(name == "ttl_archiver" && var.site == "dr") && !(name == "drill" && var.drill == null)
+    if !(name == "drill" && var.drill == null)
   }
 
   # The drill polls for its canaries up to the RPO target and keeps 5 s for cleanup: it needs the target
@@ -95,9 +97,10 @@ locals {
           Resource = local.table_resources
         },
         {
+          # GetObject also covers HeadObject (is it archived?); RestoreObject brings an archived object back.
           Sid      = "UserMedia"
           Effect   = "Allow"
-          Action   = ["s3:PutObject", "s3:GetObject"]
+          Action   = ["s3:PutObject", "s3:GetObject", "s3:RestoreObject"]
           Resource = "${var.media_bucket.arn}/users/*"
         },
         {
@@ -195,6 +198,27 @@ locals {
         Sid      = "UseKeys"
         Effect   = "Allow"
         Action   = "kms:Decrypt"
+        Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
+      },
+    ]
+    # S3's restore-completed event -> the owner's notification, through this region's queue.
+    media_restored = [
+      {
+        Sid      = "ReadMediaOwner"
+        Effect   = "Allow"
+        Action   = "dynamodb:GetItem"
+        Resource = var.table.arn
+      },
+      {
+        Sid      = "EnqueueNotification"
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = var.notify_queue.arn
+      },
+      {
+        Sid      = "UseKeys"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
       },
     ]

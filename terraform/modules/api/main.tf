@@ -151,7 +151,8 @@ resource "aws_lambda_event_source_mapping" "notify_queue" {
   }
 }
 
-# TTL expiries (REMOVE records by the DynamoDB service) are archived to S3 before they are gone (R11).
+# TTL expiries (REMOVE records by the DynamoDB service) are archived to S3 before they are gone (R11), at each
+# site: a TTL deletion is in the stream of the region that made it only.
 resource "aws_lambda_event_source_mapping" "ttl_archive" {
   count = contains(keys(local.functions), "ttl_archiver") ? 1 : 0
 
@@ -214,4 +215,35 @@ check "drill_polls_the_whole_rpo_target" {
     condition     = var.drill == null || try(var.drill.rpo_minutes * 60 + 20 <= 900, true)
     error_message = "The drill's RPO target (${try(var.drill.rpo_minutes, 0)} min) is longer than one Lambda invocation can poll (about 14.9 min): it fails when a canary takes longer than that, even within the target."
   }
+}
+
+# An object restored from an Intelligent-Tiering archive tier (GET /media/{id} started it): S3 invokes
+# media_restored, which tells the owner the media is back. At each site, on this region's media bucket: the
+# bucket's one notification configuration (nothing else subscribes to its events).
+resource "aws_lambda_permission" "media_restored" {
+  count = contains(keys(local.functions), "media_restored") ? 1 : 0
+
+  statement_id   = "S3RestoreCompleted"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this["media_restored"].function_name
+  qualifier      = aws_lambda_alias.live["media_restored"].name
+  principal      = "s3.amazonaws.com"
+  source_arn     = var.media_bucket.arn
+  source_account = local.account_id
+}
+
+resource "aws_s3_bucket_notification" "media_restored" {
+  count = contains(keys(local.functions), "media_restored") ? 1 : 0
+
+  bucket = var.media_bucket.name
+
+  lambda_function {
+    id                  = "media-restored"
+    lambda_function_arn = aws_lambda_alias.live["media_restored"].arn
+    events              = ["s3:ObjectRestore:Completed"]
+    filter_prefix       = "users/"
+  }
+
+  # S3 checks it may invoke the function when the configuration is put.
+  depends_on = [aws_lambda_permission.media_restored]
 }

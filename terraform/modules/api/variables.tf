@@ -14,7 +14,7 @@ variable "env_name" {
 }
 
 variable "site" {
-  description = "Which site this deployment is: primary or dr (DR runs no stream archiver)."
+  description = "Which site this deployment is: primary or dr (the drill runs at the primary only)."
   type        = string
 
   validation {

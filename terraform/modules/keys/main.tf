@@ -19,8 +19,9 @@ locals {
   account_root = "arn:${local.partition}:iam::${local.account_id}:root"
 
   # Service principals per purpose: only what encrypts on the account's behalf with that key, each bound
-  # to this account. Data (DynamoDB global table, Aurora) and analytics (Firehose, Athena) go through the
-  # caller's grants and kms:ViaService, so they name no service at all.
+  # to this account. Data (DynamoDB global table, Aurora) goes through the caller's grants and kms:ViaService,
+  # so it names no service at all; so do Firehose and Athena on the analytics key, where S3 alone writes on
+  # its own: the media bucket's daily S3 Inventory reports.
   service_statements = {
     for site, region in local.regions : site => {
       logs = [
@@ -58,6 +59,15 @@ locals {
         Effect    = "Allow"
         Principal = { Service = ["sns.amazonaws.com", "sqs.amazonaws.com", "cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      }]
+      # The media bucket's ARN would need the storage before the keys (a cycle), so the account bounds it.
+      analytics = [{
+        Sid       = "S3InventoryReportsForThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "s3.amazonaws.com" }
+        Action    = "kms:GenerateDataKey"
         Resource  = "*"
         Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       }]

@@ -118,3 +118,33 @@ module "media_dr" {
     })
   ]
 }
+
+# What every media object is, daily: class, access tier, size, last change (R11's audit reads it, not a listing).
+resource "aws_s3_bucket_inventory" "media" {
+  count = var.inventory != null ? 1 : 0
+
+  bucket                   = module.media_primary.id
+  name                     = var.inventory.configuration_id
+  enabled                  = true
+  included_object_versions = var.inventory.included_object_versions
+  optional_fields          = var.inventory.optional_fields
+
+  schedule {
+    frequency = var.inventory.frequency
+  }
+
+  destination {
+    bucket {
+      bucket_arn = var.inventory.destination_bucket_arn
+      account_id = local.account_id
+      format     = var.inventory.format
+      prefix     = var.inventory.prefix
+
+      encryption {
+        sse_kms {
+          key_id = var.inventory.kms_key_arn
+        }
+      }
+    }
+  }
+}

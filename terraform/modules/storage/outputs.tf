@@ -52,3 +52,8 @@ output "failback_rule_id" {
   description = "Id of the DR -> primary replication rule (for S3 replication metrics)."
   value       = "media-to-primary"
 }
+
+output "inventory_configuration_id" {
+  description = "Id of the primary media bucket's S3 Inventory configuration (null without one)."
+  value       = one(aws_s3_bucket_inventory.media[*].name)
+}

@@ -99,3 +99,30 @@ variable "permissions_boundary_arn" {
   type        = string
   default     = null
 }
+
+variable "inventory" {
+  description = "Daily S3 Inventory of the primary media bucket (terraform/contracts/media_inventory.json, from lambdas/backend_core/archival.py, plus where it goes): Parquet reports into the analytics bucket of the same region (S3 delivers only there), encrypted with the analytics key, which `ops audit lifecycle` reads through Athena. The DR copy has none (the audit lists it). null = no inventory."
+  type = object({
+    configuration_id         = string
+    prefix                   = string
+    frequency                = string
+    format                   = string
+    included_object_versions = string
+    optional_fields          = list(string)
+    destination_bucket_arn   = string
+    kms_key_arn              = string
+  })
+  default = null
+
+  validation {
+    condition = var.inventory == null ? true : (
+      contains(["Daily", "Weekly"], var.inventory.frequency) &&
+      contains(["CSV", "ORC", "Parquet"], var.inventory.format) &&
+      contains(["All", "Current"], var.inventory.included_object_versions) &&
+      can(regex("^[A-Za-z0-9._-]{1,64}$", var.inventory.configuration_id)) &&
+      can(regex("^arn:aws[a-z-]*:s3:::", var.inventory.destination_bucket_arn)) &&
+      !endswith(var.inventory.prefix, "/")
+    )
+    error_message = "inventory: frequency Daily or Weekly, format CSV, ORC or Parquet, versions All or Current, an id of 1-64 letters, digits, '.', '_' or '-', a destination bucket ARN and a prefix without a trailing slash (S3 adds one)."
+  }
+}

@@ -43,6 +43,7 @@ def test_manifest_matches_the_zips(builds):
         "ttl_archiver",
         "drill",
         "endpoint_cleanup",
+        "media_restored",
     }
     for name, entry in manifest["functions"].items():
         data = (out / f"{name}.zip").read_bytes()

@@ -165,6 +165,14 @@ def test_working_credentials_name_the_account(home: Path, moto_sts: str) -> None
         (["local", "replication", "lag", "soon"], "Invalid value for 'seconds'"),
         (["env", "plan", "--env", "qa"], "unknown env 'qa': choose one of dev, prod, staging or local"),
         (["env", "plan", "--env", "local"], "make up"),
+        (
+            ["audit", "lifecycle", "--env", "local", "--format", "xml"],
+            "--format must be one of table, json, md",
+        ),
+        (["audit", "lifecycle", "--env", "nowhere"], "unknown env 'nowhere'"),
+        (["audit", "lifecycle", "--env", "local", "--source", "crawler"], "--source must be one of"),
+        (["local", "archive", "--inactive-days", "-1"], "Invalid value for '--inactive-days'"),
+        (["local", "archive", "--inactive-days", "abc"], "Invalid value for '--inactive-days'"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )
@@ -194,7 +202,11 @@ def test_a_terraform_tree_that_does_not_exist(home: Path) -> None:
     assert "no Terraform tree at" in line
 
 
-@pytest.mark.parametrize("command", [["stack", "outputs", "--env", "local"], ["local", "seed"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "command",
+    [["stack", "outputs", "--env", "local"], ["local", "seed"], ["audit", "lifecycle", "--env", "local"]],
+    ids=" ".join,
+)
 def test_the_local_stack_is_not_running(home: Path, command: list[str]) -> None:
     assert "the local stack is not running" in one_line(ops(*command, env=environment(home)), 2)
 

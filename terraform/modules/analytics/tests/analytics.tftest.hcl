@@ -98,3 +98,28 @@ run "rejects_duplicate_named_queries" {
 
   expect_failures = [var.named_queries]
 }
+
+run "media_inventory_table_and_delivery_from_the_media_bucket_only" {
+  command = plan
+
+  variables {
+    inventory = merge(jsondecode(file("../../contracts/media_inventory.json")), {
+      source_bucket = "mbt-test-media-us-east-1-111122223333"
+    })
+  }
+
+  assert {
+    condition     = one(aws_glue_catalog_table.media_inventory).storage_descriptor[0].input_format == "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat" && [for c in one(aws_glue_catalog_table.media_inventory).storage_descriptor[0].columns : c.name] == [for c in var.inventory.columns : c.name]
+    error_message = "the inventory table reads S3's symlink manifests with the contract's columns."
+  }
+
+  assert {
+    condition     = endswith(one(aws_glue_catalog_table.media_inventory).storage_descriptor[0].location, "/inventory/mbt-test-media-us-east-1-111122223333/media-daily/hive/") && one(aws_glue_catalog_table.media_inventory).parameters["projection.dt.interval.unit"] == "HOURS"
+    error_message = "the table's location is where S3 writes the hive manifests, projected by hour."
+  }
+
+  assert {
+    condition     = local.inventory_delivery[0].Principal.Service == "s3.amazonaws.com" && local.inventory_delivery[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:s3:::mbt-test-media-us-east-1-111122223333" && endswith(local.inventory_delivery[0].Resource, "/inventory/*")
+    error_message = "the analytics bucket admits S3's inventory reports from the media bucket only, under the inventory prefix."
+  }
+}

@@ -124,16 +124,52 @@ run "least_privilege_roles" {
   }
 }
 
-run "dr_site_runs_no_archiver" {
+run "both_sites_archive_ttl_expiries_and_notify_restores" {
   command = plan
 
   variables {
     site = "dr"
+    functions = {
+      mobile_api     = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker  = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      ttl_archiver   = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      media_restored = { zip = "build/lambda/media_restored.zip", handler = "media_restored.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    }
+  }
+
+  # A TTL deletion is in the stream of the region that made it only: each site archives its own.
+  assert {
+    condition     = contains(keys(aws_lambda_function.this), "ttl_archiver") && length(aws_lambda_event_source_mapping.ttl_archive) == 1
+    error_message = "the DR site must archive the TTL expiries its own region deletes."
   }
 
   assert {
-    condition     = !contains(keys(aws_lambda_function.this), "ttl_archiver") && length(aws_lambda_event_source_mapping.ttl_archive) == 0
-    error_message = "only the primary archives TTL expiries."
+    condition     = one(aws_s3_bucket_notification.media_restored).bucket == var.media_bucket.name && one(one(aws_s3_bucket_notification.media_restored).lambda_function).events == toset(["s3:ObjectRestore:Completed"])
+    error_message = "this region's media bucket must send its restore-completed events to media_restored."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_notification.media_restored).lambda_function).filter_prefix == "users/"
+    error_message = "only media objects (users/) are notified."
+  }
+
+  assert {
+    condition     = one(aws_lambda_permission.media_restored).principal == "s3.amazonaws.com" && one(aws_lambda_permission.media_restored).source_arn == var.media_bucket.arn && one(aws_lambda_permission.media_restored).source_account == "111122223333"
+    error_message = "only this account's media bucket may invoke media_restored."
+  }
+
+  assert {
+    condition     = strcontains(aws_iam_role_policy.function["mobile_api"].policy, "s3:RestoreObject") && !strcontains(aws_iam_role_policy.function["media_restored"].policy, "s3:")
+    error_message = "the API starts restores; the notifier touches no object."
+  }
+}
+
+run "no_notifier_no_bucket_notification" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_notification.media_restored) == 0 && length(aws_lambda_permission.media_restored) == 0
+    error_message = "without the media_restored function, the bucket's notification configuration is left alone."
   }
 }
 

@@ -70,8 +70,8 @@ run "each_key_names_only_its_purposes_services" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_kms_key.regional_primary["analytics"].policy).Statement) == 1
-    error_message = "the analytics key names no service principal."
+    condition     = [for st in jsondecode(aws_kms_key.regional_primary["analytics"].policy).Statement : st.Principal.Service if can(st.Principal.Service)] == ["s3.amazonaws.com"] && [for st in jsondecode(aws_kms_key.regional_primary["analytics"].policy).Statement : st.Action if can(st.Principal.Service)] == ["kms:GenerateDataKey"]
+    error_message = "the analytics key serves S3 only (inventory reports), and only to encrypt."
   }
 
   assert {

@@ -154,3 +154,43 @@ run "cloudfront_log_delivery_is_documented_and_bound_to_this_account" {
     error_message = "log delivery must be able to check the bucket ACL."
   }
 }
+
+run "daily_parquet_inventory_of_the_primary_into_the_analytics_bucket" {
+  command = plan
+
+  variables {
+    inventory = merge(jsondecode(file("../../contracts/media_inventory.json")), {
+      destination_bucket_arn = "arn:aws:s3:::mbt-test-analytics-us-east-1-111122223333"
+      kms_key_arn            = "arn:aws:kms:us-east-1:111122223333:key/analytics"
+    })
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_inventory.media).schedule[0].frequency == "Daily" && one(aws_s3_bucket_inventory.media).destination[0].bucket[0].format == "Parquet"
+    error_message = "the media inventory is daily, in Parquet (the contract)."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_inventory.media).destination[0].bucket[0].bucket_arn == var.inventory.destination_bucket_arn && one(aws_s3_bucket_inventory.media).destination[0].bucket[0].encryption[0].sse_kms[0].key_id == var.inventory.kms_key_arn
+    error_message = "the reports go to the analytics bucket, encrypted with its key."
+  }
+
+  assert {
+    condition     = toset(one(aws_s3_bucket_inventory.media).optional_fields) == toset(["Size", "LastModifiedDate", "ETag", "StorageClass", "IntelligentTieringAccessTier"])
+    error_message = "the audit needs size, class and access tier of every object."
+  }
+}
+
+run "a_weekly_or_csv_inventory_is_what_the_contract_says_only" {
+  command = plan
+
+  variables {
+    inventory = merge(jsondecode(file("../../contracts/media_inventory.json")), {
+      frequency              = "Hourly"
+      destination_bucket_arn = "arn:aws:s3:::mbt-test-analytics-us-east-1-111122223333"
+      kms_key_arn            = "arn:aws:kms:us-east-1:111122223333:key/analytics"
+    })
+  }
+
+  expect_failures = [var.inventory]
+}

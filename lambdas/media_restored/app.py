@@ -1,0 +1,59 @@
+"""S3 event (s3:ObjectRestore:Completed on the media bucket) -> a notification message for the object's owner.
+
+Invoked asynchronously by S3: a failure raises, Lambda retries twice and then sends the event to the
+function's failure destination (terraform/modules/api). Events of other objects or kinds are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+
+from backend_core import aws
+from backend_core.dal import Store
+from media_restored.restored import notification_for, restored_media
+from media_restored.settings import Settings
+
+logger = Logger(service="media-restored")
+metrics = Metrics(namespace="MobileBackend", service="media-restored")
+Handler = Callable[[dict, object], dict]
+
+
+def create_handler(settings: Settings) -> Handler:
+    store = Store(aws.client("dynamodb", settings), settings.table_name)
+    sqs = aws.client(
+        "sqs", settings
+    )  # this region's notify queue: the DR region notifies with the primary dark
+
+    def handler(event: dict, context: object) -> dict:
+        notified = 0
+        for record in event.get("Records") or []:
+            found = restored_media(record)
+            if found is None:
+                continue
+            owner, media_id = found
+            media = store.get_media(owner, media_id)
+            if media is None:  # deleted since it was archived: nobody to tell
+                logger.info("restored media has no owner record", extra={"media_id": media_id})
+                continue
+            message = notification_for(record, owner, media_id, media)
+            sqs.send_message(QueueUrl=settings.notify_queue_url, MessageBody=message.model_dump_json())
+            notified += 1
+        if notified:
+            metrics.add_metric(name="RestoresNotified", unit=MetricUnit.Count, value=notified)
+        return {"notified": notified}
+
+    return handler
+
+
+_handler: Handler | None = None
+
+
+def lambda_handler(event: dict, context: object) -> dict:
+    global _handler
+    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
+        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
+        _handler = Tracer(service="media-restored").capture_lambda_handler(metrics.log_metrics(handler))
+    return _handler(event, context)
