@@ -114,9 +114,9 @@ bench: setup ## benchmarks, each as a ratio to a baseline measured in the same r
 
 # The env's offline plan says what is deployed; `make validate` writes it when there is none yet.
 COST_PLOT = reports/cost/$(ENV)-cost-vs-mau.png
-cost: setup ## monthly cost of ENV by service at MAU=1k,100k,1M [USAGE=profile | DAYS=30 from analytics] + plot
+cost: setup ## monthly cost of ENV by service at MAU=1k,100k,1M [USAGE=profile | DAYS=30 from analytics of ANALYTICS_ENV] + plot
 	@test -f reports/plans/$(ENV).json || ! test -f terraform/envs/$(ENV).tfvars || $(MAKE) --no-print-directory validate
-	$(BIN)/ops cost estimate --env $(ENV) $(if $(MAU),--mau $(MAU)) $(if $(USAGE),--usage $(USAGE)) $(if $(DAYS),--from-analytics $(DAYS)) --plot $(COST_PLOT)
+	$(BIN)/ops cost estimate --env $(ENV) $(if $(MAU),--mau $(MAU)) $(if $(USAGE),--usage $(USAGE)) $(if $(DAYS),--from-analytics $(DAYS)) $(if $(ANALYTICS_ENV),--analytics-env $(ANALYTICS_ENV)) --plot $(COST_PLOT)
 
 # JupyterLab has a virtualenv of its own, made on first use; its python3 kernel is the project's .venv.
 $(NOTEBOOK_STAMP): requirements/notebooks.lock $(STAMP)

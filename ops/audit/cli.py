@@ -20,8 +20,9 @@ from rich.progress import (
 
 from ops.audit.env import AuditEnv
 from ops.audit.lifecycle import SOURCES, audit_lifecycle
-from ops.audit.report import PLAIN_WIDTH, as_json, as_markdown, plain_table, render_table
+from ops.audit.report import as_json, as_markdown, plain_table, render_table
 from ops.errors import OpsError
+from ops.report_console import report_console
 
 app = typer.Typer(no_args_is_help=True, help="Audits: the archival policy as declared, applied and priced.")
 FORMATS = ("table", "json", "md")
@@ -72,9 +73,7 @@ def lifecycle(
     with _progress(stderr, progress and stderr.is_terminal) as bars:
         report = audit_lifecycle(target, source=source, progress=bars)
     if output_format == "table" and out is None:
-        # Piped or in CI (no terminal to size it), lay the table out as wide as `--out` does, not 80 columns.
-        console = Console(soft_wrap=False)
-        render_table(report, console if console.is_terminal else Console(soft_wrap=False, width=PLAIN_WIDTH))
+        render_table(report, report_console())
     else:
         text = {"json": as_json, "md": as_markdown, "table": plain_table}[output_format](report)
         if out is None:

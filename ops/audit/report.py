@@ -19,8 +19,7 @@ from rich.table import Table
 
 from ops.audit.model import Report
 from ops.audit.objects import _size
-
-PLAIN_WIDTH = 160  # `--format table --out FILE`: the width the plain-text table is laid out for
+from ops.report_console import REPORT_WIDTH
 
 
 @dataclass
@@ -368,6 +367,6 @@ def render_table(report: Report, console: Console) -> None:
 
 def plain_table(report: Report) -> str:
     """The terminal table as plain text (`--format table --out FILE`)."""
-    console = Console(record=True, width=PLAIN_WIDTH, file=io.StringIO(), color_system=None)
+    console = Console(record=True, width=REPORT_WIDTH, file=io.StringIO(), color_system=None)
     render_table(report, console)
     return console.export_text()

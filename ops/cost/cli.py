@@ -15,9 +15,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from ops.errors import OpsError
+from ops.report_console import report_console
 
 app = typer.Typer(no_args_is_help=True, help="Monthly cost per service by audience size, and what to change.")
-out = Console(soft_wrap=True)
+out = report_console()
 err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_AUDIENCES = "1000,100000,1000000"
@@ -337,7 +338,9 @@ def _emit(header: list[str], rows: list[list[str]], fmt: Format, title: str) -> 
 
         typer.echo("\n".join([f"**{title}**", "", *md_table(header, rows)]))
     else:
-        table = Table(*header, title=title, title_justify="left")
+        table = Table(title=title, title_justify="left")
+        for name in header:
+            table.add_column(name, overflow="fold")  # a meter or a source URL wraps whole, never "…"
         for row in rows:
             table.add_row(*row)
         out.print(table)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ops.cost.profile import VIEWER_GEOGRAPHIES
+
 
 @dataclass(frozen=True)
 class Priced:
@@ -114,8 +116,12 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     ),
     # edge
     "aws_cloudfront_distribution": Priced(
-        ("cloudfront.data_transfer_out.north_america", "cloudfront.https_requests.north_america"),
-        "downloads and bytes by viewer geography within the price class",
+        tuple(
+            f"cloudfront.{meter}.{geography}"
+            for geography in VIEWER_GEOGRAPHIES
+            for meter in ("data_transfer_out", "https_requests")
+        ),
+        "downloads and bytes by viewer geography (the profile's viewer shares) within the price class",
     ),
     "aws_cloudfront_origin_access_control": Free("configuration of the distribution"),
     "aws_cloudfront_response_headers_policy": Free("configuration of the distribution"),

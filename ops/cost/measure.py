@@ -94,6 +94,10 @@ def measure(
     source = f"{env}, {since} to {last}"
     document = base.document()
     document["name"] = f"{base.name}, measured from {source}"
+    document["description"] = (
+        f"Traffic measured from {source} (the fields under `measured`); every other field is kept from "
+        f"profile {base.name!r}: {base.description}"
+    )
     measured = {}
 
     mau = _last_mau(results["dau_wau_mau"], last)

@@ -51,6 +51,7 @@ def test_the_measured_profile_and_the_priced_traffic_are_the_generator_s(
         "handler_ms",
         "traffic.peak_to_mean",
     }
+    assert profile["description"].startswith("Traffic measured from ")  # not the default's "before launch"
     per_user_day = {r["route"]: r["requests_per_user_day"] for r in truth["requests_per_user_by_route"]}
     measured = {r: n for r, n in profile["requests_per_active_day"].items() if n}
     assert measured == pytest.approx(per_user_day, rel=1e-9)

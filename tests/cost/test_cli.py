@@ -96,6 +96,16 @@ def test_the_prices_and_how_each_type_is_priced(capsys: pytest.CaptureFixture[st
     assert code == 0 and "| aws_iam_role | free | IAM is free |" in out
 
 
+def test_the_price_table_read_from_a_log_cuts_no_meter_or_source(capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped or in CI rich would lay a table out 80 columns wide and end long cells with an ellipsis."""
+    code, out, _ = ops(capsys, "cost", "prices", "--region", "us-east-1")
+    assert code == 0
+    assert "…" not in out
+    code, as_json, _ = ops(capsys, "cost", "prices", "--region", "us-east-1", "--format", "json")
+    meters = [row["meter"] for row in json.loads(as_json)["rows"]]
+    assert out.count("│ us-east-1 │") == len(meters) > 20  # one table row per meter, none dropped
+
+
 @pytest.mark.parametrize(
     ("argv", "reason"),
     [
