@@ -359,7 +359,10 @@ def _arrow_tables(
 def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str, Any]]]:
     """Every metric file's answer for [since, until], from the events (a pandas DataFrame with the
     contract's columns and `day`; text columns may be categorical), computed with numpy and pandas: no
-    SQL involved. Days are those of the `day` column's categories (or values), in order."""
+    SQL involved. `since` must be the history's first day (the queries read history before :since to
+    find first days and 30-day windows); `until` may lie past the last day with events. A day without
+    any event (past the data, or lost on the way) is not observed: nobody is eligible for Dn retention
+    on it."""
     import pandas as pd
 
     ev = events[(events["day"].astype(str) >= since) & (events["day"].astype(str) <= until)]
@@ -375,12 +378,14 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
     new = np.bincount(first, minlength=len(day_labels))
     metrics: dict[str, list[dict[str, Any]]] = {}
 
+    calendar = [date.fromisoformat(d) for d in day_labels]
+    ordinal = np.array([d.toordinal() for d in calendar])  # windows by calendar days, gaps or not
     rows = []
     for i, d in enumerate(day_labels):
         if not dau[i]:
             continue
-        wau = int(matrix[:, max(0, i - 6) : i + 1].any(axis=1).sum())
-        mau = int(matrix[:, max(0, i - 29) : i + 1].any(axis=1).sum())
+        wau = int(matrix[:, (ordinal > ordinal[i] - 7) & (ordinal <= ordinal[i])].any(axis=1).sum())
+        mau = int(matrix[:, (ordinal > ordinal[i] - 30) & (ordinal <= ordinal[i])].any(axis=1).sum())
         rows.append({"day": d, "dau": int(dau[i]), "wau": wau, "mau": mau, "stickiness": int(dau[i]) / mau})
     metrics["dau_wau_mau"] = rows
     metrics["new_vs_returning"] = [
@@ -394,20 +399,21 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
         if dau[i]
     ]
 
-    last = len(day_labels) - 1
-    weeks = np.array(
-        [
-            (date.fromisoformat(d) - timedelta(days=date.fromisoformat(d).weekday())).isoformat()
-            for d in day_labels
-        ]
-    )
+    weeks = np.array([(d - timedelta(days=d.weekday())).isoformat() for d in calendar])
+    # Column of the day n days after each day, -1 when that day holds no event (past the data, or a
+    # gap): a user is eligible for Dn only when that day was observed.
+    later = {
+        n: np.array([day_pos.get((d + timedelta(days=n)).isoformat(), -1) for d in calendar], dtype=int)
+        for n in (1, 7, 30)
+    }
     cohort_rows = []
     for week in sorted(set(weeks[first])):
         members = np.flatnonzero(weeks[first] == week)
         row: dict[str, Any] = {"cohort_week": str(week), "cohort_users": int(members.size)}
         for n in (1, 7, 30):
-            eligible = members[first[members] + n <= last]
-            retained = int(matrix[eligible, first[eligible] + n].sum()) if eligible.size else 0
+            column = later[n][first[members]]
+            eligible, column = members[column >= 0], column[column >= 0]
+            retained = int(matrix[eligible, column].sum()) if eligible.size else 0
             row[f"d{n}_eligible"] = int(eligible.size)
             row[f"d{n}_retained"] = retained
             row[f"d{n}_rate"] = retained / eligible.size if eligible.size else None

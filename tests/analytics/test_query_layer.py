@@ -48,6 +48,17 @@ def test_a_later_range_still_counts_wau_mau_and_new_users_over_the_whole_history
         assert mismatches({name: rows}, {name: expected}) == []
 
 
+def test_retention_over_a_range_ending_past_the_data_is_that_of_the_data(history) -> None:
+    """Days after the last day with events are not observed: nobody is eligible on them (issue 10)."""
+    past = (date.fromisoformat(history.until) + timedelta(days=40)).isoformat()
+    name = "retention_weekly_cohorts"
+    frame = query_file(
+        name, "local", history.since, past, target=history.target(), cache_dir=history.cache_dir
+    )
+    rows = json.loads(frame.to_json(orient="records"))
+    assert mismatches({name: rows}, {name: history.truth["metrics"][name]}) == []
+
+
 def test_a_day_reads_one_partition_and_a_full_scan_warns(history) -> None:
     s3 = history.stack.client("s3")
     bucket = history.stack.outputs.analytics.bucket
