@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
-import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import sqlglot
@@ -17,32 +16,17 @@ from sqlglot.errors import ErrorLevel
 from ops.analytics import catalog
 from ops.analytics.generator import Settings, generate, ground_truth
 from ops.analytics.metrics import records
-from ops.analytics.schema import TableSchema
 from ops.analytics.translate import QueryError, analyse
+from tests.analytics.arrow_sql import SCHEMA, run, with_day
 from tests.analytics.truth import mismatches
 
 FILES = catalog.all_files()
-SCHEMA = TableSchema.from_contract("mbt_test_analytics")
 
 
 @pytest.fixture(scope="module")
 def events():
     history = generate(Settings(days=35, users=250, seed=3, end=date(2025, 6, 30)))
-    table = pa.concat_tables(
-        history.tables[d].append_column("day", pa.array([d] * history.tables[d].num_rows))
-        for d in history.days
-    )
-    return history, table
-
-
-def run(sql: str, table: pa.Table):
-    analysis = analyse(sql, SCHEMA)
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.register("events_arrow", table)
-    con.execute(f'CREATE SCHEMA "{SCHEMA.database}"')
-    con.execute(f'CREATE VIEW "{SCHEMA.database}"."usage_events" AS SELECT * FROM events_arrow')
-    return con.execute(analysis.duckdb_sql).df().convert_dtypes()
+    return history, with_day(history)
 
 
 def test_there_is_a_file_per_metric_of_the_issue() -> None:
@@ -163,6 +147,11 @@ def test_parameters_bind_by_name_outside_strings_and_comments() -> None:
     ("sql", "message"),
     [
         ("SELEC 1", "does not parse"),
+        ("SELEC nonsense", r"\(line 1, column 1\): a query starts with SELECT or WITH, not 'SELEC'"),
+        ("-- a comment\n  SELCT day FROM usage_events", r"\(line 2, column 3\).*not 'SELCT'"),
+        ("SELECT * FROM usage_events WHERE", "does not parse as Athena SQL .*missing for WHERE"),
+        ("SELECT FROM", "got the end of the query"),
+        ("", "no SQL given"),
         ("SELECT nope FROM usage_events WHERE day = '2025-01-01'", "nope"),
         ("SELECT * FROM other_table", "does not exist"),
         ("DROP TABLE usage_events", "only queries"),
