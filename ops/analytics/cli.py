@@ -113,7 +113,6 @@ def generate(
         out.print(f"dry run: would delete {len(existing) if replace else 0} object(s) under {where}")
         out.print(f"dry run: would write {plan} to {where} and s3://{target.bucket}/{publish.TRUTH_KEY}")
         return
-    steps = {"users": 2, "activity": 1, "events": 3, "truth": 2}
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -121,13 +120,14 @@ def generate(
         TimeElapsedColumn(),
         console=err,
     ) as progress:
-        task = progress.add_task("generating", total=sum(steps.values()))
-        history = generator.generate(
+        task = progress.add_task("generating events", total=7)
+        history = generator.simulate(
             settings, lambda step, n: progress.update(task, advance=n, description=f"generating: {step}")
         )
         if existing:
             publish.delete(target, existing)
-        upload = progress.add_task("writing Parquet", total=len(history.days))
+        # The ground truth is computed while the days are encoded and uploaded (publish.write).
+        upload = progress.add_task("writing Parquet (and the ground truth)", total=len(history.days))
         result = publish.write(history, target, lambda n: progress.update(upload, advance=n))
     out.print(
         f"wrote {history.events:,} events ({plan}) as {result['objects']} Parquet objects, "

@@ -25,8 +25,10 @@ def run(sql: str, table: pa.Table):
 
 
 def with_day(history) -> pa.Table:
-    """A generated history's tables as one table with the `day` partition column."""
+    """A generated history's tables as one table with the contract's types (plain strings, as a Parquet
+    reader gives them) and the `day` partition column."""
+    schema = SCHEMA.arrow_schema()
     return pa.concat_tables(
-        history.tables[d].append_column("day", pa.array([d] * history.tables[d].num_rows))
+        history.tables[d].cast(schema).append_column("day", pa.array([d] * history.tables[d].num_rows))
         for d in history.days
     )
