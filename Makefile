@@ -22,7 +22,9 @@ help: ## list the targets
 $(STAMP): requirements/dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.lock
+	@# Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE set (as on the build machine) every `ops`
+	@# run and notebook kernel would otherwise compile pandas, boto3, ... again (~5 s of CPU each).
+	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements/dev.lock
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
