@@ -40,6 +40,7 @@ PLATFORM_SHARE = (0.47, 0.43, 0.10)
 PROVIDER_SHARE = 0.10
 RELEASE_EVERY_DAYS = 14
 HEALTH_ROUTE = "GET /health"
+SMALL_DICTIONARY = 256  # labels a day's file may carry unused (routes, versions); user ids are cut down
 PERCENTILES = {"p50_ms": 0.5, "p95_ms": 0.95, "p99_ms": 0.99}
 RANK_ERROR = (
     0.01  # Trino's approx_percentile default accuracy (rank error), also DuckDB's T-digest bound here
@@ -338,15 +339,11 @@ def _hex(row: np.ndarray) -> str:
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{text[16:20]}-{text[20:32]}"
 
 
-HEX_PAIRS = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), np.uint8).reshape(256, 2)
-
-
 def _event_ids(rng: np.random.Generator, n: int) -> Any:
     """n random 128-bit ids as 32 hex characters: one string array over one buffer, no Python loop."""
     import pyarrow as pa
 
-    raw = np.frombuffer(rng.bytes(16 * n), dtype=np.uint8).reshape(n, 16)
-    text = HEX_PAIRS[raw].reshape(-1)  # 32 characters per id, back to back
+    text = rng.bytes(16 * n).hex().encode()  # 32 characters per id, back to back
     offsets = np.arange(0, 32 * n + 1, 32, dtype=np.int32)
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
 
@@ -355,8 +352,7 @@ def _arrow_tables(
     event_ids: Any, coded: dict, numbers: dict, day_sorted: np.ndarray, days: list[str]
 ) -> dict[str, Any]:
     """One table per day. Text columns stay dictionary-encoded (codes and labels, as generated): the
-    Parquet writer takes them as they are instead of hashing 1.4 million strings again. A day's
-    dictionary holds only the labels it uses (a file must not carry every user id of the history)."""
+    Parquet writer takes them as they are instead of hashing 1.4 million strings again."""
     import pyarrow as pa
 
     from ops.analytics.schema import TableSchema
@@ -384,11 +380,14 @@ def _arrow_tables(
 
 
 def _dictionary(codes: np.ndarray, labels: Any) -> Any:
-    """A dictionary array of these codes (-1: null) over only the labels they use."""
+    """A dictionary array of these codes (-1: null). A large dictionary (user ids) is cut down to the
+    labels these codes use: the Parquet writer stores a column's whole dictionary in every file."""
     import pyarrow as pa
 
-    used, index = np.unique(codes, return_inverse=True)
     null = codes < 0
+    if len(labels) <= SMALL_DICTIONARY:
+        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=null), labels)
+    used, index = np.unique(codes, return_inverse=True)
     if used.size and used[0] < 0:
         used, index = used[1:], index - 1
     return pa.DictionaryArray.from_arrays(
