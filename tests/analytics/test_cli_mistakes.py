@@ -9,26 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from ops import cli
 from ops.analytics import report
+from tests.cli_in_process import one_line
+from tests.cli_in_process import ops as run
 
 RANGE = ("--since", "2025-06-01", "--until", "2025-06-07")
 
 
 def ops(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        cli.main(["analytics", *argv])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line(code: int, err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), (code, err)
-    assert "Traceback" not in err and "bug in ops" not in err and "unexpected error" not in err, err
-    return lines[0]
+    return run(capsys, "analytics", *argv)
 
 
 @pytest.fixture
