@@ -72,10 +72,10 @@ class Context:
         """Show a table and attach its rows for the tests."""
         from IPython.display import Markdown, display
 
-        if caption:
-            display(Markdown(caption))
         from ops.analytics.plots import NO_DATA
 
+        if caption:
+            display(Markdown(caption))
         if frame.empty:  # a range without users is an answer, not an error: say so, in words
             display(
                 {

@@ -88,8 +88,8 @@ def results(executed: Path) -> dict[str, Any]:
 
 
 def unstripped(paths: list[Path]) -> list[str]:
-    """Notebooks committed with outputs, execution counts or widget state (they must be stripped)."""
-
+    """Notebooks committed with outputs, execution counts or widget state (they must be stripped);
+    OpsError when a file is not a notebook at all."""
     problems = []
     for path in paths:
         shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
@@ -111,7 +111,7 @@ def unstripped(paths: list[Path]) -> list[str]:
 def _read(path: Path, shown: Path) -> Any:
     """The notebook; OpsError (one line, exit 2) when the file is not a Jupyter notebook."""
     import nbformat
-    from jsonschema.exceptions import ValidationError
+    from nbformat import ValidationError
 
     try:
         return nbformat.read(path, as_version=4)
