@@ -20,6 +20,9 @@ app = typer.Typer(no_args_is_help=True, help="Usage analytics: synthetic history
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+# What `generate` builds in memory: a users x days activity matrix, then ~1.6 events per user-day
+# (measured: 90 days x 10,000 users = 0.9 M user-days -> 1.4 M events, ~0.5 GB peak above the imports).
+MAX_USER_DAYS = 5_000_000
 EnvOption = Annotated[str, typer.Option("--env", help="local, dev, staging or prod")]
 
 
@@ -41,6 +44,14 @@ def _date(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise OpsError(f"--{name} must be a date yyyy-MM-dd, got {value!r}") from None
+
+
+def _range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """--since/--until checked before anything is resolved or started: format, then order."""
+    first, last = _date(since, "since"), _date(until, "until")
+    if first and last and first > last:
+        raise OpsError(f"--since {first} is after --until {last}")
+    return first, last
 
 
 @app.command()
@@ -71,6 +82,11 @@ def generate(
 
     if env != "local":
         raise OpsError("generate writes synthetic events: it runs against the local stack only (--env local)")
+    if days * users > MAX_USER_DAYS:
+        raise OpsError(
+            f"--days {days} x --users {users} = {days * users:,} user-days: the history is built in memory, "
+            f"at most {MAX_USER_DAYS:,} (about 3 GB); ask for fewer days or users"
+        )
     last = _date(end, "end") or (datetime.now(UTC).date() - timedelta(days=1))
     target = resolve(env)
     settings = generator.Settings(
@@ -97,7 +113,6 @@ def generate(
         out.print(f"dry run: would delete {len(existing) if replace else 0} object(s) under {where}")
         out.print(f"dry run: would write {plan} to {where} and s3://{target.bucket}/{publish.TRUTH_KEY}")
         return
-    steps = {"users": 2, "activity": 1, "events": 3, "truth": 2}
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -105,13 +120,14 @@ def generate(
         TimeElapsedColumn(),
         console=err,
     ) as progress:
-        task = progress.add_task("generating", total=sum(steps.values()))
-        history = generator.generate(
+        task = progress.add_task("generating events", total=7)
+        history = generator.simulate(
             settings, lambda step, n: progress.update(task, advance=n, description=f"generating: {step}")
         )
         if existing:
             publish.delete(target, existing)
-        upload = progress.add_task("writing Parquet", total=len(history.days))
+        # The ground truth is computed while the days are encoded and uploaded (publish.write).
+        upload = progress.add_task("writing Parquet (and the ground truth)", total=len(history.days))
         result = publish.write(history, target, lambda n: progress.update(upload, advance=n))
     out.print(
         f"wrote {history.events:,} events ({plan}) as {result['objects']} Parquet objects, "
@@ -188,6 +204,7 @@ def queries() -> None:
     from ops.analytics import catalog
 
     table = Table("name", "answers", "params")
+    table.columns[0].no_wrap = True
     for sql_file in catalog.all_files():
         table.add_row(sql_file.name, sql_file.title, ", ".join(sql_file.params))
     out.print(table)
@@ -206,10 +223,22 @@ def _print(frame: Any, fmt: Format, title: str | None) -> None:
         frame.to_csv(buffer, index=False)
         sys.stdout.write(buffer.getvalue())
         return
-    table = Table(*[str(c) for c in frame.columns], title=title)
+    import pandas as pd
+
+    table = Table(title=title)
+    for column in frame.columns:  # never truncate or wrap a day, a route or a number: the table widens
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column), no_wrap=True, justify="right" if numeric else "left")
     for row in records(frame):
         table.add_row(*[_cell(v) for v in row.values()])
-    out.print(table)
+    _print_wide(table)
+
+
+def _print_wide(table: Table) -> None:
+    """Print at the table's natural width even when the terminal (or a pipe's 80 columns) is narrower:
+    rich would otherwise shrink columns to '2025-…'."""
+    needed = out.measure(table, options=out.options.update_width(100_000)).maximum
+    (out if needed <= out.width else Console(soft_wrap=True, width=needed)).print(table)
 
 
 def _cell(value: Any) -> str:
@@ -239,13 +268,19 @@ def report(
     """Execute every notebook against the env (papermill) and render each as HTML."""
     from pathlib import Path
 
+    from ops.analytics import notebook as notebooks_api
     from ops.analytics import report as notebook_report
+    from ops.analytics.target import resolve
 
-    _date(since, "since"), _date(until, "until")
+    _range(since, until)
+    chosen = notebook_report.notebooks(only)
+    # Everything a notebook's first cells would refuse, refused here before a kernel starts: the env, a
+    # stopped stack, the range (malformed, reversed, or nothing to default to).
+    first, last = notebooks_api.date_range(resolve(env), since, until)
     target_dir = Path(out_dir).resolve()
-    for notebook in notebook_report.notebooks(only):
-        err.print(f"running {notebook.name} ...")
-        executed = notebook_report.execute(notebook, target_dir, env, since, until)
+    for notebook in chosen:
+        err.print(f"running {notebook.name} ({first} to {last}) ...")
+        executed = notebook_report.execute(notebook, target_dir, env, first.isoformat(), last.isoformat())
         html = notebook_report.render_html(executed)
         out.print(f"{notebook.stem}: {html}")
 
@@ -298,12 +333,19 @@ def chart(
 
     if name not in CHARTS:
         raise OpsError(f"no chart {name!r} (known: {', '.join(CHARTS)})")
-    ctx = notebook.start(env, _date(since, "since"), _date(until, "until"))
+    path = Path(out_file)
+    if path.suffix.lower() != ".png":
+        raise OpsError(f"--out must be a .png file, got {out_file!r}")
+    ctx = notebook.start(env, *_range(since, until))
     queries, function = CHARTS[name]
     frames = [ctx.query(q) for q in queries]
+    if all(frame.empty for frame in frames):
+        raise OpsError(
+            f"no data for the {name} chart in env {env} from {ctx.since} to {ctx.until}: nothing to draw "
+            "(choose another range; locally `ops analytics generate --env local` writes a history)"
+        )
     extra = [notebook.dr_region(ctx)] if name == "region-traffic" else []
     figure = getattr(plots, function)(*frames, *extra)
-    path = Path(out_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=100, metadata={"Software": None})
     out.print(f"{name}: {path} ({ctx.footer()})")

@@ -28,7 +28,7 @@ from typing import Any
 
 from ops.analytics import catalog
 from ops.analytics.target import Target, resolve
-from ops.analytics.translate import QueryError, analyse
+from ops.analytics.translate import QueryError, analyse, parse
 
 log = logging.getLogger("ops.analytics")
 RESULT_REUSE_MINUTES = 60
@@ -60,6 +60,7 @@ def query(
         bound = catalog.bind(sql, params or {}) if params or catalog.placeholder_names(sql) else sql
     except catalog.ParameterError as exc:
         raise QueryError(str(exc)) from None
+    parse(bound)  # bad SQL is named before the env is resolved (no stack, no credentials needed for that)
     target = target or resolve(env)
     if target.is_local:
         from ops.analytics.local_engine import LocalEngine

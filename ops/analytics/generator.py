@@ -40,6 +40,7 @@ PLATFORM_SHARE = (0.47, 0.43, 0.10)
 PROVIDER_SHARE = 0.10
 RELEASE_EVERY_DAYS = 14
 HEALTH_ROUTE = "GET /health"
+SMALL_DICTIONARY = 256  # labels a day's file may carry unused (routes, versions); user ids are cut down
 PERCENTILES = {"p50_ms": 0.5, "p95_ms": 0.95, "p99_ms": 0.99}
 RANK_ERROR = (
     0.01  # Trino's approx_percentile default accuracy (rank error), also DuckDB's T-digest bound here
@@ -115,12 +116,30 @@ class Settings:
 class History:
     settings: Settings
     days: list[str]  # yyyy-MM-dd, one per generated day
-    tables: dict[str, Any]  # day -> pyarrow.Table in the contract's column order
-    truth: dict[str, Any] = field(default_factory=dict)
+    # day -> pyarrow.Table in the contract's column order; text columns dictionary-encoded, as Parquet
+    # stores them (`table.cast(TableSchema.from_contract().arrow_schema())` gives plain strings)
+    tables: dict[str, Any]
+    truth: dict[str, Any] = field(default_factory=dict)  # filled by compute_truth()
+    events_frame: Callable[[], Any] | None = field(default=None, repr=False)  # pandas, for the truth
 
     @property
     def events(self) -> int:
         return sum(t.num_rows for t in self.tables.values())
+
+    def compute_truth(self) -> dict[str, Any]:
+        """The ground truth of these events (`truth`, also returned): pandas and numpy, a few seconds of
+        CPU for 90 days of 10,000 users, mostly holding the GIL (so `publish.write` runs it while its
+        threads encode and upload Parquet, which release it)."""
+        if not self.truth:
+            assert self.events_frame is not None, "a History made by simulate() knows its events"
+            metrics = ground_truth(self.events_frame(), self.days[0], self.days[-1])
+            self.truth = {
+                "generator": self.settings.document(),
+                "since": self.days[0],
+                "until": self.days[-1],
+                "metrics": metrics,
+            }
+        return self.truth
 
 
 def api_routes() -> set[str]:
@@ -131,6 +150,15 @@ def api_routes() -> set[str]:
 
 def generate(settings: Settings, progress: Callable[[str, int], None] | None = None) -> History:
     """The history and its ground truth. `progress(step, advance)` is called as work is done."""
+    history = simulate(settings, progress)
+    history.compute_truth()
+    (progress or (lambda step, n: None))("truth", 1)
+    return history
+
+
+def simulate(settings: Settings, progress: Callable[[str, int], None] | None = None) -> History:
+    """The history's events, without the ground truth yet (`History.compute_truth()`). `progress(step,
+    advance)` is called 7 times as work is done. ValueError for fewer than 1 day or user."""
 
     tick = progress or (lambda step, n: None)
     if settings.days < 1 or settings.users < 1:
@@ -271,16 +299,9 @@ def generate(settings: Settings, progress: Callable[[str, int], None] | None = N
     days = [(start + timedelta(days=int(d))).isoformat() for d in day_index]
     tick("events", 1)
 
-    truth = ground_truth(_frame(coded, numbers, day_sorted, days), days[0], days[-1])
-    tick("truth", 1)
     tables = _arrow_tables(_event_ids(rng, n), coded, numbers, day_sorted, days)
-    tick("truth", 1)
-    return History(
-        settings,
-        days,
-        tables,
-        {"generator": settings.document(), "since": days[0], "until": days[-1], "metrics": truth},
-    )
+    tick("tables", 1)
+    return History(settings, days, tables, events_frame=lambda: _frame(coded, numbers, day_sorted, days))
 
 
 def _recode(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -319,68 +340,101 @@ def _hex(row: np.ndarray) -> str:
 
 
 def _event_ids(rng: np.random.Generator, n: int) -> Any:
-    """n random 128-bit ids as 32 hex characters, without a Python loop."""
+    """n random 128-bit ids as 32 hex characters: one string array over one buffer, no Python loop."""
     import pyarrow as pa
 
-    nibbles = rng.integers(0, 16, size=(n, 32), dtype=np.uint8)
-    text = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)[nibbles]
-    return pa.array(text.view("S32").ravel(), type=pa.binary(32)).cast(pa.string())
+    text = rng.bytes(16 * n).hex().encode()  # 32 characters per id, back to back
+    offsets = np.arange(0, 32 * n + 1, 32, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
 
 
 def _arrow_tables(
     event_ids: Any, coded: dict, numbers: dict, day_sorted: np.ndarray, days: list[str]
 ) -> dict[str, Any]:
+    """One table per day. Text columns stay dictionary-encoded (codes and labels, as generated): the
+    Parquet writer takes them as they are instead of hashing 1.4 million strings again."""
     import pyarrow as pa
 
     from ops.analytics.schema import TableSchema
 
     schema = TableSchema.from_contract().arrow_schema()
     assert [f.name for f in schema] == [c["name"] for c in glue_columns()]
-    arrays = []
-    for name in schema.names:
-        if name == "event_id":
-            arrays.append(event_ids)
-        elif name == "ts":
-            arrays.append(pa.array(numbers["ts"], type=pa.int64()).cast(pa.timestamp("ms")))
-        elif name in numbers:
-            arrays.append(pa.array(numbers[name], type=schema.field(name).type))
-        else:
-            codes, labels = coded[name]
-            indices = pa.array(codes, mask=codes < 0, type=pa.int32())
-            arrays.append(
-                pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string())).cast(pa.string())
-            )
-    table = pa.Table.from_arrays(arrays, schema=schema)
+    ts = pa.array(numbers["ts"], type=pa.int64()).cast(pa.timestamp("ms"))
+    labels = {name: pa.array(names, pa.string()) for name, (_, names) in coded.items()}
     bounds = np.searchsorted(day_sorted, np.arange(len(days) + 1))
-    return {d: table.slice(bounds[i], bounds[i + 1] - bounds[i]) for i, d in enumerate(days)}
+    tables = {}
+    for i, day in enumerate(days):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        arrays = []
+        for name in schema.names:
+            if name == "event_id":
+                arrays.append(event_ids.slice(lo, hi - lo))
+            elif name == "ts":
+                arrays.append(ts.slice(lo, hi - lo))
+            elif name in numbers:
+                arrays.append(pa.array(numbers[name][lo:hi], type=schema.field(name).type))
+            else:
+                arrays.append(_dictionary(coded[name][0][lo:hi], labels[name]))
+        tables[day] = pa.Table.from_arrays(arrays, names=schema.names)
+    return tables
+
+
+def _dictionary(codes: np.ndarray, labels: Any) -> Any:
+    """A dictionary array of these codes (-1: null). A large dictionary (user ids) is cut down to the
+    labels these codes use: the Parquet writer stores a column's whole dictionary in every file."""
+    import pyarrow as pa
+
+    null = codes < 0
+    if len(labels) <= SMALL_DICTIONARY:
+        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=null), labels)
+    used, index = np.unique(codes, return_inverse=True)
+    if used.size and used[0] < 0:
+        used, index = used[1:], index - 1
+    return pa.DictionaryArray.from_arrays(
+        pa.array(index.astype(np.int32), mask=null), labels.take(pa.array(used, pa.int32()))
+    )
 
 
 # ---- ground truth ----------------------------------------------------------------------------------
+def _quantile(ordered: np.ndarray, p: float) -> float:
+    """np.quantile(ordered, p) (linear interpolation) of an already sorted array, without sorting again."""
+    position = p * (ordered.size - 1)
+    below = int(np.floor(position))
+    above = min(below + 1, ordered.size - 1)
+    return float(ordered[below] + (position - below) * (ordered[above] - ordered[below]))
+
+
 def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str, Any]]]:
     """Every metric file's answer for [since, until], from the events (a pandas DataFrame with the
     contract's columns and `day`; text columns may be categorical), computed with numpy and pandas: no
-    SQL involved. Days are those of the `day` column's categories (or values), in order."""
+    SQL involved. `since` must be the history's first day (the queries read history before :since to
+    find first days and 30-day windows); `until` may lie past the last day with events. A day without
+    any event (past the data, or lost on the way) is not observed: nobody is eligible for Dn retention
+    on it."""
     import pandas as pd
 
-    ev = events[(events["day"].astype(str) >= since) & (events["day"].astype(str) <= until)]
+    # Days compared as their distinct values, not row by row (1.4 million string conversions).
+    day_labels = sorted(d for d in map(str, events["day"].unique()) if since <= d <= until)
+    ev = events[events["day"].isin(day_labels)]
     users = ev[ev["user_id"].notna()]
     active = users[["day", "user_id"]].drop_duplicates()
-    day_labels = sorted({str(d) for d in ev["day"].unique()})
     day_pos = {d: i for i, d in enumerate(day_labels)}
-    user_codes, user_labels = pd.factorize(active["user_id"].astype(str))
+    user_codes, user_labels = pd.factorize(active["user_id"])
     matrix = np.zeros((len(user_labels), len(day_labels)), dtype=bool)  # user x day: active
-    matrix[user_codes, active["day"].astype(str).map(day_pos).to_numpy()] = True
+    matrix[user_codes, pd.Categorical(active["day"].astype(object), categories=day_labels).codes] = True
     dau = matrix.sum(axis=0)
     first = matrix.argmax(axis=1)
     new = np.bincount(first, minlength=len(day_labels))
     metrics: dict[str, list[dict[str, Any]]] = {}
 
+    calendar = [date.fromisoformat(d) for d in day_labels]
+    ordinal = np.array([d.toordinal() for d in calendar])  # windows by calendar days, gaps or not
     rows = []
     for i, d in enumerate(day_labels):
         if not dau[i]:
             continue
-        wau = int(matrix[:, max(0, i - 6) : i + 1].any(axis=1).sum())
-        mau = int(matrix[:, max(0, i - 29) : i + 1].any(axis=1).sum())
+        wau = int(matrix[:, (ordinal > ordinal[i] - 7) & (ordinal <= ordinal[i])].any(axis=1).sum())
+        mau = int(matrix[:, (ordinal > ordinal[i] - 30) & (ordinal <= ordinal[i])].any(axis=1).sum())
         rows.append({"day": d, "dau": int(dau[i]), "wau": wau, "mau": mau, "stickiness": int(dau[i]) / mau})
     metrics["dau_wau_mau"] = rows
     metrics["new_vs_returning"] = [
@@ -394,20 +448,21 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
         if dau[i]
     ]
 
-    last = len(day_labels) - 1
-    weeks = np.array(
-        [
-            (date.fromisoformat(d) - timedelta(days=date.fromisoformat(d).weekday())).isoformat()
-            for d in day_labels
-        ]
-    )
+    weeks = np.array([(d - timedelta(days=d.weekday())).isoformat() for d in calendar])
+    # Column of the day n days after each day, -1 when that day holds no event (past the data, or a
+    # gap): a user is eligible for Dn only when that day was observed.
+    later = {
+        n: np.array([day_pos.get((d + timedelta(days=n)).isoformat(), -1) for d in calendar], dtype=int)
+        for n in (1, 7, 30)
+    }
     cohort_rows = []
     for week in sorted(set(weeks[first])):
         members = np.flatnonzero(weeks[first] == week)
         row: dict[str, Any] = {"cohort_week": str(week), "cohort_users": int(members.size)}
         for n in (1, 7, 30):
-            eligible = members[first[members] + n <= last]
-            retained = int(matrix[eligible, first[eligible] + n].sum()) if eligible.size else 0
+            column = later[n][first[members]]
+            eligible, column = members[column >= 0], column[column >= 0]
+            retained = int(matrix[eligible, column].sum()) if eligible.size else 0
             row[f"d{n}_eligible"] = int(eligible.size)
             row[f"d{n}_retained"] = retained
             row[f"d{n}_rate"] = retained / eligible.size if eligible.size else None
@@ -428,13 +483,17 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
         slack = max(RANK_ERROR, 2 / len(latency))
         for name, p in PERCENTILES.items():
             out[name] = {
-                "exact": float(np.quantile(latency, p)),
-                "low": float(np.quantile(latency, max(0.0, p - slack))),
-                "high": float(np.quantile(latency, min(1.0, p + slack))),
+                "exact": _quantile(latency, p),
+                "low": _quantile(latency, max(0.0, p - slack)),
+                "high": _quantile(latency, min(1.0, p + slack)),
             }
         return out
 
-    by_route = [{"route": str(r), **health(g)} for r, g in ev.groupby("route", sort=True, observed=True)]
+    # Each grouping takes only the columns it reads: a group copies what it is given.
+    by_route = [
+        {"route": str(r), **health(g)}
+        for r, g in ev[["route", "latency_ms", "status"]].groupby("route", sort=True, observed=True)
+    ]
     metrics["api_health_by_route"] = sorted(by_route, key=lambda row: (-row["requests"], row["route"]))
     metrics["api_health_by_region_day"] = [
         {
@@ -443,13 +502,19 @@ def ground_truth(events: Any, since: str, until: str) -> dict[str, list[dict[str
             "user_requests": int(g["user_id"].notna().sum()),
             **{k: v for k, v in health(g).items() if k != "client_errors"},
         }
-        for (d, region), g in ev.groupby(["day", "region"], sort=True, observed=True)
+        for (d, region), g in ev[["day", "region", "user_id", "latency_ms", "status"]].groupby(
+            ["day", "region"], sort=True, observed=True
+        )
     ]
     metrics["platform_mix"] = [
         {"day": str(d), "platform": str(p), "active_users": int(g["user_id"].nunique()), "requests": len(g)}
-        for (d, p), g in users.groupby(["day", "platform"], sort=True, observed=True)
+        for (d, p), g in users[["day", "platform", "user_id"]].groupby(
+            ["day", "platform"], sort=True, observed=True
+        )
     ]
-    versions = users.assign(app_version=users["app_version"].astype(object).fillna("unknown").astype(str))
+    versions = users[["day", "platform", "user_id"]].assign(
+        app_version=users["app_version"].astype(object).fillna("unknown").astype(str)
+    )
     metrics["app_version_mix"] = [
         {"day": str(d), "platform": str(p), "app_version": v, "active_users": int(n)}
         for (d, p, v), n in versions.groupby(["day", "platform", "app_version"], sort=True, observed=True)[

@@ -2,6 +2,7 @@
 
     ctx = start(env, since, until)          # since/until None: the data's whole range locally,
                                             # the last 28 complete days in AWS
+    ctx.overview()                          # the range and its requests, or "No data in this range"
     frame = ctx.query("dau_wau_mau")        # a file of ops/analytics/queries over ctx's range
     ctx.publish("dau_wau_mau", frame)       # shows the table; tests read the rows from the output
 
@@ -19,6 +20,7 @@ from typing import Any
 from ops.analytics.engine import FullScanWarning, query_file
 from ops.analytics.metrics import records
 from ops.analytics.target import Target, resolve
+from ops.errors import OpsError
 
 RESULTS_KEY = "mbt/results"
 
@@ -41,12 +43,49 @@ class Context:
         self.queries.append(name)
         return frame
 
+    def overview(self) -> None:
+        """The env and range, with the requests in it; a plain "No data in this range" banner when no
+        signed-in user was active in it (a new env: health checks only), so empty charts read as empty."""
+        from IPython.display import Markdown, display
+
+        from ops.analytics.plots import NO_DATA
+
+        hourly = self.query("requests_by_hour")  # 24 rows at most: the cheapest count by kind
+        requests, signed_in = (
+            int(hourly[c].sum()) if len(hourly) else 0 for c in ("requests", "user_requests")
+        )
+        where = f"**{self.env}**, {self.since} to {self.until}"
+        if signed_in:
+            display(Markdown(f"{where}: {requests:,} requests, {signed_in:,} of them from signed-in users."))
+            return
+        found = (
+            f"{requests:,} requests, none from a signed-in user (health checks)" if requests else "no events"
+        )
+        hint = " or write a history (`ops analytics generate --env local`)" if self.target.is_local else ""
+        display(
+            Markdown(
+                f"**{NO_DATA}** ({where}): {found}. The charts below are empty: choose another range{hint}."
+            )
+        )
+
     def publish(self, name: str, frame: Any, caption: str | None = None) -> None:
         """Show a table and attach its rows for the tests."""
         from IPython.display import Markdown, display
 
+        from ops.analytics.plots import NO_DATA
+
         if caption:
             display(Markdown(caption))
+        if frame.empty:  # a range without users is an answer, not an error: say so, in words
+            display(
+                {
+                    "text/markdown": f"*{NO_DATA}* ({self.since} to {self.until}): no rows.",
+                    "text/plain": NO_DATA,
+                },
+                raw=True,
+                metadata={RESULTS_KEY: {name: []}},
+            )
+            return
         display(frame, metadata={RESULTS_KEY: {name: records(frame)}})
 
     def publish_value(self, name: str, value: Any) -> None:
@@ -73,25 +112,39 @@ def start(env: str = "local", since: date | str | None = None, until: date | str
     from ops.analytics import plots
 
     target = resolve(env)
-    first, last = _range(target, since, until)
+    first, last = date_range(target, since, until)
     plots.use_style()
     return Context(env, first, last, target)
 
 
-def _range(target: Target, since: date | str | None, until: date | str | None) -> tuple[date, date]:
-    def as_date(value: date | str | None) -> date | None:
-        return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
+def date_range(target: Target, since: date | str | None, until: date | str | None) -> tuple[date, date]:
+    """(first, last) day, both inclusive; a missing bound defaults as `start` says. OpsError (one line)
+    for a malformed day, a first day after the last, or no data to default to locally."""
 
-    first, last = as_date(since), as_date(until)
-    if first and last:
-        return first, last
-    if target.is_local:
-        from ops.analytics.local_engine import LocalEngine
+    def as_date(value: date | str | None, name: str) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise OpsError(f"{name} must be a date yyyy-MM-dd, got {value!r}") from None
 
-        engine = LocalEngine(target)
-        days = list(engine.partitions(engine.table()))
-        if not days:
-            raise ValueError("no usage events yet: run `ops analytics generate --env local` (or use the API)")
-        return first or date.fromisoformat(days[0]), last or date.fromisoformat(days[-1])
-    last = last or datetime.now(UTC).date() - timedelta(days=1)
-    return first or last - timedelta(days=27), last
+    first, last = as_date(since, "since"), as_date(until, "until")
+    if not (first and last):
+        if target.is_local:
+            from ops.analytics.local_engine import LocalEngine
+
+            engine = LocalEngine(target)
+            days = list(engine.partitions(engine.table()))
+            if not days:
+                raise OpsError(
+                    f"no usage events in s3://{target.bucket}/ yet, so no range to default to: give --since "
+                    "and --until, or write some (`ops analytics generate --env local`, or use the API)"
+                )
+            first, last = first or date.fromisoformat(days[0]), last or date.fromisoformat(days[-1])
+        else:
+            last = last or datetime.now(UTC).date() - timedelta(days=1)
+            first = first or last - timedelta(days=27)
+    if first > last:
+        raise OpsError(f"since {first} is after until {last}")
+    return first, last

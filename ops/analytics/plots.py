@@ -14,6 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 DAY_AXIS = "day (UTC)"
+NO_DATA = "No data in this range"
 
 
 def use_style() -> None:
@@ -35,6 +36,21 @@ def _days(frame: pd.DataFrame, column: str = "day") -> pd.Series:
     return pd.to_datetime(frame[column].astype(str))
 
 
+def no_data(title: str, detail: str = "") -> Figure:
+    """A chart's place when its query returned nothing: the title and a plain message, no empty axes.
+    (A range without signed-in users, e.g. a new env with only health checks, is not an error.)"""
+    fig, ax = plt.subplots(figsize=(10, 2.5))
+    ax.set_axis_off()
+    ax.set_title(title)
+    _say_no_data(ax, detail)
+    return fig
+
+
+def _say_no_data(ax: Any, detail: str = "") -> None:
+    text = NO_DATA + (f"\n{detail}" if detail else "")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=13, color="#555555", transform=ax.transAxes)
+
+
 def _finish(fig: Figure, ax: Any, title: str, ylabel: str, xlabel: str = DAY_AXIS) -> Figure:
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -46,6 +62,8 @@ def _finish(fig: Figure, ax: Any, title: str, ylabel: str, xlabel: str = DAY_AXI
 
 def active_users(frame: pd.DataFrame) -> Figure:
     """dau_wau_mau: DAU, WAU, MAU per day, stickiness on the right axis."""
+    if frame.empty:
+        return no_data("Active users per day", "no signed-in user was active")
     fig, ax = plt.subplots()
     days = _days(frame)
     for column, label in (("mau", "MAU (30 days)"), ("wau", "WAU (7 days)"), ("dau", "DAU")):
@@ -64,6 +82,8 @@ def active_users(frame: pd.DataFrame) -> Figure:
 
 
 def new_vs_returning(frame: pd.DataFrame) -> Figure:
+    if frame.empty:
+        return no_data("New and returning users per day", "no signed-in user was active")
     fig, ax = plt.subplots()
     days = _days(frame)
     returning = frame["returning_users"].astype(float)
@@ -77,6 +97,8 @@ def new_vs_returning(frame: pd.DataFrame) -> Figure:
 
 def share_over_time(frame: pd.DataFrame, by: str, value: str, title: str, top: int = 6) -> Figure:
     """Stacked share of `value` per day by the `by` column (platform, app_version)."""
+    if frame.empty or not frame[value].astype(float).sum():
+        return no_data(title, "no signed-in user was active")
     table = frame.pivot_table(index="day", columns=by, values=value, aggfunc="sum", fill_value=0).astype(
         float
     )
@@ -94,6 +116,8 @@ def share_over_time(frame: pd.DataFrame, by: str, value: str, title: str, top: i
 
 def retention_heatmap(frame: pd.DataFrame) -> Figure:
     """retention_weekly_cohorts: cohort weeks x D1/D7/D30, share retained; blank = not yet observable."""
+    if frame.empty:
+        return no_data("Retention by weekly sign-up cohort", "no user had a first active day in it")
     labels = ["D1", "D7", "D30"]
     values = frame[["d1_rate", "d7_rate", "d30_rate"]].astype(float).to_numpy()
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(frame) + 1.8))
@@ -126,6 +150,8 @@ def retention_heatmap(frame: pd.DataFrame) -> Figure:
 
 def route_latency(frame: pd.DataFrame) -> Figure:
     """api_health_by_route: p50/p95/p99 latency per route, milliseconds."""
+    if frame.empty:
+        return no_data("Latency per route (all regions)", "no request was served")
     data = frame.sort_values("p95_ms")
     fig, ax = plt.subplots(figsize=(10, 0.4 * len(data) + 1.5))
     y = np.arange(len(data))
@@ -139,6 +165,8 @@ def route_latency(frame: pd.DataFrame) -> Figure:
 
 
 def route_errors(frame: pd.DataFrame) -> Figure:
+    if frame.empty:
+        return no_data("Server error rate per route (5xx share of requests)", "no request was served")
     data = frame.sort_values("error_rate")
     fig, ax = plt.subplots(figsize=(10, 0.4 * len(data) + 1.5))
     ax.barh(data["route"], data["error_rate"].astype(float), color=PALETTE[3])
@@ -155,28 +183,34 @@ def route_errors(frame: pd.DataFrame) -> Figure:
 def requests_by_hour(frame: pd.DataFrame) -> Figure:
     """requests_by_hour: requests per hour of the day (UTC), signed-in ones apart; the busiest hour over the
     mean hour is the peak-to-mean ratio the cost model sizes capacity and concurrency for."""
+    title = "Requests by hour of the day"
+    if frame.empty:
+        return no_data(title, "no request was served")
     fig, ax = plt.subplots()
     hours = frame["hour"].astype(int)
     signed_in = frame["user_requests"].astype(float)
     ax.bar(hours, frame["requests"].astype(float), color="#c7c7c7", label="all requests (health checks too)")
     ax.bar(hours, signed_in, label="signed in")
     mean = signed_in.sum() / 24
-    ax.axhline(
-        mean,
-        color="black",
-        linestyle=":",
-        label=f"mean hour, signed in (peak / mean {signed_in.max() / mean:.2f})",
-    )
+    if mean:
+        ax.axhline(
+            mean,
+            color="black",
+            linestyle=":",
+            label=f"mean hour, signed in (peak / mean {signed_in.max() / mean:.2f})",
+        )
+    else:
+        title += ": no signed-in requests"
     ax.set_xticks(range(0, 24, 2))
     ax.legend(loc="upper right")
-    return _finish(
-        fig, ax, "Requests by hour of the day", "requests in the range", xlabel="hour of the day (UTC)"
-    )
+    return _finish(fig, ax, title, "requests in the range", xlabel="hour of the day (UTC)")
 
 
 def failover_days(frame: pd.DataFrame, dr_region: str) -> list[str]:
     """Days on which the DR region served more than five times its median share of signed-in requests
-    (health checks reach both regions every day, so they are left out)."""
+    (health checks reach both regions every day, so they are left out). None without signed-in requests."""
+    if frame.empty:
+        return []
     totals = frame.groupby("day")["user_requests"].sum().astype(float)
     dr = (
         frame[frame["region"] == dr_region]
@@ -190,6 +224,8 @@ def failover_days(frame: pd.DataFrame, dr_region: str) -> list[str]:
 
 def region_traffic(frame: pd.DataFrame, dr_region: str) -> Figure:
     """api_health_by_region_day: signed-in requests per region per day and the 5xx rate; failover days marked."""
+    if frame.empty:
+        return no_data("Signed-in requests per region per day", "no request was served")
 
     def per_region(column: str) -> pd.DataFrame:
         return frame.pivot_table(
@@ -211,6 +247,8 @@ def region_traffic(frame: pd.DataFrame, dr_region: str) -> Figure:
         for ax in (top, bottom):
             ax.axvline(pd.Timestamp(day), color=PALETTE[3], linestyle="--", linewidth=1)
         top.annotate("failover", (pd.Timestamp(day), top.get_ylim()[1] * 0.95), color=PALETTE[3], ha="left")
+    if not table.to_numpy().sum():
+        _say_no_data(top, "no signed-in requests (health checks only)")
     top.set_title("Signed-in requests per region per day")
     top.set_ylabel("requests of signed-in users")
     top.legend(loc="upper left")
@@ -225,6 +263,8 @@ def region_traffic(frame: pd.DataFrame, dr_region: str) -> Figure:
 
 def marketplace(providers: pd.DataFrame, consumers: pd.DataFrame) -> Figure:
     """provider_activity and consumer_engagement side by side, per day."""
+    if providers.empty and consumers.empty:
+        return no_data("Providers and consumers", "no provider or consumer was active")
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     pdays, cdays = _days(providers), _days(consumers)
     left.plot(pdays, providers["notifications_sent"].astype(float), label="notifications sent")
@@ -232,15 +272,17 @@ def marketplace(providers: pd.DataFrame, consumers: pd.DataFrame) -> Figure:
     left.plot(pdays, providers["notifying_providers"].astype(float), label="providers who notified")
     left.set_title("Providers: activity and notifications")
     left.set_ylabel("per day")
-    left.legend(loc="upper left")
     right.plot(cdays, consumers["inbox_reads"].astype(float), label="inbox reads")
     right.plot(cdays, consumers["active_consumers"].astype(float), label="active consumers")
     right.plot(cdays, consumers["subscriptions"].astype(float), label="new subscriptions")
     right.set_title("Consumers: engagement")
     right.set_ylabel("per day")
-    right.legend(loc="upper left")
-    for ax in (left, right):
+    for ax, frame in ((left, providers), (right, consumers)):
         ax.set_xlabel(DAY_AXIS)
+        if frame.empty:
+            _say_no_data(ax)
+        elif ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left")
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig

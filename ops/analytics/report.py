@@ -88,13 +88,12 @@ def results(executed: Path) -> dict[str, Any]:
 
 
 def unstripped(paths: list[Path]) -> list[str]:
-    """Notebooks committed with outputs, execution counts or widget state (they must be stripped)."""
-    import nbformat
-
+    """Notebooks committed with outputs, execution counts or widget state (they must be stripped);
+    OpsError when a file is not a notebook at all."""
     problems = []
     for path in paths:
-        book = nbformat.read(path, as_version=4)
         shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+        book = _read(path, shown)
         for index, cell in enumerate(book.cells):
             if cell.cell_type != "code":
                 continue
@@ -107,3 +106,17 @@ def unstripped(paths: list[Path]) -> list[str]:
         if "widgets" in book.metadata or "papermill" in book.metadata:
             problems.append(f"{shown}: notebook metadata has run state (widgets/papermill)")
     return problems
+
+
+def _read(path: Path, shown: Path) -> Any:
+    """The notebook; OpsError (one line, exit 2) when the file is not a Jupyter notebook."""
+    import nbformat
+    from nbformat import ValidationError
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except (ValueError, ValidationError, KeyError, AttributeError, TypeError) as exc:
+        # nbformat raises NotJSONError (a ValueError) for text, ValidationError or a KeyError/TypeError for
+        # JSON that is not a notebook, depending on which conversion step meets it first.
+        reason = " ".join(str(exc).split())[:160]
+        raise OpsError(f"{shown}: not a Jupyter notebook ({type(exc).__name__}: {reason})") from None

@@ -8,6 +8,7 @@ the partition key alone; those decide which `day=` partitions are read, as Athen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -53,16 +54,33 @@ class Analysis:
         return " UNION ".join(branches)
 
 
+# The first word of a query, and of the statements that are not queries (named, not mistaken for typos).
+QUERY_STARTS = frozenset({"SELECT", "WITH", "(", "VALUES", "TABLE"})
+STATEMENT_STARTS = frozenset(
+    {"ALTER", "ANALYZE", "CALL", "COMMIT", "CREATE", "DEALLOCATE", "DELETE", "DESCRIBE", "DROP", "EXECUTE",
+     "EXPLAIN", "GRANT", "INSERT", "MERGE", "MSCK", "OPTIMIZE", "PREPARE", "REVOKE", "ROLLBACK", "SET", "SHOW",
+     "START", "TRUNCATE", "UNLOAD", "UPDATE", "USE", "VACUUM"}
+)  # fmt: skip
+
+
 def parse(sql: str) -> exp.Expression:
-    """Parse as Athena SQL; QueryError with the parser's first message."""
+    """Parse as Athena SQL; QueryError with the parser's first message (for a misspelt first word, the
+    word: sqlglot reads `SELEC x` as the alias `SELEC AS x`)."""
+    _check_first_word(sql)
     try:
         trees = [t for t in sqlglot.parse(sql, read=READ) if t is not None]
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         where = f" (line {first.get('line')}, column {first.get('col')})" if first else ""
-        raise QueryError(
-            f"the SQL does not parse as Athena SQL{where}: {first.get('description', exc)}"
-        ) from None
+        description = re.sub(  # a token's repr -> its text; the sentinel is the end of the query
+            r"<Token token_type: [^,]+, text: ([^,]*),.*?>",
+            lambda m: "the end of the query" if m.group(1) == "SENTINEL" else repr(m.group(1)),
+            str(first.get("description", exc)),
+        )
+        description = re.sub(
+            r"<class 'sqlglot\.expressions\.(?:\w+\.)*(\w+)'>", lambda m: m.group(1).upper(), description
+        )
+        raise QueryError(f"the SQL does not parse as Athena SQL{where}: {description}") from None
     except SqlglotError as exc:
         raise QueryError(f"the SQL does not parse as Athena SQL: {exc}") from None
     if len(trees) != 1:
@@ -74,6 +92,29 @@ def parse(sql: str) -> exp.Expression:
         names = sorted({p.name or "?" for p in tree.find_all(exp.Placeholder)})
         raise QueryError(f"unbound parameter(s): {', '.join(':' + n for n in names)}")
     return tree
+
+
+def _check_first_word(sql: str) -> None:
+    from sqlglot.dialects.dialect import Dialect
+
+    try:
+        tokens = Dialect.get_or_raise(READ).tokenize(sql)
+    except SqlglotError as exc:
+        raise QueryError(f"the SQL does not parse as Athena SQL: {' '.join(str(exc).split())}") from None
+    if not tokens:
+        raise QueryError("no SQL given: a query starts with SELECT or WITH")
+    # The word as written (the Athena tokenizer hands DDL over to Hive with an empty token text).
+    start = tokens[0].start
+    text = re.match(r"[A-Za-z_]\w*|\d+|\S", sql[start:]).group(0)
+    if text.upper() in STATEMENT_STARTS:
+        raise QueryError(f"only queries (SELECT ...) run here, not {text.upper()}")
+    if text.upper() not in QUERY_STARTS:
+        line = sql.count("\n", 0, start) + 1
+        column = start - (sql.rfind("\n", 0, start) + 1) + 1
+        raise QueryError(
+            f"the SQL does not parse as Athena SQL (line {line}, column {column}): a query starts with "
+            f"SELECT or WITH, not {text!r}"
+        )
 
 
 def analyse(sql: str, table: TableSchema) -> Analysis:

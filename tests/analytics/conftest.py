@@ -45,7 +45,12 @@ class GeneratedHistory:
 
 
 def cli_env(stack: LocalStackHandle, cache_dir: Path) -> dict[str, str]:
-    return {**os.environ, "MBT_LOCAL_STATE_DIR": str(stack.state_dir), "MBT_ANALYTICS_CACHE": str(cache_dir)}
+    return {
+        **os.environ,
+        "MBT_LOCAL_STATE_DIR": str(stack.state_dir),
+        "MBT_ANALYTICS_CACHE": str(cache_dir),
+        "COLUMNS": "80",  # as narrow as a pipe: tables must not lose text to it
+    }
 
 
 def _current_truth(stack: LocalStackHandle) -> dict[str, Any] | None:

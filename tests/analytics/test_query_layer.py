@@ -37,6 +37,18 @@ def test_metrics_cli_reports_the_ground_truth(history) -> None:
     assert all(n > 0 for n in document["bytes_scanned"].values())
 
 
+def test_the_metrics_table_shows_every_day_and_number_whole_in_80_columns(history) -> None:
+    """Piped output is 80 columns wide; rich would shrink the columns to '2025-…' (issue 10 review)."""
+    done = history.ops(
+        "analytics", "metrics", "--env", "local", "--since", history.since, "--until", history.until,
+        "--only", "api_health_by_region_day",
+    )  # fmt: skip
+    assert "…" not in done.stdout
+    for row in history.truth["metrics"]["api_health_by_region_day"]:
+        assert f"│ {row['day']} │ {row['region']} " in done.stdout
+        assert f" {row['user_requests']} │" in done.stdout
+
+
 def test_a_later_range_still_counts_wau_mau_and_new_users_over_the_whole_history(history) -> None:
     since = (date.fromisoformat(history.since) + timedelta(days=12)).isoformat()
     for name in ("dau_wau_mau", "new_vs_returning"):
@@ -46,6 +58,17 @@ def test_a_later_range_still_counts_wau_mau_and_new_users_over_the_whole_history
         rows = json.loads(frame.to_json(orient="records"))
         expected = [r for r in history.truth["metrics"][name] if r["day"] >= since]
         assert mismatches({name: rows}, {name: expected}) == []
+
+
+def test_retention_over_a_range_ending_past_the_data_is_that_of_the_data(history) -> None:
+    """Days after the last day with events are not observed: nobody is eligible on them (issue 10)."""
+    past = (date.fromisoformat(history.until) + timedelta(days=40)).isoformat()
+    name = "retention_weekly_cohorts"
+    frame = query_file(
+        name, "local", history.since, past, target=history.target(), cache_dir=history.cache_dir
+    )
+    rows = json.loads(frame.to_json(orient="records"))
+    assert mismatches({name: rows}, {name: history.truth["metrics"][name]}) == []
 
 
 def test_a_day_reads_one_partition_and_a_full_scan_warns(history) -> None:

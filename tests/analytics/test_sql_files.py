@@ -4,44 +4,29 @@ No local stack here: the generated Arrow tables are handed to DuckDB directly.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
-import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 from ops.analytics import catalog
-from ops.analytics.generator import Settings, generate
+from ops.analytics.generator import Settings, generate, ground_truth
 from ops.analytics.metrics import records
-from ops.analytics.schema import TableSchema
 from ops.analytics.translate import QueryError, analyse
+from tests.analytics.arrow_sql import SCHEMA, run, with_day
 from tests.analytics.truth import mismatches
 
 FILES = catalog.all_files()
-SCHEMA = TableSchema.from_contract("mbt_test_analytics")
 
 
 @pytest.fixture(scope="module")
 def events():
     history = generate(Settings(days=35, users=250, seed=3, end=date(2025, 6, 30)))
-    table = pa.concat_tables(
-        history.tables[d].append_column("day", pa.array([d] * history.tables[d].num_rows))
-        for d in history.days
-    )
-    return history, table
-
-
-def run(sql: str, table: pa.Table):
-    analysis = analyse(sql, SCHEMA)
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.register("events_arrow", table)
-    con.execute(f'CREATE SCHEMA "{SCHEMA.database}"')
-    con.execute(f'CREATE VIEW "{SCHEMA.database}"."usage_events" AS SELECT * FROM events_arrow')
-    return con.execute(analysis.duckdb_sql).df().convert_dtypes()
+    return history, with_day(history)
 
 
 def test_there_is_a_file_per_metric_of_the_issue() -> None:
@@ -81,6 +66,42 @@ def test_translated_to_duckdb_it_gives_the_ground_truth(sql_file: catalog.SqlFil
     frame = run(sql_file.bind({"since": history.days[0], "until": history.days[-1]}), table)
     got = {sql_file.name: records(frame)}
     assert mismatches(got, {sql_file.name: history.truth["metrics"][sql_file.name]}) == []
+
+
+def test_a_range_past_the_data_or_over_a_lost_day_does_not_count_unobserved_days(events) -> None:
+    """Retention eligibility needs the day n days after the first day to hold events: a range ending 45
+    days after the data, and a day lost on the way (no events at all), must not depress retention.
+    Every file still gives the ground truth of what the table holds over that range."""
+    history, table = events
+    lost = history.days[20]
+    holed = table.filter(pc.not_equal(table["day"], lost))
+    since, past = history.days[0], (date.fromisoformat(history.days[-1]) + timedelta(days=45)).isoformat()
+    truth = ground_truth(holed.to_pandas(), since, past)
+    for sql_file in FILES:
+        frame = run(sql_file.bind({"since": since, "until": past}), holed)
+        got = {sql_file.name: records(frame)}
+        assert mismatches(got, {sql_file.name: truth[sql_file.name]}) == [], sql_file.name
+
+    cohorts = {row["cohort_week"]: row for row in truth["retention_weekly_cohorts"]}
+    first_days = (
+        holed.group_by("user_id").aggregate([("day", "min")]).filter(pc.is_valid(pc.field("user_id")))
+    )
+    last_day = date.fromisoformat(history.days[-1])
+    for n in (1, 7, 30):
+        # Users whose day n is observed: not past the data and not the lost day.
+        expected: dict[str, int] = {}
+        for first in first_days["day_min"].to_pylist():
+            day_n = date.fromisoformat(first) + timedelta(days=n)
+            if day_n <= last_day and day_n.isoformat() != lost:
+                week = date.fromisoformat(first) - timedelta(days=date.fromisoformat(first).weekday())
+                expected[week.isoformat()] = expected.get(week.isoformat(), 0) + 1
+        assert {w: r[f"d{n}_eligible"] for w, r in cohorts.items() if r[f"d{n}_eligible"]} == expected
+    # Without the lost day, the range past the data says exactly what the range of the data says.
+    within = run(
+        catalog.load("retention_weekly_cohorts").bind({"since": since, "until": history.days[-1]}), table
+    )
+    beyond = run(catalog.load("retention_weekly_cohorts").bind({"since": since, "until": past}), table)
+    assert records(beyond) == records(within)
 
 
 @pytest.mark.parametrize("sql_file", FILES, ids=lambda f: f.name)
@@ -126,6 +147,11 @@ def test_parameters_bind_by_name_outside_strings_and_comments() -> None:
     ("sql", "message"),
     [
         ("SELEC 1", "does not parse"),
+        ("SELEC nonsense", r"\(line 1, column 1\): a query starts with SELECT or WITH, not 'SELEC'"),
+        ("-- a comment\n  SELCT day FROM usage_events", r"\(line 2, column 3\).*not 'SELCT'"),
+        ("SELECT * FROM usage_events WHERE", "does not parse as Athena SQL .*missing for WHERE"),
+        ("SELECT FROM", "got the end of the query"),
+        ("", "no SQL given"),
         ("SELECT nope FROM usage_events WHERE day = '2025-01-01'", "nope"),
         ("SELECT * FROM other_table", "does not exist"),
         ("DROP TABLE usage_events", "only queries"),

@@ -9,29 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ops import cli
 from ops.cost.model import estimate
 from ops.cost.profile import load as load_profile
 from ops.pricing import load as load_prices
+from tests.cli_in_process import one_line, ops
 from tests.cost.plans import load as load_env
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def ops(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        cli.main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line(code: int, err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), (code, err)
-    assert "Traceback" not in err
-    return lines[0]
 
 
 def test_the_json_estimate_is_the_model_s(capsys: pytest.CaptureFixture[str]) -> None:

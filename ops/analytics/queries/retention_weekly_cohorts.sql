@@ -1,11 +1,19 @@
 -- Retention by weekly cohort: users whose first active day falls in the week (weeks start on Monday), and the share of them active again exactly 1, 7 and 30 days after that first day.
 -- params: since, until
--- Cohorts are first days between :since and :until; history up to :until is read to find first days. A user counts toward Dn only once first day + n <= :until (eligible); a rate is retained / eligible, null while nobody is eligible.
-WITH active AS (
+-- Cohorts are first days between :since and :until; history up to :until is read to find first days. A user counts toward Dn (eligible) only when the day first day + n is observed: not after :until and holding events (any, health checks too), so days past the data or lost on the way are not taken for days nobody came back. A rate is retained / eligible, null while nobody is eligible.
+WITH seen AS (
     SELECT DISTINCT date(day) AS d, user_id
     FROM usage_events
     WHERE day <= :until
-      AND user_id IS NOT NULL
+),
+observed AS (
+    SELECT DISTINCT d
+    FROM seen
+),
+active AS (
+    SELECT d, user_id
+    FROM seen
+    WHERE user_id IS NOT NULL
 ),
 first_seen AS (
     SELECT user_id, min(d) AS first_day
@@ -16,6 +24,16 @@ cohort AS (
     SELECT user_id, first_day
     FROM first_seen
     WHERE first_day BETWEEN date(:since) AND date(:until)
+),
+observable AS (
+    SELECT
+        f.first_day,
+        count_if(o.d = date_add('day', 1, f.first_day)) > 0 AS d1,
+        count_if(o.d = date_add('day', 7, f.first_day)) > 0 AS d7,
+        count_if(o.d = date_add('day', 30, f.first_day)) > 0 AS d30
+    FROM (SELECT DISTINCT first_day FROM cohort) AS f
+    LEFT JOIN observed AS o ON date_diff('day', f.first_day, o.d) IN (1, 7, 30)
+    GROUP BY f.first_day
 ),
 returns AS (
     SELECT c.user_id, date_diff('day', c.first_day, a.d) AS n
@@ -36,16 +54,17 @@ per_user AS (
 ),
 weekly AS (
     SELECT
-        date_format(date_trunc('week', first_day), '%Y-%m-%d') AS cohort_week,
+        date_format(date_trunc('week', p.first_day), '%Y-%m-%d') AS cohort_week,
         count(*) AS cohort_users,
-        count_if(first_day <= date_add('day', -1, date(:until))) AS d1_eligible,
-        count_if(back_d1 > 0) AS d1_retained,
-        count_if(first_day <= date_add('day', -7, date(:until))) AS d7_eligible,
-        count_if(back_d7 > 0) AS d7_retained,
-        count_if(first_day <= date_add('day', -30, date(:until))) AS d30_eligible,
-        count_if(back_d30 > 0) AS d30_retained
-    FROM per_user
-    GROUP BY date_format(date_trunc('week', first_day), '%Y-%m-%d')
+        count_if(o.d1) AS d1_eligible,
+        count_if(o.d1 AND p.back_d1 > 0) AS d1_retained,
+        count_if(o.d7) AS d7_eligible,
+        count_if(o.d7 AND p.back_d7 > 0) AS d7_retained,
+        count_if(o.d30) AS d30_eligible,
+        count_if(o.d30 AND p.back_d30 > 0) AS d30_retained
+    FROM per_user AS p
+    JOIN observable AS o ON o.first_day = p.first_day
+    GROUP BY date_format(date_trunc('week', p.first_day), '%Y-%m-%d')
 )
 SELECT
     cohort_week,
