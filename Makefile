@@ -20,6 +20,7 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements/dev.lock pyproject.toml
+	@echo "setup: .venv from requirements/dev.lock (a minute or two the first time) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.lock
@@ -28,11 +29,13 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 # checkov pins its own dependency set (boto3 among them), so it lives in a virtualenv of its own.
 $(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
+	@echo "setup: .venv-checkov from requirements/checkov.lock ..."
 	@test -x $(CHECKOV_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(CHECKOV_VENV)
 	@$(BIN)/uv pip sync --quiet --python $(CHECKOV_VENV)/bin/python requirements/checkov.lock
 	@touch $@
 
-setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent)
+setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent), find or make the provider schema
+	@$(BIN)/python -m ops.terraform.provider_schema --setup || true
 	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops $(BIN)/terraform $(CHECKOV_VENV)/bin/checkov",@:)
 
 lint: setup ## ruff lint + format check, notebooks committed without outputs

@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
 
+from benchmarks.markdown_report import publish  # noqa: E402
 from ops import lambda_build  # noqa: E402
 
 REPORT = ROOT / "reports" / "bench" / "api.json"
@@ -296,8 +297,8 @@ def main() -> int:
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(markdown(report))
-    print(f"\nwrote {REPORT.relative_to(ROOT)}")
+    saved = publish(REPORT, markdown(report))
+    print(f"\nwrote {REPORT.relative_to(ROOT)} and {saved.relative_to(ROOT)}")
     return 0
 
 
