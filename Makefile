@@ -14,7 +14,7 @@ NOTEBOOK_STAMP := $(NOTEBOOK_VENV)/.setup-stamp
 ENV ?= dev
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report cost
+.PHONY: bootstrap help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill notebooks analytics-report cost
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,8 +75,13 @@ plan: setup ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=loc
 apply: setup ## apply the saved plan of ENV (prod asks for confirmation), then keep the DR user pool
 	$(BIN)/ops env apply --env $(ENV)
 
-destroy: setup ## destroy ENV (refused for prod)
-	$(BIN)/ops env destroy --env $(ENV)
+# Destroy names its env on the command line (no default) and asks first; ARGS=--dry-run | --yes.
+destroy: setup ## destroy ENV=dev|staging (explicit ENV, asks first; ARGS=--dry-run shows the plan, ARGS=--yes skips the question)
+	@test "$(origin ENV)" = "command line" || { echo "error: make destroy needs an explicit ENV=..., e.g. make destroy ENV=dev ARGS=--dry-run" >&2; exit 2; }
+	$(BIN)/ops env destroy --env $(ENV) $(ARGS)
+
+bootstrap: setup ## create the Terraform state backend of ENV's AWS account (once per account, before the first plan)
+	$(BIN)/ops env bootstrap --env $(ENV) $(ARGS)
 
 outputs: setup ## print ENV's stack-outputs document (JSON); ENV=local reads the running local stack
 	$(BIN)/ops stack outputs --env $(ENV)

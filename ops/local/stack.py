@@ -114,6 +114,7 @@ class LocalStack:
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         for front in self.fronts.values():
             front.verifier = verifier
+            front.cors_origins = self.config.cors_allowed_origins
             front.start()
 
         self.replicator = Replicator(

@@ -176,7 +176,11 @@ def main(argv: list[str] | None = None) -> int:
             "       python -m ops.terraform.provider_schema --setup  (find or make the schema; say which)"
         )
         return 2
-    schema = load_schema()
+    try:
+        schema = load_schema()
+    except OpsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     status = 0
     for name in args:
         section, type_name = (

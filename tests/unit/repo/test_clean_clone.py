@@ -23,7 +23,7 @@ from ops.terraform.provider_schema import SCHEMA_FILE_NAME
 from tests.prerequisites import missing
 
 REPO = Path(__file__).resolve().parents[3]
-OPS_MAIN = "import sys; from ops.cli import main; sys.argv[0] = \"ops\"; main()"
+OPS_MAIN = 'import sys; from ops.cli import main; sys.argv[0] = "ops"; main()'
 CLOSED_PORT = "127.0.0.1:1"  # nothing listens there: the registry is unreachable
 
 
