@@ -34,8 +34,8 @@ $(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
 	@$(BIN)/uv pip sync --quiet --python $(CHECKOV_VENV)/bin/python requirements/checkov.lock
 	@touch $@
 
-setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent), find or make the provider schema
-	@$(BIN)/python -m ops.terraform.provider_schema --setup || true
+setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent); find or make the AWS provider schema (one line)
+	$(if $(filter setup test validate,$(MAKECMDGOALS)),@$(BIN)/python -m ops.terraform.provider_schema --setup,@:)
 	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops $(BIN)/terraform $(CHECKOV_VENV)/bin/checkov",@:)
 
 lint: setup ## ruff lint + format check, notebooks committed without outputs
