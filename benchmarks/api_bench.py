@@ -266,10 +266,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as state_dir:
         config = free_ports_config(Path(state_dir))
+        print("api bench: starting a local stack ...", file=sys.stderr)
         state, _ = lifecycle.start(config)
         try:
             stack = LocalStackHandle(state, config.state_dir)
+            print(f"api bench: {args.iterations} calls per route, in process ...", file=sys.stderr)
             latency, calls, extra = in_process(stack, args.iterations)
+            print(f"api bench: {args.iterations} calls per route, through the front ...", file=sys.stderr)
             front = through_front(stack, args.iterations)
         finally:
             lifecycle.stop(config)
@@ -285,6 +288,7 @@ def main() -> int:
                           "ratio": round(calls[route]["calls"] / MINIMUM_CALLS[route], 2)
                           if MINIMUM_CALLS[route] else None},
         }  # fmt: skip
+    print("api bench: cold imports, zip sizes ...", file=sys.stderr)
     report = {
         "iterations": args.iterations,
         "baseline_getitem_ms": extra["baseline_getitem"],
