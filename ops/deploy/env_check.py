@@ -63,6 +63,11 @@ PLACEHOLDERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "a real address (alert e-mails: each confirms its SNS subscription; from-address: on the SES identity)",
     ),
     (
+        re.compile(r"https?://(?:[a-z0-9-]+\.)*example\.(?:com|org|net)\b"),
+        "placeholder web-app origin (CORS)",
+        "your web app's origin (https://host[:port]) in api.cors_allowed_origins, or none: mobile apps need no CORS",
+    ),
+    (
         re.compile(r'"(?:[a-z0-9-]+\.)*example\.(?:com|org|net)"'),
         "placeholder domain",
         "a domain whose Route 53 hosted zone is in this account (api.<domain> and media.<domain> go there)",
