@@ -18,12 +18,13 @@ export CHECKPOINT_DISABLE := 1
 # virtualenvs are installed compiled, and this repo's own modules may cache theirs (.gitignore'd).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill audit notebooks analytics-report cost
+.PHONY: bootstrap help setup lint fmt contracts build validate test clean up down status seed demo plan apply destroy outputs bench openapi drill audit notebooks analytics-report cost
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements/dev.lock pyproject.toml
+	@echo "setup: .venv from requirements/dev.lock (a minute or two the first time) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements/dev.lock
@@ -32,11 +33,13 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 # checkov pins its own dependency set (boto3 among them), so it lives in a virtualenv of its own.
 $(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
+	@echo "setup: .venv-checkov from requirements/checkov.lock ..."
 	@test -x $(CHECKOV_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(CHECKOV_VENV)
 	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(CHECKOV_VENV)/bin/python requirements/checkov.lock
 	@touch $@
 
-setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent)
+setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent); find or make the AWS provider schema (one line)
+	$(if $(filter setup test validate,$(MAKECMDGOALS)),@$(BIN)/python -m ops.terraform.provider_schema --setup,@:)
 	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops $(BIN)/terraform $(CHECKOV_VENV)/bin/checkov",@:)
 
 lint: setup ## ruff lint + format check, notebooks committed without outputs
@@ -76,8 +79,13 @@ plan: setup ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=loc
 apply: setup ## apply the saved plan of ENV (prod asks for confirmation), then keep the DR user pool
 	$(BIN)/ops env apply --env $(ENV)
 
-destroy: setup ## destroy ENV (refused for prod)
-	$(BIN)/ops env destroy --env $(ENV)
+# Destroy names its env on the command line (no default) and asks first; ARGS=--dry-run | --yes.
+destroy: setup ## destroy ENV=dev|staging (explicit ENV, asks first; ARGS=--dry-run shows the plan, ARGS=--yes skips the question)
+	@test "$(origin ENV)" = "command line" || { echo "error: make destroy needs an explicit ENV=..., e.g. make destroy ENV=dev ARGS=--dry-run" >&2; exit 2; }
+	$(BIN)/ops env destroy --env $(ENV) $(ARGS)
+
+bootstrap: setup ## create the Terraform state backend of ENV's AWS account (once per account, before the first plan)
+	$(BIN)/ops env bootstrap --env $(ENV) $(ARGS)
 
 outputs: setup ## print ENV's stack-outputs document (JSON); ENV=local reads the running local stack
 	$(BIN)/ops stack outputs --env $(ENV)

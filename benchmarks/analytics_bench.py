@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "lambdas")]
 
+from benchmarks.markdown_report import publish  # noqa: E402
 from ops.analytics import catalog  # noqa: E402
 from ops.analytics.engine import query, query_file  # noqa: E402
 from ops.analytics.publish import read_truth  # noqa: E402
@@ -61,7 +62,7 @@ def main() -> None:
     report = REPO / "reports" / "bench" / "analytics.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(results, indent=2))
-    print_table(results)
+    print_table(results, report)
 
 
 def measure(state: dict, tmp: Path, state_dir: Path, args: argparse.Namespace, end: str) -> dict:
@@ -166,7 +167,7 @@ def measure(state: dict, tmp: Path, state_dir: Path, args: argparse.Namespace, e
     }
 
 
-def print_table(r: dict) -> None:
+def print_table(r: dict, report: Path) -> None:
     h = r["history"]
     rows = [
         (
@@ -191,14 +192,13 @@ def print_table(r: dict) -> None:
         ("warm metrics vs baseline", f"{r['warm_metrics_vs_baseline']}x"),
         ("load average (1 min) at the end", str(r["machine"]["load_average_1m"])),
     ]
-    print("| measure | value |\n|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
-    print("\n| metric | cold s | warm s | cold / warm | bytes scanned |\n|---|---|---|---|---|")
-    for name, t in r["metrics_seconds"].items():
-        print(
-            f"| {name} | {t['cold']:.2f} | {t['warm']:.2f} | {t['cold_over_warm']} | {t['bytes_scanned']:,} |"
-        )
+    lines = ["| measure | value |", "|---|---|"] + [f"| {name} | {value} |" for name, value in rows]
+    lines += ["", "| metric | cold s | warm s | cold / warm | bytes scanned |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {name} | {t['cold']:.2f} | {t['warm']:.2f} | {t['cold_over_warm']} | {t['bytes_scanned']:,} |"
+        for name, t in r["metrics_seconds"].items()
+    ]
+    publish(report, "\n".join(lines))
 
 
 def _children_cpu() -> float:

@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
 
+from benchmarks.markdown_report import publish  # noqa: E402
 from ops import lambda_build  # noqa: E402
 
 REPORT = ROOT / "reports" / "bench" / "api.json"
@@ -265,10 +266,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as state_dir:
         config = free_ports_config(Path(state_dir))
+        print("api bench: starting a local stack ...", file=sys.stderr)
         state, _ = lifecycle.start(config)
         try:
             stack = LocalStackHandle(state, config.state_dir)
+            print(f"api bench: {args.iterations} calls per route, in process ...", file=sys.stderr)
             latency, calls, extra = in_process(stack, args.iterations)
+            print(f"api bench: {args.iterations} calls per route, through the front ...", file=sys.stderr)
             front = through_front(stack, args.iterations)
         finally:
             lifecycle.stop(config)
@@ -284,6 +288,7 @@ def main() -> int:
                           "ratio": round(calls[route]["calls"] / MINIMUM_CALLS[route], 2)
                           if MINIMUM_CALLS[route] else None},
         }  # fmt: skip
+    print("api bench: cold imports, zip sizes ...", file=sys.stderr)
     report = {
         "iterations": args.iterations,
         "baseline_getitem_ms": extra["baseline_getitem"],
@@ -296,8 +301,8 @@ def main() -> int:
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(markdown(report))
-    print(f"\nwrote {REPORT.relative_to(ROOT)}")
+    saved = publish(REPORT, markdown(report))
+    print(f"\nwrote {REPORT.relative_to(ROOT)} and {saved.relative_to(ROOT)}")
     return 0
 
 

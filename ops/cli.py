@@ -26,6 +26,38 @@ app = typer.Typer(
     help="Operate the mobile backend toolkit.",
 )
 err = Console(stderr=True, soft_wrap=True)  # one-line errors stay one line when piped
+DISTRIBUTION = "mobile-backend-toolkit"
+
+
+def version() -> str:
+    """The installed distribution's version (pyproject.toml `version`, also the CHANGELOG's top entry)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version(DISTRIBUTION)
+    except PackageNotFoundError:  # run from a tree that was never installed: read pyproject itself
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text())["project"]["version"]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ops {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Operate the mobile backend toolkit."""
+
 
 contracts_app = typer.Typer(no_args_is_help=True, help="The shared contracts exported for Terraform.")
 app.add_typer(contracts_app, name="contracts")

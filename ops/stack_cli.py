@@ -1,4 +1,4 @@
-"""`ops stack outputs --env ENV`: the stack-outputs document (ARCHITECTURE.md) of an environment."""
+"""`ops stack outputs --env ENV`: the stack-outputs document (docs/architecture.md) of an environment."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The stack-outputs document: what a deployed environment exposes (ARCHITECTURE.md).
+"""The stack-outputs document: what a deployed environment exposes (docs/architecture.md).
 
 Terraform's blueprint outputs and the local stack both produce it; ops, tests and notebooks read
 only this. Keys may be added, never renamed.

@@ -1,4 +1,4 @@
-"""Request and response bodies. Fields may be added, never renamed (see ARCHITECTURE.md "The API")."""
+"""Request and response bodies. Fields may be added, never renamed (see docs/architecture.md "The API")."""
 
 from __future__ import annotations
 

@@ -1,20 +1,23 @@
-"""`ops env plan|apply|destroy|outputs --env X`: the cloud environments, from the one blueprint.
+"""`ops env check|bootstrap|plan|apply|destroy|outputs --env X`: the cloud environments, from the one blueprint.
 
-`make plan ENV=x` saves a plan; `make apply ENV=x` applies exactly that plan (prod asks first) and then
-keeps the Cognito user pool replica in the DR region; `make destroy ENV=x` is refused for prod.
+`make bootstrap ENV=x` creates the account's state backend; `make plan ENV=x` checks the env's data and
+prerequisites (`ops env check`), then saves a plan; `make apply ENV=x` applies exactly that plan (prod asks
+first) and then keeps the Cognito user pool replica in the DR region; `make destroy ENV=x` asks (or takes
+`--yes`), has a dry run, and is refused for prod. docs/first-deploy.md has the order.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ops.deploy import cognito_replica
+from ops.deploy import cognito_replica, env_check
 from ops.deploy.credentials import caller_identity, require_credentials
-from ops.deploy.envs import CloudEnv, resolve
+from ops.deploy.envs import ENVS_DIR, TERRAFORM_DIR, CloudEnv, resolve
 from ops.deploy.terraform_runner import TerraformRunner, repo_relative
 from ops.errors import OpsError
 
@@ -23,10 +26,11 @@ app = typer.Typer(
 )
 
 EnvOption = Annotated[str, typer.Option("--env", help="dev, staging or prod (local: make up)")]
-YesOption = Annotated[bool, typer.Option("--yes", help="Skip the confirmation prompt (prod apply).")]
+YesOption = Annotated[bool, typer.Option("--yes", help="Skip the confirmation prompt.")]
+EnvsDirOption = Annotated[Path, typer.Option("--envs-dir", hidden=True, help="Where the env files are.")]
 
 
-def _check_credentials(env: CloudEnv) -> None:
+def _check_credentials(env: CloudEnv) -> dict:
     """Credentials found and accepted by AWS, or one line saying why not (before Terraform starts)."""
     source = require_credentials(env.name)
     identity = caller_identity(env.name, env.primary_region)
@@ -34,6 +38,23 @@ def _check_credentials(env: CloudEnv) -> None:
         f"env {env.name}: account {identity['Account']} as {identity['Arn']} (credentials from {source})",
         err=True,
     )
+    return identity
+
+
+def _lambda_quotas(env: CloudEnv) -> dict[str, float]:
+    """The account's Lambda concurrency quota in both regions (Service Quotas), where the env needs one."""
+    import boto3
+
+    from ops.deploy.envs import tfvars_string
+
+    regions = {env.primary_region, tfvars_string(env.tfvars, "dr_region") or "us-west-2"}
+    quotas = {}
+    for region in sorted(regions):
+        answer = boto3.client("service-quotas", region_name=region).get_service_quota(
+            ServiceCode="lambda", QuotaCode=env_check.LAMBDA_CONCURRENCY_QUOTA
+        )
+        quotas[region] = float(answer["Quota"]["Value"])
+    return quotas
 
 
 def _prepare(env_name: str) -> tuple[CloudEnv, TerraformRunner]:
@@ -44,9 +65,30 @@ def _prepare(env_name: str) -> tuple[CloudEnv, TerraformRunner]:
 
 
 @app.command()
-def check(env: EnvOption) -> None:
-    """Resolve the env and check its AWS credentials with STS: which account and identity they are."""
-    _check_credentials(resolve(env))
+def check(
+    env: EnvOption,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Only the files and environment variables, no AWS call.")
+    ] = False,
+    envs_dir: EnvsDirOption = ENVS_DIR,
+) -> None:
+    """What a first deploy needs: no placeholder left in the env's files (each listed with file:line and
+    what to put there), push credentials, the CDN signing key; then the credentials (STS), the backend's
+    account, and the Lambda concurrency quota the env's reserved concurrency needs."""
+    cloud_env = resolve(env, envs_dir)
+    findings = env_check.file_findings(cloud_env)
+    if not offline:
+        identity = _check_credentials(cloud_env)
+        findings += env_check.account_findings(cloud_env, identity["Account"])
+        if env_check.required_lambda_concurrency(cloud_env):
+            findings += env_check.concurrency_quota_findings(cloud_env, _lambda_quotas(cloud_env))
+    for finding in findings:
+        typer.echo(str(finding), err=True)
+    if findings:
+        raise OpsError(
+            f"env {cloud_env.name}: {len(findings)} thing(s) to set before a deploy (above; docs/first-deploy.md)"
+        )
+    typer.echo(f"env {cloud_env.name}: ready to plan" + (" (files only: --offline)" if offline else ""))
 
 
 @app.command()
@@ -97,15 +139,65 @@ def _post_apply(runner: TerraformRunner) -> None:
 
 
 @app.command()
-def destroy(env: EnvOption) -> None:
-    """Plan a destroy and apply it; refused for prod."""
+def destroy(
+    env: EnvOption,
+    yes: YesOption = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Plan the destroy and show it; change nothing.")
+    ] = False,
+) -> None:
+    """Plan a destroy, show it, and apply it after a confirmation (or --yes); refused for prod."""
     cloud_env = resolve(env)
     if cloud_env.protected:
         raise OpsError(f"destroy is refused for {cloud_env.name}: remove it by hand if you really mean it")
+    if not dry_run and not yes and not sys.stdin.isatty():
+        raise OpsError(
+            f"destroy of {cloud_env.name} deletes everything in it: rerun interactively, with --yes, "
+            "or with --dry-run to see the plan"
+        )
     cloud_env, runner = _prepare(env)
     runner.init()
     runner.plan(destroy=True)
+    if dry_run:
+        cloud_env.plan_file.unlink(missing_ok=True)
+        typer.echo(f"dry run: the plan above is what `make destroy ENV={cloud_env.name}` would delete")
+        return
+    if not yes and not typer.confirm(
+        f"destroy env {cloud_env.name} and every resource above (data included)?", default=False
+    ):
+        cloud_env.plan_file.unlink(missing_ok=True)
+        raise OpsError(f"destroy of {cloud_env.name} cancelled", exit_code=1)
     runner.apply_saved_plan()
+
+
+@app.command()
+def bootstrap(env: EnvOption, yes: YesOption = False) -> None:
+    """Create the account's Terraform state backend (terraform/state-backend) for this env's account."""
+    from ops.deploy.envs import tfvars_string
+
+    cloud_env = resolve(env)
+    layout = tfvars_string(cloud_env.tfvars, "account_layout") or "per-env"
+    identity = _check_credentials(cloud_env)
+    state_file = TERRAFORM_DIR / "state-backend" / "state" / f"{identity['Account']}.tfstate"
+    from ops.deploy.terraform_runner import terraform_env
+
+    environment = terraform_env(cloud_env)  # its own data dir: never the blueprint's backend of this env
+    environment["TF_DATA_DIR"] = str(cloud_env.data_dir.parent / f"bootstrap-{cloud_env.name}")
+    runner = TerraformRunner(cloud_env, cwd=TERRAFORM_DIR / "state-backend", environment=environment)
+    variables = [
+        f"-var=owner={tfvars_string(cloud_env.tfvars, 'owner') or 'platform-team'}",
+        f"-var=region={cloud_env.primary_region}",
+        f"-var=account_layout={layout}",
+    ]
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    runner.run_raw(["init", "-input=false"])
+    runner.run_raw(
+        ["apply", "-input=false", f"-state={state_file}", *variables, *(["-auto-approve"] if yes else [])]
+    )
+    typer.echo(
+        f"state backend of account {identity['Account']} ready (state: {repo_relative(state_file)}); put its "
+        "`bucket` and `kms_key_alias_arn` outputs into terraform/envs/*.backend.hcl (docs/first-deploy.md)"
+    )
 
 
 @app.command()

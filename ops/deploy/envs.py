@@ -44,6 +44,12 @@ class CloudEnv:
         return REPO_ROOT / ".cache" / "terraform" / "data" / self.name
 
 
+def tfvars_string(path: Path, name: str) -> str | None:
+    """A top-level string setting of a tfvars file (`name = "value"`), or None when it is not set."""
+    found = re.search(rf'^{re.escape(name)}\s*=\s*"([^"]*)"', path.read_text(), re.M)
+    return found[1] if found else None
+
+
 def available_envs(envs_dir: Path = ENVS_DIR) -> list[str]:
     return sorted(p.stem for p in envs_dir.glob("*.tfvars"))
 

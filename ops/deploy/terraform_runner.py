@@ -54,6 +54,10 @@ class TerraformRunner:
             raise OpsError(f"terraform {args[0]} failed for env {self.env.name!r} ({reason})", exit_code=1)
         return proc
 
+    def run_raw(self, args: Sequence[str]) -> None:
+        """Any Terraform command in `cwd`, with the env's data dir and live output (bootstrap)."""
+        self._run(args)
+
     def init(self) -> None:
         self._run(["init", "-input=false", "-reconfigure", f"-backend-config={self.env.backend}"])
 

@@ -23,8 +23,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from mobile_api.errors import CODES  # the API's error codes: the front answers in the same shape
+from ops.local import cors
 from ops.local.config import ACCOUNT_ID, HOST
 from ops.local.jwt_auth import AuthError, JwtVerifier, api_gateway_claims
+from ops.local.request_log import log_request
 
 log = logging.getLogger("ops.local.api_front")
 
@@ -82,6 +84,7 @@ class ApiFront:
         self.verifier = verifier
         self.route = route
         self.requests = 0
+        self.cors_origins: tuple[str, ...] = ()  # the env's cors_allowed_origins (ops/local/cors.py)
         self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
         self._thread = threading.Thread(
@@ -229,23 +232,55 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
         ) -> None:
             body = document if isinstance(document, bytes) else json.dumps(document).encode()
             self.send_response(status)
-            for name, value in (headers or {"content-type": "application/json"}).items():
+            self._status = status
+            extra = cors.response_headers(self._lower_headers(), front.cors_origins)
+            for name, value in {**(headers or {"content-type": "application/json"}), **extra}.items():
                 self.send_header(name, value)
             for cookie in cookies or []:
                 self.send_header("set-cookie", cookie)
             self.send_header("content-length", str(len(body)))
-            self.send_header("apigw-requestid", str(uuid.uuid4()))
+            self.send_header("apigw-requestid", self._request_id)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _lower_headers(self) -> dict[str, str]:
+            return {name.lower(): value for name, value in self.headers.items()}
+
         def _serve(self) -> None:
+            started = time.perf_counter()
+            self._request_id, self._status = str(uuid.uuid4()), 0
+            try:
+                self._answer()
+            finally:
+                path = urlsplit(self.path).path
+                log_request(
+                    front.name,
+                    self.command,
+                    path,
+                    self._status,
+                    time.perf_counter() - started,
+                    self._request_id,
+                )
+
+        def _answer(self) -> None:
             front.requests += 1
             app = front.route()
             if app is None or not app.up:
                 self._send(
                     503, {"error": "region_unavailable", "message": "this region is down (drill knob)"}
                 )
+                return
+            if cors.is_preflight(
+                self.command, self._lower_headers()
+            ):  # API Gateway answers it, no authorizer
+                self.send_response(204)
+                self._status = 204
+                for name, value in cors.preflight_headers(self._lower_headers(), front.cors_origins).items():
+                    self.send_header(name, value)
+                self.send_header("content-length", "0")
+                self.send_header("apigw-requestid", self._request_id)
+                self.end_headers()
                 return
             length = self.headers.get("content-length")
             if self.headers.get("transfer-encoding", "").lower() == "chunked":

@@ -132,6 +132,44 @@ def status(
 
 
 @app.command()
+def logs(
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing new lines (Ctrl-C stops).")
+    ] = False,
+    requests_only: Annotated[
+        bool, typer.Option("--requests", help="Only the request lines (method, route, status, latency, id).")
+    ] = False,
+    lines: Annotated[
+        int, typer.Option("--lines", "-n", min=0, help="How many last lines to show first.")
+    ] = 50,
+) -> None:
+    """The local stack's log: the last lines, then (--follow) new ones as they come."""
+    import time
+    from collections import deque
+
+    path = _config().log_file
+    if not path.is_file():
+        raise OpsError(f"no local stack log at {path}: start the stack with `make up`")
+
+    def wanted(line: str) -> bool:
+        return not requests_only or " ops.local.requests: request " in line
+
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in deque((line for line in handle if wanted(line)), maxlen=lines):
+            typer.echo(line, nl=False)
+        while follow:
+            line = handle.readline()
+            if not line:
+                if lifecycle.running_pid(_config()) is None:
+                    typer.echo("(the local stack stopped)", err=True)
+                    return
+                time.sleep(0.25)
+                continue
+            if wanted(line):
+                typer.echo(line, nl=False)
+
+
+@app.command()
 def seed() -> None:
     """Create the demo users (one consumer, one provider) and print their credentials."""
     from ops.local.seed import seed_users

@@ -45,6 +45,8 @@ class StackConfig(BaseModel):
     dr_region: str = "us-west-2"
     ports: Ports = Ports()
     state_dir: Path = DEFAULT_STATE_DIR
+    # Web clients' origins the local fronts allow (CORS): the local env's `cors_allowed_origins`.
+    cors_allowed_origins: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
     api_handler: str = Field(
         "auto", description="'auto' (lambdas/mobile_api if present, else the placeholder) or 'module:factory'"
     )

@@ -75,12 +75,14 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             return replicator.status()
         case "POST", ["replication", "resume"]:
             replicator.resume()
+            stack.gateway.nudge()
             return replicator.status()
         case "POST", ["replication", "lag"]:
             seconds = body.get("seconds")
             if not isinstance(seconds, int | float) or isinstance(seconds, bool):
                 raise ValueError('body must be {"seconds": NUMBER}')
             replicator.set_lag(seconds)
+            stack.gateway.nudge()
             return replicator.status()
         case "POST", ["regions", label, ("down" | "up") as state]:
             stack.set_region(label, state == "up")

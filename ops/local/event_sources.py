@@ -13,23 +13,27 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
 from ops.local.api_front import LocalLambdaContext
+from ops.local.idle import IdleWait
 from ops.local.streams import StreamReader
 from ops.local.ttl_sweeper import TTL_IDENTITY
 
 log = logging.getLogger("ops.local.event_sources")
 Handler = Callable[[dict, Any], Any]
-IDLE_POLL_SECONDS = 1.0  # retried SQS messages become visible after their delay, with no write to wake us
+IDLE_POLL_SECONDS = 1.0  # first idle wait; doubles while idle (ops/local/idle.py)
+IDLE_CAP_SECONDS = 30.0  # idle, look at least this often (a message sent with DelaySeconds wakes nobody)
 
 
 class EventSource(Protocol):
     name: str
 
     def poll_once(self) -> int: ...
+    def due_in(self) -> float | None: ...
     def reset(self) -> None: ...
     def status(self) -> dict: ...
 
@@ -89,6 +93,17 @@ class SqsEventSource:
             "Attributes"
         ]["QueueArn"]
         self.delivered = self.failed = self.batches = 0
+        self._retry_at: float | None = None  # monotonic time the last retried batch becomes visible
+
+    def due_in(self) -> float | None:
+        """Seconds until retried messages are visible again (no write announces it), or None."""
+        if self._retry_at is None:
+            return None
+        left = self._retry_at - time.monotonic()
+        if left <= -1.0:  # looked at since: a retry of it sets a new time
+            self._retry_at = None
+            return None
+        return max(0.0, left)
 
     def poll_once(self) -> int:
         messages = self.sqs.receive_message(
@@ -120,6 +135,7 @@ class SqsEventSource:
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
         if retry:  # visible again soon (SQS would wait for the visibility timeout)
+            self._retry_at = time.monotonic() + self.retry_delay
             self.sqs.change_message_visibility_batch(
                 QueueUrl=self.queue_url,
                 Entries=[
@@ -187,6 +203,9 @@ class StreamEventSource:
         self._reader = StreamReader(streams, stream_arn, region, prune_in_process)
         self._is_ttl_delete = is_ttl_delete  # the TTL stand-in's deletes get DynamoDB's service identity
         self.reset()
+
+    def due_in(self) -> float | None:
+        return None  # new records are writes, which wake the poller
 
     def reset(self) -> None:
         self._reader.seek_latest()
@@ -269,14 +288,15 @@ class EventSourcePoller:
         self, sources: list[EventSource], wait_for_change: Callable[[int, float], int] | None = None
     ) -> None:
         self.sources = sources
-        # Idle, it sleeps until the AWS endpoint sees a write or IDLE_POLL_SECONDS pass (a retried message
-        # becomes visible again without a write).
-        self._wait_for_change = wait_for_change
+        # Idle, it sleeps until the AWS endpoint sees a write or a retried message is visible again.
         self.errors = 0
         self.last_error: str | None = None
         self.crashed: str | None = None
         self.lock = threading.Lock()
         self._stop = threading.Event()
+        self.idle = IdleWait(
+            self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.1
+        )
         self._thread = threading.Thread(target=self._run, name="event-sources", daemon=True)
 
     def start(self) -> EventSourcePoller:
@@ -297,7 +317,6 @@ class EventSourcePoller:
                 source.reset()
 
     def _run(self) -> None:
-        seen = -1
         try:
             while not self._stop.is_set():
                 busy = 0
@@ -310,10 +329,10 @@ class EventSourcePoller:
                             self.last_error = f"{source.name}: {type(exc).__name__}: {exc}"
                             log.warning("event source %s failed: %s", source.name, exc)
                 if not busy:
-                    if self._wait_for_change is None:
-                        self._stop.wait(0.1)
-                    else:
-                        seen = self._wait_for_change(seen, IDLE_POLL_SECONDS)
+                    due = [d for d in (s.due_in() for s in self.sources) if d is not None]
+                    self.idle.after(busy=False, due_in=min(due, default=None))
+                else:
+                    self.idle.busy()
         except BaseException as exc:
             self.crashed = f"{type(exc).__name__}: {exc}"
             log.exception("event-source poller crashed")

@@ -43,9 +43,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ops.analytics.schema import TableSchema
 from ops.local.aws import client
+from ops.local.idle import IdleWait, WaitForChange
 
 log = logging.getLogger("ops.local.firehose_conversion")
-POLL_SECONDS = 2.0
+POLL_SECONDS = 2.0  # at most one look per POLL_SECONDS while records arrive
+IDLE_CAP_SECONDS = 60.0  # idle, look at least this often (ops/local/idle.py)
 STREAMS_REFRESH_SECONDS = 30.0  # how long the list of delivery streams is reused between polls
 ERROR_TYPE = "format-conversion-failed"
 _EXPRESSION = re.compile(r"!\{([^}:]+):([^}]*)\}")
@@ -362,7 +364,13 @@ class Delivery:
 class FirehoseConversion:
     """The running stand-in: polls each region's delivery streams and delivers buffers that are due."""
 
-    def __init__(self, endpoint: str, regions: Iterable[str], clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        regions: Iterable[str],
+        clock: Callable[[], float] = time.time,
+        wait_for_change: WaitForChange | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self.regions = list(regions)
         self.clock = clock
@@ -372,6 +380,11 @@ class FirehoseConversion:
         self.crashed: str | None = None
         self.last_error: str | None = None  # the last transient failure (a dark region), for status
         self._stop = threading.Event()
+        # Records are writes (they wake it); a buffer's interval ending is not: next_due says when.
+        self.idle = IdleWait(
+            self._stop, wait_for_change, base=POLL_SECONDS, cap=IDLE_CAP_SECONDS, min_gap=POLL_SECONDS
+        )
+        self.next_due: float | None = None  # clock() time the oldest buffered records are due
         self._thread = threading.Thread(target=self._run, name="firehose-conversion", daemon=True)
         self._streams: tuple[float, list[StreamConfig]] = (float("-inf"), [])
 
@@ -393,9 +406,14 @@ class FirehoseConversion:
         return {**self.delivered, "problems": dict(self.problems)}
 
     def _run(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
+        delivered = False
+        while True:
+            due_in = None if self.next_due is None else self.next_due - self.clock()
+            self.idle.after(busy=delivered, due_in=due_in)
+            if self._stop.is_set():
+                return
             try:
-                self.deliver(force=False)
+                delivered = bool(self.deliver(force=False))
                 self.crashed = None
             except (ClientError, BotoCoreError, OSError) as exc:  # a dark region: try again next poll
                 self.last_error = f"{type(exc).__name__}: {exc}"
@@ -425,6 +443,7 @@ class FirehoseConversion:
         """Deliver every buffer that is due (all of them with force=True)."""
         with self.lock:
             results = []
+            self.next_due = None
             # Streams of both regions write to the one analytics bucket under the same prefix and name, and
             # moto's raw objects do not say which region wrote them: the first such stream delivers them all.
             for stream in self.streams(fresh=force):
@@ -456,6 +475,8 @@ class FirehoseConversion:
         oldest = pending[0]["LastModified"]
         due = self.clock() - oldest.timestamp() >= stream.interval_seconds
         if not (force or due or sum(o["Size"] for o in pending) >= stream.size_bytes):
+            due_at = oldest.timestamp() + stream.interval_seconds
+            self.next_due = due_at if self.next_due is None else min(self.next_due, due_at)
             return result
         schema = self._schema(stream) if stream.convert else None
         timestamps = TimestampParser(stream.timestamp_formats)

@@ -136,6 +136,10 @@ class MotoGateway:
             self._closing = True
             self._changed.notify_all()
 
+    def nudge(self) -> None:
+        """Wake every stand-in waiting for a change: a knob (region up, replication resumed) may unblock work."""
+        self._note_change()
+
     def _note_change(self) -> None:
         with self._changed:
             self.changes += 1
@@ -507,11 +511,20 @@ _WRITES = (
     ".SendMessage", ".SendMessageBatch", ".ChangeMessageVisibility", ".ChangeMessageVisibilityBatch",
     ".PutRecord", ".PutRecordBatch",
 )  # fmt: skip
+_COGNITO_IDP = "AWSCognitoIdentityProviderService."
+# Cognito operations that change no user (a sign-in does not either: the replica copies no tokens).
+_COGNITO_READS = (
+    "Describe", "List", "Get", "AdminGet", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
+    "AdminRespondToAuthChallenge",
+)  # fmt: skip
 
 
 def _mutates(environ: dict) -> bool:
-    """A request after which a stand-in may have work: a table write, a message, an S3 write."""
+    """A request after which a stand-in may have work: a table write, a message, an S3 write, a change to a
+    Cognito user (the DR user-pool replica copies it)."""
     target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target.startswith(_COGNITO_IDP):
+        return not target[len(_COGNITO_IDP) :].startswith(_COGNITO_READS)
     if target:
         return target.endswith(_WRITES)
     return environ.get("REQUEST_METHOD") in ("PUT", "POST", "DELETE") and not environ.get(

@@ -33,11 +33,13 @@ from urllib.parse import unquote_plus
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ops.local.aws import client
+from ops.local.idle import IdleWait
 from ops.local.provision import RegionResources
 from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.replicator")
-IDLE_POLL_SECONDS = 2.0  # idle: look anyway this often (a message whose retry delay ends, a lag knob)
+IDLE_POLL_SECONDS = 2.0  # first idle wait; doubles while idle (ops/local/idle.py)
+IDLE_CAP_SECONDS = 30.0  # idle, look at least this often
 RULES_REFRESH_SECONDS = 5.0  # how soon a changed bucket replication configuration takes effect
 MAX_LAG_SECONDS = 3000  # below the replication queue's visibility timeout, so held messages stay hidden
 _SIDES = ("primary", "dr")
@@ -98,8 +100,6 @@ class Replicator:
         replication_queue_url: str,
         wait_for_change: Callable[[int, float], int] | None = None,
     ) -> None:
-        # Idle, the replicator sleeps until the AWS endpoint sees a write (or IDLE_POLL_SECONDS pass).
-        self._wait_for_change = wait_for_change or _sleeping_wait(threading.Event())
         self.res = {"primary": primary, "dr": dr}
         self.ddb = {side: client("dynamodb", r.region, endpoint_url) for side, r in self.res.items()}
         self.streams = {
@@ -125,6 +125,10 @@ class Replicator:
         }
         self._cycle_lock = threading.Lock()
         self._stop = threading.Event()
+        # Idle, the replicator sleeps until the AWS endpoint sees a write or a held change is due.
+        self.idle = IdleWait(
+            self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.05
+        )
         self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="replicator-copy")
         self.crashed: str | None = None
@@ -244,7 +248,6 @@ class Replicator:
 
     # ---- the loop -----------------------------------------------------------------------
     def _run(self) -> None:
-        seen = -1
         try:
             while not self._stop.is_set():
                 busy = False
@@ -252,19 +255,21 @@ class Replicator:
                     with self._cycle_lock:
                         if not self.paused:
                             busy = self._cycle_safely()
-                if not busy:
-                    seen = self._wait_for_change(seen, self._idle_wait())
+                if busy:
+                    self.idle.busy()
+                else:
+                    self.idle.after(busy=False, due_in=self._due_in())
         except BaseException as exc:  # the status endpoint reports a dead replicator
             self.crashed = f"{type(exc).__name__}: {exc}"
             log.exception("replicator crashed")
             raise
 
-    def _idle_wait(self) -> float:
-        """How long to sleep when idle: until the next held change is due (lag knob), at most IDLE_POLL."""
+    def _due_in(self) -> float | None:
+        """Seconds until the next held change is due (lag knob), or None when nothing is held."""
         pending = [c.written_at for c in self._pending_items] + [m.written_at for m in self._pending_objects]
         if pending and not self.paused:
-            return max(0.01, min(IDLE_POLL_SECONDS, min(pending) + self.lag_seconds - time.time()))
-        return IDLE_POLL_SECONDS
+            return max(0.01, min(pending) + self.lag_seconds - time.time())
+        return None
 
     def _cycle_safely(self) -> bool:
         try:
@@ -487,16 +492,6 @@ class Replicator:
         )
         self._object_echoes[(other, key, written.get("ETag", "").strip('"'))] += 1
         return 1
-
-
-def _sleeping_wait(event: threading.Event) -> Callable[[int, float], int]:
-    """A wait_for_change that knows no writes: it sleeps the timeout (short, to stay responsive)."""
-
-    def wait(seen: int, timeout: float) -> int:
-        event.wait(min(timeout, 0.05))
-        return seen
-
-    return wait
 
 
 def _epoch(value: Any) -> float:

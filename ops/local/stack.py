@@ -103,7 +103,12 @@ class LocalStack:
         log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
         replica = self.user_pool_replica = UserPoolReplica(
-            endpoint, self.config.primary_region, self.config.dr_region, auth.user_pool_id, auth.client_id
+            endpoint,
+            self.config.primary_region,
+            self.config.dr_region,
+            auth.user_pool_id,
+            auth.client_id,
+            wait_for_change=self.gateway.wait_for_change,
         ).start()
         self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
         verifier = JwtVerifier(
@@ -121,6 +126,7 @@ class LocalStack:
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         for front in self.fronts.values():
             front.verifier = verifier
+            front.cors_origins = self.config.cors_allowed_origins
             front.start()
 
         self.replicator = Replicator(
@@ -140,6 +146,7 @@ class LocalStack:
             },
             TABLE_DESIGN.ttl_attribute,
             tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
+            wait_for_change=self.gateway.wait_for_change,
         )
         self.poller = EventSourcePoller(
             self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change
@@ -162,9 +169,11 @@ class LocalStack:
             self.archive,
         )
         self.firehose = FirehoseConversion(
-            endpoint, [self._resources(label).region for label in LABELS]
+            endpoint,
+            [self._resources(label).region for label in LABELS],
+            wait_for_change=self.gateway.wait_for_change,
         ).start()
-        self.janitor = MotoJanitor().start()
+        self.janitor = MotoJanitor(wait_for_change=self.gateway.wait_for_change).start()
         self.control = ControlServer(ports.control, self).start()
         self._wait_healthy()
         self.ready_seconds = round(time.time() - self.started_at, 3)
@@ -306,6 +315,7 @@ class LocalStack:
             raise ValueError("region must be 'primary' or 'dr'")
         self.apps[label].up = up
         self.gateway.set_dark(self.apps[label].region, not up)
+        self.gateway.nudge()  # the stand-ins retry what the outage held back now, not at their next look
 
     def reset(self) -> None:
         """Empty the tables, buckets and queues (resources stay), and put every knob back."""

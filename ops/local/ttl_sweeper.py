@@ -23,6 +23,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ops.local.idle import IdleWait, WaitForChange
+
 log = logging.getLogger("ops.local.ttl_sweeper")
 TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}  # as a Lambda event spells it
 STREAM_TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}  # as GetRecords does
@@ -40,6 +42,8 @@ class TtlSweeper:
         key_names: tuple[str, ...],
         interval_seconds: float = 5.0,
         in_process: bool = True,
+        wait_for_change: WaitForChange | None = None,
+        idle_cap_seconds: float = 60.0,
     ) -> None:
         self.tables = tables  # label -> (dynamodb client, table name)
         self.ttl_attribute = ttl_attribute
@@ -48,11 +52,17 @@ class TtlSweeper:
         self.in_process = in_process  # moto runs in this process: mark its stream records
         self.expired = 0
         self.sweeps = 0
+        self._last_deleted = 0
         # consumer -> label -> key fingerprint -> deletes not seen yet: every stream consumer (the TTL archiver,
         # the endpoint cleanup...) sees each TTL delete, as each event source mapping gets every record.
         self._marks: dict[str, dict[str, Counter]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        # An expiry announces itself to nobody: sweep `interval_seconds` after a write, and while nothing is
+        # written or expires, at waits doubling up to idle_cap_seconds (DynamoDB itself takes up to days).
+        self.idle = IdleWait(
+            self._stop, wait_for_change, base=interval_seconds, cap=idle_cap_seconds, min_gap=interval_seconds
+        )
         self._thread = threading.Thread(target=self._run, name="ttl-sweeper", daemon=True)
 
     def start(self) -> TtlSweeper:
@@ -152,9 +162,12 @@ class TtlSweeper:
         return {"sweeps": self.sweeps, "expired": self.expired, "interval_seconds": self.interval}
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while True:
+            self.idle.after(busy=self._last_deleted > 0)
+            if self._stop.is_set():
+                return
             try:
-                self.sweep()
+                self._last_deleted = self.sweep()
             except (ClientError, BotoCoreError, OSError) as exc:
                 if not self._stop.is_set():
                     log.warning("TTL sweep failed: %s", exc)

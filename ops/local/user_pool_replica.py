@@ -33,6 +33,7 @@ from typing import Any
 
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID
+from ops.local.idle import IdleWait, WaitForChange
 
 log = logging.getLogger("ops.local.user_pool_replica")
 
@@ -75,6 +76,8 @@ class UserPoolReplica:
         source_pool_id: str,
         source_client_id: str,
         interval: float = 0.5,
+        wait_for_change: WaitForChange | None = None,
+        idle_cap_seconds: float = 30.0,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.primary_region = primary_region
@@ -92,6 +95,11 @@ class UserPoolReplica:
         self.last_sync_at: float | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        # Sign-ups and user changes are writes through the endpoint (they wake it): at most one sync per
+        # `interval` while they come, and idle, a look at waits doubling up to idle_cap_seconds.
+        self.idle = IdleWait(
+            self._stop, wait_for_change, base=interval, cap=idle_cap_seconds, min_gap=interval
+        )
         self._thread = threading.Thread(target=self._run, name="user-pool-replica", daemon=True)
         self._primary = client("cognito-idp", primary_region, endpoint_url)
 
@@ -202,9 +210,13 @@ class UserPoolReplica:
 
     # ---- replication ---------------------------------------------------------------------------
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        changed = 0
+        while True:
+            self.idle.after(busy=changed > 0)
+            if self._stop.is_set():
+                return
             try:
-                self.sync()
+                changed = self.sync()
             except Exception as exc:  # the primary region is dark, or moto raised: keep what we have
                 self.errors += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"[:300]

@@ -108,6 +108,11 @@ class Gates:
 
     def _step(self, name: str, fn: Callable[[], str]) -> None:
         started = time.perf_counter()
+        if not console.is_terminal:  # CI logs and pipes get no spinner: say which gate is running
+            position = (
+                f" ({self.o.gates.index(name) + 1}/{len(self.o.gates)})" if name in self.o.gates else ""
+            )
+            console.print(f"… {name}{position} ...")
         try:
             with console.status(f"[bold]{name}[/bold] ..."):
                 summary = fn()

@@ -192,6 +192,7 @@ module "api_primary" {
   jwt_issuer               = module.identity.issuer
   jwt_audience             = [module.identity.client_id]
   throttling               = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  cors_allowed_origins     = var.api.cors_allowed_origins
   log_retention_days       = var.api.log_retention_days
   kms_key_arns = {
     data      = module.keys.primary_key_arns["data"]
@@ -241,6 +242,7 @@ module "api_dr" {
   jwt_issuer               = module.identity.issuer
   jwt_audience             = [module.identity.client_id]
   throttling               = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  cors_allowed_origins     = var.api.cors_allowed_origins
   log_retention_days       = var.api.log_retention_days
   kms_key_arns = {
     data      = module.keys.dr_key_arns["data"]
@@ -350,7 +352,11 @@ module "access" {
   trail_retention_days = var.access.trail_retention_days
   force_destroy        = var.disposable
   github_environments  = var.access.github_environments
-  account_singletons   = var.access.account_singletons
+  account_singletons = {
+    # shared: the OIDC provider comes from terraform/state-backend (make bootstrap), so any env can go first
+    github_oidc_provider = var.account_layout == "per-env"
+    cloudtrail           = var.account_layout == "per-env" || var.env == "prod"
+  }
   analytics = {
     workgroup_arn      = module.analytics.workgroup_arn
     database           = module.analytics.database

@@ -1,4 +1,4 @@
-# The stack-outputs contract of ARCHITECTURE.md (ops/stack_outputs.py): every consumer reads only this.
+# The stack-outputs contract of docs/architecture.md (ops/stack_outputs.py): every consumer reads only this.
 output "stack_outputs" {
   description = "The environment's stack-outputs document (the contract in ops/stack_outputs.py)."
   value = {

@@ -19,6 +19,16 @@ variable "env" {
   }
 }
 
+variable "account_layout" {
+  description = "How envs map to AWS accounts: \"per-env\" (one account per env; the env creates the account's GitHub OIDC provider and CloudTrail trail) or \"shared\" (all envs in one account; terraform/state-backend creates the OIDC provider once, every env looks it up, and prod owns the trail). Same value in every env."
+  type        = string
+
+  validation {
+    condition     = contains(["per-env", "shared"], var.account_layout)
+    error_message = "account_layout must be \"per-env\" (one AWS account per env) or \"shared\" (all envs in one account)."
+  }
+}
+
 variable "owner" {
   description = "Team or person accountable for the environment (owner tag)."
   type        = string
@@ -65,11 +75,13 @@ variable "identity" {
 }
 
 variable "api" {
-  description = "API sizing: stage throttling, log retention, and per-function memory/timeout/reserved concurrency."
+  description = "API sizing: stage throttling, log retention, web clients' CORS origins, and per-function memory/timeout/reserved concurrency."
   type = object({
     rate_limit         = number
     burst_limit        = number
     log_retention_days = optional(number, 30)
+    # Web clients' origins allowed by CORS (empty: none; mobile apps need no CORS).
+    cors_allowed_origins = optional(list(string), [])
     functions = optional(map(object({
       memory_mb            = optional(number, 512)
       timeout_seconds      = optional(number, 10)
@@ -187,10 +199,6 @@ variable "access" {
     github_branch        = optional(string, "main")
     trail_retention_days = optional(number, 365)
     github_environments  = optional(list(string), [])
-    account_singletons = optional(object({
-      github_oidc_provider = bool
-      cloudtrail           = bool
-    }), { github_oidc_provider = true, cloudtrail = true })
   })
 }
 

@@ -5,6 +5,12 @@ primary_region = "us-east-1"
 dr_region      = "us-west-2"
 
 # Not disposable: buckets and the Athena workgroup keep their contents; destroy stops at anything still holding data.
+# How envs map to AWS accounts (the same in every env): "per-env" (recommended: one account per env; each
+# env creates its account's GitHub OIDC provider and CloudTrail trail) or "shared" (all envs in one account:
+# `make bootstrap` creates the OIDC provider once for the account, every env looks it up, prod owns the trail).
+# Either way any env can be deployed first: docs/first-deploy.md.
+account_layout = "per-env"
+
 disposable = false
 
 identity = {
@@ -26,6 +32,8 @@ api = {
   rate_limit         = 1000
   burst_limit        = 2000
   log_retention_days = 90
+  # Web clients (browsers) allowed by CORS: the app's own origins; mobile apps need none.
+  cors_allowed_origins = ["https://app.example.com"]
   functions = {
     mobile_api    = { memory_mb = 1024, timeout_seconds = 10, reserved_concurrency = 200 }
     notify_worker = { memory_mb = 512, timeout_seconds = 30, reserved_concurrency = 50 }
@@ -75,10 +83,6 @@ access = {
   trail_retention_days = 2555
   # CI: the branch's pushes (plan) and this GitHub deployment environment only (exact names, no wildcards).
   github_environments = ["prod"]
-  # Account-wide resources: exactly one env per AWS account creates them. With dev, staging and prod in one
-  # account, prod owns them (apply prod first; the others look the OIDC provider up and leave the trail to
-  # prod). With one account per env (recommended), set both true in every env.
-  account_singletons = { github_oidc_provider = true, cloudtrail = true }
 }
 
 cdn = {

@@ -50,3 +50,12 @@ module "bucket" {
     Condition = { StringNotEquals = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = local.state_key_ids } }
   }]
 }
+
+# All envs in one account (account_layout = "shared"): the GitHub OIDC provider is made here, before any env,
+# so whichever env is deployed first finds it (modules/access looks it up) and destroying dev never removes it.
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.account_layout == "shared" ? 1 : 0
+
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}

@@ -23,3 +23,8 @@ output "backend_config" {
     use_lockfile = true
   EOT
 }
+
+output "github_oidc_provider_arn" {
+  description = "The account's GitHub OIDC provider (account_layout shared; null with per-env, where each env creates its own)."
+  value       = one(aws_iam_openid_connect_provider.github[*].arn)
+}

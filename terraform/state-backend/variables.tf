@@ -30,3 +30,14 @@ variable "noncurrent_state_days" {
     error_message = "keep old state versions at least 30 days."
   }
 }
+
+variable "account_layout" {
+  description = "How envs map to AWS accounts (account_layout of terraform/envs/*.tfvars): \"shared\" makes this root create the account's GitHub OIDC provider once, for every env to look up; \"per-env\" leaves it to the env."
+  type        = string
+  default     = "per-env"
+
+  validation {
+    condition     = contains(["per-env", "shared"], var.account_layout)
+    error_message = "account_layout must be \"per-env\" or \"shared\"."
+  }
+}

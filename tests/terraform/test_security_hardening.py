@@ -81,16 +81,29 @@ def test_state_is_encrypted_with_the_state_key(backend: Path) -> None:
     assert key.group(1).split(":")[3] == region
 
 
-def test_exactly_one_env_per_account_creates_the_singletons() -> None:
-    owners = {
-        env.stem: re.search(r"account_singletons\s*=\s*\{([^}]*)\}", env.read_text())
+def test_every_env_states_the_same_account_layout() -> None:
+    """One explicit setting: how envs map to accounts is the same fact in every env's data."""
+    layouts = {
+        env.stem: re.search(r'^account_layout\s*=\s*"([^"]+)"', env.read_text(), re.M)
         for env in sorted(ENVS_DIR.glob("*.tfvars"))
     }
-    assert all(owners.values()), "every env states account_singletons"
-    # The shipped envs share one account: exactly one of them owns each singleton.
-    for singleton in ("github_oidc_provider", "cloudtrail"):
-        true_in = [env for env, m in owners.items() if re.search(rf"{singleton}\s*=\s*true", m.group(1))]
-        assert len(true_in) == 1, f"{singleton} created by {true_in}"
+    assert all(layouts.values()), f"every env states account_layout: {layouts}"
+    assert len({m.group(1) for m in layouts.values()}) == 1, layouts
+
+
+def test_per_env_layout_lets_dev_go_first(plan: dict) -> None:
+    """Shipped layout per-env: every env's plan creates its account's OIDC provider and trail, and looks
+    nothing up that another env would have to create first."""
+    types = {c["type"] for c in plan["resource_changes"] if c["mode"] == "managed"}
+    assert {"aws_iam_openid_connect_provider", "aws_cloudtrail"} <= types, plan["_env"]
+    # Data sources read while planning are in prior_state, deferred ones in resource_changes: neither.
+    lookups = {c["type"] for c in plan["resource_changes"] if c["mode"] == "data"}
+    modules = [plan.get("prior_state", {}).get("values", {}).get("root_module", {})]
+    while modules:
+        module = modules.pop()
+        lookups |= {r["type"] for r in module.get("resources", []) if r.get("mode") == "data"}
+        modules += module.get("child_modules", [])
+    assert "aws_iam_openid_connect_provider" not in lookups, plan["_env"]
 
 
 def test_every_role_carries_a_permission_boundary(plan: dict) -> None:

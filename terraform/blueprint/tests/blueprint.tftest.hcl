@@ -24,6 +24,7 @@ variables {
   owner                = "platform-team"
   lambda_manifest_path = "tests/fixtures/manifest.json"
   disposable           = false
+  account_layout       = "per-env"
   api                  = { rate_limit = 10, burst_limit = 20 }
   alerts               = { emails = ["oncall@example.com"] }
   dr                   = { rto_minutes = 30, rpo_minutes = 5 }
@@ -122,4 +123,38 @@ run "disposable_env_cannot_keep_deletion_protection" {
   }
 
   expect_failures = [var.disposable]
+}
+
+# dev first in either layout: per-env creates the account's OIDC provider and trail; shared looks the provider
+# up (terraform/state-backend created it) and leaves the trail to prod, so dev needs nothing another env makes.
+run "per_env_layout_creates_the_account_singletons" {
+  command = plan
+
+  assert {
+    condition     = module.access.account_singletons_created.github_oidc_provider && module.access.account_singletons_created.cloudtrail
+    error_message = "with account_layout per-env, the env creates its account's OIDC provider and trail."
+  }
+}
+
+run "shared_layout_looks_the_provider_up_and_leaves_the_trail_to_prod" {
+  command = plan
+
+  variables {
+    account_layout = "shared"
+  }
+
+  assert {
+    condition     = !module.access.account_singletons_created.github_oidc_provider && !module.access.account_singletons_created.cloudtrail
+    error_message = "with account_layout shared, dev creates neither the OIDC provider nor the trail."
+  }
+}
+
+run "account_layout_is_one_of_two_values" {
+  command = plan
+
+  variables {
+    account_layout = "one-account"
+  }
+
+  expect_failures = [var.account_layout]
 }

@@ -28,3 +28,11 @@ output "github_oidc_provider_arn" {
   description = "GitHub Actions OIDC provider the CI role trusts (created here or looked up)."
   value       = local.github_oidc_provider_arn
 }
+
+output "account_singletons_created" {
+  description = "Account-wide resources this env creates (true) instead of finding them made by terraform/state-backend or another env: github_oidc_provider, cloudtrail."
+  value = {
+    github_oidc_provider = length(aws_iam_openid_connect_provider.github) == 1
+    cloudtrail           = length(aws_cloudtrail.main) == 1
+  }
+}

@@ -2,6 +2,17 @@ resource "aws_apigatewayv2_api" "main" {
   name          = "${var.name_prefix}-api"
   protocol_type = "HTTP"
   description   = "Mobile backend API (${var.env_name}, ${var.site})"
+
+  # Web clients: API Gateway answers the browser's preflight (OPTIONS) itself, before the JWT authorizer.
+  dynamic "cors_configuration" {
+    for_each = length(var.cors_allowed_origins) > 0 ? [1] : []
+    content {
+      allow_origins = var.cors_allowed_origins
+      allow_methods = ["DELETE", "GET", "OPTIONS", "POST", "PUT"]
+      allow_headers = ["authorization", "content-type"]
+      max_age       = 3600
+    }
+  }
 }
 
 resource "aws_apigatewayv2_authorizer" "cognito" {

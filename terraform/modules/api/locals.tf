@@ -9,7 +9,7 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
 
-  # The routes of ARCHITECTURE.md. Only the health check is public; every other route needs a Cognito JWT.
+  # The routes of docs/architecture.md. Only the health check is public; every other route needs a Cognito JWT.
   public_routes = ["GET /health"]
   private_routes = [
     "GET /me",

@@ -252,3 +252,14 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN or null."
   }
 }
+
+variable "cors_allowed_origins" {
+  description = "Origins (scheme://host[:port]) of web clients allowed to call the API from a browser; empty: no CORS (mobile apps need none). The local stack's fronts answer preflight with the same methods and headers (ops/local/cors.py)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.cors_allowed_origins : can(regex("^(https://[a-z0-9.-]+(:[0-9]+)?|http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?)$", o))])
+    error_message = "cors_allowed_origins must be https://host[:port] origins (http only for localhost), without a path or a wildcard."
+  }
+}

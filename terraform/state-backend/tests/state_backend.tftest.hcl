@@ -62,3 +62,25 @@ run "rejects_short_state_history" {
 
   expect_failures = [var.noncurrent_state_days]
 }
+
+run "shared_account_layout_creates_the_github_oidc_provider_once" {
+  command = plan
+
+  variables {
+    account_layout = "shared"
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 1
+    error_message = "with all envs in one account, the bootstrap root creates the OIDC provider every env looks up."
+  }
+}
+
+run "per_env_account_layout_leaves_the_provider_to_the_env" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "with one account per env, each env creates its own OIDC provider."
+  }
+}

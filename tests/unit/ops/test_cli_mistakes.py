@@ -84,7 +84,7 @@ FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secre
     [
         ["env", "plan", "--env", "dev"],  # make plan ENV=dev (its first step: env check)
         ["stack", "outputs", "--env", "dev"],  # make outputs ENV=dev
-        ["env", "destroy", "--env", "dev"],  # make destroy ENV=dev
+        ["env", "destroy", "--env", "dev", "--dry-run"],  # make destroy ENV=dev ARGS=--dry-run
     ],
     ids=" ".join,
 )
@@ -148,8 +148,10 @@ def test_working_credentials_name_the_account(home: Path, moto_sts: str) -> None
     proc = ops(
         "env", "check", "--env", "dev", env=environment(home, **FAKE_KEYS, AWS_ENDPOINT_URL_STS=moto_sts)
     )
-    assert proc.returncode == 0, proc.stderr
     assert "env dev: account 123456789012 as arn:aws:" in proc.stderr
+    # The shipped dev files still hold placeholders: listed after the account, then refused in one line.
+    assert proc.returncode != 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: env dev: ")
 
 
 # --- arguments ------------------------------------------------------------------------------------

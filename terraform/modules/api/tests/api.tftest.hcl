@@ -54,7 +54,7 @@ run "authorizer_on_every_route_but_health" {
 
   assert {
     condition     = length(aws_apigatewayv2_route.private) + length(aws_apigatewayv2_route.public) == 13
-    error_message = "the API must serve the 13 routes of ARCHITECTURE.md."
+    error_message = "the API must serve the 13 routes of docs/architecture.md."
   }
 }
 

@@ -1,0 +1,79 @@
+"""How the stand-ins' loops wait between looks, so that the idle local stack costs next to nothing.
+
+Each loop (replicator, event sources, TTL sweeper, Firehose stand-in, user-pool replica, moto janitor)
+used to look at moto every 0.1 to 10 s whether or not anything had happened: 19 % of a core with the
+stack idle (`make bench`, `local_stack_idle`). A loop now blocks on the gateway's change counter
+(`MotoGateway.wait_for_change`: every write through the AWS endpoint, and every knob that may unblock
+work, moves it) and otherwise looks again only when work is known to be due (an SQS retry's delay, a
+held replication change, a Firehose buffer's interval) or, for what no write announces (an item's TTL
+passing), after a wait that doubles while nothing happens, up to `cap` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+WaitForChange = Callable[[int, float], int]
+
+
+class IdleWait:
+    """Blocks a loop until its next look.
+
+    `after(busy, due_in)`: a busy look is followed by one `base` seconds later (0: at once); each idle
+    look doubles the wait, from `base` up to `cap`; `due_in` (seconds, or None) caps it where work is known
+    to be due. A change seen by the AWS endpoint ends the wait, but not before `min_gap` seconds after
+    the previous look (a burst of writes costs one look per `min_gap`), and resets the wait to `base`.
+    Without `wait_for_change` (a component built on its own, in a unit test) it sleeps `unwatched` seconds.
+    """
+
+    def __init__(
+        self,
+        stop: threading.Event,
+        wait_for_change: WaitForChange | None,
+        base: float,
+        cap: float,
+        min_gap: float = 0.0,
+        unwatched: float | None = None,
+    ) -> None:
+        self.stop, self._wait_for_change = stop, wait_for_change
+        self.base, self.cap, self.min_gap = base, cap, min_gap
+        self.unwatched = base if unwatched is None else unwatched
+        self.idle_looks = 0  # looks in a row that found nothing
+        self._seen = -1
+        self.wakes = 0  # waits ended by a change (status, tests)
+
+    @property
+    def delay(self) -> float:
+        """The wait after the last look: base, doubling with each idle look in a row, at most cap."""
+        return min(self.cap, self.base * 2 ** max(0, self.idle_looks - 1))
+
+    def busy(self) -> None:
+        """The last look found work: the next idle wait starts again from `base`."""
+        self.idle_looks = 0
+
+    def after(self, busy: bool, due_in: float | None = None) -> None:
+        if busy:
+            self.busy()
+        else:
+            self.idle_looks += 1
+        delay = self.delay if due_in is None else max(0.0, min(self.delay, due_in))
+        if self._wait_for_change is None:
+            self.stop.wait(min(delay, self.unwatched))
+            return
+        started = time.monotonic()
+        deadline = started + delay
+        while not self.stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            seen = self._wait_for_change(self._seen, remaining)
+            if seen == self._seen:
+                # timed out, or the endpoint is closing (it answers at once then): sleep the rest
+                self.stop.wait(max(0.0, deadline - time.monotonic()))
+                return
+            self._seen = seen
+            self.wakes += 1
+            self.idle_looks = 0
+            deadline = min(deadline, started + self.min_gap)
