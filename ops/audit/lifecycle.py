@@ -99,9 +99,17 @@ def _objects_of(
         return objects.listed_objects(env, bucket, side, progress, now), "listing"
     stamp = datetime.strptime(dt, "%Y-%m-%d-%H-%M").replace(tzinfo=UTC)
     if (now - stamp).days >= STALE_INVENTORY_DAYS:
-        report.notes.append(
-            f"{bucket}: the latest S3 Inventory report is from {dt} (stale: S3 delivers daily)"
-        )
+        # S3 delivers daily: an older report means delivery stopped (a destination policy or key the
+        # settings check cannot see), and objects changed since then would pass unseen.
+        report.violations.append(
+            Violation(
+                "audit", f"{bucket} (primary)", "S3 Inventory delivery",
+                f"a report less than {STALE_INVENTORY_DAYS} days old", f"the latest is dt={dt}",
+                "objects classified from a listing instead" if source == "auto" else "",
+            )
+        )  # fmt: skip
+        if source == "auto":
+            return objects.listed_objects(env, bucket, side, progress, now), "listing"
     advance = progress(f"S3 Inventory of {bucket} (dt={dt}) through the analytics layer", None)
     found = objects.inventory_objects(env, bucket, dt)
     advance(len(found))

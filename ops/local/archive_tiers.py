@@ -66,6 +66,9 @@ RESTORE_EVENTS = {"s3:ObjectRestore:Completed", "s3:ObjectRestore:*", "s3:*"}
 POST_EVENTS = {"s3:ObjectRestore:Post", "s3:ObjectRestore:*", "s3:*"}
 
 
+MAX_INACTIVE_DAYS = 36_500  # a century: further back than any object's last use, within datetime's range
+
+
 @dataclass
 class Archived:
     bucket: str
@@ -333,8 +336,8 @@ class ArchiveTiers:
     def archive(self, inactive_days: int, dry_run: bool = False) -> ClockReport:
         """Make every media object not used in `inactive_days` inactive, then archive what S3 would have
         (module docstring). Raises ValueError for a negative number of days."""
-        if inactive_days < 0:
-            raise ValueError("inactive_days must be 0 or more")
+        if not 0 <= inactive_days <= MAX_INACTIVE_DAYS:
+            raise ValueError(f"inactive_days must be between 0 and {MAX_INACTIVE_DAYS}")
         report = ClockReport(inactive_days, dry_run)
         self._inactive_days = inactive_days
         now = datetime.now(UTC)

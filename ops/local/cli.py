@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ops.errors import OpsError
 from ops.local import lifecycle
+from ops.local.archive_tiers import MAX_INACTIVE_DAYS
 from ops.local.config import DEFAULT_STATE_DIR, Ports, StackConfig
 
 app = typer.Typer(
@@ -216,7 +217,13 @@ def firehose_flush() -> None:
 @app.command()
 def archive(
     inactive_days: Annotated[
-        int, typer.Option("--inactive-days", min=0, help="archive what was not used in this many days")
+        int,
+        typer.Option(
+            "--inactive-days",
+            min=0,
+            max=MAX_INACTIVE_DAYS,
+            help="archive what was not used in this many days",
+        ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="say what would happen, change nothing")] = False,
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import typer
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from backend_core.archival import ARCHIVAL_POLICY, INTELLIGENT_TIERING_ID, TIERING_MIN_OBJECT_BYTES
 from ops.audit.cli import app as audit_app
 from ops.audit.env import AuditEnv
-from ops.audit.lifecycle import audit_lifecycle
+from ops.audit.lifecycle import STALE_INVENTORY_DAYS, audit_lifecycle
 from ops.audit.settings_check import scratch_prefixes
 
 pytestmark = pytest.mark.integration
@@ -72,6 +73,12 @@ def test_the_audit_passes_a_fresh_stack_and_names_each_broken_rule(local_stack_c
     assert next(b for b in from_inventory.objects if b.bucket == primary).source.startswith(
         "S3 Inventory dt="
     )
+    # An inventory older than S3's daily delivery means delivery stopped: a violation, and `auto` falls
+    # back to a listing rather than classifying objects from old data.
+    later = datetime.now(UTC) + timedelta(days=STALE_INVENTORY_DAYS)
+    stale = audit(stack, source="auto", now=later)
+    assert ("audit", f"{primary} (primary)", "S3 Inventory delivery") in whats(stale)
+    assert next(b for b in stale.objects if b.bucket == primary).source == "listing"
 
     # 1. The Intelligent-Tiering configuration removed: no archive tier on the primary media bucket.
     s3.delete_bucket_intelligent_tiering_configuration(Bucket=primary, Id=INTELLIGENT_TIERING_ID)

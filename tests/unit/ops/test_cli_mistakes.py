@@ -175,6 +175,7 @@ def test_working_credentials_name_the_account(home: Path, moto_sts: str) -> None
         (["audit", "lifecycle", "--env", "local", "--source", "crawler"], "--source must be one of"),
         (["local", "archive", "--inactive-days", "-1"], "Invalid value for '--inactive-days'"),
         (["local", "archive", "--inactive-days", "abc"], "Invalid value for '--inactive-days'"),
+        (["local", "archive", "--inactive-days", "999999999"], "Invalid value for '--inactive-days'"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )
