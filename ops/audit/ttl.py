@@ -2,7 +2,7 @@
 
 A TTL deletion appears only in the stream of the region whose TTL process deleted the item (with
 `userIdentity` = the DynamoDB service); the other region sees a replicated delete. So each region's stream is
-read (DynamoDB Streams keeps 24 hours: run the audit at least daily, as the scheduled workflow does), its TTL
+read (DynamoDB Streams keeps 24 hours: run the audit more often than daily, as the scheduled workflow does twice a day, so runs overlap), its TTL
 removals are grouped by UTC day, and for each the record the TTL archiver writes (the same key in every
 region: lambdas/ttl_archiver/archive.py) is looked up in that region's media bucket (listed per expiry day).
 A removal without a record is a gap: a violation naming the region, the day and the item's keys.
