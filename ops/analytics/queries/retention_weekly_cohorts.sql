@@ -1,6 +1,6 @@
 -- Retention by weekly cohort: users whose first active day falls in the week (weeks start on Monday), and the share of them active again exactly 1, 7 and 30 days after that first day.
 -- params: since, until
--- Cohorts are first days between :since and :until; history up to :until is read to find first days. A user counts toward Dn (eligible) only when the day first day + n is observed: not after :until and holding events (any, health checks too), so days past the data or lost on the way are not taken for days nobody came back. A rate is retained / eligible, null while nobody is eligible.
+-- Cohorts are first days between :since and :until; history up to :until is read to find first days. A user counts toward Dn (eligible) only when the day first day + n is observed: not after :until, a complete day (before today, UTC) and holding events (any, health checks too), so days past the data, today's partial day or days lost on the way are not taken for days nobody came back. A rate is retained / eligible, null while nobody is eligible.
 WITH seen AS (
     SELECT DISTINCT date(day) AS d, user_id
     FROM usage_events
@@ -9,6 +9,7 @@ WITH seen AS (
 observed AS (
     SELECT DISTINCT d
     FROM seen
+    WHERE d < current_date
 ),
 active AS (
     SELECT d, user_id
