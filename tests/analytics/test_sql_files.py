@@ -4,9 +4,10 @@ No local stack here: the generated Arrow tables are handed to DuckDB directly.""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import sqlglot
@@ -183,3 +184,21 @@ def test_partition_conditions_are_found_per_read() -> None:
         ).full_scans
         == 1
     )
+
+
+def test_today_s_partial_day_is_not_observed_even_with_health_checks() -> None:
+    """The running stack writes health-check events (no user) today: that partial day must not count as a
+    day on which nobody came back (a false D1/D7 of 0 % with the default --until, which is today)."""
+    today = datetime.now(UTC).date()
+    history = generate(Settings(days=21, users=200, seed=5, end=today - timedelta(days=1)))
+    table = with_day(history)
+    check = table.slice(0, 1)
+    check = check.set_column(
+        check.schema.get_field_index("user_id"), "user_id", pa.array([None], pa.string())
+    )
+    check = check.set_column(check.schema.get_field_index("day"), "day", pa.array([today.isoformat()]))
+    sql = catalog.load("retention_weekly_cohorts")
+    since = history.days[0]
+    with_today = run(sql.bind({"since": since, "until": today.isoformat()}), pa.concat_tables([table, check]))
+    without = run(sql.bind({"since": since, "until": history.days[-1]}), table)
+    assert records(with_today) == records(without)
