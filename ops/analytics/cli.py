@@ -195,6 +195,10 @@ def metrics(
     else:
         for name, frame in results.items():
             _print(frame, fmt, title=name)
+    if all(frame.empty for frame in results.values()):  # an answer, not an error: but say so
+        err.print(
+            f"no usage events in env {env!r} from {since} to {until}: every metric is empty", highlight=False
+        )
     err.print(f"{len(results)} metrics, {total:,} bytes scanned")
 
 

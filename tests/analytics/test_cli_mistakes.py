@@ -100,5 +100,6 @@ def test_an_empty_bucket_is_said_in_one_line_and_answers_are_empty(
         assert f"no usage events in s3://{bucket}/ yet" in line and "--since" in line
     line = one_line(*ops(capsys, "chart", "active-users", "--out", str(tmp_path / "a.png"), *RANGE)[::2])
     assert "no data for the active-users chart" in line and not (tmp_path / "a.png").exists()
-    code, out, _ = ops(capsys, "metrics", *RANGE, "--only", "dau_wau_mau", "--format", "json")
+    code, out, err = ops(capsys, "metrics", *RANGE, "--only", "dau_wau_mau", "--format", "json")
     assert code == 0 and '"dau_wau_mau": []' in out  # no events is an answer, not an error
+    assert "no usage events in env 'local'" in err and "every metric is empty" in err
