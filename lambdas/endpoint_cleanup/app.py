@@ -6,21 +6,19 @@ repeated here because the local stack's stream source delivers every record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from backend_core import aws
 from backend_core.dal import Store
+from backend_core.entrypoint import Handler, lazy_lambda_handler
 from endpoint_cleanup.cleanup import removed_device, retire_endpoint
 from endpoint_cleanup.settings import Settings
 
 logger = Logger(service="endpoint-cleanup")
 metrics = Metrics(namespace="MobileBackend", service="endpoint-cleanup")
-Handler = Callable[[dict, object], dict]
 
 
 def create_handler(settings: Settings) -> Handler:
@@ -45,12 +43,8 @@ def create_handler(settings: Settings) -> Handler:
     return handler
 
 
-_handler: Handler | None = None
-
-
-def lambda_handler(event: dict, context: object) -> dict:
-    global _handler
-    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
-        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
-        _handler = Tracer(service="endpoint-cleanup").capture_lambda_handler(metrics.log_metrics(handler))
-    return _handler(event, context)
+lambda_handler = lazy_lambda_handler(
+    "endpoint-cleanup",
+    lambda: create_handler(Settings.from_env()),  # type: ignore[arg-type]
+    metrics,
+)

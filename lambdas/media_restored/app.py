@@ -6,19 +6,17 @@ function's failure destination (terraform/modules/api). Events of other objects 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from backend_core import aws
 from backend_core.dal import Store
+from backend_core.entrypoint import Handler, lazy_lambda_handler
 from media_restored.restored import notification_for, restored_media
 from media_restored.settings import Settings
 
 logger = Logger(service="media-restored")
 metrics = Metrics(namespace="MobileBackend", service="media-restored")
-Handler = Callable[[dict, object], dict]
 
 
 def create_handler(settings: Settings) -> Handler:
@@ -48,12 +46,8 @@ def create_handler(settings: Settings) -> Handler:
     return handler
 
 
-_handler: Handler | None = None
-
-
-def lambda_handler(event: dict, context: object) -> dict:
-    global _handler
-    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
-        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
-        _handler = Tracer(service="media-restored").capture_lambda_handler(metrics.log_metrics(handler))
-    return _handler(event, context)
+lambda_handler = lazy_lambda_handler(
+    "media-restored",
+    lambda: create_handler(Settings.from_env()),  # type: ignore[arg-type]
+    metrics,
+)

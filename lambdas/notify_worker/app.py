@@ -3,22 +3,20 @@ keeps failing (a poison message) reaches the DLQ through the queue's redrive pol
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from backend_core import aws
 from backend_core.dal import Store
+from backend_core.entrypoint import Handler, lazy_lambda_handler
 from backend_core.notifications import NotificationMessage
 from notify_worker.settings import Settings
 from notify_worker.worker import PushChannel, deliver
 
 logger = Logger(service="notify-worker")
 metrics = Metrics(namespace="MobileBackend", service="notify-worker")
-Handler = Callable[[dict, object], dict]
 
 
 def create_handler(settings: Settings) -> Handler:
@@ -44,12 +42,8 @@ def create_handler(settings: Settings) -> Handler:
     return handler
 
 
-_handler: Handler | None = None
-
-
-def lambda_handler(event: dict, context: object) -> dict:
-    global _handler
-    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
-        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
-        _handler = Tracer(service="notify-worker").capture_lambda_handler(metrics.log_metrics(handler))
-    return _handler(event, context)
+lambda_handler = lazy_lambda_handler(
+    "notify-worker",
+    lambda: create_handler(Settings.from_env()),  # type: ignore[arg-type]
+    metrics,
+)

@@ -6,21 +6,19 @@ local stack (and any future mapping) may deliver every record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from botocore.exceptions import ClientError
 
 from backend_core import aws
+from backend_core.entrypoint import Handler, lazy_lambda_handler
 from ttl_archiver.archive import archive_document, archive_key, encode, is_ttl_expiry
 from ttl_archiver.settings import Settings
 
 logger = Logger(service="ttl-archiver")
 metrics = Metrics(namespace="MobileBackend", service="ttl-archiver")
-Handler = Callable[[dict, object], dict]
 
 
 def create_handler(settings: Settings) -> Handler:
@@ -54,12 +52,8 @@ def create_handler(settings: Settings) -> Handler:
     return handler
 
 
-_handler: Handler | None = None
-
-
-def lambda_handler(event: dict, context: object) -> dict:
-    global _handler
-    if _handler is None:  # tracing and metrics wrap the handler on first invoke: X-Ray loads only then
-        handler = create_handler(Settings.from_env())  # type: ignore[arg-type]
-        _handler = Tracer(service="ttl-archiver").capture_lambda_handler(metrics.log_metrics(handler))
-    return _handler(event, context)
+lambda_handler = lazy_lambda_handler(
+    "ttl-archiver",
+    lambda: create_handler(Settings.from_env()),  # type: ignore[arg-type]
+    metrics,
+)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ops.errors import OpsError
+from ops.report_console import print_at_natural_width
 
 app = typer.Typer(no_args_is_help=True, help="Usage analytics: synthetic history, Athena SQL, metrics.")
 out = Console(soft_wrap=True)
@@ -235,14 +236,7 @@ def _print(frame: Any, fmt: Format, title: str | None) -> None:
         table.add_column(str(column), no_wrap=True, justify="right" if numeric else "left")
     for row in records(frame):
         table.add_row(*[_cell(v) for v in row.values()])
-    _print_wide(table)
-
-
-def _print_wide(table: Table) -> None:
-    """Print at the table's natural width even when the terminal (or a pipe's 80 columns) is narrower:
-    rich would otherwise shrink columns to '2025-…'."""
-    needed = out.measure(table, options=out.options.update_width(100_000)).maximum
-    (out if needed <= out.width else Console(soft_wrap=True, width=needed)).print(table)
+    print_at_natural_width(out, table)
 
 
 def _cell(value: Any) -> str:

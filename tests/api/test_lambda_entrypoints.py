@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import mobile_api.app
@@ -33,7 +34,7 @@ def test_api_lambda_handler_from_environment(monkeypatch, stack, make_user):
 
 def test_worker_lambda_handler_from_environment(monkeypatch, stack):
     lambda_env(monkeypatch, stack)
-    monkeypatch.setattr(notify_worker.app, "_handler", None)
+    importlib.reload(notify_worker.app)  # a cold start: the handler is built from this environment
     event = {"Records": [{"messageId": "m1", "receiptHandle": "r", "body": "not json", "attributes": {},
                           "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
                           "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q", "awsRegion": "us-east-1"}]}  # fmt: skip
