@@ -53,7 +53,7 @@ from backend_core.archival import (
 from backend_core.ddb import from_ddb, to_ddb
 from backend_core.keys import MEDIA_USE_PREFIX
 from ops.local.aws import client
-from ops.local.config import ACCOUNT_ID
+from ops.local.config import ACCOUNT_ID, MAX_INACTIVE_DAYS
 from ops.local.moto_gateway import MotoGateway, is_s3_request, s3_error, s3_error_body
 
 log = logging.getLogger("ops.local.archive_tiers")
@@ -64,9 +64,6 @@ _PLAIN = {"versionId", "partNumber"}
 _PLAIN_PREFIXES = ("X-Amz-", "x-amz-", "response-", "AWSAccessKeyId", "Signature", "Expires")
 RESTORE_EVENTS = {"s3:ObjectRestore:Completed", "s3:ObjectRestore:*", "s3:*"}
 POST_EVENTS = {"s3:ObjectRestore:Post", "s3:ObjectRestore:*", "s3:*"}
-
-
-MAX_INACTIVE_DAYS = 36_500  # a century: further back than any object's last use, within datetime's range
 
 
 @dataclass

@@ -14,8 +14,7 @@ from rich.table import Table
 
 from ops.errors import OpsError
 from ops.local import lifecycle
-from ops.local.archive_tiers import MAX_INACTIVE_DAYS
-from ops.local.config import DEFAULT_STATE_DIR, Ports, StackConfig
+from ops.local.config import DEFAULT_STATE_DIR, MAX_INACTIVE_DAYS, Ports, StackConfig
 
 app = typer.Typer(
     no_args_is_help=True, help="The local stack: the backend on one machine, offline, two regions."

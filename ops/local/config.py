@@ -7,6 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The archive clock's reach (`ops local archive --inactive-days`, POST /archive): a century is further back
+# than any object's last use and stays within datetime's range. Here, not in archive_tiers.py, so that the
+# CLI reads it without importing boto3 (whose session fails on a missing AWS_PROFILE before any command runs).
+MAX_INACTIVE_DAYS = 36_500
+
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_STATE_DIR = REPO_ROOT / ".local-stack"
 HOST = "127.0.0.1"  # loopback only: the local stack never listens on other interfaces
