@@ -20,6 +20,7 @@ import requests
 from rich.console import Console
 from rich.table import Table
 
+from backend_core.identity import CONSUMERS, PROVIDERS
 from ops.errors import OpsError
 from ops.local import control, lifecycle
 from ops.local.config import DEFAULT_STATE_DIR, StackConfig
@@ -96,8 +97,8 @@ def run(state: dict) -> None:
 
         return action
 
-    demo.step("sign up + sign in a consumer", signup("consumer", "consumers"))
-    demo.step("sign up + sign in a provider", signup("provider", "providers"))
+    demo.step("sign up + sign in a consumer", signup("consumer", CONSUMERS))
+    demo.step("sign up + sign in a provider", signup("provider", PROVIDERS))
 
     def refused() -> str:
         expect(demo.call("GET", "primary", "/me"), 401)

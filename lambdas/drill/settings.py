@@ -10,6 +10,7 @@ import os
 
 from pydantic import Field, field_validator
 
+from backend_core.s3_layout import DRILL_CANARY_PREFIX
 from backend_core.settings import FunctionSettings
 
 ENV_VARS = ("DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALERTS_TOPIC_ARN")
@@ -17,7 +18,9 @@ ENV_VARS = ("DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALER
 # Where the drill's canaries live, one definition: exported to terraform/contracts/drill_canary.json, from
 # which Terraform scopes the drill role (modules/api) and expires leftover copies (modules/storage).
 CANARY_PARTITION = "DRILL#CANARY"  # the role may write only DRILL#* partitions
-CANARY_PREFIX = "drill/canary/"  # the role may write and delete only under this prefix
+CANARY_PREFIX = (
+    DRILL_CANARY_PREFIX  # the role may write and delete only under this prefix (backend_core.s3_layout)
+)
 CANARY_OBJECT_EXPIRE_DAYS = (
     1  # a canary object the drill could not delete expires (both buckets, all versions)
 )

@@ -49,6 +49,7 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
+from backend_core.identity import CONSUMERS
 from ops.local import control, lifecycle
 from ops.local.aws import client
 from ops.local.config import Ports, StackConfig
@@ -90,7 +91,7 @@ class LocalStackHandle:
         return requests.request(method, f"{self.urls[region]}{path}", headers=headers, **kwargs)  # noqa: S113 (set above)
 
     def create_user(
-        self, group: str | None = "consumers", email: str | None = None, password: str | None = None
+        self, group: str | None = CONSUMERS, email: str | None = None, password: str | None = None
     ) -> LocalUser:
         return create_user(self.outputs, group, email, password)
 

@@ -14,6 +14,9 @@ locals {
   lambda_runtime = jsondecode(file("${path.module}/../contracts/lambda_runtime.json"))
   drill_canary   = jsondecode(file("${path.module}/../contracts/drill_canary.json"))
   named_queries  = jsondecode(file("${path.module}/../contracts/athena_named_queries.json"))
+  api_routes     = jsondecode(file("${path.module}/../contracts/api_routes.json"))
+  s3_layout      = jsondecode(file("${path.module}/../contracts/s3_layout.json"))
+  ttl_removal    = jsondecode(file("${path.module}/../contracts/ttl_removal.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -151,6 +154,7 @@ module "identity" {
     refresh_days   = var.identity.refresh_token_days
   }
   media_bucket_arn    = module.storage.media_bucket_primary_arn
+  media_prefix        = local.s3_layout.media_prefix
   media_kms_key_arn   = module.keys.primary_key_arns["media"]
   deletion_protection = var.data.deletion_protection
 
@@ -212,6 +216,9 @@ module "api_primary" {
   usage_stream              = { name = module.analytics.stream_name, arn = module.analytics.stream_arn }
   platform_application_arns = module.notifications_primary.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
+  media_prefix              = local.s3_layout.media_prefix
+  routes                    = local.api_routes
+  ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   peer_region               = var.dr_region
 
   # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
@@ -262,6 +269,9 @@ module "api_dr" {
   usage_stream              = null
   platform_application_arns = module.notifications_dr.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
+  media_prefix              = local.s3_layout.media_prefix
+  routes                    = local.api_routes
+  ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   peer_region               = var.primary_region
 }
 

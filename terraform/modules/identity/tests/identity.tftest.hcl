@@ -11,6 +11,11 @@ variables {
   name_prefix       = "mbt-test"
   media_bucket_arn  = "arn:aws:s3:::mbt-test-media"
   media_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-00000000000000000000000000000001"
+  media_prefix      = jsondecode(file("../../contracts/s3_layout.json")).media_prefix
+  # The identity contract as the blueprint passes it (lambdas/backend_core/identity.py).
+  groups                  = jsondecode(file("../../contracts/identity.json")).groups
+  app_client_auth_flows   = jsondecode(file("../../contracts/identity.json")).app_client_auth_flows
+  password_minimum_length = jsondecode(file("../../contracts/identity.json")).password_minimum_length
 }
 
 run "email_sign_in_and_strong_passwords" {
