@@ -95,12 +95,12 @@ def test_each_site_knows_the_other_region_and_the_drill_the_dr_copies(plan: dict
     assert "drill" not in calls["api_dr"]["expressions"]
     references = set(calls["api_primary"]["expressions"]["drill"]["references"])
     assert {
-        "module.data.replica_arns",
+        "module.table.replica_arns",
         "module.storage.media_bucket_dr_arn",
         "module.api_dr.api_url",
         "module.observability_primary.alerts_topic_arn",
-        'module.keys.dr_key_arns["data"]',
-        'module.keys.dr_key_arns["media"]',
+        'module.kms_keys.dr_key_arns["data"]',
+        'module.kms_keys.dr_key_arns["media"]',
     } <= references
 
 
