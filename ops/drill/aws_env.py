@@ -25,13 +25,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from drill.report import Check
-from ops.deploy import cognito_replica
-from ops.deploy.credentials import require_credentials
-from ops.deploy.envs import resolve
-from ops.deploy.terraform_runner import TerraformRunner
 from ops.drill import targets
 from ops.drill.data import arn_region, endpoint_arns, partition_items
 from ops.drill.envs import DrIdentity, DrillEnv, state_path
+from ops.env import cognito_replica
+from ops.env.credentials import require_credentials
+from ops.env.envs import resolve
+from ops.env.terraform_runner import TerraformRunner
 from ops.errors import OpsError
 from ops.stack_outputs import StackOutputs
 

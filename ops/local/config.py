@@ -7,13 +7,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ops.paths import DEFAULT_LOCAL_STATE_DIR
+
 # The archive clock's reach (`ops local archive --inactive-days`, POST /archive): a century is further back
 # than any object's last use and stays within datetime's range. Here, not in archive_tiers.py, so that the
 # CLI reads it without importing boto3 (whose session fails on a missing AWS_PROFILE before any command runs).
 MAX_INACTIVE_DAYS = 36_500
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_STATE_DIR = REPO_ROOT / ".local-stack"
+DEFAULT_STATE_DIR = (
+    DEFAULT_LOCAL_STATE_DIR  # ops.paths: one definition, with the MBT_LOCAL_STATE_DIR override
+)
 HOST = "127.0.0.1"  # loopback only: the local stack never listens on other interfaces
 ACCOUNT_ID = "123456789012"  # moto's default account
 # moto accepts any credentials; fixed fake ones guarantee real ones are never sent anywhere.

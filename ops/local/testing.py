@@ -50,7 +50,7 @@ import pytest
 import requests
 
 from backend_core.identity import CONSUMERS
-from ops.local import control, lifecycle
+from ops.local import background_stack, control
 from ops.local.aws import client
 from ops.local.config import Ports, StackConfig
 from ops.local.users import LocalUser, create_user
@@ -160,14 +160,14 @@ def free_ports_config(state_dir: Path) -> StackConfig:
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackHandle]:
     if os.environ.get("MBT_LOCAL_STACK_REUSE") == "1":
-        yield LocalStackHandle(lifecycle.state(StackConfig()), StackConfig().state_dir)
+        yield LocalStackHandle(background_stack.state(StackConfig()), StackConfig().state_dir)
         return
     config = free_ports_config(tmp_path_factory.mktemp("local-stack"))
-    state, _ = lifecycle.start(config)
+    state, _ = background_stack.start(config)
     try:
         yield LocalStackHandle(state, config.state_dir)
     finally:
-        lifecycle.stop(config)
+        background_stack.stop(config)
 
 
 @pytest.fixture

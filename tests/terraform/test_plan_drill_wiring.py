@@ -155,7 +155,7 @@ def _api_inputs(site: str) -> dict:
 
 
 def _plan_api_module(tmp: Path, site: str) -> dict:
-    from ops.terraform.cli_config import terraform_environment
+    from ops.terraform.terraform_rc import terraform_environment
 
     terraform = shutil.which("terraform", path=str(Path(sys.executable).parent))
     if terraform is None:

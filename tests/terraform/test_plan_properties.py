@@ -8,7 +8,7 @@ import pytest
 
 from backend_core import ttl_removal
 from backend_core.api_routes import API_ROUTES
-from ops.deploy.plan_summary import counts, resource_sites
+from ops.env.plan_summary import counts, resource_sites
 from tests.terraform.conftest import addresses, changes, variable
 
 

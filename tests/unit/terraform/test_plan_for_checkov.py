@@ -95,7 +95,7 @@ def test_identifiers_inside_nested_blocks_are_marked_too() -> None:
         "configuration": {
             "root_module": {
                 "module_calls": {
-                    "data": {
+                    "table": {
                         "module": {
                             "resources": [
                                 {
