@@ -33,6 +33,7 @@ from ops.env.credentials import require_credentials
 from ops.env.envs import resolve
 from ops.env.terraform_runner import TerraformRunner
 from ops.errors import OpsError
+from ops.resource_names import prefix_of_table
 from ops.stack_outputs import StackOutputs
 
 FAULT_TAG = "mbt:drill-fault"
@@ -46,7 +47,7 @@ class AwsEnv(DrillEnv):
         self.targets = targets.cloud(name)
         self.state_path: Path = state_path(name)
         self.session = session or boto3.session.Session()
-        self.name_prefix = outputs.table.name.removesuffix("-app")  # <project>-<env>, as every resource
+        self.name_prefix = prefix_of_table(outputs.table.name)  # <project>-<env>, as every resource
 
     @classmethod
     def from_terraform(cls, env: str) -> AwsEnv:

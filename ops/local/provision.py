@@ -337,7 +337,7 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
         idp.create_group(UserPoolId=pool["Id"], GroupName=group, Description=description)
     issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool['Id']}"
     identity_pool = client("cognito-identity", region, endpoint_url).create_identity_pool(
-        IdentityPoolName=f"mbt_{names.env}_identities",
+        IdentityPoolName=names.identity_pool,
         AllowUnauthenticatedIdentities=False,
         CognitoIdentityProviders=[
             {"ProviderName": issuer.removeprefix("https://"), "ClientId": app_client["ClientId"]}
