@@ -48,7 +48,9 @@ class IdentityContract(BaseModel):
     def _public_client_flows(cls, flows: tuple[str, ...]) -> tuple[str, ...]:
         sends_password = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"} & set(flows)
         if sends_password:
-            raise ValueError(f"a public app client must not allow {sorted(sends_password)}: use ALLOW_USER_SRP_AUTH")
+            raise ValueError(
+                f"a public app client must not allow {sorted(sends_password)}: use ALLOW_USER_SRP_AUTH"
+            )
         if "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
             raise ValueError("the app client must allow ALLOW_REFRESH_TOKEN_AUTH")
         return flows

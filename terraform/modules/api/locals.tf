@@ -58,8 +58,8 @@ locals {
     CDN_SIGNING_KEY_SECRET_ARN   = try(var.cdn_signing.secret_arn, "")
     NOTIFY_QUEUE_URL             = var.notify_queue.url
     USAGE_STREAM_NAME            = var.usage_stream != null ? var.usage_stream.name : ""
-    PLATFORM_APP_ARN_APNS        = var.platform_application_arns.apns != null ? var.platform_application_arns.apns : ""
-    PLATFORM_APP_ARN_FCM         = var.platform_application_arns.fcm != null ? var.platform_application_arns.fcm : ""
+    PLATFORM_APP_ARNS_APNS       = var.platform_application_arns.apns != null ? var.platform_application_arns.apns : ""
+    PLATFORM_APP_ARNS_FCM        = var.platform_application_arns.fcm != null ? var.platform_application_arns.fcm : ""
     REGIONS                      = join(",", distinct([local.region, var.peer_region]))
     POWERTOOLS_LOG_LEVEL         = var.env_name == "prod" ? "INFO" : "DEBUG"
     POWERTOOLS_METRICS_NAMESPACE = var.name_prefix
