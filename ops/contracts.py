@@ -16,7 +16,7 @@ from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.media_replication import MEDIA_REPLICATION
 from backend_core.s3_layout import S3_LAYOUT
 from backend_core.table_design import TABLE_DESIGN
-from backend_core.usage_events import PARTITION_KEY, glue_columns
+from backend_core.usage_events import PARTITION_KEY, S3_ERROR_PREFIX, S3_PREFIX, TABLE_NAME, glue_columns
 from drill.settings import canary_contract
 from ops.analytics.catalog import named_queries
 
@@ -30,7 +30,13 @@ def rendered_contracts() -> dict[str, str]:
         "api_routes.json": API_ROUTES.terraform(),
         "s3_layout.json": S3_LAYOUT.model_dump(),
         "ttl_removal.json": ttl_removal.contract(),
-        "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
+        "usage_event_columns.json": {
+            "columns": glue_columns(),
+            "partition_key": PARTITION_KEY,
+            "table_name": TABLE_NAME,
+            "s3_prefix": S3_PREFIX,
+            "s3_error_prefix": S3_ERROR_PREFIX,
+        },
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
         "media_inventory.json": MEDIA_INVENTORY.terraform(),
         "identity.json": IDENTITY.model_dump(mode="json"),

@@ -126,6 +126,7 @@ module "analytics" {
   access_log_bucket = module.storage.log_bucket_primary
   columns           = local.usage_events.columns
   partition_key     = local.usage_events.partition_key
+  table_name        = local.usage_events.table_name
   named_queries     = local.named_queries.queries
   # The primary media bucket's name as modules/storage spells it, so the plan shows the bucket policy and the
   # table's location (the bucket's id is known only after apply).
