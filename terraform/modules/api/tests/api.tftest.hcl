@@ -15,9 +15,9 @@ variables {
   env_name    = "dev"
   site        = "primary"
   functions = {
-    mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
-    notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
-    ttl_archiver  = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    mobile_api    = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    ttl_archiver  = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
   }
   function_settings = {
     mobile_api = { reserved_concurrency = 20, memory_mb = 1024 }
@@ -135,9 +135,9 @@ run "both_sites_archive_ttl_expiries_and_notify_restores" {
   variables {
     site = "dr"
     functions = {
-      mobile_api     = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
-      notify_worker  = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
-      ttl_archiver   = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      mobile_api     = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker  = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      ttl_archiver   = { zip = "build/lambda/ttl_archiver.zip", handler = "ttl_archiver.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
       media_restored = { zip = "build/lambda/media_restored.zip", handler = "media_restored.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
   }
@@ -183,7 +183,7 @@ run "requires_the_api_function" {
 
   variables {
     functions = {
-      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.handler.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
   }
 
