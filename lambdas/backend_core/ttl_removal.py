@@ -25,22 +25,17 @@ STREAM_IDENTITY = {"Type": PRINCIPAL_TYPE, "PrincipalId": PRINCIPAL_ID}  # as Ge
 
 def is_ttl_removal(record: dict[str, Any]) -> bool:
     """A stream record in a Lambda event is a TTL removal (the same test as the event source filter)."""
-    identity = record.get("userIdentity") or {}
-    return (
-        record.get("eventName") == EVENT_NAME
-        and identity.get("type") == PRINCIPAL_TYPE
-        and identity.get("principalId") == PRINCIPAL_ID
-    )
+    return _removed_by(record, LAMBDA_EVENT_IDENTITY)
 
 
 def is_ttl_removal_stream_record(record: dict[str, Any]) -> bool:
     """A record as GetRecords answers it is a TTL removal."""
-    identity = record.get("userIdentity") or {}
-    return (
-        record.get("eventName") == EVENT_NAME
-        and identity.get("Type") == PRINCIPAL_TYPE
-        and identity.get("PrincipalId") == PRINCIPAL_ID
-    )
+    return _removed_by(record, STREAM_IDENTITY)
+
+
+def _removed_by(record: dict[str, Any], identity: dict[str, str]) -> bool:
+    found = record.get("userIdentity") or {}
+    return record.get("eventName") == EVENT_NAME and all(found.get(k) == v for k, v in identity.items())
 
 
 def lambda_event_filter() -> dict[str, Any]:
