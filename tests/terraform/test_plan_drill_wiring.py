@@ -140,6 +140,11 @@ def _api_inputs(site: str) -> dict:
             "arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:mbt-dev-notify",
         },
         "peer_region": "us-west-2" if site == "primary" else "us-east-1",
+        # The exported contracts, as the blueprint passes them.
+        "routes": contract("api_routes.json"),
+        "media_prefix": contract("s3_layout.json")["media_prefix"],
+        "archive_prefix": contract("s3_layout.json")["ttl_archive_prefix"],
+        "ttl_removal_filter": json.dumps(contract("ttl_removal.json")["lambda_event_filter"]),
     }
     if site == "primary":
         inputs["drill"] = {
@@ -152,6 +157,10 @@ def _api_inputs(site: str) -> dict:
             "alerts_topic": {"arn": TOPIC, "kms_key_arn": KEYS["messaging"]},
         }
     return inputs
+
+
+def contract(name: str) -> dict:
+    return json.loads((REPO / "terraform" / "contracts" / name).read_text())
 
 
 def _plan_api_module(tmp: Path, site: str) -> dict:
