@@ -50,8 +50,8 @@ run "groups_and_no_unauthenticated_identities" {
   command = plan
 
   assert {
-    condition     = toset(keys(aws_cognito_user_group.role)) == toset(["consumers", "providers"])
-    error_message = "the consumers and providers groups must exist."
+    condition     = toset(keys(aws_cognito_user_group.role)) == toset(keys(var.groups))
+    error_message = "every group of the identity contract (consumers, providers) must exist."
   }
 
   assert {
