@@ -122,7 +122,7 @@ def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
     handler = create_handler(settings)
     calls: Counter[str] = Counter()
     deps = handler.deps  # type: ignore[attr-defined]
-    for client in (deps.store.db, deps.s3, deps.sns, deps.sqs):
+    for client in (deps.dynamodb, deps.s3, deps.sns, deps.sqs):
         client.meta.events.register("before-call", lambda model, **_: calls.update([model.name]))
 
     def call(

@@ -1,7 +1,9 @@
 """The API function: a Powertools HTTP API resolver with validation, built per settings by `create_handler`.
 
-The handler only translates HTTP into calls on the data-access layer; every answer that is not a 2xx is
-the JSON error shape, and every request emits one usage event.
+The routes (`mobile_api.routes`) only translate HTTP into calls on the rules (`mobile_api.services`), which
+take the data-access stores (`backend_core.*_store`) as arguments; every answer that is not a 2xx is the
+JSON error shape (a refusal of the rules is mapped here, by `errors.STATUS_OF`), and every request emits
+one usage event.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from backend_core.usage_events import UsageEvent, now_utc
+from mobile_api import views
 from mobile_api.deps import Deps
-from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response
+from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response, status_of
 from mobile_api.identity import caller_of
 from mobile_api.routes import devices, media, notifications, profile, sync
+from mobile_api.services import errors as refusals
+from mobile_api.services.profile import apply_token_claims
 from mobile_api.settings import Settings
 from mobile_api.strict_json import StrictJsonError
 from mobile_api.strict_json import parse as parse_strict_json
@@ -48,7 +53,7 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
         _remember_route(app)
         caller = caller_of(app.current_event.raw_event)
         if caller is not None and caller.has_id_token:  # the profile follows the newest token's claims
-            profile.sync_claims(deps, caller)
+            apply_token_claims(deps.profiles, deps.claims_synced, caller, deps.clock)
         return next_middleware(app)
 
     app.use(middlewares=[remember_route])
@@ -58,6 +63,14 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
     def api_error(exc: ApiError) -> Response:
         _remember_route(app)
         return error_response(exc.status, exc.message, exc.code, **exc.extra)
+
+    @app.exception_handler(refusals.Refused)
+    def refused(exc: refusals.Refused) -> Response:
+        _remember_route(app)
+        if isinstance(exc, refusals.StaleVersion):  # the server's item, to merge with
+            current = views.sync_item(exc.current) if exc.current else None
+            return error_response(status_of(exc), exc.message, exc.code, current=current)
+        return error_response(status_of(exc), exc.message, exc.code)
 
     @app.exception_handler(RequestValidationError)
     def invalid(exc: RequestValidationError) -> Response:

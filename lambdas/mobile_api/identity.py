@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backend_core import keys
+from backend_core import item_keys
 from backend_core.identity import CONSUMERS, PROVIDERS
 from mobile_api.errors import ApiError
 
-__all__ = ["CONSUMERS", "PROVIDERS", "Caller", "caller_of", "require_caller", "require_group"]
+__all__ = ["CONSUMERS", "PROVIDERS", "Caller", "caller_of", "require_caller"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def claims_of(event: dict[str, Any]) -> dict[str, Any]:
     return (authorizer.get("jwt") or {}).get("claims") or {}
 
 
-SAFE_SUB = re.compile(keys.SAFE_ID)
+SAFE_SUB = re.compile(item_keys.SAFE_ID)
 
 
 def caller_of(event: dict[str, Any]) -> Caller | None:
@@ -85,8 +85,3 @@ def require_caller(event: dict[str, Any]) -> Caller:
     if not caller.has_id_token:
         raise ApiError(401, "send the ID token (token_use 'id'), not the access token", "id_token_required")
     return caller
-
-
-def require_group(caller: Caller, group: str) -> None:
-    if group not in caller.groups:
-        raise ApiError(403, f"this route is for {group}")

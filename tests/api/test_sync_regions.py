@@ -16,7 +16,7 @@ import pytest
 
 from backend_core.sync_store import SyncStore, VersionConflict
 from backend_core.table_design import TABLE_DESIGN
-from mobile_api.deps import now_iso
+from mobile_api.clock import now_iso
 
 EAST, WEST = "us-east-1", "us-west-2"
 
