@@ -155,9 +155,8 @@ class SyncStore:
     # ---- reads -----------------------------------------------------------------------------------------
     def get(self, user_id: str, collection: str, item_id: str) -> SyncItem | None:
         """The merged item (tombstones included), strongly consistent in this region."""
-        return merge(
-            list(self._copies(user_id, [(collection, item_id)]).get((collection, item_id), {}).values())
-        )
+        copies = self._copies(user_id, [(collection, item_id)]).copies
+        return merge(list(copies.get((collection, item_id), {}).values()))
 
     def get_many(self, user_id: str, collection: str, item_ids: list[str]) -> dict[str, SyncItem]:
         """{item_id: merged item} for those of `item_ids` that have any copy in this region (tombstones
