@@ -28,7 +28,9 @@ TIMEOUT_SECONDS = 180  # about 20 s on the shared 2-core machine; the bound keep
 pytestmark = pytest.mark.integration
 
 
-def node_or_skip() -> str:
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The node binary; asked before the stack starts, so a machine without node skips at once."""
     node = shutil.which("node")
     if node is None:
         missing("node is not installed: the Amplify client suite needs node >= 20 (then `make setup`)")
@@ -41,8 +43,7 @@ def node_or_skip() -> str:
     return node
 
 
-def test_amplify_client_suite(local_stack: LocalStackHandle, tmp_path: Path) -> None:
-    node = node_or_skip()
+def test_amplify_client_suite(node: str, local_stack: LocalStackHandle, tmp_path: Path) -> None:
     users = {
         "consumer": local_stack.create_user("consumers"),
         "provider": local_stack.create_user("providers"),
