@@ -6,8 +6,9 @@ app's "wrong password" path can never be seen locally. This stand-in plays Cogni
 (the 3072-bit group of RFC 5054, g = 2, SHA-256, the "Caldera Derived Key" HKDF; the client side that
 Amplify, amazon-cognito-identity-js and pycognito implement) as gateway interceptors:
 
-- InitiateAuth USER_SRP_AUTH: moto answers first (unknown or unconfirmed user, disabled user: its errors
-  stand); the stand-in then replaces `SALT`, `SRP_B` and `SECRET_BLOCK` with real values derived from the
+- InitiateAuth USER_SRP_AUTH: moto answers first (unconfirmed or disabled user: its errors stand; an
+  unknown user, where the app client prevents user-existence errors as this project's does, gets a
+  challenge no password meets, so the answer is the wrong-password one, as Cognito's); the stand-in then replaces `SALT`, `SRP_B` and `SECRET_BLOCK` with real values derived from the
   user's password (moto keeps passwords in plain text in its process; Cognito keeps only the verifier).
 - RespondToAuthChallenge PASSWORD_VERIFIER: the signature is checked against the session's key; a wrong
   one is `NotAuthorizedException: Incorrect username or password.` (400), as Cognito answers it, and uses
@@ -24,6 +25,7 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterable
@@ -113,23 +115,43 @@ class SrpVerifier:
     ) -> Iterable[bytes]:
         status, headers, answer = call_app(app, environ, body)
         auth = params.get("AuthParameters") or {}
-        found = client_and_pool(str(params.get("ClientId", "")))
-        if not status.startswith("200") or found is None:
+        client_id = str(params.get("ClientId", ""))
+        found = client_and_pool(client_id)
+        if found is None:
             start_response(status, headers)
             return [answer]
         _, pool = found
-        document = json.loads(answer)
+        hidden = pool.clients[client_id].extended_config.get("PreventUserExistenceErrors") == "ENABLED"
+        if hidden and _error_type(answer) == "UserNotFoundException":
+            # Cognito answers an unknown user with a challenge that no password can meet, so a sign-in
+            # cannot tell whether an address has an account (the app client's PreventUserExistenceErrors).
+            username = str(auth.get("USERNAME", ""))
+            document = {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": {
+                    "USERNAME": username,
+                    "USER_ID_FOR_SRP": username,
+                    "SECRET_BLOCK": "",
+                },
+            }
+            user, password = None, secrets.token_hex(16)
+        elif not status.startswith("200"):
+            start_response(status, headers)
+            return [answer]
+        else:
+            document = json.loads(answer)
+            user = pool._get_user(document["ChallengeParameters"]["USERNAME"])
+            password = user.password if user is not None else None
         challenge = document["ChallengeParameters"]
-        user = pool._get_user(challenge["USERNAME"])
         try:
             big_a = int(str(auth.get("SRP_A", "")), 16)
         except ValueError:
             big_a = 0
-        if user is None or big_a % _N == 0:
+        if password is None or big_a % _N == 0:
             return error_answer(start_response, AwsError(400, "NotAuthorizedException", WRONG_PASSWORD))
         pool_name = pool.id.split("_", 1)[1]
         salt = _salt_hex()
-        v = verifier(pool_name, challenge["USER_ID_FOR_SRP"], user.password or "", salt)
+        v = verifier(pool_name, challenge["USER_ID_FOR_SRP"], password, salt)
         b = int.from_bytes(os.urandom(128), "big") % _N
         big_b = (_K * v + pow(_G, b, _N)) % _N
         secret_block = base64.b64encode(os.urandom(64)).decode()
@@ -141,14 +163,14 @@ class SrpVerifier:
                 big_a=big_a,
                 big_b=big_b,
                 created=now,
-                moto_session=challenge["SECRET_BLOCK"],
+                moto_session=challenge["SECRET_BLOCK"] if user is not None else None,
                 pool_name=pool_name,
                 user_id=challenge["USER_ID_FOR_SRP"],
                 v=v,
             )
         challenge.update({"SALT": salt, "SRP_B": f"{big_b:x}", "SECRET_BLOCK": secret_block})
         out = json.dumps(document).encode()
-        start_response(status, _with_length(headers, len(out)))
+        start_response("200 OK", _with_length(_json_headers(headers), len(out)))
         return [out]
 
     def _respond(
@@ -169,7 +191,7 @@ class SrpVerifier:
         except ValueError:
             expected = ""
         given = str(responses.get("PASSWORD_CLAIM_SIGNATURE", ""))
-        if not expected or not hmac.compare_digest(expected, given):
+        if not expected or not hmac.compare_digest(expected, given) or session.moto_session is None:
             self.refused += 1
             return error_answer(start_response, AwsError(400, "NotAuthorizedException", WRONG_PASSWORD))
         responses["PASSWORD_CLAIM_SECRET_BLOCK"] = session.moto_session  # moto finds its session by it
@@ -177,6 +199,20 @@ class SrpVerifier:
         status, headers, answer = call_app(app, environ, body)
         start_response(status, headers)
         return [answer]
+
+
+def _error_type(answer: bytes) -> str:
+    try:
+        document = json.loads(answer)
+    except ValueError:
+        return ""
+    return str(document.get("__type", "")) if isinstance(document, dict) else ""
+
+
+def _json_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """moto's headers, minus what described an error answer."""
+    kept = [(k, v) for k, v in headers if k.lower() not in ("x-amzn-errortype", "content-type")]
+    return [*kept, ("Content-Type", "application/x-amz-json-1.1")]
 
 
 def _with_length(headers: list[tuple[str, str]], length: int) -> list[tuple[str, str]]:

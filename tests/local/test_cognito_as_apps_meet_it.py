@@ -100,6 +100,10 @@ def test_srp_refuses_a_wrong_password(local_stack: LocalStackHandle) -> None:
         _sign_in(local_stack, user.email, user.password + "x")
     assert _error(wrong) == ("NotAuthorizedException", "Incorrect username or password.")
     assert _sign_in(local_stack, user.email, user.password)["AccessToken"]
+    # No account at that address: the same answer, so sign-in tells nobody who has an account.
+    with pytest.raises(ClientError) as unknown:
+        _sign_in(local_stack, f"nobody-{uuid.uuid4().hex[:8]}@example.com", user.password)
+    assert _error(unknown) == ("NotAuthorizedException", "Incorrect username or password.")
 
 
 def test_tokens_carry_cognitos_claims_and_refresh_keeps_the_sign_in(
