@@ -34,6 +34,7 @@ from typing import Any
 from ops.local.moto_gateway import AwsError, StartResponse, WsgiApp, call_app, client_and_pool, error_answer
 
 CODE_VALID_SECONDS = 24 * 3600  # Cognito's sign-up codes expire after 24 hours
+OUTBOX_KEPT = 10_000  # the newest messages; a long session's memory stays bounded
 _TARGET = "AWSCognitoIdentityProviderService."
 
 
@@ -74,6 +75,7 @@ class CognitoMail:
                     "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 }
             )
+            del self._outbox[:-OUTBOX_KEPT]
         return {"Destination": masked(email), "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 
     # ---- the interceptor -------------------------------------------------------------------------------
