@@ -17,7 +17,7 @@ from backend_core.notifications import NotificationMessage
 from mobile_api import cursors
 from mobile_api.deps import Deps, now_iso
 from mobile_api.errors import ApiError, error_doc, json_response
-from mobile_api.identity import CONSUMERS, PROVIDERS, require_caller, require_group
+from mobile_api.identity import CONSUMERS, PROVIDERS, for_group, require_caller
 from mobile_api.models import InboxPage, NotificationAccepted, NotificationRequest, Subscription
 
 metrics = Metrics(namespace="MobileBackend", service="mobile-api")
@@ -60,9 +60,9 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
             **error_doc(401, 403, 404, 422),
         },
     )
+    @for_group(CONSUMERS)
     def subscribe(id: Annotated[str, Path(pattern=SAFE_ID)]):
         caller = require_caller(app.current_event.raw_event)
-        require_group(caller, CONSUMERS)
         provider = store.get_profile(id)
         if not provider or provider.get("role") != "provider":
             raise ApiError(404, f"no provider {id}")
@@ -80,6 +80,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
             **error_doc(400, 401, 403, 404, 409, 413, 422, 503),
         },
     )
+    @for_group(PROVIDERS)
     def notify(
         body: NotificationRequest,
         idempotency_key: Annotated[
@@ -87,7 +88,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         ] = None,
     ):
         caller = require_caller(app.current_event.raw_event)
-        require_group(caller, PROVIDERS)
         payload = body.model_dump(mode="json")
         if len(json.dumps({k: payload[k] for k in ("title", "body", "data")})) > PUSH_PAYLOAD_BYTES:
             raise ApiError(413, f"title, body and data together exceed {PUSH_PAYLOAD_BYTES} bytes")
