@@ -196,16 +196,19 @@ def test_online_check_lists_the_placeholders_before_the_credentials_error(tmp_pa
     assert "the online checks did not run: no AWS credentials for env 'dev'" in error
 
 
-def test_make_destroy_needs_an_explicit_env():
+@pytest.mark.parametrize("target", ["destroy", "bootstrap"])
+def test_make_target_needs_an_explicit_env(target):
+    """Both act on one account's resources: never on dev by default."""
     proc = subprocess.run(
-        ["make", "-s", "--no-print-directory", "destroy"],
+        ["make", "-s", "--no-print-directory", target],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode != 0
-    assert "error: make destroy needs an explicit ENV=" in proc.stderr
+    ours = [line for line in proc.stderr.splitlines() if not line.startswith("make")]
+    assert len(ours) == 1 and ours[0].startswith(f"error: make {target} needs an explicit ENV="), proc.stderr
 
 
 def test_destroy_without_a_terminal_or_yes_changes_nothing():
