@@ -94,7 +94,8 @@ destroy: setup ## destroy ENV=dev|staging (explicit ENV, asks first; ARGS=--dry-
 	@test "$(origin ENV)" = "command line" || { echo "error: make destroy needs an explicit ENV=..., e.g. make destroy ENV=dev ARGS=--dry-run" >&2; exit 2; }
 	$(BIN)/ops env destroy --env $(ENV) $(ARGS)
 
-bootstrap: setup ## create the Terraform state backend of ENV's AWS account (once per account, before the first plan)
+bootstrap: setup ## create the Terraform state backend of ENV's AWS account (explicit ENV; once per account, before the first plan)
+	@test "$(origin ENV)" = "command line" || { echo "error: make bootstrap needs an explicit ENV=..., e.g. make bootstrap ENV=dev (it creates that env's account's state backend)" >&2; exit 2; }
 	$(BIN)/ops env bootstrap --env $(ENV) $(ARGS)
 
 outputs: setup ## print ENV's stack-outputs document (JSON); ENV=local reads the running local stack

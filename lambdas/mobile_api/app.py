@@ -27,9 +27,10 @@ from backend_core.usage_events import UsageEvent, now_utc
 from mobile_api import views
 from mobile_api.deps import Deps
 from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response, status_of
-from mobile_api.identity import caller_of
+from mobile_api.identity import caller_of, group_of_route, require_caller
 from mobile_api.routes import devices, media, notifications, profile, sync
 from mobile_api.services import errors as refusals
+from mobile_api.services.notifications import require_group
 from mobile_api.services.profile import apply_token_claims
 from mobile_api.settings import Settings
 from mobile_api.strict_json import StrictJsonError
@@ -51,6 +52,7 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
 
     def remember_route(app: APIGatewayHttpResolver, next_middleware: Any) -> Any:
         _remember_route(app)
+        _authorize_route(app)
         caller = caller_of(app.current_event.raw_event)
         if caller is not None and caller.has_id_token:  # the profile follows the newest token's claims
             apply_token_claims(deps.profiles, deps.claims_synced, caller, deps.clock)
@@ -75,6 +77,12 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
     @app.exception_handler(RequestValidationError)
     def invalid(exc: RequestValidationError) -> Response:
         _remember_route(app)
+        try:  # who may call comes before what they sent (validation runs before the middlewares)
+            _authorize_route(app)
+        except ApiError as refused:
+            return error_response(refused.status, refused.message, refused.code)
+        except refusals.Refused as refused:
+            return error_response(status_of(refused), refused.message, refused.code)
         status, message = describe_validation_errors(list(exc.errors()))
         return error_response(status, message)
 
@@ -105,6 +113,14 @@ def _remember_route(app: APIGatewayHttpResolver) -> None:
     if route is not None and getattr(route, "path", None):
         template = route.path.replace("<", "{").replace(">", "}")
         app.lambda_context_route = f"{route.method} {template}"  # type: ignore[attr-defined]
+
+
+def _authorize_route(app: APIGatewayHttpResolver) -> None:
+    """401/403 (ApiError) when the matched route is marked `for_group` and the caller is not in it."""
+    route = app.context.get("_route")
+    group = group_of_route(getattr(route, "func", None))
+    if group is not None:
+        require_group(require_caller(app.current_event.raw_event), group)
 
 
 def _route_template(app: APIGatewayHttpResolver, event: dict) -> str | None:

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from backend_core import item_keys
 from backend_core.identity import CONSUMERS, PROVIDERS
 from mobile_api.errors import ApiError
 
-__all__ = ["CONSUMERS", "PROVIDERS", "Caller", "caller_of", "require_caller"]
+__all__ = [
+    "CONSUMERS",
+    "PROVIDERS",
+    "Caller",
+    "caller_of",
+    "for_group",
+    "group_of_route",
+    "require_caller",
+]
+
+RouteHandler = TypeVar("RouteHandler", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -85,3 +96,20 @@ def require_caller(event: dict[str, Any]) -> Caller:
     if not caller.has_id_token:
         raise ApiError(401, "send the ID token (token_use 'id'), not the access token", "id_token_required")
     return caller
+
+
+def for_group(group: str) -> Callable[[RouteHandler], RouteHandler]:
+    """Marks a route handler as one group's. The resolver's middleware refuses anyone else (401, 403), and
+    so does the validation-error handler, which runs before any middleware: a caller outside the group gets
+    403 whatever the body, never a 422 that describes a route they may not use."""
+
+    def mark(handler: RouteHandler) -> RouteHandler:
+        handler.caller_group = group  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+def group_of_route(handler: Callable[..., Any] | None) -> str | None:
+    """The group a route handler is marked for by `for_group`; None for a route open to any caller."""
+    return getattr(handler, "caller_group", None)

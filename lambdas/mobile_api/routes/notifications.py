@@ -14,7 +14,7 @@ from backend_core.item_keys import SAFE_ID
 from mobile_api import cursors, views
 from mobile_api.deps import Deps
 from mobile_api.errors import error_doc, json_response
-from mobile_api.identity import require_caller
+from mobile_api.identity import CONSUMERS, PROVIDERS, for_group, require_caller
 from mobile_api.models import InboxPage, NotificationAccepted, NotificationRequest, Subscription
 from mobile_api.services import notifications as rules
 
@@ -30,6 +30,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
             **error_doc(401, 403, 404, 422),
         },
     )
+    @for_group(CONSUMERS)
     def subscribe(id: Annotated[str, Path(pattern=SAFE_ID)]):
         caller = require_caller(app.current_event.raw_event)
         subscription = rules.subscribe(deps.profiles, deps.subscriptions, caller, id, deps.clock)
@@ -46,6 +47,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
             **error_doc(400, 401, 403, 404, 409, 413, 422, 503),
         },
     )
+    @for_group(PROVIDERS)
     def notify(
         body: NotificationRequest,
         idempotency_key: Annotated[
