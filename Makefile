@@ -38,7 +38,17 @@ $(CHECKOV_STAMP): requirements/checkov.lock $(STAMP)
 	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(CHECKOV_VENV)/bin/python requirements/checkov.lock
 	@touch $@
 
+# The app client suite (tests/clients: Amplify JS under node) installs its pinned packages where node is.
+CLIENTS := tests/clients
+CLIENTS_STAMP := $(CLIENTS)/node_modules/.setup-stamp
+$(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	@echo "setup: $(CLIENTS)/node_modules from package-lock.json (npm ci) ..."
+	@cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 setup: $(STAMP) $(CHECKOV_STAMP) ## create the virtualenvs and install everything (idempotent); find or make the AWS provider schema (one line)
+	@if command -v node >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory --silent $(CLIENTS_STAMP); \
+	else echo "setup: skipped the Amplify client suite's npm ci: no node/npm on PATH (its test skips; in CI it fails)"; fi
 	$(if $(filter setup test validate,$(MAKECMDGOALS)),@$(BIN)/python -m ops.terraform.provider_schema --setup,@:)
 	$(if $(filter setup,$(MAKECMDGOALS)),@echo "setup done: $(BIN)/ops $(BIN)/terraform $(CHECKOV_VENV)/bin/checkov",@:)
 
@@ -84,7 +94,8 @@ destroy: setup ## destroy ENV=dev|staging (explicit ENV, asks first; ARGS=--dry-
 	@test "$(origin ENV)" = "command line" || { echo "error: make destroy needs an explicit ENV=..., e.g. make destroy ENV=dev ARGS=--dry-run" >&2; exit 2; }
 	$(BIN)/ops env destroy --env $(ENV) $(ARGS)
 
-bootstrap: setup ## create the Terraform state backend of ENV's AWS account (once per account, before the first plan)
+bootstrap: setup ## create the Terraform state backend of ENV's AWS account (explicit ENV; once per account, before the first plan)
+	@test "$(origin ENV)" = "command line" || { echo "error: make bootstrap needs an explicit ENV=..., e.g. make bootstrap ENV=dev (it creates that env's account's state backend)" >&2; exit 2; }
 	$(BIN)/ops env bootstrap --env $(ENV) $(ARGS)
 
 outputs: setup ## print ENV's stack-outputs document (JSON); ENV=local reads the running local stack

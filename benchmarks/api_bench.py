@@ -28,6 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
 
+from backend_core import item_keys  # noqa: E402
+from backend_core.ddb import to_ddb  # noqa: E402
 from benchmarks.markdown_report import publish  # noqa: E402
 from ops import lambda_build  # noqa: E402
 
@@ -122,7 +124,7 @@ def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
     handler = create_handler(settings)
     calls: Counter[str] = Counter()
     deps = handler.deps  # type: ignore[attr-defined]
-    for client in (deps.store.db, deps.s3, deps.sns, deps.sqs):
+    for client in (deps.dynamodb, deps.s3, deps.sns, deps.sqs):
         client.meta.events.register("before-call", lambda model, **_: calls.update([model.name]))
 
     def call(
@@ -151,12 +153,12 @@ def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
     baseline = []
     for _ in range(n):
         start = time.perf_counter()
-        ddb.get_item(TableName=table, Key={"PK": {"S": "USER#bench"}, "SK": {"S": "PROFILE"}})
+        ddb.get_item(TableName=table, Key=to_ddb(item_keys.profile("bench")))
         baseline.append((time.perf_counter() - start) * 1000)
     # Second baseline: the two-item TransactWriteItems a sync write needs (the emulator makes these slow).
     transact = []
     for i in range(n):
-        items = [{"Put": {"TableName": table, "Item": {"PK": {"S": "USER#bench"}, "SK": {"S": f"T#{i}#{k}"}}}}
+        items = [{"Put": {"TableName": table, "Item": {"PK": {"S": item_keys.user_pk("bench")}, "SK": {"S": f"T#{i}#{k}"}}}}
                  for k in range(2)]  # fmt: skip
         start = time.perf_counter()
         ddb.transact_write_items(TransactItems=items)

@@ -40,6 +40,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "lambdas")]
 
+from backend_core import item_keys  # noqa: E402
+from backend_core.ddb import to_ddb  # noqa: E402
 from ops.local.aws import client  # noqa: E402
 from ops.local.config import ACCOUNT_ID  # noqa: E402
 from ops.local.stack import LocalStack  # noqa: E402
@@ -75,8 +77,7 @@ def seed(outputs: StackOutputs, objects: int) -> float:
             key.last_modified = created.replace(tzinfo=None)
             table.put_item(
                 {
-                    "PK": {"S": f"USER#{user}"},
-                    "SK": {"S": f"MEDIA#{media}"},
+                    **to_ddb(item_keys.media(user, media)),
                     "media_id": {"S": media},
                     "created_at": {"S": created.isoformat(timespec="microseconds").replace("+00:00", "Z")},
                 }

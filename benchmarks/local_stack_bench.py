@@ -7,8 +7,11 @@ baseline, measured in the same run: a bare moto server in its own process (time 
 memory, its idle CPU), so the ratios say what the stack adds on top of the emulator itself.
 
 Idle CPU: the stack's process CPU time (user + system, psutil) over IDLE_WINDOW_S seconds with nothing
-calling it, after the Firehose stand-in delivered the startup's usage events and IDLE_SETTLE_S seconds
-passed; as a percentage of one core. The goal (issue 16) is under 2 %.
+calling it, as a percentage of one core, measured twice with no settling time: right after `ops local up`
+returns, and right after a burst of use (the demo scenario). Each window is long enough to hold what
+follows on its own: the stand-ins backing off to their idle waits, the moto janitor's collection and the
+Firehose stand-in's delivery of the usage events 60 s after the requests. The goal (issue 16) is under
+2 % in both.
 """
 
 from __future__ import annotations
@@ -35,19 +38,23 @@ from ops.local.aws import client  # noqa: E402
 from ops.local.ports import free_port  # noqa: E402
 
 OPS = str(Path(sys.executable).parent / "ops")
-IDLE_SETTLE_S = 20.0
-IDLE_WINDOW_S = 60.0
+IDLE_WINDOW_S = 90.0
 IDLE_GOAL_PERCENT = 2.0
 
 
-def idle_cpu_percent(pid: int, window: float = IDLE_WINDOW_S) -> float:
-    """CPU time the process used over `window` seconds, as a percentage of one core."""
-    process = psutil.Process(pid)
-    before = process.cpu_times()
-    time.sleep(window)
-    after = process.cpu_times()
-    used = (after.user - before.user) + (after.system - before.system)
-    return round(100 * used / window, 2)
+def cpu_seconds(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+def idle_cpu_percent(
+    pid: int, window: float = IDLE_WINDOW_S, since: tuple[float, float] | None = None
+) -> float:
+    """CPU time the process used over `window` seconds, as a percentage of one core. `since`: a
+    (time.monotonic(), cpu_seconds) taken earlier, where the window began (else it begins now)."""
+    started_at, before = since or (time.monotonic(), cpu_seconds(pid))
+    time.sleep(max(0.0, started_at + window - time.monotonic()))
+    return round(100 * (cpu_seconds(pid) - before) / (time.monotonic() - started_at), 2)
 
 
 def rss_mb(pid: int) -> float:
@@ -176,6 +183,7 @@ def main() -> None:
             up_s = time.perf_counter() - started
             state = json.loads((state_dir / "state.json").read_text())
             pid = state["pid"]
+            up_returned = (time.monotonic(), cpu_seconds(pid))  # the first idle window starts here
             try:
                 time.sleep(2)  # let startup garbage settle before reading idle memory
                 measured = {
@@ -184,14 +192,9 @@ def main() -> None:
                     "idle_rss_mb": rss_mb(pid),
                 }
                 if run == 0:
-                    print(
-                        f"run 1: idle CPU ({IDLE_SETTLE_S:.0f} s to settle, {IDLE_WINDOW_S:.0f} s measured) ...",
-                        file=sys.stderr,
-                    )
-                    control.call(state["control_url"], "POST", "/firehose/flush")
-                    time.sleep(IDLE_SETTLE_S)
-                    measured["idle_cpu_percent"] = idle_cpu_percent(pid)
-                    print("run 1: demo and replicator catch-up ...", file=sys.stderr)
+                    print(f"run 1: idle CPU right after up ({IDLE_WINDOW_S:.0f} s) ...", file=sys.stderr)
+                    measured["idle_cpu_after_up_percent"] = idle_cpu_percent(pid, since=up_returned)
+                    print("run 1: demo (a burst of use) ...", file=sys.stderr)
                     env = {**os.environ, "MBT_LOCAL_STATE_DIR": str(state_dir)}
                     subprocess.run(
                         [sys.executable, "-m", "ops.demo"],
@@ -201,6 +204,11 @@ def main() -> None:
                         cwd=REPO,
                         timeout=180,
                     )
+                    print(
+                        f"run 1: idle CPU right after the demo ({IDLE_WINDOW_S:.0f} s) ...", file=sys.stderr
+                    )
+                    measured["idle_cpu_after_use_percent"] = idle_cpu_percent(pid)
+                    print("run 1: replicator catch-up ...", file=sys.stderr)
                     measured["after_demo_rss_mb"] = rss_mb(pid)
                     measured |= catch_up(
                         background_stack.state(background_stack.StackConfig(state_dir=state_dir)), args.items
@@ -220,7 +228,8 @@ def main() -> None:
         "after_demo_rss_mb": first["after_demo_rss_mb"],
         "items_catch_up_s": first["items_catch_up_s"],
         "objects_catch_up_s": first["objects_catch_up_s"],
-        "idle_cpu_percent": first["idle_cpu_percent"],
+        "idle_cpu_after_up_percent": first["idle_cpu_after_up_percent"],
+        "idle_cpu_after_use_percent": first["idle_cpu_after_use_percent"],
         "idle_cpu_goal_percent": IDLE_GOAL_PERCENT,
     }
     summary["ready_vs_bare_moto"] = round(summary["up_to_ready_s_median"] / baseline["up_to_ready_s"], 1)
@@ -237,8 +246,10 @@ def main() -> None:
         f"| stack process memory, idle (median RSS) | {summary['idle_rss_mb_median']} MB |",
         f"| stack process memory, after the demo + catch-up run | {summary['after_demo_rss_mb']} MB, "
         f"{first['after_catch_up_rss_mb']} MB |",
-        f"| stack process CPU, idle ({IDLE_WINDOW_S:.0f} s, % of one core; goal < {IDLE_GOAL_PERCENT:g} %) | "
-        f"{summary['idle_cpu_percent']} % |",
+        f"| stack process CPU, idle: {IDLE_WINDOW_S:.0f} s right after up, % of one core "
+        f"(goal < {IDLE_GOAL_PERCENT:g} %) | {summary['idle_cpu_after_up_percent']} % |",
+        f"| stack process CPU, idle: {IDLE_WINDOW_S:.0f} s right after the demo, % of one core "
+        f"(goal < {IDLE_GOAL_PERCENT:g} %) | {summary['idle_cpu_after_use_percent']} % |",
         f"| baseline: bare moto process, ready / idle RSS / idle CPU | {baseline['up_to_ready_s']} s / "
         f"{baseline['idle_rss_mb']} MB / {baseline['idle_cpu_percent']} % |",
         f"| stack vs bare moto: ready time, idle memory | {summary['ready_vs_bare_moto']}x, "

@@ -1,7 +1,8 @@
-"""DynamoDB's wire format in and out (the data-access modules share these; nothing else needs them)."""
+"""DynamoDB's wire format in and out, and the keyed reads every entity store (`*_store.py`) shares."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -31,3 +32,29 @@ def serialize(value: Any) -> dict[str, Any]:
 
 def conditional_failed(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a Query: the items (plain values) and where the next page starts (None: the last)."""
+
+    items: list[dict[str, Any]]
+    last_key: dict[str, Any] | None
+
+
+class TableAccess:
+    """One table through one DynamoDB client: the keyed reads every entity store shares."""
+
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self.db = dynamodb_client
+        self.table = table_name
+
+    def _get_item(self, key: dict[str, str], consistent: bool = True) -> dict[str, Any] | None:
+        out = self.db.get_item(TableName=self.table, Key=to_ddb(key), ConsistentRead=consistent)
+        return from_ddb(out["Item"]) if "Item" in out else None
+
+    def _query_page(self, **kwargs: Any) -> Page:
+        out = self.db.query(TableName=self.table, **kwargs)
+        items = [from_ddb(i) for i in out.get("Items", [])]
+        last = from_ddb(out["LastEvaluatedKey"]) if "LastEvaluatedKey" in out else None
+        return Page(items, last)

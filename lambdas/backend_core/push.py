@@ -10,13 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from backend_core.settings import PlatformApps
+
 _EXISTING = re.compile(r"Endpoint (arn:[^ ]+) already exists")
 DEAD_ENDPOINT_CODES = {"EndpointDisabled", "EndpointDisabledException"}
 MISSING_ENDPOINT_CODES = {"NotFound", "NotFoundException"}
+
+
+@dataclass(frozen=True)
+class PushChannel:
+    """SNS in this region: the client, the region's name and its platform applications."""
+
+    sns: Any
+    region: str
+    platform_apps: PlatformApps
+
+    def application_for(self, platform: str) -> str | None:
+        """The platform application ARN of "apns" or "fcm" in this region; None when not configured."""
+        return getattr(self.platform_apps, platform, None) or None
 
 
 def device_id(platform: str, token: str) -> str:

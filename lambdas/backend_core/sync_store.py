@@ -23,12 +23,13 @@ from __future__ import annotations
 import heapq
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from backend_core import keys
+from backend_core import item_keys
 from backend_core.ddb import from_ddb, to_ddb, values
 from backend_core.table_design import TABLE_DESIGN
 
@@ -96,6 +97,19 @@ class ChangePage:
     has_more: bool  # more changes can be read right now (not: changes still replicating)
 
 
+# Given the merged item (None: never written), answer (new version, data, deleted) or raise.
+Decide = Callable[["SyncItem | None"], tuple[int, dict[str, Any] | None, bool]]
+
+
+@dataclass
+class _Read:
+    """What one read of a user's items found: {(collection, id): {origin: copy}} and this region's counter
+    (0 before the region's first change)."""
+
+    copies: dict[tuple[str, str], dict[str, SyncItem]] = field(default_factory=dict)
+    counter: int = 0
+
+
 def merge(copies: list[SyncItem]) -> SyncItem | None:
     return max(copies, key=lambda c: c.stamp) if copies else None
 
@@ -141,26 +155,24 @@ class SyncStore:
     # ---- reads -----------------------------------------------------------------------------------------
     def get(self, user_id: str, collection: str, item_id: str) -> SyncItem | None:
         """The merged item (tombstones included), strongly consistent in this region."""
-        return merge(
-            list(self._copies(user_id, [(collection, item_id)]).get((collection, item_id), {}).values())
-        )
+        copies = self._copies(user_id, [(collection, item_id)]).copies
+        return merge(list(copies.get((collection, item_id), {}).values()))
 
     def get_many(self, user_id: str, collection: str, item_ids: list[str]) -> dict[str, SyncItem]:
         """{item_id: merged item} for those of `item_ids` that have any copy in this region (tombstones
         included); strongly consistent, BatchGetItem in chunks of 100 keys."""
-        copies = self._copies(user_id, [(collection, i) for i in item_ids])
-        merged = {
-            key[1]: merge(list(by_origin.values())) for key, by_origin in copies.items() if key[0] != "extra"
-        }
+        copies = self._copies(user_id, [(collection, i) for i in item_ids]).copies
+        merged = {key[1]: merge(list(by_origin.values())) for key, by_origin in copies.items()}
         return {item_id: item for item_id, item in merged.items() if item is not None}
 
-    def _copies(
-        self, user_id: str, items: list[tuple[str, str]], extra: list[dict[str, str]] | None = None
-    ) -> dict[Any, Any]:
-        """{(collection, id): {origin: SyncItem}} for the given items, plus raw rows of `extra` keys under
-        key ("extra", SK). One or more consistent BatchGetItem calls."""
-        wanted = [keys.sync_copy(user_id, c, i, o) for c, i in items for o in self.regions] + (extra or [])
-        found: dict[Any, Any] = {}
+    def _copies(self, user_id: str, items: list[tuple[str, str]], with_counter: bool = False) -> _Read:
+        """Every region's copy of the given items, and this region's counter of the user when asked for;
+        one or more consistent BatchGetItem calls."""
+        counter_key = item_keys.sync_counter(user_id, self.region)
+        wanted = [item_keys.sync_copy(user_id, c, i, o) for c, i in items for o in self.regions]
+        if with_counter:
+            wanted.append(counter_key)
+        found = _Read()
         for start in range(0, len(wanted), BATCH_GET_KEYS):
             request = {
                 self.table: {
@@ -171,11 +183,11 @@ class SyncStore:
             while request:
                 out = self.db.batch_get_item(RequestItems=request)
                 for row in (from_ddb(r) for r in out["Responses"].get(self.table, [])):
-                    if row["SK"].startswith("ITEM#"):
+                    if item_keys.is_sync_copy(row["SK"]):
                         copy = _copy_of(row)
-                        found.setdefault((copy.collection, copy.item_id), {})[copy.origin] = copy
-                    else:
-                        found[("extra", row["SK"])] = row
+                        found.copies.setdefault((copy.collection, copy.item_id), {})[copy.origin] = copy
+                    elif row["SK"] == counter_key["SK"]:
+                        found.counter = int(row["seq"])
                 request = out.get("UnprocessedKeys") or {}  # throttled keys: ask again
         return found
 
@@ -221,20 +233,19 @@ class SyncStore:
         return self._write(user_id, collection, item_id, now, decide, None)
 
     def _write(
-        self, user_id: str, collection: str, item_id: str, now: str, decide: Any, data_json: str | None
+        self, user_id: str, collection: str, item_id: str, now: str, decide: Decide, data_json: str | None
     ) -> SyncItem:
         """Read the copies and this region's counter, decide, then commit the copy, the counter and the log
         record in one transaction conditioned on everything read; retry when another writer got in first."""
-        counter_key = keys.sync_counter(user_id, self.region)
+        counter_key = item_keys.sync_counter(user_id, self.region)
         for _ in range(MAX_ATTEMPTS):
-            found = self._copies(user_id, [(collection, item_id)], extra=[counter_key])
-            copies: dict[str, SyncItem] = found.get((collection, item_id), {})
-            counter = found.get(("extra", counter_key["SK"]))
+            found = self._copies(user_id, [(collection, item_id)], with_counter=True)
+            copies = found.copies.get((collection, item_id), {})
             version, _data, deleted = decide(merge(list(copies.values())))
-            seq = (int(counter["seq"]) if counter else 0) + 1
+            seq = found.counter + 1
             own = SyncItem(collection, item_id, self.region, _data, version, now, deleted, seq)
             row = {
-                **keys.sync_copy(user_id, collection, item_id, self.region),
+                **item_keys.sync_copy(user_id, collection, item_id, self.region),
                 "collection": collection,
                 "item_id": item_id,
                 "origin": self.region,
@@ -310,7 +321,7 @@ class SyncStore:
         lag; the merge rule settles what remains)."""
         check: dict[str, Any] = {
             "TableName": self.table,
-            "Key": to_ddb(keys.sync_copy(user_id, collection, item_id, origin)),
+            "Key": to_ddb(item_keys.sync_copy(user_id, collection, item_id, origin)),
         }
         if seen is None:
             check["ConditionExpression"] = "attribute_not_exists(PK)"
@@ -321,7 +332,7 @@ class SyncStore:
 
     def _append_log(self, user_id: str, collection: str, item_id: str, seq: int, now: str) -> dict[str, Any]:
         record = {
-            **keys.sync_log(user_id, self.region, seq),
+            **item_keys.sync_log(user_id, self.region, seq),
             "collection": collection,
             "item_id": item_id,
             "seq": seq,
@@ -351,7 +362,7 @@ class SyncStore:
                 TableName=self.table,
                 KeyConditionExpression="PK = :pk AND SK > :after",
                 ExpressionAttributeValues=values(
-                    pk=keys.sync_log_pk(user_id, origin), after=keys.seq_key(after)
+                    pk=item_keys.sync_log_pk(user_id, origin), after=item_keys.seq_key(after)
                 ),
                 ConsistentRead=True,
                 Limit=limit,
@@ -365,7 +376,7 @@ class SyncStore:
             runs[origin] = run
             full[origin] = len(run) == len(records) and "LastEvaluatedKey" in out
         wanted = sorted({(r["collection"], r["item_id"]) for run in runs.values() for r in run})
-        copies = self._copies(user_id, wanted) if wanted else {}
+        copies = self._copies(user_id, wanted).copies if wanted else {}
         for origin, run in runs.items():
             for index, record in enumerate(run):
                 arrived = copies.get((record["collection"], record["item_id"]), {}).get(origin)

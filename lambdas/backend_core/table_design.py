@@ -6,8 +6,8 @@ a test keeps the export in step).
 
 The access patterns (every request path is a GetItem, Query or conditional write, never a Scan), and how each
 guarantee built on a conditional write holds when both regions take writes, are written down next to this
-file, in backend_core/README.md. The key builders live in `backend_core.keys`; `backend_core.sync_store` and
-`backend_core.dal` are the only code that issues requests.
+file, in backend_core/README.md. The key builders live in `backend_core.item_keys`; the entity stores
+(`backend_core.sync_store` and the other `backend_core.*_store` modules) are the only code that issues requests.
 """
 
 from __future__ import annotations

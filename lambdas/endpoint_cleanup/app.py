@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from backend_core import aws
-from backend_core.dal import Store
+from backend_core.device_store import DeviceStore
 from backend_core.entrypoint import Handler, lazy_lambda_handler
 from endpoint_cleanup.cleanup import removed_device, retire_endpoint
 from endpoint_cleanup.settings import Settings
@@ -22,17 +22,17 @@ metrics = Metrics(namespace="MobileBackend", service="endpoint-cleanup")
 
 
 def create_handler(settings: Settings) -> Handler:
-    store = Store(aws.client("dynamodb", settings), settings.table_name)
+    devices = DeviceStore(aws.client("dynamodb", settings), settings.table_name)
     sns = aws.client("sns", settings)  # this region's endpoints only: the other region retires its own
 
     def record_handler(record: DynamoDBRecord) -> None:
         device = removed_device(record.raw_event)
         if device is None:
             return
-        retired = retire_endpoint(store, sns, settings.region, device)
+        retired = retire_endpoint(devices, sns, settings.region, device)
         if retired:
             metrics.add_metric(name="EndpointsRetired", unit=MetricUnit.Count, value=1)
-            logger.info("retired the endpoint of a removed device", extra={"device_id": device["device_id"]})
+            logger.info("retired the endpoint of a removed device", extra={"device_id": device.device_id})
 
     def handler(event: dict, context: object) -> dict:
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)

@@ -12,33 +12,31 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from backend_core.dal import Store
+from backend_core import item_keys
 from backend_core.ddb import from_ddb
+from backend_core.device_store import Device, DeviceStore, device_from_item
 from backend_core.push import is_missing_endpoint
 
-DEVICE_PREFIX = "DEVICE#"
 
-
-def removed_device(record: dict[str, Any]) -> dict[str, Any] | None:
+def removed_device(record: dict[str, Any]) -> Device | None:
     """The removed device registration of a stream record (its old image), or None for anything else."""
     if record.get("eventName") != "REMOVE":
         return None
     data = record.get("dynamodb") or {}
     keys = data.get("Keys") or {}
-    if not str((keys.get("SK") or {}).get("S", "")).startswith(DEVICE_PREFIX):
+    if not item_keys.is_device(str((keys.get("SK") or {}).get("S", ""))):
         return None
     image = data.get("OldImage")
-    return from_ddb(image) if image else None
+    return device_from_item(from_ddb(image)) if image else None
 
 
-def retire_endpoint(store: Store, sns: Any, region: str, device: dict[str, Any]) -> str | None:
+def retire_endpoint(devices: DeviceStore, sns: Any, region: str, device: Device) -> str | None:
     """Delete this region's endpoint of a removed device; the ARN deleted, or None when there was nothing
     to do (no endpoint here, or the token is registered by someone else here)."""
-    endpoint = (device.get("endpoints") or {}).get(region)
+    endpoint = device.endpoint_in(region)
     if not endpoint:
         return None
-    others = [h for h in store.token_holders(device["device_id"]) if h["PK"] != device["PK"]]
-    if others:
+    if devices.other_holders(device):
         return None
     try:
         sns.delete_endpoint(EndpointArn=endpoint)  # idempotent in SNS: deleting a deleted endpoint succeeds

@@ -10,8 +10,8 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from backend_core import aws
-from backend_core.dal import Store
 from backend_core.entrypoint import Handler, lazy_lambda_handler
+from backend_core.media_store import MediaStore
 from media_restored.restored import notification_for, restored_media
 from media_restored.settings import Settings
 
@@ -20,7 +20,7 @@ metrics = Metrics(namespace="MobileBackend", service="media-restored")
 
 
 def create_handler(settings: Settings) -> Handler:
-    store = Store(aws.client("dynamodb", settings), settings.table_name)
+    media_objects = MediaStore(aws.client("dynamodb", settings), settings.table_name)
     sqs = aws.client(
         "sqs", settings
     )  # this region's notify queue: the DR region notifies with the primary dark
@@ -32,11 +32,11 @@ def create_handler(settings: Settings) -> Handler:
             if found is None:
                 continue
             owner, media_id = found
-            media = store.get_media(owner, media_id)
+            media = media_objects.get(owner, media_id)
             if media is None:  # deleted since it was archived: nobody to tell
                 logger.info("restored media has no owner record", extra={"media_id": media_id})
                 continue
-            message = notification_for(record, owner, media_id, media)
+            message = notification_for(record, media)
             sqs.send_message(QueueUrl=settings.notify_queue_url, MessageBody=message.model_dump_json())
             notified += 1
         if notified:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from backend_core.archival import media_key_parts
+from backend_core.media_store import MediaObject
 from backend_core.notifications import NotificationMessage
 
 RESTORE_COMPLETED = "ObjectRestore:Completed"
@@ -29,9 +30,8 @@ def restored_media(record: dict[str, Any]) -> tuple[str, str] | None:
     return media_key_parts(key)
 
 
-def notification_for(
-    record: dict[str, Any], owner: str, media_id: str, media: dict[str, Any]
-) -> NotificationMessage:
+def notification_for(record: dict[str, Any], media: MediaObject) -> NotificationMessage:
+    """The owner's notification that `media` is back, with an id derived from the event (see above)."""
     s3 = record["s3"]
     identity = "\n".join(
         [
@@ -41,14 +41,14 @@ def notification_for(
             str(s3["object"].get("sequencer", record.get("eventTime", ""))),
         ]
     )
-    kind = str(media.get("content_type", "media")).split("/", 1)[0]
+    kind = (media.content_type or "media").split("/", 1)[0]
     return NotificationMessage(
         notification_id=hashlib.sha256(identity.encode()).hexdigest()[:32],
         provider_id=SENDER,
-        recipient_id=owner,
+        recipient_id=media.user_id,
         title=TITLE,
         body=f"The {kind} you asked for can be downloaded again.",
-        data={"type": "media_restored", "media_id": media_id},
+        data={"type": "media_restored", "media_id": media.media_id},
         created_at=event_time(record),
     )
 

@@ -1,7 +1,9 @@
 """The API function: a Powertools HTTP API resolver with validation, built per settings by `create_handler`.
 
-The handler only translates HTTP into calls on the data-access layer; every answer that is not a 2xx is
-the JSON error shape, and every request emits one usage event.
+The routes (`mobile_api.routes`) only translate HTTP into calls on the rules (`mobile_api.services`), which
+take the data-access stores (`backend_core.*_store`) as arguments; every answer that is not a 2xx is the
+JSON error shape (a refusal of the rules is mapped here, by `errors.STATUS_OF`), and every request emits
+one usage event.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from backend_core.api_routes import API_ROUTES
 from backend_core.usage_events import UsageEvent, now_utc
+from mobile_api import views
 from mobile_api.deps import Deps
-from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response
-from mobile_api.identity import caller_of
+from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response, status_of
+from mobile_api.identity import caller_of, group_of_route, require_caller
 from mobile_api.routes import devices, media, notifications, profile, sync
+from mobile_api.services import errors as refusals
+from mobile_api.services.notifications import require_group
+from mobile_api.services.profile import apply_token_claims
 from mobile_api.settings import Settings
 from mobile_api.strict_json import StrictJsonError
 from mobile_api.strict_json import parse as parse_strict_json
@@ -47,9 +53,10 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
 
     def remember_route(app: APIGatewayHttpResolver, next_middleware: Any) -> Any:
         _remember_route(app)
+        _authorize_route(app)
         caller = caller_of(app.current_event.raw_event)
         if caller is not None and caller.has_id_token:  # the profile follows the newest token's claims
-            profile.sync_claims(deps, caller)
+            apply_token_claims(deps.profiles, deps.claims_synced, caller, deps.clock)
         return next_middleware(app)
 
     app.use(middlewares=[remember_route])
@@ -60,9 +67,23 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
         _remember_route(app)
         return error_response(exc.status, exc.message, exc.code, **exc.extra)
 
+    @app.exception_handler(refusals.Refused)
+    def refused(exc: refusals.Refused) -> Response:
+        _remember_route(app)
+        if isinstance(exc, refusals.StaleVersion):  # the server's item, to merge with
+            current = views.sync_item(exc.current) if exc.current else None
+            return error_response(status_of(exc), exc.message, exc.code, current=current)
+        return error_response(status_of(exc), exc.message, exc.code)
+
     @app.exception_handler(RequestValidationError)
     def invalid(exc: RequestValidationError) -> Response:
         _remember_route(app)
+        try:  # who may call comes before what they sent (validation runs before the middlewares)
+            _authorize_route(app)
+        except ApiError as refused:
+            return error_response(refused.status, refused.message, refused.code)
+        except refusals.Refused as refused:
+            return error_response(status_of(refused), refused.message, refused.code)
         status, message = describe_validation_errors(list(exc.errors()))
         return error_response(status, message)
 
@@ -93,6 +114,14 @@ def _remember_route(app: APIGatewayHttpResolver) -> None:
     if route is not None and getattr(route, "path", None):
         template = route.path.replace("<", "{").replace(">", "}")
         app.lambda_context_route = f"{route.method} {template}"  # type: ignore[attr-defined]
+
+
+def _authorize_route(app: APIGatewayHttpResolver) -> None:
+    """401/403 (ApiError) when the matched route is marked `for_group` and the caller is not in it."""
+    route = app.context.get("_route")
+    group = group_of_route(getattr(route, "func", None))
+    if group is not None:
+        require_group(require_caller(app.current_event.raw_event), group)
 
 
 def _route_template(app: APIGatewayHttpResolver, event: dict) -> str | None:
@@ -244,9 +273,8 @@ def openapi_json(settings: Settings | None = None) -> str:
             security=[{"cognito": []}],
         )
     )
-    for (
-        route
-    ) in API_ROUTES.routes:  # the public routes (backend_core.api_routes) carry no security requirement
+    # The public routes of the route table (backend_core.api_routes) carry no security requirement.
+    for route in API_ROUTES.routes:
         if route.public:
             document["paths"][route.path][route.method.lower()]["security"] = []
     return json.dumps(document, indent=2, sort_keys=True) + "\n"

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from backend_core.keys import SEQ_WIDTH
+from backend_core.item_keys import SEQ_WIDTH
 from mobile_api.errors import ApiError
 
 MAX_SEQ = 10**SEQ_WIDTH  # a change number must fit its zero-padded key

@@ -3,40 +3,75 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from backend_core import aws
-from backend_core.dal import Store
+from backend_core.device_store import DeviceStore
+from backend_core.idempotency_store import IdempotencyStore
+from backend_core.inbox_store import InboxStore
+from backend_core.media_store import MediaStore
+from backend_core.profile_store import ProfileStore
+from backend_core.push import PushChannel
+from backend_core.subscription_store import SubscriptionStore
 from backend_core.sync_store import SyncStore
 from mobile_api.cdn_signing import CdnUrlSigner
+from mobile_api.clock import Clock, system_clock
+from mobile_api.services.media import MediaAccess
+from mobile_api.services.notifications import NotifyQueue
+from mobile_api.services.profile import ClaimsSynced
 from mobile_api.settings import Settings
 
 
 @dataclass
 class Deps:
     settings: Settings
-    store: Store
+    dynamodb: Any
+    profiles: ProfileStore
+    devices: DeviceStore
+    media: MediaStore
+    subscriptions: SubscriptionStore
+    idempotency: IdempotencyStore
+    inbox: InboxStore
     sync: SyncStore
     s3: Any
     sns: Any
     sqs: Any
     cdn_signer: CdnUrlSigner | None = None  # None: no CDN (local stack) or signing not configured
-    # (user, token iat) pairs whose claims the profile already has: one write per token per handler.
-    claims_synced: dict[tuple[str, int], None] = field(default_factory=dict)
+    clock: Clock = system_clock
+    claims_synced: ClaimsSynced = field(default_factory=ClaimsSynced)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Deps:
         dynamodb = aws.client("dynamodb", settings)
+        table = settings.table_name
         return cls(
             settings=settings,
-            store=Store(dynamodb, settings.table_name),
-            sync=SyncStore(dynamodb, settings.table_name, settings.region, settings.write_regions),
+            dynamodb=dynamodb,
+            profiles=ProfileStore(dynamodb, table),
+            devices=DeviceStore(dynamodb, table),
+            media=MediaStore(dynamodb, table),
+            subscriptions=SubscriptionStore(dynamodb, table),
+            idempotency=IdempotencyStore(dynamodb, table),
+            inbox=InboxStore(dynamodb, table),
+            sync=SyncStore(dynamodb, table, settings.region, settings.write_regions),
             s3=aws.client("s3", settings),
             sns=aws.client("sns", settings),
             sqs=aws.client("sqs", settings),
             cdn_signer=cdn_signer(settings),
         )
+
+    # Built per request from the clients above, so a client swapped after construction is the one used.
+    @property
+    def push(self) -> PushChannel:
+        return PushChannel(self.sns, self.settings.region, self.settings.platform_app_arns)
+
+    @property
+    def media_access(self) -> MediaAccess:
+        return MediaAccess(self.media, self.s3, self.cdn_signer, self.settings)
+
+    @property
+    def notify_queue(self) -> NotifyQueue:
+        return NotifyQueue(self.sqs, self.settings.notify_queue_url)
 
 
 def cdn_signer(settings: Settings) -> CdnUrlSigner | None:
@@ -48,12 +83,3 @@ def cdn_signer(settings: Settings) -> CdnUrlSigner | None:
         settings.cdn_signing_key_secret_arn,
         lambda: aws.client("secretsmanager", settings),
     )
-
-
-def iso(moment: datetime) -> str:
-    """Timestamps as stored (fixed width, UTC, 'Z'): they compare correctly as strings."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def now_iso() -> str:
-    return iso(datetime.now(UTC))

@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
+from mobile_api.services import errors as refusals
 from mobile_api.strict_json import dumps
 
 CODES = {
@@ -24,6 +25,23 @@ CODES = {
     501: "not_implemented",
     503: "unavailable",
 }
+
+
+# Each refusal of the rules (mobile_api.services.errors) and its status; the most specific class wins.
+STATUS_OF: dict[type[refusals.Refused], int] = {
+    refusals.Refused: 400,
+    refusals.NotFound: 404,
+    refusals.Forbidden: 403,
+    refusals.StaleVersion: 409,
+    refusals.Conflict: 409,
+    refusals.TooLarge: 413,
+    refusals.Invalid: 422,
+    refusals.Unavailable: 503,
+}
+
+
+def status_of(refusal: refusals.Refused) -> int:
+    return next(STATUS_OF[cls] for cls in type(refusal).__mro__ if cls in STATUS_OF)
 
 
 class ApiError(Exception):

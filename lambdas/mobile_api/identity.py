@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from backend_core import keys
+from backend_core import item_keys
 from backend_core.identity import CONSUMERS, PROVIDERS
 from mobile_api.errors import ApiError
 
-__all__ = ["CONSUMERS", "PROVIDERS", "Caller", "caller_of", "require_caller", "require_group"]
+__all__ = [
+    "CONSUMERS",
+    "PROVIDERS",
+    "Caller",
+    "caller_of",
+    "for_group",
+    "group_of_route",
+    "require_caller",
+]
+
+RouteHandler = TypeVar("RouteHandler", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ def claims_of(event: dict[str, Any]) -> dict[str, Any]:
     return (authorizer.get("jwt") or {}).get("claims") or {}
 
 
-SAFE_SUB = re.compile(keys.SAFE_ID)
+SAFE_SUB = re.compile(item_keys.SAFE_ID)
 
 
 def caller_of(event: dict[str, Any]) -> Caller | None:
@@ -87,6 +98,18 @@ def require_caller(event: dict[str, Any]) -> Caller:
     return caller
 
 
-def require_group(caller: Caller, group: str) -> None:
-    if group not in caller.groups:
-        raise ApiError(403, f"this route is for {group}")
+def for_group(group: str) -> Callable[[RouteHandler], RouteHandler]:
+    """Marks a route handler as one group's. The resolver's middleware refuses anyone else (401, 403), and
+    so does the validation-error handler, which runs before any middleware: a caller outside the group gets
+    403 whatever the body, never a 422 that describes a route they may not use."""
+
+    def mark(handler: RouteHandler) -> RouteHandler:
+        handler.caller_group = group  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+def group_of_route(handler: Callable[..., Any] | None) -> str | None:
+    """The group a route handler is marked for by `for_group`; None for a route open to any caller."""
+    return getattr(handler, "caller_group", None)

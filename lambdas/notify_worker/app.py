@@ -9,24 +9,29 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from backend_core import aws
-from backend_core.dal import Store
+from backend_core.device_store import DeviceStore
 from backend_core.entrypoint import Handler, lazy_lambda_handler
+from backend_core.inbox_store import InboxStore
 from backend_core.notifications import NotificationMessage
+from backend_core.push import PushChannel
 from notify_worker.settings import Settings
-from notify_worker.worker import PushChannel, deliver
+from notify_worker.worker import Recipients, deliver
 
 logger = Logger(service="notify-worker")
 metrics = Metrics(namespace="MobileBackend", service="notify-worker")
 
 
 def create_handler(settings: Settings) -> Handler:
-    store = Store(aws.client("dynamodb", settings), settings.table_name)
+    dynamodb = aws.client("dynamodb", settings)
+    recipients = Recipients(
+        InboxStore(dynamodb, settings.table_name), DeviceStore(dynamodb, settings.table_name)
+    )
     # Only this region's SNS: the DR region must deliver with the primary region dark.
     channel = PushChannel(aws.client("sns", settings), settings.region, settings.platform_app_arns)
 
     def record_handler(record: SQSRecord) -> None:
         message = NotificationMessage.model_validate_json(record.body)  # invalid -> failure -> DLQ eventually
-        result = deliver(store, channel, message)
+        result = deliver(recipients, channel, message)
         metrics.add_metric(name="PushesDelivered", unit=MetricUnit.Count, value=result.delivered)
         if result.disabled:
             metrics.add_metric(name="EndpointsDisabled", unit=MetricUnit.Count, value=result.disabled)

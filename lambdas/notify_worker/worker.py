@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
-from backend_core.dal import Store
+from backend_core.device_store import Device, DeviceStore
+from backend_core.inbox_store import InboxEntry, InboxStatus, InboxStore
 from backend_core.notifications import NotificationMessage
-from backend_core.push import ensure_endpoint, error_code, is_dead_endpoint, is_missing_endpoint
-from backend_core.settings import PlatformApps
+from backend_core.push import PushChannel, ensure_endpoint, error_code, is_dead_endpoint, is_missing_endpoint
 
 logger = Logger(service="notify-worker", child=True)
 
@@ -33,12 +32,11 @@ class Delivery:
 
 
 @dataclass(frozen=True)
-class PushChannel:
-    """SNS in this region: the client, the region's name and its platform applications."""
+class Recipients:
+    """Where a message lands: the inbox and the recipient's devices (this region's table)."""
 
-    sns: Any
-    region: str
-    platform_apps: PlatformApps
+    inbox: InboxStore
+    devices: DeviceStore
 
 
 def push_payload(message: NotificationMessage) -> str:
@@ -72,62 +70,61 @@ def collapse_attributes(message: NotificationMessage) -> dict[str, dict[str, str
 
 
 def endpoint_for(
-    store: Store, channel: PushChannel, device: dict[str, Any], *, fresh: bool = False
+    devices: DeviceStore, channel: PushChannel, device: Device, *, fresh: bool = False
 ) -> str | None:
     """This region's endpoint of the device, created here on first use (the device may have been registered
     in the other region); None when this region has no platform application for it."""
-    known = (device.get("endpoints") or {}).get(channel.region)
+    known = device.endpoint_in(channel.region)
     if known and not fresh:
         return known
-    application = getattr(channel.platform_apps, device.get("platform", ""), None)
-    if not application or not device.get("token"):
+    application = channel.application_for(device.platform)
+    if not application or not device.token:
         return None
-    arn = ensure_endpoint(channel.sns, application, device["token"])
-    store.set_device_endpoint(device["user_id"], device["device_id"], channel.region, arn)
+    arn = ensure_endpoint(channel.sns, application, device.token)
+    devices.set_endpoint(device.user_id, device.device_id, channel.region, arn)
     return arn
 
 
-def deliver(store: Store, channel: PushChannel, message: NotificationMessage) -> Delivery:
+def deliver(to: Recipients, channel: PushChannel, message: NotificationMessage) -> Delivery:
     result = Delivery()
-    entry = {
-        "provider_id": message.provider_id,
-        "title": message.title,
-        "body": message.body,
-        "data_json": json.dumps(message.data),
-        "created_at": message.created_at,
-    }
-    status = store.begin_inbox_entry(message.recipient_id, message.created_at, message.notification_id, entry)
-    if status == "sent":
+    entry = to.inbox.begin(
+        InboxEntry(
+            recipient_id=message.recipient_id,
+            notification_id=message.notification_id,
+            provider_id=message.provider_id,
+            title=message.title,
+            body=message.body,
+            data=message.data,
+            created_at=message.created_at,
+        )
+    )
+    if entry.status is InboxStatus.SENT:
         result.skipped_duplicate = True
         return result
     payload, attributes = push_payload(message), collapse_attributes(message)
-    for device in store.list_devices(message.recipient_id):
-        if not device.get("enabled", True):
+    for device in to.devices.list_for(message.recipient_id):
+        if not device.enabled:
             continue
-        device.setdefault("user_id", message.recipient_id)
-        if (
-            store.token_owner(device) != message.recipient_id
-        ):  # the phone was registered by someone else since
-            store.retire_device(device)
+        if to.devices.token_owner(device) != message.recipient_id:  # registered by someone else since
+            to.devices.retire(device)
             result.moved += 1
-            logger.info("retired a registration whose token moved", extra={"device_id": device["device_id"]})
+            logger.info("retired a registration whose token moved", extra={"device_id": device.device_id})
             continue
-        if _push(store, channel, device, payload, attributes, message, result):
+        if _push(to.devices, channel, device, payload, attributes, result):
             result.delivered += 1
-    store.finish_inbox_entry(message.recipient_id, message.notification_id, result.delivered)
+    to.inbox.finish(message.recipient_id, message.notification_id, result.delivered)
     return result
 
 
 def _push(
-    store: Store,
+    devices: DeviceStore,
     channel: PushChannel,
-    device: dict[str, Any],
+    device: Device,
     payload: str,
     attributes: dict[str, dict[str, str]],
-    message: NotificationMessage,
     result: Delivery,
 ) -> bool:
-    arn = endpoint_for(store, channel, device)
+    arn = endpoint_for(devices, channel, device)
     if arn is None:
         return False
     for attempt in range(2):
@@ -138,17 +135,17 @@ def _push(
             return True
         except ClientError as exc:
             if is_missing_endpoint(exc) and attempt == 0:  # retired by the other region: make it again
-                arn = endpoint_for(store, channel, device, fresh=True)
+                arn = endpoint_for(devices, channel, device, fresh=True)
                 if arn is None:
                     return False
                 continue
             if not is_dead_endpoint(exc):
                 raise  # throttling, outage, a payload SNS refused: the message is retried, then DLQ
             # The platform rejected the token for good: stop pushing to it (the inbox still has the message).
-            store.disable_device(message.recipient_id, device["device_id"], error_code(exc))
+            devices.disable(device.user_id, device.device_id, error_code(exc))
             result.disabled += 1
             logger.info(
-                "disabled dead endpoint", extra={"device_id": device["device_id"], "code": error_code(exc)}
+                "disabled dead endpoint", extra={"device_id": device.device_id, "code": error_code(exc)}
             )
             return False
     return False

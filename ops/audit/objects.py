@@ -1,7 +1,7 @@
 """Every media object classified by when it was last used and where S3 keeps it.
 
 When an object was last used: the API hands out every download URL and records it (per region, the
-`MEDIAUSE#<id>#<region>` items of backend_core.dal), so the last use of a media object is the latest of its
+`MEDIAUSE#<id>#<region>` items of backend_core.media_store), so the last use of a media object is the latest of its
 upload (`created_at` of its `MEDIA#` item) and those records, read from the table once. An object without a
 media item (and any other key) counts its last modification as its last use.
 
@@ -33,9 +33,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from backend_core import item_keys
 from backend_core.archival import ARCHIVAL_POLICY, MEDIA_INVENTORY, TIERING_MIN_OBJECT_BYTES, media_key_parts
 from backend_core.ddb import from_ddb
-from backend_core.keys import MEDIA_USE_PREFIX
 from ops.audit.env import AuditEnv
 from ops.audit.model import BucketObjects, Violation
 
@@ -81,18 +81,22 @@ def _scan_uses(ddb: Any, table: str, progress: Progress) -> dict[tuple[str, str]
         "TableName": table,
         "FilterExpression": "begins_with(SK, :media)",
         "ProjectionExpression": "PK, SK, media_id, created_at, last_used_at",
-        "ExpressionAttributeValues": {":media": {"S": "MEDIA"}},
+        "ExpressionAttributeValues": {":media": {"S": item_keys.MEDIA_FAMILY}},
     }
     while True:
         page = ddb.scan(**kwargs)
         for raw in page["Items"]:
             item = from_ddb(raw)
             sk = str(item["SK"])
-            text = item.get("last_used_at") if sk.startswith(MEDIA_USE_PREFIX) else item.get("created_at")
+            text = (
+                item.get("last_used_at")
+                if sk.startswith(item_keys.MEDIA_USE_PREFIX)
+                else item.get("created_at")
+            )
             if not text:
                 continue
-            media = str(item.get("media_id") or sk.removeprefix("MEDIA#"))
-            key = (str(item["PK"]).removeprefix("USER#"), media)
+            media = str(item.get("media_id") or item_keys.media_id_of(sk))
+            key = (item_keys.user_id_of(str(item["PK"])), media)
             moment = _parse_time(str(text))
             if moment is not None and (key not in found or moment > found[key]):
                 found[key] = moment

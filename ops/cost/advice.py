@@ -478,7 +478,7 @@ def _inbox_ttl(c: _Context) -> Advice | None:
     return Advice(
         topic="inbox-ttl",
         verdict=_verdict(saving, trade_off=True),
-        setting="lambdas/backend_core/dal.py: begin_inbox_entry (the table's TTL attribute, expires_at)",
+        setting="lambdas/backend_core/inbox_store.py: InboxStore.begin (the table's TTL attribute, expires_at)",
         change=f"expire inbox entries after {INBOX_TTL_DAYS} days",
         saving=saving,
         why=(

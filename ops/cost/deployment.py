@@ -215,7 +215,7 @@ class Deployment:
     rpo_minutes: float | None = None
     # What the app's code does (not in the plan), so the advice can price a change to it:
     usage_events_per_record: int = 1  # lambdas/mobile_api/usage.py: one Firehose PutRecord per request
-    inbox_ttl_days: float | None = None  # backend_core/dal.py: inbox entries never expire
+    inbox_ttl_days: float | None = None  # backend_core/inbox_store.py: inbox entries never expire
     notes: tuple[str, ...] = field(default=())
 
     def region_of(self, site: str) -> str:

@@ -4,7 +4,7 @@ For every route of the API (lambdas/mobile_api/openapi.json; tests/cost/test_rou
 route has no entry here or an entry names no route) the DynamoDB reads and writes it makes, with their
 item sizes, and what else it sets off: SNS calls, SQS messages, uploads, CDN downloads, items that expire
 by TTL later. The notify worker's work per message is `worker_message`. The sources are
-lambdas/backend_core/dal.py, sync_store.py, push.py and lambdas/mobile_api/routes/*.py; when they change,
+the entity stores lambdas/backend_core/*_store.py, push.py and lambdas/mobile_api/services/*.py; when they change,
 change this file with them.
 
 How DynamoDB bills them (https://aws.amazon.com/dynamodb/pricing/on-demand/, "Read and write requests";
@@ -256,8 +256,8 @@ class WorkerWork:
 
 def worker_message(profile: UsageProfile) -> WorkerWork:
     """notify_worker's work for one message (one recipient), lambdas/notify_worker/worker.py deliver():
-    begin_inbox_entry (conditional PutItem, in GSI1), list_devices (Query), per device token_owner (GSI2
-    Query) and one Publish, then finish_inbox_entry (UpdateItem of the GSI1 item)."""
+    InboxStore.begin (conditional PutItem, in GSI1), DeviceStore.list_for (Query), per device token_owner
+    (GSI2 Query) and one Publish, then InboxStore.finish (UpdateItem of the GSI1 item)."""
     n = profile.notifications
     entry_kb = n.notification_kb + INBOX_OVERHEAD_KB
     devices = n.devices_per_user

@@ -24,6 +24,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from backend_core import item_keys
 from drill.report import Check
 from ops.drill import targets
 from ops.drill.data import arn_region, endpoint_arns, partition_items
@@ -331,9 +332,11 @@ class AwsEnv(DrillEnv):
         the recipient's inbox entry says `sent` to at least one device, and the device's endpoints (read from
         the DR table) include one in the DR region, the only one the DR worker may publish through."""
         ddb = self.client("dynamodb", "dr")
-        items = partition_items(ddb, self.outputs.table.name, f"USER#{user_id}")
+        items = partition_items(ddb, self.outputs.table.name, item_keys.user_pk(user_id))
         inbox = [
-            i for i in items if i["SK"]["S"].startswith("NOTIF#") and i.get("body", {}).get("S") == marker
+            i
+            for i in items
+            if item_keys.is_inbox_entry(i["SK"]["S"]) and i.get("body", {}).get("S") == marker
         ]
         sent = [
             i
@@ -344,7 +347,7 @@ class AwsEnv(DrillEnv):
         regions = sorted(
             {
                 arn_region(a) or "?"
-                for a in endpoint_arns(i for i in items if i["SK"]["S"].startswith("DEVICE#"))
+                for a in endpoint_arns(i for i in items if item_keys.is_device(i["SK"]["S"]))
             }
         )
         ok = bool(sent) and self.outputs.dr_region in regions

@@ -28,7 +28,7 @@ from typing import Any
 
 import requests
 
-from backend_core import keys
+from backend_core import item_keys
 from backend_core.identity import CONSUMERS, PROVIDERS
 from backend_core.s3_layout import user_media_prefix
 from drill import preflight
@@ -717,11 +717,11 @@ def cleanup(env: DrillEnv, state_doc: dict[str, Any]) -> Check:
         ddb = env.client("dynamodb", side)
         items = []
         for role, sub in subs.items():
-            items += data.partition_items(ddb, out.table.name, f"USER#{sub}")
+            items += data.partition_items(ddb, out.table.name, item_keys.user_pk(sub))
             for region in (out.primary_region, out.dr_region):  # the sync change logs, one per region
-                items += data.partition_items(ddb, out.table.name, keys.sync_log_pk(sub, region))
+                items += data.partition_items(ddb, out.table.name, item_keys.sync_log_pk(sub, region))
             if role == "provider":
-                items += data.partition_items(ddb, out.table.name, f"PROVIDER#{sub}")
+                items += data.partition_items(ddb, out.table.name, item_keys.provider_pk(sub))
         items_by_side[side] = items
     for arn in data.endpoint_arns(items_by_side["primary"] + items_by_side["dr"]):
         region = data.arn_region(arn)

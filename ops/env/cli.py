@@ -19,7 +19,7 @@ from ops.env import cognito_replica, env_check
 from ops.env.credentials import caller_identity, require_credentials
 from ops.env.envs import ENVS_DIR, TERRAFORM_DIR, CloudEnv, resolve
 from ops.env.terraform_runner import TerraformRunner, repo_relative
-from ops.errors import OpsError
+from ops.errors import OpsError, describe
 
 app = typer.Typer(
     no_args_is_help=True, help="Plan, apply, destroy and read a cloud environment (dev, staging, prod)."
@@ -77,18 +77,41 @@ def check(
     account, and the Lambda concurrency quota the env's reserved concurrency needs."""
     cloud_env = resolve(env, envs_dir)
     findings = env_check.file_findings(cloud_env)
-    if not offline:
-        identity = _check_credentials(cloud_env)
-        findings += env_check.account_findings(cloud_env, identity["Account"])
-        if env_check.required_lambda_concurrency(cloud_env):
-            findings += env_check.concurrency_quota_findings(cloud_env, _lambda_quotas(cloud_env))
-    for finding in findings:
+    for finding in findings:  # first, whatever the online part says: the list is what a person works through
         typer.echo(str(finding), err=True)
+    if not offline:
+        try:
+            online = _online_findings(cloud_env)
+        except OpsError as exc:
+            if not findings:
+                raise
+            raise OpsError(
+                f"env {cloud_env.name}: {len(findings)} thing(s) to set before a deploy (above; "
+                f"docs/first-deploy.md), and the online checks did not run: {exc}",
+                exc.exit_code,
+            ) from None
+        for finding in online:
+            typer.echo(str(finding), err=True)
+        findings += online
     if findings:
         raise OpsError(
             f"env {cloud_env.name}: {len(findings)} thing(s) to set before a deploy (above; docs/first-deploy.md)"
         )
     typer.echo(f"env {cloud_env.name}: ready to plan" + (" (files only: --offline)" if offline else ""))
+
+
+def _online_findings(env: CloudEnv) -> list[env_check.Finding]:
+    """The checks that ask AWS: the credentials (STS), the backend's account, the Lambda concurrency quota.
+    Raises OpsError (one line) when AWS cannot be asked."""
+    identity = _check_credentials(env)
+    findings = env_check.account_findings(env, identity["Account"])
+    if env_check.required_lambda_concurrency(env):
+        try:
+            quotas = _lambda_quotas(env)
+        except Exception as exc:  # AccessDenied, throttling, an endpoint that does not answer: one line
+            raise describe(exc) from None
+        findings += env_check.concurrency_quota_findings(env, quotas)
+    return findings
 
 
 @app.command()

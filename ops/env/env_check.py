@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ops.env import push_credentials
 from ops.env.envs import CloudEnv
 from ops.paths import REPO_ROOT
 
@@ -24,7 +25,7 @@ LAMBDA_CONCURRENCY_QUOTA = "L-B99A9384"  # Service Quotas: "Concurrent execution
 
 @dataclass(frozen=True)
 class Finding:
-    path: Path
+    path: Path  # a file, or an environment variable's name (TF_VAR_apns) for a value kept out of files
     line: int  # 0: not tied to a line
     what: str
     fix: str
@@ -129,6 +130,8 @@ def missing_settings(env: CloudEnv, environ: dict[str, str] | None = None) -> li
                 "TF_VAR_fcm_service_account_json=... (sensitive: never in a file); without them no push is sent",
             )
         )
+    # Set but unusable: named by the variable (the value lives in no file of the repository).
+    findings += [Finding(Path(var), 0, what, fix) for var, what, fix in push_credentials.problems(environ)]
     return findings
 
 

@@ -44,6 +44,7 @@ from urllib.parse import parse_qs, quote_plus, unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from backend_core import item_keys
 from backend_core.archival import (
     ARCHIVAL_POLICY,
     ARCHIVE_TIERS,
@@ -51,7 +52,6 @@ from backend_core.archival import (
     media_key_parts,
 )
 from backend_core.ddb import from_ddb, to_ddb
-from backend_core.keys import MEDIA_USE_PREFIX
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID, MAX_INACTIVE_DAYS
 from ops.local.moto_gateway import MotoGateway, is_s3_request, s3_error, s3_error_body
@@ -432,19 +432,19 @@ class ArchiveTiers:
         kwargs: dict[str, Any] = {
             "TableName": spec.table,
             "FilterExpression": "begins_with(SK, :media)",
-            "ExpressionAttributeValues": {":media": {"S": "MEDIA"}},
+            "ExpressionAttributeValues": {":media": {"S": item_keys.MEDIA_FAMILY}},
             "ConsistentRead": True,
         }
         while True:
             page = ddb.scan(**kwargs)
             for raw in page["Items"]:
                 item = from_ddb(raw)
-                user = str(item["PK"]).removeprefix("USER#")
+                user = item_keys.user_id_of(str(item["PK"]))
                 sk = str(item["SK"])
-                media = item.get("media_id") or sk.removeprefix("MEDIA#")
-                if sk.startswith(("MEDIA#", MEDIA_USE_PREFIX)) and _item_time(item) > datetime.min.replace(
-                    tzinfo=UTC
-                ):
+                media = item.get("media_id") or item_keys.media_id_of(sk)
+                if sk.startswith((item_keys.MEDIA_PREFIX, item_keys.MEDIA_USE_PREFIX)) and _item_time(
+                    item
+                ) > datetime.min.replace(tzinfo=UTC):
                     found.setdefault((user, str(media)), []).append(item)
             if "LastEvaluatedKey" not in page:
                 return found
@@ -458,7 +458,9 @@ class ArchiveTiers:
         ddb = client("dynamodb", spec.region, self.endpoint_url)
         for media, shift in shifts.items():
             for item in uses[media]:
-                name = "last_used_at" if str(item["SK"]).startswith(MEDIA_USE_PREFIX) else "created_at"
+                name = (
+                    "last_used_at" if str(item["SK"]).startswith(item_keys.MEDIA_USE_PREFIX) else "created_at"
+                )
                 aged = _iso(_item_time(item) - shift)
                 ddb.update_item(
                     TableName=spec.table,
@@ -584,7 +586,7 @@ def _item_time(item: dict) -> datetime:
     """The time of use an item records: an access record's last use, a media item's creation."""
     text = (
         item.get("last_used_at")
-        if str(item.get("SK", "")).startswith(MEDIA_USE_PREFIX)
+        if str(item.get("SK", "")).startswith(item_keys.MEDIA_USE_PREFIX)
         else item.get("created_at")
     )
     try:

@@ -168,16 +168,37 @@ def logs(
 
 @app.command()
 def seed() -> None:
-    """Create the demo users (one consumer, one provider) and print their credentials."""
-    from ops.local.seed import seed_users
+    """Create the demo users (one consumer, one provider); print their credentials and the request
+    collection's variables (docs/requests/*.http) with their ID tokens."""
+    from ops.local.seed import collection_variables, seed_users
 
-    config = _config()
-    state = background_stack.state(config)
-    for role, user in seed_users(state).items():  # plain lines: a table would truncate the password
+    state = background_stack.state(_config())
+    users = seed_users(state)
+    for role, user in users.items():  # plain lines: a table would truncate the password
         out.print(f"{role}: email {user.email}  password {user.password}  sub {user.sub}", soft_wrap=True)
     out.print(
         "sign in with SRP (USER_SRP_AUTH, as the app client allows) against the pool in `ops stack outputs --env local`"
     )
+    out.print(
+        "request collection variables (docs/requests/*.http; the tokens are ID tokens, valid 60 minutes):"
+    )
+    for name, value in collection_variables(state, users).items():
+        typer.echo(f"@{name} = {value}")  # echo, not rich: a token must never wrap or be marked up
+
+
+@app.command()
+def token(
+    user: Annotated[
+        str, typer.Option("--user", help="consumer or provider (the demo users of `ops local seed`)")
+    ],
+) -> None:
+    """Print a fresh ID token of a demo user on stdout (for `Authorization: Bearer ...`); the user gets a new
+    password, printed on stderr, as `ops local seed` gives."""
+    from ops.local.seed import seed_user
+
+    signed_in = seed_user(background_stack.state(_config()), user)
+    typer.echo(f"{signed_in.email}: new password {signed_in.password}", err=True)
+    typer.echo(signed_in.id_token)
 
 
 @app.command()

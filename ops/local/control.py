@@ -8,6 +8,8 @@ POST /regions/<primary|dr>/<down|up>
 POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
 POST /identity/replica/remove|restore   take the DR user-pool replica away (a drill fault) or back
 POST /inspect/pushes              {"token": T}: what SNS published to that device token's endpoints, per region
+POST /inspect/mail                {"to": ADDRESS}: the e-mails Cognito sent there (sign-up codes), newest first
+POST /identity/token-age          {"seconds": N}: issue later tokens as if N s old (0 = now; cognito_tokens.py)
 POST /firehose/flush              deliver every buffered usage event now (Parquet under day=YYYY-MM-DD/)
 POST /archive                     {"inactive_days": N, "dry_run": bool}: the archive clock (archive_tiers.py)
 POST /archive/complete            finish every restore that is due now (they also finish on their own)
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from ops.local import cognito_tokens
 from ops.local.config import HOST
 
 if TYPE_CHECKING:
@@ -100,6 +103,16 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             if not isinstance(token, str) or not token:
                 raise ValueError('body must be {"token": STRING}')
             return {"endpoints": pushes_to(token)}
+        case "POST", ["inspect", "mail"]:
+            to = body.get("to")
+            if not isinstance(to, str) or "@" not in to:
+                raise ValueError('body must be {"to": E-MAIL ADDRESS}')
+            return {"messages": stack.cognito_mail.messages(to)}
+        case "POST", ["identity", "token-age"]:
+            seconds = body.get("seconds")
+            if not isinstance(seconds, int) or isinstance(seconds, bool):
+                raise ValueError('body must be {"seconds": INTEGER}')
+            return {"token_age_seconds": cognito_tokens.set_token_age(seconds)}
         case "POST", ["firehose", "flush"]:
             assert stack.firehose is not None
             deliveries = stack.firehose.deliver(force=True)

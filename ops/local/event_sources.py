@@ -25,8 +25,8 @@ from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.event_sources")
 Handler = Callable[[dict, Any], Any]
-IDLE_POLL_SECONDS = 1.0  # first idle wait; doubles while idle (ops/local/idle.py)
-IDLE_CAP_SECONDS = 30.0  # idle, look at least this often (a message sent with DelaySeconds wakes nobody)
+IDLE_POLL_SECONDS = 1.0  # first idle wait; then 4x, then the cap (ops/local/idle.py)
+IDLE_CAP_SECONDS = 60.0  # idle, look at least this often (a message sent with DelaySeconds wakes nobody)
 
 
 class EventSource(Protocol):

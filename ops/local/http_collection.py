@@ -3,7 +3,8 @@ JetBrains' HTTP Client would, so the suite proves every documented request works
 
 Format (the subset both clients share): requests separated by `###` lines; `# @name NAME` names a
 request whose JSON answer later requests read as `{{NAME.response.body.$.field.sub}}`; `{{variable}}`
-comes from the caller; `# expect STATUS` is what the suite checks (the clients ignore it, a comment).
+comes from the caller (or from `@variable = value` lines, which both clients read as file variables:
+`ops local seed` prints them); `# expect STATUS` is what the suite checks (the clients ignore it, a comment).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import requests
 
 COLLECTION_DIR = Path(__file__).resolve().parents[2] / "docs" / "requests"
 _VARIABLE = re.compile(r"\{\{\s*([\w.$]+)\s*\}\}")
+_FILE_VARIABLE = re.compile(r"^@(\w+)\s*=\s*(\S.*?)\s*$", re.M)
 _REQUEST_LINE = re.compile(r"^(GET|POST|PUT|DELETE|PATCH|OPTIONS|HEAD) (\S+)(?: HTTP/1\.1)?$")
 
 
@@ -72,6 +74,11 @@ def parse(path: Path) -> list[HttpRequest]:
             HttpRequest(path.name, title, request_line[1], request_line[2], headers, body, name, expect)
         )
     return parsed
+
+
+def file_variables(text: str) -> dict[str, str]:
+    """The `@name = value` lines of a text (a .http file's head, or what `ops local seed` prints)."""
+    return {match[1]: match[2] for match in _FILE_VARIABLE.finditer(text)}
 
 
 def collection(directory: Path = COLLECTION_DIR) -> list[HttpRequest]:

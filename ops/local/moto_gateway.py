@@ -432,6 +432,37 @@ def _client(client_id: str) -> tuple[str, Any] | None:
     return None
 
 
+def client_and_pool(client_id: str) -> tuple[str, Any] | None:
+    """(region, moto's user pool) of an app client id, for the Cognito stand-ins."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    for account_backends in cognitoidp_backends.values():
+        for region, backend in account_backends.items():
+            for pool in backend.user_pools.values():
+                if client_id in pool.clients:
+                    return region, pool
+    return None
+
+
+def call_app(app: WsgiApp, environ: dict, body: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Ask moto (`app`) with `body` as the request's body; (status, headers, answer) for a stand-in to change."""
+    answered: dict[str, Any] = {}
+
+    def capture(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+        answered["status"], answered["headers"] = status, list(headers)
+        return lambda data: None
+
+    environ = dict(environ, CONTENT_LENGTH=str(len(body)))
+    environ["wsgi.input"] = io.BytesIO(body)
+    out = b"".join(app(environ, capture))
+    return answered.get("status", "500 Internal Server Error"), answered.get("headers", []), out
+
+
+def error_answer(start_response: StartResponse, exc: AwsError) -> list[bytes]:
+    """Answer a JSON-protocol request (Cognito, DynamoDB, ...) with the service's error shape."""
+    return _error(start_response, exc, json_protocol=True)
+
+
 def is_s3_request(environ: dict) -> bool:
     """Whether a request is for S3 (signed, presigned or a presigned POST form), for the stand-ins."""
     return _is_s3(environ)
@@ -476,8 +507,12 @@ def _check_cognito_rules(environ: dict, body: bytes) -> None:
     except ValueError:
         return  # moto answers the malformed request itself
     flow, client_id = params.get("AuthFlow"), params.get("ClientId")
-    if not isinstance(flow, str) or not isinstance(client_id, str):
-        return
+    if isinstance(flow, str) and isinstance(client_id, str):
+        check_cognito_flow(flow, client_id)
+
+
+def check_cognito_flow(flow: str, client_id: str) -> None:
+    """Refuse (AwsError 400) an auth flow the app client does not allow, as Cognito does."""
     found = _client(client_id)
     if found is None:
         return  # moto answers ResourceNotFound

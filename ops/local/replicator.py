@@ -38,8 +38,8 @@ from ops.local.provision import RegionResources
 from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.replicator")
-IDLE_POLL_SECONDS = 2.0  # first idle wait; doubles while idle (ops/local/idle.py)
-IDLE_CAP_SECONDS = 30.0  # idle, look at least this often
+IDLE_POLL_SECONDS = 2.0  # first idle wait; then 4x, then the cap (ops/local/idle.py)
+IDLE_CAP_SECONDS = 120.0  # idle, look at least this often: writes, the lag knob and region up/resume wake it
 RULES_REFRESH_SECONDS = 5.0  # how soon a changed bucket replication configuration takes effect
 MAX_LAG_SECONDS = 3000  # below the replication queue's visibility timeout, so held messages stay hidden
 _SIDES = ("primary", "dr")

@@ -22,6 +22,8 @@ from ops.local import cognito_tokens
 from ops.local.api_front import ApiFront, LocalLambdaContext, RegionApp
 from ops.local.archive_tiers import ArchiveTiers, MediaBucket
 from ops.local.aws import client
+from ops.local.cognito_mail import CognitoMail
+from ops.local.cognito_srp import SrpVerifier
 from ops.local.config import HOST, Names, StackConfig
 from ops.local.control import ControlServer
 from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
@@ -74,6 +76,14 @@ class LocalStack:
         self.archive: ArchiveTiers | None = None
         self.inventory: InventoryReports | None = None
         self.s3_functions: dict[str, Callable[[dict, Any], Any]] = {}  # function ARN -> handler (S3 events)
+        # Cognito as apps meet it: SRP checks the password, codes are e-mailed (the outbox), refresh works.
+        self.cognito_mail = CognitoMail()
+        self.srp = SrpVerifier()
+        self.gateway.interceptors += [
+            self.srp.intercept,
+            self.cognito_mail.intercept,
+            cognito_tokens.intercept,
+        ]
 
     # ---- start / stop -------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -86,7 +96,7 @@ class LocalStack:
         os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
         # reset() purges queues between tests, more often than SQS's once a minute.
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
-        cognito_tokens.apply()  # ID tokens carry the user's email, as Cognito's do (a named stand-in)
+        cognito_tokens.apply()  # tokens carry Cognito's claims (email, email_verified, ...): a named stand-in
         moto_port = ports.moto or free_port()
         self.moto = GatewayServer(HOST, moto_port, self.gateway).start()
         endpoint = f"http://{HOST}:{self.moto.get_host_and_port()[1]}"
@@ -353,6 +363,7 @@ class LocalStack:
         self.replicator.reset()
         if self.user_pool_replica is not None:
             self.user_pool_replica.restore()
+        cognito_tokens.reset()
 
     # ---- status -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

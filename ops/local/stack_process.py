@@ -8,6 +8,7 @@ cleanly on SIGTERM/SIGINT.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -68,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(stack, 3)
     write_json_atomically(config.state_file, stack.state_document())
     return_freed_memory()
+    # What startup built (service models, moto backends, the functions' modules) lives as long as the
+    # process: out of the collector's sight, each later collection (the janitor's, and Python's own) walks
+    # only what came after, instead of the whole heap (~0.3-0.4 s of CPU each).
+    gc.freeze()
     stopping.wait()
     logging.getLogger("ops.local").info("stopping")
     config.state_file.unlink(missing_ok=True)

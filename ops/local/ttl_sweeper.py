@@ -58,7 +58,7 @@ class TtlSweeper:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         # An expiry announces itself to nobody: sweep `interval_seconds` after a write, and while nothing is
-        # written or expires, at waits doubling up to idle_cap_seconds (DynamoDB itself takes up to days).
+        # written or expires, after waits of base, 4 x base, then idle_cap_seconds (DynamoDB itself takes up to days).
         self.idle = IdleWait(
             self._stop, wait_for_change, base=interval_seconds, cap=idle_cap_seconds, min_gap=interval_seconds
         )

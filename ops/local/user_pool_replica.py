@@ -77,7 +77,7 @@ class UserPoolReplica:
         source_client_id: str,
         interval: float = 0.5,
         wait_for_change: WaitForChange | None = None,
-        idle_cap_seconds: float = 30.0,
+        idle_cap_seconds: float = 120.0,  # every Cognito write and region up wakes it
     ) -> None:
         self.endpoint_url = endpoint_url
         self.primary_region = primary_region
@@ -96,7 +96,7 @@ class UserPoolReplica:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         # Sign-ups and user changes are writes through the endpoint (they wake it): at most one sync per
-        # `interval` while they come, and idle, a look at waits doubling up to idle_cap_seconds.
+        # `interval` while they come, and idle, a look after waits of base, 4 x base, then idle_cap_seconds.
         self.idle = IdleWait(
             self._stop, wait_for_change, base=interval, cap=idle_cap_seconds, min_gap=interval
         )

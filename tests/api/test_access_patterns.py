@@ -13,7 +13,7 @@ KEYED = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetIte
 def test_all_routes_use_keyed_access_only(stack, make_user):
     handler = create_handler(stack.settings)
     operations: Counter[str] = Counter()
-    handler.deps.store.db.meta.events.register(
+    handler.deps.dynamodb.meta.events.register(
         "before-call", lambda model, **_: operations.update([model.name])
     )
     api = Api(handler)

@@ -102,3 +102,37 @@ def test_group_claim_renderings_are_understood(api, make_user):
     for rendering in ("brackets", "plain"):
         provider = make_user("providers", rendering=rendering)
         assert api("GET", "/me", provider).body["role"] == "provider"
+
+
+INVALID_NOTIFICATION_BODIES = [
+    {},
+    {"title": "t"},
+    {"to": None, "title": "", "body": "b"},
+    {"to": None, "title": "t", "body": "b", "unexpected": 1},
+    {"to": None, "title": "t" * 10_000, "body": "b"},
+]
+
+
+@pytest.mark.parametrize("body", INVALID_NOTIFICATION_BODIES)
+@pytest.mark.parametrize("group", ["consumers", None])
+def test_who_may_notify_is_checked_before_the_body(api, make_user, group, body):
+    """A caller outside the providers group gets 403 whatever the body: never a 422 that describes a route
+    they may not use."""
+    caller = make_user(group)
+    reply = api("POST", "/notifications", caller, body)
+    assert (reply.status, reply.body["error"]) == (403, "forbidden")
+
+
+def test_no_token_with_an_invalid_body_is_401(api):
+    assert api("POST", "/notifications", None, {}).status == 401
+
+
+def test_who_may_subscribe_is_checked_before_the_path(api, make_user):
+    provider = make_user("providers")
+    assert api("POST", "/providers/not%20a%20safe%20id/subscribe", provider).status == 403
+
+
+def test_a_provider_still_gets_the_validation_error(api, make_user):
+    provider = make_user("providers")
+    reply = api("POST", "/notifications", provider, {"title": "t"})
+    assert (reply.status, reply.body["error"]) == (422, "invalid")

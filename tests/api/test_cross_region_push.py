@@ -8,16 +8,19 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from backend_core import item_keys
+from backend_core.ddb import to_ddb
+
 pytestmark = pytest.mark.integration
 
 
 def _device_row(stack, region: str, user, device_id: str) -> dict | None:
-    key = {"PK": {"S": f"USER#{user.sub}"}, "SK": {"S": f"DEVICE#{device_id}"}}
+    key = to_ddb(item_keys.device(user.sub, device_id))
     return stack.client("dynamodb", region).get_item(TableName=stack.outputs.table.name, Key=key).get("Item")
 
 
 def _inbox_entry(stack, region: str, user, notification_id: str) -> dict | None:
-    key = {"PK": {"S": f"USER#{user.sub}"}, "SK": {"S": f"NOTIF#{notification_id}"}}
+    key = to_ddb(item_keys.inbox_entry(user.sub, notification_id))
     item = stack.client("dynamodb", region).get_item(TableName=stack.outputs.table.name, Key=key).get("Item")
     return item if item and item["status"]["S"] == "sent" else None
 
@@ -135,7 +138,7 @@ def test_dr_delivers_a_push_with_the_primary_dark(local_stack_clean):
     provider = _provider_with(stack, consumer)
     device_id = _register(stack, "primary", consumer, f"fcm-{uuid.uuid4().hex}")
     stack.wait_for(lambda: _device_row(stack, "dr", consumer, device_id), what="the device reaching DR")
-    subscription = {"PK": {"S": f"PROVIDER#{provider.sub}"}, "SK": {"S": f"SUB#{consumer.sub}"}}
+    subscription = to_ddb(item_keys.subscription(provider.sub, consumer.sub))
     stack.wait_for(
         lambda: (
             stack.client("dynamodb", "dr")

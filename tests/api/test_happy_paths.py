@@ -7,6 +7,8 @@ import json
 
 import requests
 
+from backend_core import item_keys
+from backend_core.ddb import to_ddb
 from tests.api.conftest import sns_messages
 
 
@@ -100,6 +102,6 @@ def test_subscribe_notify_deliver_inbox(api, make_user, drain, stack):
     ]
     endpoint = stack.client("dynamodb").get_item(
         TableName=stack.settings.table_name,
-        Key={"PK": {"S": f"USER#{consumer.sub}"}, "SK": {"S": f"DEVICE#{device.body['id']}"}},
+        Key=to_ddb(item_keys.device(consumer.sub, device.body["id"])),
     )["Item"]["endpoints"]["M"]["us-east-1"]["S"]
     assert len(sns_messages(stack, endpoint)) == 1

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from backend_core import item_keys
 from backend_core.sync_store import item_size
 from backend_core.table_design import TABLE_DESIGN
 from mobile_api.strict_json import MAX_DEPTH
@@ -57,8 +58,7 @@ def test_item_size_cap_comes_from_the_table_and_a_refused_item_is_413(api, make_
     # What the copy of a small item weighs without its data: the cap a client can use is the rest.
     overhead = item_size(
         {
-            "PK": f"USER#{user.sub}",
-            "SK": "ITEM#notes#big#us-east-1",
+            **item_keys.sync_copy(user.sub, "notes", "big", "us-east-1"),
             "collection": "notes",
             "item_id": "big",
             "origin": "us-east-1",

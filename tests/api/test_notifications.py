@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
+from backend_core import item_keys
+from backend_core.ddb import to_ddb
 from tests.api.conftest import sns_messages, sqs_event
 
 
 def device_endpoint(stack, user, device_id):
     return stack.client("dynamodb").get_item(
         TableName=stack.settings.table_name,
-        Key={"PK": {"S": f"USER#{user.sub}"}, "SK": {"S": f"DEVICE#{device_id}"}},
+        Key=to_ddb(item_keys.device(user.sub, device_id)),
     )["Item"]
 
 

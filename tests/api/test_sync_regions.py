@@ -14,9 +14,10 @@ from typing import Any
 import boto3
 import pytest
 
+from backend_core import item_keys
 from backend_core.sync_store import SyncStore, VersionConflict
 from backend_core.table_design import TABLE_DESIGN
-from mobile_api.deps import now_iso
+from mobile_api.clock import now_iso
 
 EAST, WEST = "us-east-1", "us-west-2"
 
@@ -43,7 +44,7 @@ def replicate(
     for row in source.rows():
         pk, sk = row["PK"]["S"], row["SK"]["S"]
         mine = (sk.endswith(f"#{source.region}")) or pk.endswith(f"#{source.region}")
-        kind = "log" if pk.startswith("SYNCLOG#") else "copy" if sk.startswith("ITEM#") else "counter"
+        kind = "log" if item_keys.is_sync_log(pk) else "copy" if item_keys.is_sync_copy(sk) else "counter"
         if mine and {"log": log, "copy": copies, "counter": counters}[kind]:
             target.ddb.put_item(TableName=target.table, Item=row)
 
@@ -88,10 +89,10 @@ def test_log_record_before_its_copy_and_a_gap_hold_the_feed_back(regions):
     for name in ("a", "b", "c"):
         west.store.put(user, "n", name, {"v": name}, None, now_iso())
     # The replica receives records 1 and 3 of the west log and only the copy of "a": 2 is a gap.
-    log = [r for r in west.rows("SYNCLOG#")]
+    log = [r for r in west.rows(item_keys.SYNC_LOG)]
     east.ddb.put_item(TableName=east.table, Item=log[0])
     east.ddb.put_item(TableName=east.table, Item=log[2])
-    copy_a = next(r for r in west.rows() if r["SK"]["S"] == f"ITEM#n#a#{WEST}")
+    copy_a = next(r for r in west.rows() if r["SK"]["S"] == item_keys.sync_copy(user, "n", "a", WEST)["SK"])
     east.ddb.put_item(TableName=east.table, Item=copy_a)
     seen, cursor = drain(east.store, user, {})
     assert list(seen) == [("n", "a")] and cursor[WEST] == 1  # stops at the gap, never past it

@@ -12,7 +12,9 @@ import uuid
 
 import pytest
 
+from backend_core import item_keys
 from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.ddb import to_ddb
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -68,10 +70,11 @@ def test_expired_item_is_archived_by_the_ttl_archiver_behind_the_stream(local_st
     stream delivers the REMOVE to ttl_archiver, and the item lands under the archive prefix in S3."""
     outputs = local_stack.outputs
     table, bucket = outputs.table.name, outputs.media.bucket.primary
-    pk = f"IDEMPOTENCY#front-{uuid.uuid4().hex}#k"
+    keys = item_keys.idempotency(f"front-{uuid.uuid4().hex}", "k")
+    pk = keys["PK"]
     local_stack.client("dynamodb").put_item(
         TableName=table,
-        Item={"PK": {"S": pk}, "SK": {"S": "IDEMPOTENCY"}, "expires_at": {"N": str(int(time.time()) - 60)}},
+        Item={**to_ddb(keys), "expires_at": {"N": str(int(time.time()) - 60)}},
     )
     local_stack.ttl_sweep()
     s3 = local_stack.client("s3")
@@ -84,4 +87,4 @@ def test_expired_item_is_archived_by_the_ttl_archiver_behind_the_stream(local_st
         return [d for d in docs if d["keys"].get("PK") == pk]
 
     found = local_stack.wait_for(archived, what="the expired item appearing in the archive")
-    assert len(found) == 1 and found[0]["item"]["SK"] == "IDEMPOTENCY"
+    assert len(found) == 1 and found[0]["item"]["SK"] == keys["SK"]

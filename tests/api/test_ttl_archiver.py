@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 
+from backend_core import item_keys
 from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.ddb import to_ddb
 from ttl_archiver.app import create_handler
 from ttl_archiver.settings import Settings
 
@@ -16,8 +18,11 @@ STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/app/stream/2026-01-01T00
 TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
-def record(seq: str, event_name: str, identity: dict | None, pk: str = "IDEMPOTENCY#p#k") -> dict:
-    keys = {"PK": {"S": pk}, "SK": {"S": "IDEMPOTENCY"}}
+EXPIRING = item_keys.idempotency("p", "k")
+
+
+def record(seq: str, event_name: str, identity: dict | None, item: dict[str, str] = EXPIRING) -> dict:
+    keys = to_ddb(item)
     rec = {
         "eventID": seq, "eventName": event_name, "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
         "eventSourceARN": STREAM,
@@ -52,8 +57,8 @@ def test_only_ttl_expiries_are_archived_once(stack):
     before = set(archived(stack))
     event = {"Records": [
         record("100", "REMOVE", TTL_IDENTITY),
-        record("101", "REMOVE", None, pk="USER#someone"),  # a user's delete
-        record("102", "MODIFY", None, pk="USER#other"),
+        record("101", "REMOVE", None, item=item_keys.profile("someone")),  # a user's delete
+        record("102", "MODIFY", None, item=item_keys.profile("other")),
     ]}  # fmt: skip
     assert handler(event, None) == {"batchItemFailures": []}
     assert handler(event, None) == {"batchItemFailures": []}  # the stream redelivered the batch
@@ -63,7 +68,7 @@ def test_only_ttl_expiries_are_archived_once(stack):
     assert key.startswith(f"{ARCHIVAL_POLICY.expired_items_prefix}2026/11/25/") and key.endswith(
         ".json"
     )  # expiry day
-    assert document["keys"] == {"PK": "IDEMPOTENCY#p#k", "SK": "IDEMPOTENCY"}
+    assert document["keys"] == EXPIRING
     assert document["item"]["status"] == "completed" and document["item"]["price"] == 12.5
     assert document["table"] == "app" and document["expires_at"] == 1795651100
 
@@ -72,8 +77,8 @@ def test_the_same_expiry_from_both_regions_is_one_record(stack):
     """Both regions' TTL removed the item before either delete replicated: one record, written once."""
     handler = create_handler(settings_for(stack))
     before = set(archived(stack))
-    primary = record("300", "REMOVE", TTL_IDENTITY, pk="IDEMPOTENCY#both#k")
-    dr = record("9100", "REMOVE", TTL_IDENTITY, pk="IDEMPOTENCY#both#k")
+    primary = record("300", "REMOVE", TTL_IDENTITY, item=item_keys.idempotency("both", "k"))
+    dr = record("9100", "REMOVE", TTL_IDENTITY, item=item_keys.idempotency("both", "k"))
     dr["eventSourceARN"] = STREAM.replace("us-east-1", "us-west-2")
     dr["awsRegion"] = "us-west-2"
     dr["dynamodb"]["ApproximateCreationDateTime"] += 40  # the other region's TTL got to it later

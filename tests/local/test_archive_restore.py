@@ -16,6 +16,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
+from backend_core import item_keys
 from backend_core.archival import TIERING_MIN_OBJECT_BYTES
 
 pytestmark = pytest.mark.integration
@@ -188,8 +189,8 @@ def test_once_only_restore_and_access_records_hold_across_regions(local_stack_cl
             TableName=stack.outputs.table.name,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :use)",
             ExpressionAttributeValues={
-                ":pk": {"S": f"USER#{owner.sub}"},
-                ":use": {"S": f"MEDIAUSE#{media_id}#"},
+                ":pk": {"S": item_keys.user_pk(owner.sub)},
+                ":use": {"S": item_keys.media_use_prefix(media_id)},
             },
         )["Items"]
 

@@ -16,7 +16,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from backend_core import item_keys
 from backend_core.archival import ARCHIVAL_POLICY, INTELLIGENT_TIERING_ID, TIERING_MIN_OBJECT_BYTES
+from backend_core.ddb import to_ddb
 from ops.audit.cli import app as audit_app
 from ops.audit.env import AuditEnv
 from ops.audit.lifecycle import STALE_INVENTORY_DAYS, audit_lifecycle
@@ -36,8 +38,7 @@ def put_media(stack, user_id: str, size: int, storage_class: str) -> str:
     stack.client("dynamodb").put_item(
         TableName=stack.outputs.table.name,
         Item={
-            "PK": {"S": f"USER#{user_id}"},
-            "SK": {"S": f"MEDIA#{media_id}"},
+            **to_ddb(item_keys.media(user_id, media_id)),
             "media_id": {"S": media_id},
             "object_key": {"S": key},
             "content_type": {"S": "image/png"},

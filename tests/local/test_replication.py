@@ -8,6 +8,8 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from backend_core import item_keys
+
 pytestmark = pytest.mark.integration
 
 
@@ -67,14 +69,16 @@ def test_table_writes_replicate_both_ways(local_stack_clean):
     stack = local_stack_clean
     ddb_primary, ddb_dr = stack.client("dynamodb", "primary"), stack.client("dynamodb", "dr")
     table = stack.outputs.table.name
-    ddb_primary.put_item(TableName=table, Item=_item("USER#a", value="from-primary"))
-    ddb_dr.put_item(TableName=table, Item=_item("USER#b", value="from-dr"))
-    got = stack.wait_for(lambda: _get(stack, "dr", "USER#a"), what="primary item in DR")
+    ddb_primary.put_item(TableName=table, Item=_item(item_keys.user_pk("a"), value="from-primary"))
+    ddb_dr.put_item(TableName=table, Item=_item(item_keys.user_pk("b"), value="from-dr"))
+    got = stack.wait_for(lambda: _get(stack, "dr", item_keys.user_pk("a")), what="primary item in DR")
     assert got["value"] == {"S": "from-primary"}
-    got = stack.wait_for(lambda: _get(stack, "primary", "USER#b"), what="DR item in primary")
+    got = stack.wait_for(lambda: _get(stack, "primary", item_keys.user_pk("b")), what="DR item in primary")
     assert got["value"] == {"S": "from-dr"}
-    ddb_dr.delete_item(TableName=table, Key=_item("USER#a"))
-    stack.wait_for(lambda: _get(stack, "primary", "USER#a") is None, what="DR delete in primary")
+    ddb_dr.delete_item(TableName=table, Key=_item(item_keys.user_pk("a")))
+    stack.wait_for(
+        lambda: _get(stack, "primary", item_keys.user_pk("a")) is None, what="DR delete in primary"
+    )
     # Replicated writes are not sent back: the counts settle at exactly what was written.
     stack.wait_for(lambda: _count(stack, "primary") == 1 and _count(stack, "dr") == 1, what="tables settled")
     applied = stack.status()["components"]["replicator"]["items_applied"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ops.local.http_collection import collection, run
+from ops.local.http_collection import collection, file_variables, run
+from tests.cli_in_process import ops
 
 pytestmark = pytest.mark.integration
 OPENAPI = Path(__file__).resolve().parents[2] / "lambdas" / "mobile_api" / "openapi.json"
@@ -38,8 +39,6 @@ def test_every_request_answers_as_documented(local_stack_clean):
         "provider_token": provider.id_token,
         "provider_sub": provider.sub,
     }
-    # A provider exists once it has a profile (GET /me creates it), as the app does after sign-in.
-    assert stack.request("GET", "/me", user=provider).status_code == 200
     outcomes = run(collection(), variables)
     failed = [
         f"{o.request.file}: {o.request.title}: {o.status} (expected {o.expected}) {o.body}"
@@ -48,3 +47,34 @@ def test_every_request_answers_as_documented(local_stack_clean):
     ]
     assert failed == []
     assert len(outcomes) == len(collection())
+
+
+def test_the_collection_runs_with_what_seed_prints(local_stack_clean, capsys, monkeypatch):
+    """The docs say: paste what `ops local seed` prints at the top of a .http file. Those lines, and
+    nothing else, run the whole collection."""
+    monkeypatch.setenv("MBT_LOCAL_STATE_DIR", str(local_stack_clean.state_dir))
+    code, out, err = ops(capsys, "local", "seed")
+    assert code == 0, err
+    variables = file_variables(out)
+    assert set(variables) == {"base", "consumer_token", "provider_token", "provider_sub"}
+    assert variables["base"] == local_stack_clean.urls["primary"]
+    failed = [f"{o.request.title}: {o.status} {o.body}" for o in run(collection(), variables) if not o.ok]
+    assert failed == []
+
+
+def test_token_prints_a_working_id_token_of_a_demo_user(local_stack_clean, capsys, monkeypatch):
+    monkeypatch.setenv("MBT_LOCAL_STATE_DIR", str(local_stack_clean.state_dir))
+    code, out, err = ops(capsys, "local", "token", "--user", "provider")
+    assert code == 0, err
+    assert "provider@example.com: new password " in err
+    token = out.strip()
+    assert out == token + "\n"  # the token alone, for $(ops local token ...)
+    me = local_stack_clean.request("GET", "/me", token=token)
+    assert me.status_code == 200 and me.json()["role"] == "provider"
+
+
+def test_token_for_an_unknown_user_is_one_line(local_stack, capsys, monkeypatch):
+    monkeypatch.setenv("MBT_LOCAL_STATE_DIR", str(local_stack.state_dir))
+    code, out, err = ops(capsys, "local", "token", "--user", "admin")
+    assert code == 2 and out == ""
+    assert err.strip() == "error: --user must be one of consumer, provider (the demo users), not 'admin'"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend_core.archival import ARCHIVAL_POLICY, INTELLIGENT_TIERING_ID, MEDIA_INVENTORY
+from backend_core.s3_layout import MEDIA_PREFIX
 from ops.audit.settings_check import normalise_rule, scratch_prefixes
 from tests.terraform.conftest import changes
 
@@ -109,4 +110,4 @@ def test_both_regions_notify_restores_and_archive_ttl_expiries(plan: dict) -> No
             f"mbt-{plan['_env']}-media-{plan['variables'][region]['value']}-"
         )
         (target,) = notification["lambda_function"]
-        assert target["events"] == ["s3:ObjectRestore:Completed"] and target["filter_prefix"] == "users/"
+        assert target["events"] == ["s3:ObjectRestore:Completed"] and target["filter_prefix"] == MEDIA_PREFIX

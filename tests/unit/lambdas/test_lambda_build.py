@@ -69,7 +69,7 @@ def test_zip_holds_code_and_lambda_wheels_but_nothing_the_runtime_has(builds, na
         assert names == sorted(names)
         assert {i.date_time for i in archive.infolist()} == {lambda_build.FIXED_TIME}
     tops = {n.split("/", 1)[0] for n in names}
-    assert f"{name}/app.py" in names and "backend_core/dal.py" in names
+    assert f"{name}/app.py" in names and "backend_core/item_keys.py" in names
     assert not tops & FORBIDDEN_TOPS
     assert not any(n.endswith(".pyc") or "__pycache__" in n for n in names)
     # Built for the Lambda target of the contract (arm64: aarch64 wheels), not for this host.

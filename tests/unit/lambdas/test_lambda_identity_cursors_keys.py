@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend_core import keys
+from backend_core import item_keys
 from backend_core.settings import FunctionSettings
 from mobile_api import cursors
 from mobile_api.errors import ApiError
@@ -76,12 +76,14 @@ def test_inbox_cursor_cannot_point_outside_the_inbox():
 
 @pytest.mark.parametrize("bad", ["a#b", "", "x" * 129, "a/b", "ü"])
 def test_key_parts_cannot_smuggle_separators(bad):
-    with pytest.raises(keys.InvalidKeyPart):
-        keys.sync_copy("user", bad, "id", "us-east-1")
+    with pytest.raises(item_keys.InvalidKeyPart):
+        item_keys.sync_copy("user", bad, "id", "us-east-1")
 
 
 def test_sequence_keys_sort_like_numbers():
-    assert sorted([keys.seq_key(n) for n in (10, 9, 100)]) == [keys.seq_key(n) for n in (9, 10, 100)]
+    assert sorted([item_keys.seq_key(n) for n in (10, 9, 100)]) == [
+        item_keys.seq_key(n) for n in (9, 10, 100)
+    ]
 
 
 def test_settings_from_environment():

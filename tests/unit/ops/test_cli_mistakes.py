@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -215,15 +216,22 @@ def test_the_local_stack_is_not_running(home: Path, command: list[str]) -> None:
 
 
 def test_make_plan_with_a_profile_that_does_not_exist(home: Path) -> None:
-    """`make plan` checks the credentials before it builds anything: its only line besides make's own."""
+    """`make plan` checks the env (files, then credentials) before it builds anything: the shipped env's
+    findings, then one error line that says the online checks did not run, and why."""
     proc = subprocess.run(
         ["make", "-s", "--no-print-directory", "plan", "ENV=dev"],
         cwd=REPO, env={**environment(home, AWS_PROFILE="doesnotexist"), "PATH": os.environ["PATH"]},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     ours = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("make")]
-    assert proc.returncode != 0 and len(ours) == 1, proc.stderr
-    assert ours[0].startswith("error: env 'dev': AWS profile 'doesnotexist' not found")
+    *findings, error = ours
+    assert proc.returncode != 0 and findings, proc.stderr
+    assert all(re.match(r"^terraform/envs/dev\.[\w.]+(:\d+)?: ", line) for line in findings), proc.stderr
+    assert error.startswith(f"error: env dev: {len(findings)} thing(s) to set before a deploy")
+    assert error.endswith(
+        "the online checks did not run: env 'dev': AWS profile 'doesnotexist' not found in ~/.aws/config "
+        "or ~/.aws/credentials: fix AWS_PROFILE (`aws configure list-profiles` lists yours)"
+    )
 
 
 # --- what AWS answers, translated (in-process: the answers are built as botocore raises them) ---------

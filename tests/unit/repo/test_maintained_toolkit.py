@@ -55,3 +55,12 @@ def test_pre_commit_hooks_run_the_checks_of_make_lint():
     entries = {hook["entry"] for hook in hooks}
     assert entries == lint
     assert all(hook["language"] == "system" for hook in hooks)
+
+
+def test_the_pre_commit_config_names_files_that_exist():
+    """Its comments point a reader at the test that guards it: that path must exist."""
+    named = re.findall(
+        r"\b((?:tests|ops|lambdas)/[\w/]+\.py)\b", (REPO / ".pre-commit-config.yaml").read_text()
+    )
+    assert named, "the config names the test that guards it"
+    assert [path for path in named if not (REPO / path).is_file()] == []

@@ -1,0 +1,175 @@
+"""DynamoDB item keys of the single table: the only module that spells a key prefix (`USER#`, `DEVICE#`...).
+
+Every other module (the data-access stores, the stream consumers, ops, tests) builds and reads keys through
+these functions, so a prefix can change in one place. See `backend_core.table_design` and the access
+patterns in backend_core/README.md for what each key serves. Ids that become part of a key are restricted to
+a safe alphabet (no `#`), so no caller can forge a key into another user's partition and every prefix match
+below is exact.
+
+Builders answer plain `{"PK": ..., "SK": ...}` dicts (strings); `backend_core.ddb.to_ddb` turns one into
+DynamoDB's wire format.
+"""
+
+from __future__ import annotations
+
+import re
+
+SAFE_ID = r"^[A-Za-z0-9_.:-]{1,128}$"
+_SAFE = re.compile(SAFE_ID)
+SEQ_WIDTH = 20  # zero-padded change sequence: string order == numeric order
+
+# Partition (PK / GSI PK) prefixes.
+USER = "USER#"
+SYNC_LOG = "SYNCLOG#"
+PUSH_TOKEN = "PUSHTOKEN#"  # noqa: S105 (a key prefix, not a secret)
+INBOX = "INBOX#"
+PROVIDER = "PROVIDER#"
+FOLLOWS = "FOLLOWS#"
+IDEMPOTENCY = "IDEMPOTENCY#"
+# Sort key (SK) prefixes and fixed sort keys.
+PROFILE_SK = "PROFILE"
+IDEMPOTENCY_SK = "IDEMPOTENCY"
+SYNC_COUNTER_PREFIX = "SYNCSEQ#"
+SYNC_COPY_PREFIX = "ITEM#"
+DEVICE_PREFIX = "DEVICE#"
+MEDIA_FAMILY = "MEDIA"  # begins every media item's SK: objects and use records (the audits' scan filter)
+MEDIA_PREFIX = f"{MEDIA_FAMILY}#"
+MEDIA_USE_PREFIX = f"{MEDIA_FAMILY}USE#"
+INBOX_ENTRY_PREFIX = "NOTIF#"
+SUBSCRIBER_PREFIX = "SUB#"
+
+
+class InvalidKeyPart(ValueError):
+    """An id that would not be a safe key component."""
+
+
+def safe(part: str) -> str:
+    if not isinstance(part, str) or not _SAFE.fullmatch(part):
+        raise InvalidKeyPart(f"invalid id {part!r}: use 1-128 of A-Z a-z 0-9 _ . : -")
+    return part
+
+
+def user_pk(user_id: str) -> str:
+    return f"{USER}{safe(user_id)}"
+
+
+def user_id_of(pk: str) -> str:
+    """The user id of a `USER#<id>` partition key. Raises InvalidKeyPart for any other key."""
+    if not pk.startswith(USER):
+        raise InvalidKeyPart(f"{pk!r} is not a user partition")
+    return pk.removeprefix(USER)
+
+
+def profile(user_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": PROFILE_SK}
+
+
+def sync_counter(user_id: str, origin: str) -> dict[str, str]:
+    """The user's change counter in one region: only that region ever writes it."""
+    return {"PK": user_pk(user_id), "SK": f"{SYNC_COUNTER_PREFIX}{safe(origin)}"}
+
+
+def sync_copies_prefix(collection: str, item_id: str) -> str:
+    """SK prefix of every region's copy of one synced item (ids contain no '#', so it is exact)."""
+    return f"{SYNC_COPY_PREFIX}{safe(collection)}#{safe(item_id)}#"
+
+
+def sync_copy(user_id: str, collection: str, item_id: str, origin: str) -> dict[str, str]:
+    """One region's copy of a synced item: only that region writes it, so replication never overwrites it."""
+    return {"PK": user_pk(user_id), "SK": f"{sync_copies_prefix(collection, item_id)}{safe(origin)}"}
+
+
+def is_sync_copy(sk: str) -> bool:
+    return sk.startswith(SYNC_COPY_PREFIX)
+
+
+def sync_log_pk(user_id: str, origin: str) -> str:
+    """The change log of the user's writes made in one region (one record per change, gap-free)."""
+    return f"{SYNC_LOG}{safe(user_id)}#{safe(origin)}"
+
+
+def is_sync_log(pk: str) -> bool:
+    return pk.startswith(SYNC_LOG)
+
+
+def sync_log(user_id: str, origin: str, seq: int) -> dict[str, str]:
+    return {"PK": sync_log_pk(user_id, origin), "SK": seq_key(seq)}
+
+
+def seq_key(seq: int) -> str:
+    return str(seq).zfill(SEQ_WIDTH)
+
+
+def device(user_id: str, device_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": f"{DEVICE_PREFIX}{safe(device_id)}"}
+
+
+def is_device(sk: str) -> bool:
+    return sk.startswith(DEVICE_PREFIX)
+
+
+def push_token_pk(device_id: str) -> str:
+    """GSI2 partition of every registration of one push token (whoever registered it, in any region)."""
+    return f"{PUSH_TOKEN}{safe(device_id)}"
+
+
+def media(user_id: str, media_id: str) -> dict[str, str]:
+    return {"PK": user_pk(user_id), "SK": f"{MEDIA_PREFIX}{safe(media_id)}"}
+
+
+def media_use(user_id: str, media_id: str, region: str) -> dict[str, str]:
+    """When one region last handed out a URL to a media object (and the restore it started): only that
+    region writes it, so a use recorded in the other region during a partition is never overwritten."""
+    return {"PK": user_pk(user_id), "SK": f"{media_use_prefix(media_id)}{safe(region)}"}
+
+
+def media_use_prefix(media_id: str) -> str:
+    """SK prefix of every region's use record of one media object."""
+    return f"{MEDIA_USE_PREFIX}{safe(media_id)}#"
+
+
+def media_id_of(sk: str) -> str | None:
+    """The media id of a media object's SK (`MEDIA#<id>`) or of a use record's (`MEDIAUSE#<id>#<region>`);
+    None for any other item."""
+    if sk.startswith(MEDIA_USE_PREFIX):
+        return sk.removeprefix(MEDIA_USE_PREFIX).split("#", 1)[0]
+    if sk.startswith(MEDIA_PREFIX):
+        return sk.removeprefix(MEDIA_PREFIX)
+    return None
+
+
+def inbox_entry(user_id: str, notification_id: str) -> dict[str, str]:
+    """One entry per notification and recipient: the same notification delivered by both regions (a retry
+    during a partition) lands on the same item."""
+    return {"PK": user_pk(user_id), "SK": f"{INBOX_ENTRY_PREFIX}{safe(notification_id)}"}
+
+
+def is_inbox_entry(sk: str) -> bool:
+    return sk.startswith(INBOX_ENTRY_PREFIX)
+
+
+def inbox_pk(user_id: str) -> str:
+    """GSI1 partition of a user's inbox, sorted by `<created_at>#<notification id>`."""
+    return f"{INBOX}{safe(user_id)}"
+
+
+def inbox_sort(created_at: str, notification_id: str) -> str:
+    return f"{created_at}#{safe(notification_id)}"
+
+
+def provider_pk(provider_id: str) -> str:
+    """The partition of a provider's subscribers."""
+    return f"{PROVIDER}{safe(provider_id)}"
+
+
+def subscription(provider_id: str, consumer_id: str) -> dict[str, str]:
+    return {"PK": provider_pk(provider_id), "SK": f"{SUBSCRIBER_PREFIX}{safe(consumer_id)}"}
+
+
+def follows_pk(consumer_id: str) -> str:
+    """GSI1 partition of the providers a consumer follows (GSI1SK = the provider's partition key)."""
+    return f"{FOLLOWS}{safe(consumer_id)}"
+
+
+def idempotency(provider_id: str, key: str) -> dict[str, str]:
+    return {"PK": f"{IDEMPOTENCY}{safe(provider_id)}#{safe(key)}", "SK": IDEMPOTENCY_SK}

@@ -1,0 +1,79 @@
+"""Every error code the API (or the local front before it) can answer is listed in the Errors section of
+docs/app-developers.md, with the status it comes with: an app developer branches on them.
+
+The codes are read from the code itself: the status table (mobile_api.errors.CODES), every string literal
+passed as the code of an `ApiError` or `error_response`, and every literal `"error": "..."` the local API
+front answers on its own.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from mobile_api.errors import CODES
+
+REPO = Path(__file__).resolve().parents[3]
+GUIDE = REPO / "docs" / "app-developers.md"
+API_SOURCES = sorted((REPO / "lambdas" / "mobile_api").rglob("*.py"))
+FRONT = REPO / "ops" / "local" / "api_front.py"
+RAISERS = {"ApiError", "error_response"}
+
+
+def codes_raised_in(path: Path) -> set[tuple[int, str]]:
+    """(status, code) of each `ApiError(status, message, "code")` / `error_response(...)` with literals."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in RAISERS):
+            continue
+        code = (
+            node.args[2]
+            if len(node.args) > 2
+            else next((k.value for k in node.keywords if k.arg == "code"), None)
+        )
+        status = node.args[0] if node.args else None
+        if isinstance(code, ast.Constant) and isinstance(status, ast.Constant):
+            found.add((status.value, code.value))
+    return found
+
+
+def codes_in_the_code() -> set[tuple[int, str]]:
+    codes = {(status, code) for status, code in CODES.items()}
+    for path in API_SOURCES:
+        codes |= codes_raised_in(path)
+    front = FRONT.read_text()
+    for match in re.finditer(r'_send\(\s*(\d{3}),\s*\{"error": "([a-z_]+)"', front):
+        codes.add((int(match[1]), match[2]))
+    return codes
+
+
+def errors_section() -> str:
+    text = GUIDE.read_text()
+    start = text.index("\n## Errors")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def documented_codes() -> set[tuple[int, str]]:
+    """Table rows `| 401 | `code` |` and prose `503 `code`` / `411 `code``."""
+    section = errors_section()
+    rows = {(int(m[1]), m[2]) for m in re.finditer(r"^\|\s*(\d{3})\s*\|\s*`([a-z_]+)`", section, re.M)}
+    prose = {(int(m[1]), m[2]) for m in re.finditer(r"\b(\d{3}) `([a-z_]+)`", section)}
+    return rows | prose
+
+
+def test_the_scan_finds_the_codes_beyond_the_status_table():
+    found = codes_in_the_code()
+    assert {(401, "id_token_required"), (409, "version_conflict"), (400, "bad_cursor")} <= found
+    assert (503, "region_unavailable") in found
+
+
+def test_every_error_code_is_in_the_guide():
+    missing = sorted(codes_in_the_code() - documented_codes())
+    assert missing == [], f"error codes the API answers but {GUIDE.name}'s Errors section omits: {missing}"
+
+
+def test_the_guide_lists_no_code_the_api_never_answers():
+    stale = sorted(documented_codes() - codes_in_the_code())
+    assert stale == [], f"{GUIDE.name} lists codes nothing answers: {stale}"
