@@ -83,4 +83,6 @@ def test_error_rate_ticks_say_the_value_they_mark(rates) -> None:
     fig.canvas.draw()
     for tick, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True):
         if label.get_text():
-            assert float(label.get_text().rstrip("%")) == pytest.approx(tick * 100, abs=1e-9), label.get_text()
+            assert float(label.get_text().rstrip("%")) == pytest.approx(tick * 100, abs=1e-9), (
+                label.get_text()
+            )
