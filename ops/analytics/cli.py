@@ -159,6 +159,8 @@ def run_query(
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise OpsError(f"--param takes name=value, got {item!r}")
+        if name in params and params[name] != value:  # silently keeping one could reverse a range
+            raise OpsError(f"--param {name} given twice ({params[name]!r} and {value!r}): give it once")
         params[name] = value
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FullScanWarning)

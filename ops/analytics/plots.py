@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 DAY_AXIS = "day (UTC)"
@@ -170,7 +170,10 @@ def route_errors(frame: pd.DataFrame) -> Figure:
     data = frame.sort_values("error_rate")
     fig, ax = plt.subplots(figsize=(10, 0.4 * len(data) + 1.5))
     ax.barh(data["route"], data["error_rate"].astype(float), color=PALETTE[3])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=2))
+    # Ticks at 1, 2 or 5 x 10^k (never 0.025 % steps, which two decimals print unevenly), labelled with
+    # as many decimals as the view needs.
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
     return _finish(
         fig,
         ax,

@@ -56,6 +56,10 @@ def execute(
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
+            # jupyter_client interrupts (SIGINT) every kernel it shuts down, and ipykernel logs that as
+            # "ERROR | KeyboardInterrupt caught in kernel" on our stderr after a successful run. A cell's
+            # error still reaches us, as PapermillExecutionError, from the notebook's outputs.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         raise OpsError(f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}") from None

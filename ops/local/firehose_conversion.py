@@ -390,10 +390,13 @@ class FirehoseConversion:
 
     # ---- lifecycle ----
     def start(self) -> FirehoseConversion:
-        # Imported now, with the rest of startup (and frozen with it, stack_process): otherwise the first
-        # delivery, 60 s after the first request, pays ~0.3 s of CPU for it in what is meant to be idle time.
-        import pyarrow.parquet  # noqa: F401
+        # One conversion now, with the rest of startup (and frozen with it, stack_process): pyarrow loads
+        # pandas and its compute functions on the first one, ~0.5-1.5 s of CPU that the first delivery, 60 s
+        # after the first request, would otherwise pay in what is meant to be idle time.
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
+        pq.write_table(pa.Table.from_pylist([{"warm": 1}]), io.BytesIO())
         self._thread.start()
         return self
 

@@ -63,6 +63,10 @@ def no_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (("query", "SELECT * FROM usage_events WHERE"), "does not parse as Athena SQL"),
         (("query", "DROP TABLE usage_events"), "only queries"),
         (("query", "--param", "day", "SELECT 1"), "--param takes name=value"),
+        (
+            ("query", "--param", "since=2025-06-01", "--param", "since=2025-07-01", "SELECT 1"),
+            "--param since given twice",
+        ),
         (("report",), "the local stack is not running"),
         (("metrics", *RANGE), "the local stack is not running"),
     ],

@@ -69,3 +69,20 @@ def test_plots_say_nothing_of_the_kind_when_there_are_users(tables) -> None:
     for name, figure in figures(with_day(history)).items():
         assert not says_no_data(figure), name
         matplotlib.pyplot.close(figure)
+
+
+@pytest.mark.parametrize("rates", [(0.0001, 0.0012, 0.0018), (0.01, 0.15), (0.2, 0.9)])
+def test_error_rate_ticks_say_the_value_they_mark(rates) -> None:
+    """The 5xx-share axis labels each tick with its own value: 0.025 % steps printed with two decimals read
+    0.03, 0.05, 0.07 % (uneven) — a reader must be able to trust the scale."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"route": [f"GET /r{i}" for i in range(len(rates))], "error_rate": rates})
+    fig = plots.route_errors(frame)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    for tick, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True):
+        if label.get_text():
+            assert float(label.get_text().rstrip("%")) == pytest.approx(tick * 100, abs=1e-9), (
+                label.get_text()
+            )

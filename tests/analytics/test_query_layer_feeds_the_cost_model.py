@@ -10,12 +10,17 @@ import json
 import pytest
 
 from ops import cli
+from ops.cost import deployment as deployments
 from ops.cost.model import MONTH_DAYS
+from tests.prerequisites import missing
 
 
 def test_the_measured_profile_and_the_priced_traffic_are_the_generator_s(
     history, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    plan = deployments.plan_path("prod")
+    if not plan.is_file():  # the model prices prod's deployment as `make validate` planned it
+        missing(f"no offline plan at {plan}: run `make validate` to produce it")
     for name in ("MBT_LOCAL_STATE_DIR", "MBT_ANALYTICS_CACHE"):
         monkeypatch.setenv(name, history.env[name])
     truth = history.truth["metrics"]

@@ -2,8 +2,9 @@
 docs/app-developers.md, with the status it comes with: an app developer branches on them.
 
 The codes are read from the code itself: the status table (mobile_api.errors.CODES), every string literal
-passed as the code of an `ApiError` or `error_response`, and every literal `"error": "..."` the local API
-front answers on its own.
+passed as the code of an `ApiError` or `error_response`, each refusal type of the rules
+(mobile_api.services.errors) with its status (mobile_api.errors.STATUS_OF) and any literal code a rule
+passes to one, and every literal `"error": "..."` the local API front answers on its own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import ast
 import re
 from pathlib import Path
 
-from mobile_api.errors import CODES
+from mobile_api.errors import CODES, STATUS_OF
+from mobile_api.services import errors as refusals
 
 REPO = Path(__file__).resolve().parents[3]
 GUIDE = REPO / "docs" / "app-developers.md"
@@ -38,10 +40,34 @@ def codes_raised_in(path: Path) -> set[tuple[int, str]]:
     return found
 
 
+def refusal_status(name: str) -> int | None:
+    """The HTTP status of the refusal type called `name` (its nearest mapped class), None if not one."""
+    cls = getattr(refusals, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, refusals.Refused)):
+        return None
+    return next(STATUS_OF[c] for c in cls.__mro__ if c in STATUS_OF)
+
+
+def codes_refused_in(path: Path) -> set[tuple[int, str]]:
+    """(status, code) of each `Refusal("message", "code")` a rule raises with a literal code."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        status = refusal_status(node.func.id)
+        code = node.args[1] if len(node.args) > 1 else None
+        if status is not None and isinstance(code, ast.Constant):
+            found.add((status, code.value))
+    return found
+
+
 def codes_in_the_code() -> set[tuple[int, str]]:
     codes = {(status, code) for status, code in CODES.items()}
+    for cls in vars(refusals).values():
+        if isinstance(cls, type) and issubclass(cls, refusals.Refused) and cls.code is not None:
+            codes.add((refusal_status(cls.__name__), cls.code))
     for path in API_SOURCES:
-        codes |= codes_raised_in(path)
+        codes |= codes_raised_in(path) | codes_refused_in(path)
     front = FRONT.read_text()
     for match in re.finditer(r'_send\(\s*(\d{3}),\s*\{"error": "([a-z_]+)"', front):
         codes.add((int(match[1]), match[2]))
@@ -67,6 +93,7 @@ def test_the_scan_finds_the_codes_beyond_the_status_table():
     found = codes_in_the_code()
     assert {(401, "id_token_required"), (409, "version_conflict"), (400, "bad_cursor")} <= found
     assert (503, "region_unavailable") in found
+    assert {(422, "platform_unavailable"), (422, "idempotency_mismatch")} <= found  # the rules' own codes
 
 
 def test_every_error_code_is_in_the_guide():
