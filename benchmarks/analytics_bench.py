@@ -35,7 +35,7 @@ from ops.analytics import catalog  # noqa: E402
 from ops.analytics.engine import query, query_file  # noqa: E402
 from ops.analytics.publish import read_truth  # noqa: E402
 from ops.analytics.target import Target  # noqa: E402
-from ops.local import lifecycle  # noqa: E402
+from ops.local import background_stack  # noqa: E402
 from ops.local.testing import free_ports_config  # noqa: E402
 from ops.stack_outputs import StackOutputs  # noqa: E402
 
@@ -54,11 +54,11 @@ def main() -> None:
     end = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
     with tempfile.TemporaryDirectory(prefix="analytics-bench-") as tmp:
         config = free_ports_config(Path(tmp) / "stack")
-        state, _ = lifecycle.start(config)
+        state, _ = background_stack.start(config)
         try:
             results = measure(state, Path(tmp), config.state_dir, args, end)
         finally:
-            lifecycle.stop(config)
+            background_stack.stop(config)
     report = REPO / "reports" / "bench" / "analytics.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(results, indent=2))

@@ -263,13 +263,13 @@ def main() -> int:
     args = parser.parse_args()
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the emulator accepts any; never real ones
         os.environ.setdefault(name, "testing")
-    from ops.local import lifecycle
+    from ops.local import background_stack
     from ops.local.testing import LocalStackHandle, free_ports_config
 
     with tempfile.TemporaryDirectory() as state_dir:
         config = free_ports_config(Path(state_dir))
         print("api bench: starting a local stack ...", file=sys.stderr)
-        state, _ = lifecycle.start(config)
+        state, _ = background_stack.start(config)
         try:
             stack = LocalStackHandle(state, config.state_dir)
             print(f"api bench: {args.iterations} calls per route, in process ...", file=sys.stderr)
@@ -277,7 +277,7 @@ def main() -> int:
             print(f"api bench: {args.iterations} calls per route, through the front ...", file=sys.stderr)
             front = through_front(stack, args.iterations)
         finally:
-            lifecycle.stop(config)
+            background_stack.stop(config)
     base = extra["baseline_getitem"]["p50_ms"]
     routes = {}
     for route in latency:

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "lambdas")]
 
 from benchmarks.markdown_report import publish  # noqa: E402
-from ops.local import control, lifecycle  # noqa: E402
+from ops.local import background_stack, control  # noqa: E402
 from ops.local.aws import client  # noqa: E402
 from ops.local.ports import free_port  # noqa: E402
 
@@ -211,7 +211,7 @@ def main() -> None:
                     print("run 1: replicator catch-up ...", file=sys.stderr)
                     measured["after_demo_rss_mb"] = rss_mb(pid)
                     measured |= catch_up(
-                        lifecycle.state(lifecycle.StackConfig(state_dir=state_dir)), args.items
+                        background_stack.state(background_stack.StackConfig(state_dir=state_dir)), args.items
                     )
                     measured["after_catch_up_rss_mb"] = rss_mb(pid)
             finally:

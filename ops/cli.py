@@ -83,7 +83,7 @@ def contracts_check() -> None:
 SUB_APPS = {
     "tf": "ops.terraform.cli",
     "local": "ops.local.cli",
-    "env": "ops.deploy.cli",
+    "env": "ops.env.cli",
     "build": "ops.lambda_build",
     "stack": "ops.stack_cli",
     "drill": "ops.drill.cli",

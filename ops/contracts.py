@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from backend_core import ttl_removal
+from backend_core.api_routes import API_ROUTES
 from backend_core.archival import ARCHIVAL_POLICY, MEDIA_INVENTORY
 from backend_core.identity import IDENTITY
 from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.media_replication import MEDIA_REPLICATION
+from backend_core.s3_layout import S3_LAYOUT
 from backend_core.table_design import TABLE_DESIGN
-from backend_core.usage_events import PARTITION_KEY, glue_columns
+from backend_core.usage_events import PARTITION_KEY, S3_ERROR_PREFIX, S3_PREFIX, TABLE_NAME, glue_columns
 from drill.settings import canary_contract
 from ops.analytics.catalog import named_queries
 
@@ -24,7 +27,16 @@ def rendered_contracts() -> dict[str, str]:
     """File name -> exact JSON text of each exported contract."""
     documents = {
         "table_design.json": TABLE_DESIGN.to_terraform(),
-        "usage_event_columns.json": {"columns": glue_columns(), "partition_key": PARTITION_KEY},
+        "api_routes.json": API_ROUTES.terraform(),
+        "s3_layout.json": S3_LAYOUT.model_dump(),
+        "ttl_removal.json": ttl_removal.contract(),
+        "usage_event_columns.json": {
+            "columns": glue_columns(),
+            "partition_key": PARTITION_KEY,
+            "table_name": TABLE_NAME,
+            "s3_prefix": S3_PREFIX,
+            "s3_error_prefix": S3_ERROR_PREFIX,
+        },
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
         "media_inventory.json": MEDIA_INVENTORY.terraform(),
         "identity.json": IDENTITY.model_dump(mode="json"),

@@ -8,22 +8,22 @@ and keep working through the public name. Run against the stack `make up` starte
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import requests
 from rich.console import Console
 from rich.table import Table
 
+from backend_core.identity import CONSUMERS, PROVIDERS
 from ops.errors import OpsError
-from ops.local import control, lifecycle
-from ops.local.config import DEFAULT_STATE_DIR, StackConfig
+from ops.local import background_stack, control
+from ops.local.config import StackConfig
 from ops.local.users import LocalUser, new_password, sign_in, sign_up
+from ops.paths import local_state_dir
 from ops.stack_outputs import StackOutputs
 
 out = Console(soft_wrap=True)  # one message, one line (tables still fit the terminal)
@@ -96,8 +96,8 @@ def run(state: dict) -> None:
 
         return action
 
-    demo.step("sign up + sign in a consumer", signup("consumer", "consumers"))
-    demo.step("sign up + sign in a provider", signup("provider", "providers"))
+    demo.step("sign up + sign in a consumer", signup("consumer", CONSUMERS))
+    demo.step("sign up + sign in a provider", signup("provider", PROVIDERS))
 
     def refused() -> str:
         expect(demo.call("GET", "primary", "/me"), 401)
@@ -169,9 +169,8 @@ def run(state: dict) -> None:
 
 
 def main() -> None:
-    state_dir = Path(os.environ.get("MBT_LOCAL_STATE_DIR") or DEFAULT_STATE_DIR).resolve()
     try:
-        run(lifecycle.state(StackConfig(state_dir=state_dir)))
+        run(background_stack.state(StackConfig(state_dir=local_state_dir())))
     except (OpsError, control.ControlError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(2)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,15 +16,14 @@ app = typer.Typer(no_args_is_help=True, help="What a deployed (or local) environ
 def outputs(env: Annotated[str, typer.Option("--env", help="local, dev, staging or prod")] = "local") -> None:
     """Print the stack-outputs document as JSON: the running local stack's, or a cloud env's Terraform outputs."""
     if env != "local":
-        from ops.deploy.cli import outputs as cloud_outputs
+        from ops.env.cli import outputs as cloud_outputs
 
         cloud_outputs(env)  # validates the env name, checks credentials, reads the blueprint's stack_outputs
         return
-    from ops.local import lifecycle
-    from ops.local.cli import STATE_DIR_ENV
-    from ops.local.config import DEFAULT_STATE_DIR, StackConfig
+    from ops.local import background_stack
+    from ops.local.config import StackConfig
+    from ops.paths import local_state_dir
 
-    state_dir = Path(os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR).resolve()
-    state = lifecycle.state(StackConfig(state_dir=state_dir))
+    state = background_stack.state(StackConfig(state_dir=local_state_dir()))
     document = StackOutputs.model_validate(state["outputs"])
     typer.echo(json.dumps(document.model_dump(mode="json"), indent=2))

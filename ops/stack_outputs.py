@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from backend_core.usage_events import TABLE_NAME
+
 
 class _Doc(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -54,7 +56,7 @@ class NotificationOutputs(_Doc):
 class AnalyticsOutputs(_Doc):
     bucket: str
     database: str
-    table: str = "usage_events"
+    table: str = TABLE_NAME
     workgroup: str
 
 

@@ -1,20 +1,27 @@
-"""R10: every API route except the public health check requires the Cognito JWT authorizer."""
+"""R10: every API route except the public ones of the route table requires the Cognito JWT authorizer.
+
+The public routes are read from terraform/contracts/api_routes.json (lambdas/backend_core/api_routes.py), the
+table Terraform declares its routes from: the policy and the blueprint cannot disagree about which are public.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from mbt_policy_lib import is_set, is_unknown, is_unresolved, value
 
-PUBLIC_ROUTE_KEYS = frozenset({"GET /health"})
+ROUTE_TABLE = Path(__file__).resolve().parents[1] / "terraform" / "contracts" / "api_routes.json"
+PUBLIC_ROUTE_KEYS = frozenset(json.loads(ROUTE_TABLE.read_text())["public"])
 
 
 class ApiRouteJwtAuthorizer(BaseResourceCheck):
     def __init__(self) -> None:
         super().__init__(
-            name="R10: every HTTP API route except GET /health uses the JWT authorizer",
+            name="R10: every HTTP API route except the public ones of the route table (GET /health) uses the JWT authorizer",
             id="CKV_MBT_5",
             categories=[CheckCategories.IAM],
             supported_resources=["aws_apigatewayv2_route"],

@@ -87,9 +87,9 @@ def is_set(raw: Any) -> bool:
     return raw not in (None, "", [], {}) and not is_unknown(raw)
 
 
-# An expression checkov could not resolve in the source run (a module input, a local, a data source):
-# the plan run, where module inputs are resolved, decides those.
-_UNRESOLVED = re.compile(r"\$\{|(?:^|[^\w.])(?:var|local|module|data)\.")
+# An expression checkov could not resolve in the source run (a module input, a local, a data source, the key
+# of a for_each over one of those): the plan run, where module inputs are resolved, decides those.
+_UNRESOLVED = re.compile(r"\$\{|(?:^|[^\w.])(?:var|local|module|data|each)\.")
 
 
 def is_unresolved(raw: Any) -> bool:

@@ -29,6 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from backend_core.s3_layout import MEDIA_PREFIX, TTL_ARCHIVE_PREFIX
+
 # "Inactive for more than six months": the earliest day any archive tier may start. Intelligent-Tiering
 # accepts 90-730 days for Archive Access and 180-730 for Deep Archive Access
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html).
@@ -48,8 +50,11 @@ INTELLIGENT_TIERING_ID = "archive-inactive"  # the configuration's name (modules
 ARCHIVE_RULE_ID = (
     "tier-archive-and-clean-up"  # the lifecycle rule of user-data buckets (modules/secure-bucket)
 )
-MEDIA_PREFIX = "users/"  # every media object: users/<user id>/media/<media id>
-_MEDIA_KEY = re.compile(r"^users/(?P<user>[A-Za-z0-9_.:-]{1,128})/media/(?P<media>[A-Za-z0-9_.:-]{1,128})$")
+_MEDIA_KEY = re.compile(
+    "^"
+    + re.escape(MEDIA_PREFIX)
+    + r"(?P<user>[A-Za-z0-9_.:-]{1,128})/media/(?P<media>[A-Za-z0-9_.:-]{1,128})$"
+)
 
 
 def media_object_key(user_id: str, media_id: str) -> str:
@@ -97,8 +102,8 @@ class ArchivalPolicy(BaseModel):
         7, ge=1, description="Incomplete uploads are aborted after this."
     )
     expired_items_prefix: str = Field(
-        "archive/dynamodb-ttl/",
-        description="Where items removed by DynamoDB TTL are archived in S3.",
+        TTL_ARCHIVE_PREFIX,
+        description="Where items removed by DynamoDB TTL are archived in S3 (backend_core.s3_layout).",
     )
 
     @model_validator(mode="after")

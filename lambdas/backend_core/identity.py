@@ -6,10 +6,12 @@ client) and Terraform's identity module (through `terraform/contracts/identity.j
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+GROUP_NAME = re.compile(r"[a-z][a-z0-9_-]{0,127}")
 CONSUMERS = "consumers"
 PROVIDERS = "providers"
 
@@ -30,7 +32,28 @@ class IdentityContract(BaseModel):
         description="ExplicitAuthFlows of the mobile app client: a public client signs in with SRP "
         "(the password never leaves the device) and refreshes; nothing else."
     )
-    password_minimum_length: int = Field(12, ge=8, le=99)
+    password_minimum_length: int = Field(12, ge=12, le=99)
+
+    # The same rules as modules/identity's variable validation (tests/unit/contracts/test_identity_bounds.py).
+    @field_validator("groups")
+    @classmethod
+    def _group_names(cls, groups: dict[str, str]) -> dict[str, str]:
+        bad = [name for name in groups if not GROUP_NAME.fullmatch(name)]
+        if bad:
+            raise ValueError(f"group names are lower-case letters, digits, _ and - (1-128 characters): {bad}")
+        return groups
+
+    @field_validator("app_client_auth_flows")
+    @classmethod
+    def _public_client_flows(cls, flows: tuple[str, ...]) -> tuple[str, ...]:
+        sends_password = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"} & set(flows)
+        if sends_password:
+            raise ValueError(
+                f"a public app client must not allow {sorted(sends_password)}: use ALLOW_USER_SRP_AUTH"
+            )
+        if "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
+            raise ValueError("the app client must allow ALLOW_REFRESH_TOKEN_AUTH")
+        return flows
 
 
 IDENTITY = IdentityContract(

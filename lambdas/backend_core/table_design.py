@@ -1,6 +1,6 @@
 """The single-table DynamoDB design: keys, GSIs, TTL attribute and stream.
 
-Terraform's `data` module and the local stack both build the table from this definition
+Terraform's `table` module and the local stack both build the table from this definition
 (Terraform through `terraform/contracts/table_design.json`, exported by `ops contracts export`;
 a test keeps the export in step).
 
@@ -80,8 +80,38 @@ class TableDesign(BaseModel):
             "StreamSpecification": {"StreamEnabled": True, "StreamViewType": self.stream_view_type},
         }
 
+    @classmethod
+    def from_terraform(cls, doc: dict) -> TableDesign:
+        """The model of a document in `to_terraform`'s shape (the inverse); pydantic's ValidationError for a
+        design the model refuses, ValueError for a key with no attribute definition."""
+        types = {a["name"]: a["type"] for a in doc["attributes"]}
+
+        def key(name: str | None) -> KeyAttribute | None:
+            if name is None:
+                return None
+            if name not in types:
+                raise ValueError(f"key {name!r} has no attribute definition")
+            return KeyAttribute(name=name, type=types[name])
+
+        return cls(
+            hash_key=key(doc["hash_key"]),
+            range_key=key(doc["range_key"]),
+            global_secondary_indexes=tuple(
+                GlobalSecondaryIndex(
+                    name=g["name"],
+                    hash_key=key(g["hash_key"]),
+                    range_key=key(g.get("range_key")),
+                    projection_type=g["projection_type"],
+                )
+                for g in doc["global_secondary_indexes"]
+            ),
+            ttl_attribute=doc["ttl_attribute"],
+            stream_view_type=doc["stream_view_type"],
+            billing_mode=doc["billing_mode"],
+        )
+
     def to_terraform(self) -> dict:
-        """The shape `terraform/modules/data` takes as its `table_design` variable."""
+        """The shape `terraform/modules/table` takes as its `table_design` variable."""
         return {
             "hash_key": self.hash_key.name,
             "range_key": self.range_key.name,
@@ -97,6 +127,7 @@ class TableDesign(BaseModel):
             ],
             "ttl_attribute": self.ttl_attribute,
             "stream_view_type": self.stream_view_type,
+            "billing_mode": self.billing_mode,
         }
 
 

@@ -1,23 +1,23 @@
 """Configuration of the drill: the shared function settings plus where the DR copies live.
 
 Only the drill reads the DR_* variables, so they are not in `backend_core.settings.ENV_VARS` (the
-environment every function gets); `ENV_VARS` below is the drill's own addition to it.
+environment every function gets); `ENV_VARS` below is the drill's own addition to it, read by field name
+like every other (`Settings.env_vars()`).
 """
 
 from __future__ import annotations
 
-import os
-
 from pydantic import Field, field_validator
 
-from backend_core.settings import FunctionSettings
-
-ENV_VARS = ("DR_REGION", "DR_TABLE_NAME", "DR_MEDIA_BUCKET", "DR_API_URL", "ALERTS_TOPIC_ARN")
+from backend_core.s3_layout import DRILL_CANARY_PREFIX
+from backend_core.settings import FunctionSettings, not_from_env
 
 # Where the drill's canaries live, one definition: exported to terraform/contracts/drill_canary.json, from
 # which Terraform scopes the drill role (modules/api) and expires leftover copies (modules/storage).
 CANARY_PARTITION = "DRILL#CANARY"  # the role may write only DRILL#* partitions
-CANARY_PREFIX = "drill/canary/"  # the role may write and delete only under this prefix
+CANARY_PREFIX = (
+    DRILL_CANARY_PREFIX  # the role may write and delete only under this prefix (backend_core.s3_layout)
+)
 CANARY_OBJECT_EXPIRE_DAYS = (
     1  # a canary object the drill could not delete expires (both buckets, all versions)
 )
@@ -38,11 +38,11 @@ class Settings(FunctionSettings):
     dr_media_bucket: str = Field(min_length=1, description="Replication destination of the media bucket.")
     dr_api_url: str = Field(description="Base URL of the DR region's API (its /health is checked).")
     alerts_topic_arn: str | None = Field(None, description="SNS topic told when a drill fails.")
-    canary_partition: str = CANARY_PARTITION
-    canary_prefix: str = CANARY_PREFIX
-    canary_ttl_seconds: int = 3600  # a canary the drill could not delete expires on its own
-    health_timeout_seconds: float = 3.0
-    poll_interval_seconds: float = 0.25
+    canary_partition: str = not_from_env(CANARY_PARTITION, "The role may write only DRILL#* partitions.")
+    canary_prefix: str = not_from_env(CANARY_PREFIX, "The role may touch objects only under this prefix.")
+    canary_ttl_seconds: int = not_from_env(3600, "A canary the drill could not delete expires on its own.")
+    health_timeout_seconds: float = not_from_env(3.0, "Timeout of the DR API's /health check.")
+    poll_interval_seconds: float = not_from_env(0.25, "How often the drill looks for its canaries' copies.")
 
     @field_validator("dr_api_url")
     @classmethod
@@ -55,15 +55,6 @@ class Settings(FunctionSettings):
     def replica_table(self) -> str:
         return self.dr_table_name or self.table_name  # global table replicas share the table's name
 
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        common = FunctionSettings.from_env(env).model_dump()
-        return cls(
-            **common,
-            dr_region=env.get("DR_REGION", ""),
-            dr_table_name=env.get("DR_TABLE_NAME", ""),
-            dr_media_bucket=env.get("DR_MEDIA_BUCKET", ""),
-            dr_api_url=env.get("DR_API_URL", ""),
-            alerts_topic_arn=env.get("ALERTS_TOPIC_ARN") or None,
-        )
+
+# The drill's own variables, beyond what every function reads.
+ENV_VARS = tuple(name for name in Settings.env_vars() if name not in FunctionSettings.env_vars())

@@ -23,6 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
+from backend_core.api_routes import API_ROUTES
 from backend_core.usage_events import UsageEvent, now_utc
 from mobile_api import views
 from mobile_api.deps import Deps
@@ -272,7 +273,11 @@ def openapi_json(settings: Settings | None = None) -> str:
             security=[{"cognito": []}],
         )
     )
-    document["paths"]["/health"]["get"]["security"] = []  # the one public route
+    for (
+        route
+    ) in API_ROUTES.routes:  # the public routes (backend_core.api_routes) carry no security requirement
+        if route.public:
+            document["paths"][route.path][route.method.lower()]["security"] = []
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 

@@ -19,19 +19,16 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from backend_core.table_design import TABLE_DESIGN
+from backend_core.ttl_removal import is_ttl_removal
 
 _deser = TypeDeserializer()
 TTL_ATTRIBUTE = TABLE_DESIGN.ttl_attribute
 
 
 def is_ttl_expiry(record: dict[str, Any]) -> bool:
-    """DynamoDB's own REMOVE (TTL), not a user's delete: the same test as the event source filter."""
-    identity = record.get("userIdentity") or {}
-    return (
-        record.get("eventName") == "REMOVE"
-        and identity.get("type") == "Service"
-        and identity.get("principalId") == "dynamodb.amazonaws.com"
-    )
+    """DynamoDB's own REMOVE (TTL), not a user's delete: the same test as the event source filter
+    (backend_core.ttl_removal)."""
+    return is_ttl_removal(record)
 
 
 def plain(image: dict[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from backend_core.archival import ARCHIVAL_POLICY
-from backend_core.settings import FunctionSettings, PlatformApps
+from backend_core.settings import FunctionSettings, PlatformApps, not_from_env
 
 __all__ = ["PlatformApps", "Settings"]
 
 
 class Settings(FunctionSettings):
-    archive_prefix: str = ARCHIVAL_POLICY.expired_items_prefix
+    archive_prefix: str = not_from_env(
+        ARCHIVAL_POLICY.expired_items_prefix,
+        "Where archived items go (the archival contract; IAM allows only it).",
+    )

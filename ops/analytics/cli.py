@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from backend_core.usage_events import TABLE_NAME
 from ops.errors import OpsError
 from ops.report_console import print_at_natural_width
 
@@ -99,7 +100,7 @@ def generate(
         primary_region=target.region,
         dr_region=_dr_region(env),
     )
-    where = f"s3://{target.bucket}/usage_events/"
+    where = f"s3://{target.bucket}/{TABLE_NAME}/"
     days_written = [(settings.start + timedelta(days=i)).isoformat() for i in range(days)]
     clashing = publish.existing_objects(target, days_written)
     existing = publish.existing_objects(target) if replace else clashing

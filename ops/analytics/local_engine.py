@@ -27,9 +27,9 @@ from ops.analytics.schema import GLUE_TO_SQL, TableSchema
 from ops.analytics.target import Target
 from ops.analytics.translate import Analysis, QueryError, analyse
 from ops.local.aws import client
+from ops.paths import REPO_ROOT
 
 log = logging.getLogger("ops.analytics.local")
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE_ENV = "MBT_ANALYTICS_CACHE"
 
 

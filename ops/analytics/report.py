@@ -14,8 +14,8 @@ from typing import Any
 
 from ops.analytics.notebook import RESULTS_KEY
 from ops.errors import OpsError
+from ops.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 REPORT_DIR = REPO_ROOT / "reports" / "analytics"
 KERNEL = "python3"  # the project's .venv (ipykernel is in requirements/dev.in)

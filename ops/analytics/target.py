@@ -70,19 +70,20 @@ def stack_outputs(env: str) -> StackOutputs:
 
 
 def _local_outputs(state_dir: str) -> StackOutputs:
-    from ops.local import lifecycle
-    from ops.local.config import DEFAULT_STATE_DIR, StackConfig
+    from ops.local import background_stack
+    from ops.local.config import StackConfig
+    from ops.paths import local_state_dir
 
-    config = StackConfig(state_dir=Path(state_dir or DEFAULT_STATE_DIR).resolve())
-    return StackOutputs.model_validate(lifecycle.state(config)["outputs"])
+    config = StackConfig(state_dir=local_state_dir(state_dir or None))
+    return StackOutputs.model_validate(background_stack.state(config)["outputs"])
 
 
 @cache
 def _cloud_outputs(env: str) -> StackOutputs:
     """Read once per process: Terraform init + output takes seconds."""
-    from ops.deploy.credentials import require_credentials
-    from ops.deploy.envs import resolve as resolve_env
-    from ops.deploy.terraform_runner import TerraformRunner
+    from ops.env.credentials import require_credentials
+    from ops.env.envs import resolve as resolve_env
+    from ops.env.terraform_runner import TerraformRunner
 
     cloud_env = resolve_env(env)
     require_credentials(cloud_env.name)

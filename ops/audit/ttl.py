@@ -17,12 +17,12 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from backend_core.archival import ARCHIVAL_POLICY
+from backend_core.ttl_removal import is_ttl_removal_stream_record
 from ops.audit.env import AuditEnv
 from ops.audit.model import TtlDay, Violation
 from ttl_archiver.archive import archive_key, plain
 
 STREAM_RETENTION = timedelta(hours=24)
-TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
 
 def reconcile(
@@ -100,8 +100,7 @@ def _ttl_removals(
             page = streams.get_records(ShardIterator=iterator, Limit=1000)
             records = page.get("Records", [])
             for record in records:
-                identity = record.get("userIdentity") or {}
-                if record.get("eventName") != "REMOVE" or identity.get("PrincipalId") != TTL_PRINCIPAL:
+                if not is_ttl_removal_stream_record(record):
                     continue
                 data = dict(record["dynamodb"])
                 created = data.get("ApproximateCreationDateTime")

@@ -129,7 +129,7 @@ def _dynamodb_capacity(c: _Context) -> Advice | None:
     return Advice(
         topic="dynamodb-capacity",
         verdict=_verdict(saving, trade_off=True),
-        setting="terraform/modules/data: billing_mode (with aws_appautoscaling_* targets for table and indexes)",
+        setting="terraform/modules/table: billing_mode (with aws_appautoscaling_* targets for table and indexes)",
         change=f"PROVISIONED with auto scaling (target {AUTOSCALING_TARGET:.0%}, min {AUTOSCALING_MIN_UNITS})",
         saving=saving,
         why=(

@@ -63,7 +63,7 @@ def parse_audiences(value: str) -> list[float]:
 
 
 def _cloud_env(env: str) -> None:
-    from ops.deploy.envs import available_envs
+    from ops.env.envs import available_envs
 
     if env == "local":
         return  # deployment.load explains what to do instead

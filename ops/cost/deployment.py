@@ -6,7 +6,7 @@ the former. Values that are env data but not resource arguments (the RPO target,
 `variables`, which are the env's tfvars as Terraform read them.
 
 Each resource lands at a site: `primary` (the primary region and the account's global services) or `dr`
-(the warm standby region), from the provider that plans it (ops/deploy/plan_summary.site_of); a few
+(the warm standby region), from the provider that plans it (ops.env.plan_summary.site_of); a few
 primary-provider resources carry DR costs (a DynamoDB replica, the replication rule into DR, a secret's
 replica, the DR region's health check) and say so below.
 
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ops.deploy.plan_summary import resource_sites
+from ops.env.plan_summary import resource_sites
 from ops.errors import OpsError
+from ops.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PRIMARY, DR = "primary", "dr"
 
 # The bucket of each storage module, by the module's name in the address (a new bucket must be given a

@@ -26,14 +26,15 @@ from botocore.exceptions import ClientError
 
 from backend_core import item_keys
 from drill.report import Check
-from ops.deploy import cognito_replica
-from ops.deploy.credentials import require_credentials
-from ops.deploy.envs import resolve
-from ops.deploy.terraform_runner import TerraformRunner
 from ops.drill import targets
 from ops.drill.data import arn_region, endpoint_arns, partition_items
 from ops.drill.envs import DrIdentity, DrillEnv, state_path
+from ops.env import cognito_replica
+from ops.env.credentials import require_credentials
+from ops.env.envs import resolve
+from ops.env.terraform_runner import TerraformRunner
 from ops.errors import OpsError
+from ops.resource_names import prefix_of_table
 from ops.stack_outputs import StackOutputs
 
 FAULT_TAG = "mbt:drill-fault"
@@ -47,7 +48,7 @@ class AwsEnv(DrillEnv):
         self.targets = targets.cloud(name)
         self.state_path: Path = state_path(name)
         self.session = session or boto3.session.Session()
-        self.name_prefix = outputs.table.name.removesuffix("-app")  # <project>-<env>, as every resource
+        self.name_prefix = prefix_of_table(outputs.table.name)  # <project>-<env>, as every resource
 
     @classmethod
     def from_terraform(cls, env: str) -> AwsEnv:

@@ -17,9 +17,9 @@ from typing import Any
 
 from drill.report import Check
 from drill.settings import Settings as LambdaDrillSettings
-from ops.deploy.envs import REPO_ROOT
 from ops.drill import data
 from ops.drill.model import Targets
+from ops.paths import REPO_ROOT, local_state_dir
 from ops.stack_outputs import StackOutputs
 
 
@@ -148,10 +148,7 @@ def state_path(env: str) -> Path:
     """Where a drill of `env` keeps its state file: with the local stack it drilled (its state dir), or for
     a cloud env under .cache/drill/ (MBT_DRILL_STATE_DIR moves it, e.g. to a CI cache)."""
     if env == "local":
-        from ops.local.cli import STATE_DIR_ENV as LOCAL_STATE_DIR_ENV
-        from ops.local.config import DEFAULT_STATE_DIR
-
-        return Path(os.environ.get(LOCAL_STATE_DIR_ENV) or DEFAULT_STATE_DIR).resolve() / LOCAL_STATE_FILE
+        return local_state_dir() / LOCAL_STATE_FILE
     root = Path(os.environ.get(STATE_DIR_ENV) or REPO_ROOT / ".cache" / "drill")
     return root.resolve() / f"{env}.json"
 

@@ -8,7 +8,6 @@ with the stack it describes.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,10 @@ from drill.report import Check
 from ops.drill import targets
 from ops.drill.envs import LOCAL_STATE_FILE, DrIdentity, DrillEnv
 from ops.errors import OpsError
-from ops.local import control, lifecycle
+from ops.local import background_stack, control
 from ops.local.aws import client
-from ops.local.cli import STATE_DIR_ENV
-from ops.local.config import DEFAULT_STATE_DIR, StackConfig
+from ops.local.config import StackConfig
+from ops.paths import local_state_dir
 from ops.stack_outputs import StackOutputs
 
 # fault -> (control call that injects it, control call that undoes it)
@@ -43,8 +42,8 @@ class LocalEnv(DrillEnv):
 
     @classmethod
     def from_running_stack(cls) -> LocalEnv:
-        state_dir = Path(os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR).resolve()
-        state = lifecycle.state(StackConfig(state_dir=state_dir))  # one line when it is not running
+        state_dir = local_state_dir()
+        state = background_stack.state(StackConfig(state_dir=state_dir))  # one line when it is not running
         return cls(state, state_dir)
 
     def _control(self, method: str, path: str) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from typing import Any
 import requests
 
 from backend_core import item_keys
+from backend_core.identity import CONSUMERS, PROVIDERS
+from backend_core.s3_layout import user_media_prefix
 from drill import preflight
 from drill.canary import Canary, measure, remove_all, rpo_check, s3_canary, table_canary
 from drill.report import Check
@@ -216,7 +218,7 @@ class Drill:
         )
 
         def users() -> Check:
-            for role, group in (("consumer", "consumers"), ("provider", "providers")):
+            for role, group in (("consumer", CONSUMERS), ("provider", PROVIDERS)):
                 user = identity.create_user(idp, out.auth.user_pool_id, emails[role], group, role)
                 user.id_token = identity.sign_in(
                     idp, out.auth.user_pool_id, out.auth.client_id, user.email, user.password
@@ -730,7 +732,7 @@ def cleanup(env: DrillEnv, state_doc: dict[str, Any]) -> Check:
     removed.append(f"{count} items")
     for side, bucket in (("primary", out.media.bucket.primary), ("dr", out.media.bucket.dr)):
         for sub in subs.values():
-            n = data.delete_prefix_versions(env.client("s3", side), bucket, f"users/{sub}/")
+            n = data.delete_prefix_versions(env.client("s3", side), bucket, user_media_prefix(sub))
             if n:
                 removed.append(f"{n} object versions in {bucket}")
     idp = env.client("cognito-idp", "primary")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ops.deploy.envs import ENVS_DIR
 from ops.drill.model import Targets
+from ops.env.envs import ENVS_DIR
 from ops.errors import OpsError
 
 # The local stack has no tfvars. Its replicator applies a change within a second and its fronts switch

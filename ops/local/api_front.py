@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from backend_core.api_routes import API_ROUTES
 from mobile_api.errors import CODES  # the API's error codes: the front answers in the same shape
 from ops.local import cors
 from ops.local.config import ACCOUNT_ID, HOST
@@ -32,7 +33,6 @@ log = logging.getLogger("ops.local.api_front")
 
 Handler = Callable[[dict, Any], Any]
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
-PUBLIC_PATHS = frozenset({"/health"})  # routes without an authorizer
 _TEXT_TYPES = ("text/", "application/json", "application/x-www-form-urlencoded", "application/xml")
 
 
@@ -301,7 +301,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
                 key = name.lower()
                 headers[key] = f"{headers[key]},{value}" if key in headers else value
             claims = None
-            if parts.path not in PUBLIC_PATHS:
+            if not API_ROUTES.is_public_path(parts.path):  # routes without an authorizer
                 if front.verifier is None:
                     self._send(503, {"error": "starting", "message": "the front is still starting"})
                     return

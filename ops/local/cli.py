@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,8 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ops.errors import OpsError
-from ops.local import lifecycle
-from ops.local.config import DEFAULT_STATE_DIR, MAX_INACTIVE_DAYS, Ports, StackConfig
+from ops.local import background_stack
+from ops.local.config import MAX_INACTIVE_DAYS, Ports, StackConfig
+from ops.paths import local_state_dir
 
 app = typer.Typer(
     no_args_is_help=True, help="The local stack: the backend on one machine, offline, two regions."
@@ -24,13 +23,11 @@ region_app = typer.Typer(no_args_is_help=True, help="Drill knobs: take a region'
 app.add_typer(replication_app, name="replication")
 app.add_typer(region_app, name="region")
 out = Console(soft_wrap=True)  # one message, one line (tables still fit the terminal)
-STATE_DIR_ENV = "MBT_LOCAL_STATE_DIR"
 _DEFAULTS = Ports()
 
 
 def _config(**ports: int) -> StackConfig:
-    state_dir = Path(os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR).resolve()
-    return StackConfig(state_dir=state_dir, ports=Ports(**ports) if ports else Ports())
+    return StackConfig(state_dir=local_state_dir(), ports=Ports(**ports) if ports else Ports())
 
 
 @app.command()
@@ -50,8 +47,8 @@ def up(
         moto=moto_port, primary=primary_port, dr=dr_port, public=public_port, control=control_port
     ).model_copy(update={"api_handler": api_handler})
     try:
-        state, notes = lifecycle.start(config, timeout=timeout)
-    except lifecycle.AlreadyRunning as exc:
+        state, notes = background_stack.start(config, timeout=timeout)
+    except background_stack.AlreadyRunning as exc:
         out.print(str(exc))
         return
     for note in notes:
@@ -63,7 +60,7 @@ def up(
 @app.command()
 def down() -> None:
     """Stop the stack by its pid (nothing is left running)."""
-    out.print(lifecycle.stop(_config()))
+    out.print(background_stack.stop(_config()))
 
 
 @app.command()
@@ -72,13 +69,13 @@ def status(
 ) -> None:
     """Health of every part, the knobs, and the memory of the stack process."""
     config = _config()
-    if lifecycle.running_pid(config) is None:
-        stale = lifecycle.stale_pid(config)
+    if background_stack.running_pid(config) is None:
+        stale = background_stack.stale_pid(config)
         hint = f" (stale pid file for pid {stale}; `ops local down` clears it)" if stale else ""
         out.print(f"the local stack is not running{hint}; start it with `make up`")
         raise typer.Exit(3)
-    state = lifecycle.state(config)
-    document = lifecycle.call(config, "GET", "/status")
+    state = background_stack.state(config)
+    document = background_stack.call(config, "GET", "/status")
     if as_json:
         typer.echo(json.dumps(document, indent=2))
     else:
@@ -160,7 +157,7 @@ def logs(
         while follow:
             line = handle.readline()
             if not line:
-                if lifecycle.running_pid(_config()) is None:
+                if background_stack.running_pid(_config()) is None:
                     typer.echo("(the local stack stopped)", err=True)
                     return
                 time.sleep(0.25)
@@ -175,7 +172,7 @@ def seed() -> None:
     collection's variables (docs/requests/*.http) with their ID tokens."""
     from ops.local.seed import collection_variables, seed_users
 
-    state = lifecycle.state(_config())
+    state = background_stack.state(_config())
     users = seed_users(state)
     for role, user in users.items():  # plain lines: a table would truncate the password
         out.print(f"{role}: email {user.email}  password {user.password}  sub {user.sub}", soft_wrap=True)
@@ -199,7 +196,7 @@ def token(
     password, printed on stderr, as `ops local seed` gives."""
     from ops.local.seed import seed_user
 
-    signed_in = seed_user(lifecycle.state(_config()), user)
+    signed_in = seed_user(background_stack.state(_config()), user)
     typer.echo(f"{signed_in.email}: new password {signed_in.password}", err=True)
     typer.echo(signed_in.id_token)
 
@@ -207,21 +204,21 @@ def token(
 @app.command()
 def reset() -> None:
     """Empty tables, buckets and queues in both regions (resources stay); knobs back to normal."""
-    lifecycle.call(_config(), "POST", "/reset")
+    background_stack.call(_config(), "POST", "/reset")
     out.print("local stack state reset")
 
 
 @app.command("ttl-sweep")
 def ttl_sweep() -> None:
     """Expire items past their TTL now (the TTL stand-in also runs every 5 s)."""
-    expired = lifecycle.call(_config(), "POST", "/ttl/sweep")["expired"]
+    expired = background_stack.call(_config(), "POST", "/ttl/sweep")["expired"]
     out.print(f"TTL stand-in deleted {expired} expired item(s) (both regions)")
 
 
 @app.command("firehose-flush")
 def firehose_flush() -> None:
     """Deliver the buffered usage events now (the Firehose stand-in also delivers every buffering interval)."""
-    document = lifecycle.call(_config(), "POST", "/firehose/flush")
+    document = background_stack.call(_config(), "POST", "/firehose/flush")
     for problem in document["problems"].values():
         out.print(f"[red]not delivered:[/red] {problem}")
     for delivery in document["deliveries"]:
@@ -249,7 +246,7 @@ def archive(
 ) -> None:
     """The archive clock: media objects not used in N days become inactive (as if six months passed) and
     Intelligent-Tiering archives what S3 would have; archived objects then refuse reads until restored."""
-    document = lifecycle.call(
+    document = background_stack.call(
         _config(), "POST", "/archive", {"inactive_days": inactive_days, "dry_run": dry_run}
     )
     verb = "would make" if dry_run else "made"
@@ -272,7 +269,7 @@ def archive(
 @app.command()
 def inventory() -> None:
     """Write the media buckets' S3 Inventory reports now (S3 delivers them daily)."""
-    reports = lifecycle.call(_config(), "POST", "/inventory")["reports"]
+    reports = background_stack.call(_config(), "POST", "/inventory")["reports"]
     for report in reports:
         out.print(f"{report['source_bucket']}: {report['objects']} object(s) -> {report['manifest']}")
     if not reports:
@@ -282,13 +279,13 @@ def inventory() -> None:
 @replication_app.command("pause")
 def replication_pause() -> None:
     """Stop applying changes to the DR region (the backlog is kept)."""
-    _print_replication(lifecycle.call(_config(), "POST", "/replication/pause"))
+    _print_replication(background_stack.call(_config(), "POST", "/replication/pause"))
 
 
 @replication_app.command("resume")
 def replication_resume() -> None:
     """Apply the backlog and keep replicating."""
-    _print_replication(lifecycle.call(_config(), "POST", "/replication/resume"))
+    _print_replication(background_stack.call(_config(), "POST", "/replication/resume"))
 
 
 @replication_app.command("lag")
@@ -296,7 +293,7 @@ def replication_lag(seconds: Annotated[float, typer.Argument(help="delay added t
     """Apply each change no earlier than SECONDS after it was written."""
     if not math.isfinite(seconds) or seconds < 0:
         raise OpsError(f"replication lag must be a number of seconds, 0 or more, not {seconds!r}")
-    _print_replication(lifecycle.call(_config(), "POST", "/replication/lag", {"seconds": seconds}))
+    _print_replication(background_stack.call(_config(), "POST", "/replication/lag", {"seconds": seconds}))
 
 
 @region_app.command("down")
@@ -314,7 +311,7 @@ def region_up(region: Annotated[str, typer.Argument(help="primary or dr")]) -> N
 def _set_region(region: str, state: str) -> None:
     if region not in ("primary", "dr"):
         raise OpsError(f"region must be 'primary' or 'dr', not {region!r}")
-    document = lifecycle.call(_config(), "POST", f"/regions/{region}/{state}")
+    document = background_stack.call(_config(), "POST", f"/regions/{region}/{state}")
     out.print(", ".join(f"{k} {v}" for k, v in document["regions"].items()))
 
 

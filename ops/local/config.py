@@ -7,15 +7,20 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ops.paths import DEFAULT_LOCAL_STATE_DIR
+from ops.resource_names import ResourceNames
+
 # The archive clock's reach (`ops local archive --inactive-days`, POST /archive): a century is further back
 # than any object's last use and stays within datetime's range. Here, not in archive_tiers.py, so that the
 # CLI reads it without importing boto3 (whose session fails on a missing AWS_PROFILE before any command runs).
 MAX_INACTIVE_DAYS = 36_500
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_STATE_DIR = REPO_ROOT / ".local-stack"
+DEFAULT_STATE_DIR = (
+    DEFAULT_LOCAL_STATE_DIR  # ops.paths: one definition, with the MBT_LOCAL_STATE_DIR override
+)
 HOST = "127.0.0.1"  # loopback only: the local stack never listens on other interfaces
 ACCOUNT_ID = "123456789012"  # moto's default account
+PROJECT = "mbt"  # the blueprint's default `project` (terraform/blueprint/variables.tf)
 # moto accepts any credentials; fixed fake ones guarantee real ones are never sent anywhere.
 FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -84,57 +89,16 @@ class StackConfig(BaseModel):
         return {"primary": self.primary_region, "dr": self.dr_region}.get(which, which)
 
 
-class Names(BaseModel):
-    """Resource names of one environment, the same scheme the blueprint uses."""
+class Names(ResourceNames):
+    """Resource names of one local environment: the blueprint's scheme (ops/resource_names.py), in moto's
+    account, plus what only the local stack has."""
 
-    model_config = ConfigDict(frozen=True)
-    env: str
-
-    @property
-    def prefix(self) -> str:
-        return f"mbt-{self.env}"
-
-    @property
-    def table(self) -> str:
-        return f"{self.prefix}-app"
-
-    def media_bucket(self, region: str) -> str:
-        return f"{self.prefix}-media-{region}"
-
-    def analytics_bucket(self, region: str) -> str:
-        return f"{self.prefix}-analytics-{region}"
-
-    @property
-    def notify_queue(self) -> str:
-        return f"{self.prefix}-notify"
-
-    @property
-    def notify_dlq(self) -> str:
-        return f"{self.prefix}-notify-dlq"
+    project: str = PROJECT
+    account_id: str = ACCOUNT_ID
 
     @property
     def replication_queue(self) -> str:
         return f"{self.prefix}-replication-media"
-
-    @property
-    def usage_stream(self) -> str:
-        return f"{self.prefix}-usage"
-
-    @property
-    def glue_database(self) -> str:
-        return f"mbt_{self.env}_analytics"
-
-    @property
-    def workgroup(self) -> str:
-        return f"{self.prefix}-analytics"
-
-    @property
-    def user_pool(self) -> str:
-        return f"{self.prefix}-users"
-
-    @property
-    def alerts_topic(self) -> str:
-        return f"{self.prefix}-alerts"
 
     @property
     def zone(self) -> str:

@@ -1,5 +1,5 @@
 """CORS of the local API fronts, as API Gateway's HTTP API answers it with a `cors_configuration`
-(terraform/modules/api/http_api.tf; tests/local/test_cors.py checks both agree).
+(terraform/modules/api/http_api.tf; tests/local/test_cors_and_request_log.py checks both agree).
 
 API Gateway answers a browser's preflight (OPTIONS with Origin and Access-Control-Request-Method) itself,
 before any authorizer: for an allowed origin with the configured methods, headers and max age; for any

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from backend_core.ttl_removal import LAMBDA_EVENT_IDENTITY
 from ops.local.api_front import LocalLambdaContext
 from ops.local.idle import IdleWait
 from ops.local.streams import StreamReader
-from ops.local.ttl_sweeper import TTL_IDENTITY
 
 log = logging.getLogger("ops.local.event_sources")
 Handler = Callable[[dict, Any], Any]
@@ -264,7 +264,7 @@ class StreamEventSource:
         # The TTL stand-in's deletes get DynamoDB's service identity (its mark is taken first: a record can be
         # read before the sweeper has marked it in the stream itself, which GetRecords spells {"Type", ...}).
         if record["eventName"] == "REMOVE" and self._is_ttl_delete and self._is_ttl_delete(data["Keys"]):
-            event["userIdentity"] = dict(TTL_IDENTITY)
+            event["userIdentity"] = dict(LAMBDA_EVENT_IDENTITY)
         elif record.get("userIdentity"):
             identity = record["userIdentity"]
             event["userIdentity"] = {"type": identity.get("Type"), "principalId": identity.get("PrincipalId")}

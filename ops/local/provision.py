@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from backend_core.archival import ARCHIVAL_POLICY, INVENTORY_COLUMNS, MEDIA_INVENTORY
 from backend_core.identity import IDENTITY
 from backend_core.media_replication import MEDIA_REPLICATION, ReplicationRule
+from backend_core.s3_layout import MEDIA_PREFIX
 from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import (
     PARTITION_KEY,
@@ -284,7 +285,7 @@ def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
                     "Id": "media-restored",
                     "LambdaFunctionArn": restored_function_arn(region, names),
                     "Events": ["s3:ObjectRestore:Completed"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "users/"}]}},
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": MEDIA_PREFIX}]}},
                 }
             ],
         },
@@ -336,7 +337,7 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
         idp.create_group(UserPoolId=pool["Id"], GroupName=group, Description=description)
     issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool['Id']}"
     identity_pool = client("cognito-identity", region, endpoint_url).create_identity_pool(
-        IdentityPoolName=f"mbt_{names.env}_identities",
+        IdentityPoolName=names.identity_pool,
         AllowUnauthenticatedIdentities=False,
         CognitoIdentityProviders=[
             {"ProviderName": issuer.removeprefix("https://"), "ClientId": app_client["ClientId"]}

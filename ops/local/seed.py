@@ -5,14 +5,15 @@ Running it again gives the same users a fresh password (no password is stored an
 
 from __future__ import annotations
 
+from backend_core.identity import CONSUMERS, PROVIDERS
 from ops.errors import OpsError
 from ops.local.aws import client
 from ops.local.users import LocalUser, create_user, new_password, sign_in
 from ops.stack_outputs import StackOutputs
 
 DEMO_USERS = {
-    "consumer": ("consumer@example.com", "consumers"),
-    "provider": ("provider@example.com", "providers"),
+    "consumer": ("consumer@example.com", CONSUMERS),
+    "provider": ("provider@example.com", PROVIDERS),
 }
 
 

@@ -132,7 +132,7 @@ class LocalStack:
             values = self.function_settings(res, endpoint)
             handler, name = load_handler(self._api_spec(), values, fallback=placeholder_api)  # type: ignore[misc]
             self.handler_names[f"api.{label}"] = name
-            self.apps[label] = RegionApp(label, res.region, handler, f"mbt-{self.config.env}-api")
+            self.apps[label] = RegionApp(label, res.region, handler, self._names.function("mobile_api"))
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         for front in self.fronts.values():
             front.verifier = verifier
@@ -252,7 +252,7 @@ class LocalStack:
                         res.notify_queue_url,
                         res.region,
                         loaded[0],
-                        f"mbt-{self.config.env}-notify-worker",
+                        self._names.function("notify_worker"),
                     )
                 )
             loaded = load_handler("media_restored", values, fallback=None)
@@ -270,7 +270,7 @@ class LocalStack:
                             res.table_stream_arn,
                             res.region,
                             loaded[0],
-                            f"mbt-{self.config.env}-{package}",
+                            self._names.function(package),
                             prune_in_process=True,  # moto runs in this process
                             is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),
                         )

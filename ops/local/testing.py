@@ -49,7 +49,8 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
-from ops.local import control, lifecycle
+from backend_core.identity import CONSUMERS
+from ops.local import background_stack, control
 from ops.local.aws import client
 from ops.local.config import Ports, StackConfig
 from ops.local.users import LocalUser, create_user
@@ -90,7 +91,7 @@ class LocalStackHandle:
         return requests.request(method, f"{self.urls[region]}{path}", headers=headers, **kwargs)  # noqa: S113 (set above)
 
     def create_user(
-        self, group: str | None = "consumers", email: str | None = None, password: str | None = None
+        self, group: str | None = CONSUMERS, email: str | None = None, password: str | None = None
     ) -> LocalUser:
         return create_user(self.outputs, group, email, password)
 
@@ -159,14 +160,14 @@ def free_ports_config(state_dir: Path) -> StackConfig:
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackHandle]:
     if os.environ.get("MBT_LOCAL_STACK_REUSE") == "1":
-        yield LocalStackHandle(lifecycle.state(StackConfig()), StackConfig().state_dir)
+        yield LocalStackHandle(background_stack.state(StackConfig()), StackConfig().state_dir)
         return
     config = free_ports_config(tmp_path_factory.mktemp("local-stack"))
-    state, _ = lifecycle.start(config)
+    state, _ = background_stack.start(config)
     try:
         yield LocalStackHandle(state, config.state_dir)
     finally:
-        lifecycle.stop(config)
+        background_stack.stop(config)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 Every `interval_seconds`, each region's table is scanned for items whose TTL attribute is in the
 past (the real TTL process is a background scan too), and each is deleted with a condition that
 it is still expired. The REMOVE stream record of each such delete then carries DynamoDB's service
-identity, as DynamoDB marks TTL deletes (`userIdentity = {"Type": "Service", "PrincipalId":
-"dynamodb.amazonaws.com"}` in GetRecords; `{"type", "principalId"}` in a Lambda event): the record is
+identity, as DynamoDB marks TTL deletes (backend_core.ttl_removal: `STREAM_IDENTITY` in GetRecords,
+`LAMBDA_EVENT_IDENTITY` in a Lambda event): the record is
 marked in the emulator's stream itself (moto runs in this process) once the delete has returned, so every
 reader sees it as in AWS (the audit's reconciliation reads the stream). The event sources, which may read
 the record before that, also get a mark per consumer taken before the delete. The replicator copies the
@@ -23,11 +23,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from backend_core.ttl_removal import STREAM_IDENTITY
 from ops.local.idle import IdleWait, WaitForChange
 
 log = logging.getLogger("ops.local.ttl_sweeper")
-TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}  # as a Lambda event spells it
-STREAM_TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}  # as GetRecords does
 
 
 def key_fingerprint(keys: dict) -> str:
@@ -202,6 +201,6 @@ def mark_ttl_removal(region: str, table: str, keys: dict) -> bool:
     for stream_record in reversed(shard.items):
         record = stream_record.record
         if record["eventName"] == "REMOVE" and record["dynamodb"]["Keys"] == keys:
-            record.setdefault("userIdentity", dict(STREAM_TTL_IDENTITY))
+            record.setdefault("userIdentity", dict(STREAM_IDENTITY))
             return True
     return False

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from backend_core.identity import IDENTITY
+from backend_core.identity import CONSUMERS, IDENTITY
 from ops.errors import OpsError
 from ops.local.aws import client
 from ops.stack_outputs import StackOutputs
@@ -76,7 +76,7 @@ def sign_in(outputs: StackOutputs, email: str, password: str) -> tuple[str, str]
 
 def create_user(
     outputs: StackOutputs,
-    group: str | None = "consumers",
+    group: str | None = CONSUMERS,
     email: str | None = None,
     password: str | None = None,
 ) -> LocalUser:

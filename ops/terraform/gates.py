@@ -13,6 +13,9 @@
             JUnit and SARIF reports under reports/checkov/. checkov exits 0 on HCL syntax errors, which is
             why it runs last.
 
+This module orders and runs the gates; Terraform's error output is read by ops/terraform/diagnostics.py, gate 6
+is ops/terraform/checkov_scan.py, and the terraform binary is found by ops/terraform/binary.py.
+
 Terraform runs on a scratch copy of the tree so that no lock file or .terraform directory made with the
 stand-in provider ever lands in the repository (and a lock file with real hashes never blocks init).
 """
@@ -35,15 +38,23 @@ from rich.console import Console
 from rich.markup import escape
 
 from ops.errors import OpsError
-from ops.terraform.cli_config import REPO_ROOT, ProviderSource, terraform_environment
+from ops.paths import REPO_ROOT
+from ops.terraform import checkov_scan
+from ops.terraform.binary import terraform_binary
+from ops.terraform.diagnostics import first_error_line, validate_failure
 from ops.terraform.lambda_artefacts import plan_problems
-from ops.terraform.plan_for_checkov import enrich
-from ops.terraform.provider_schema import MISSING_TYPES, PROVIDER_VERSION, schema_path
+from ops.terraform.provider_schema import schema_path
+from ops.terraform.terraform_rc import ProviderSource, terraform_environment
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)  # reasons stay on one line in CI logs
 _IGNORED_DIRS = {".terraform", "tests", "__pycache__"}
 _COPY_IGNORE = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl*", "*.tfstate*", "*.tfplan")
 _BACKEND_OVERRIDE = 'terraform {\n  backend "local" {}\n}\n'
+
+
+def warn(line: str) -> None:
+    """A Terraform warning, one line, without stopping the gates."""
+    console.print(f"[yellow]![/yellow] {escape(line)}")
 
 
 class GateFailure(OpsError):
@@ -88,7 +99,7 @@ class Gates:
         self.o = options
         self.env = terraform_environment(options.provider)
         self.env["TF_INPUT"] = "0"
-        self.terraform = shutil.which("terraform", path=str(Path(os.sys.executable).parent)) or "terraform"
+        self.terraform = terraform_binary()
         self.work: Path | None = None
         self.timings: dict[str, float] = {}
 
@@ -174,7 +185,7 @@ class Gates:
         if run.returncode != 0:
             files = [line for line in run.stdout.splitlines() if line.strip()]
             if not files:
-                raise GateFailure(f"fmt: terraform fmt failed: {_first_error_line(run.output)}")
+                raise GateFailure(f"fmt: terraform fmt failed: {first_error_line(run.output)}")
             console.print(run.output, markup=False)
             raise GateFailure(f"fmt: {len(files)} file(s) need `terraform fmt`: {', '.join(files[:5])}")
         return "all files formatted"
@@ -186,7 +197,7 @@ class Gates:
             # Terraform's plugin cache is not safe for concurrent installs: fill it with one init first.
             warm = self.tf(dirs[0], "init", "-backend=false", "-input=false", "-no-color")
             if warm.returncode != 0:
-                raise GateFailure(f"validate: init failed: {_first_error_line(warm.output)}")
+                raise GateFailure(f"validate: init failed: {first_error_line(warm.output)}")
 
         def one(directory: Path) -> str | None:
             name = _rel(directory, self.work.parent)
@@ -204,9 +215,9 @@ class Gates:
                 (directory / "zz_gate_aliased_providers.tf").write_text(blocks)
             init = self.tf(directory, "init", "-backend=false", "-input=false", "-no-color")
             if init.returncode != 0:
-                return f"{name}: init failed: {_first_error_line(init.output)}"
+                return f"{name}: init failed: {first_error_line(init.output)}"
             run = self.tf(directory, "validate", "-json", "-no-color")
-            return _validate_failure(name, run)
+            return validate_failure(name, run.stdout, run.returncode, run.output, warn)
 
         failures = self._parallel(dirs, one)
         if failures:
@@ -228,14 +239,14 @@ class Gates:
                 init = self.tf(directory, "init", "-backend=false", "-input=false", "-no-color")
                 if init.returncode != 0:
                     return (
-                        f"{_rel(directory, self.work.parent)}: init failed: {_first_error_line(init.output)}"
+                        f"{_rel(directory, self.work.parent)}: init failed: {first_error_line(init.output)}"
                     )
             run = self.tf(directory, "test", "-no-color")
             if run.returncode == 0:
                 return None
             console.print(run.output, markup=False)
             failed = re.findall(r'run "([^"]+)"\.\.\. fail', run.output)
-            first_error = _first_error_line(run.output)
+            first_error = first_error_line(run.output)
             reason = f"run {', '.join(failed)} failed: {first_error}" if failed else first_error
             return f"{_rel(directory, self.work.parent)}: {reason}"
 
@@ -257,7 +268,7 @@ class Gates:
         (root / "zz_offline_backend_override.tf").write_text(_BACKEND_OVERRIDE)
         init = self.tf(root, "init", "-input=false", "-no-color", "-reconfigure")
         if init.returncode != 0:
-            raise GateFailure(f"plan: init of {self.o.root} failed: {_first_error_line(init.output)}")
+            raise GateFailure(f"plan: init of {self.o.root} failed: {first_error_line(init.output)}")
         plans_dir = self.o.reports_dir / "plans"
         shutil.rmtree(plans_dir, ignore_errors=True)  # a plan of a deleted env must not be scanned again
         plans_dir.mkdir(parents=True, exist_ok=True)
@@ -273,10 +284,10 @@ class Gates:
             )  # fmt: skip
             if run.returncode != 0:
                 console.print(run.output, markup=False)
-                raise GateFailure(f"plan: {env}: {_first_error_line(run.output)}")
+                raise GateFailure(f"plan: {env}: {first_error_line(run.output)}")
             show = self.tf(root, "show", "-json", plan_file.name)
             if show.returncode != 0:
-                raise GateFailure(f"plan: {env}: terraform show failed: {_first_error_line(show.output)}")
+                raise GateFailure(f"plan: {env}: terraform show failed: {first_error_line(show.output)}")
             document = json.loads(show.stdout)
             (plans_dir / f"{env}.json").write_text(json.dumps(document, indent=1) + "\n")
             counts.append(
@@ -314,55 +325,27 @@ class Gates:
             raise GateFailure(f"checkov: not installed at {self.o.checkov} (run: make setup)")
         out_root = self.o.reports_dir / "checkov"
         shutil.rmtree(out_root, ignore_errors=True)
-        targets: list[tuple[str, list[str]]] = [
-            ("source", ["-d", str(src), "--framework", "terraform"]),
-        ]
-        for plan in (
-            sorted((self.o.reports_dir / "plans").glob("*.json"))
-            if (self.o.reports_dir / "plans").is_dir()
-            else []
-        ):
-            if self.o.envs and plan.stem not in self.o.envs:
-                continue
-            scanned = out_root / f"plan-{plan.stem}" / "plan-for-checkov.json"
-            scanned.parent.mkdir(parents=True, exist_ok=True)
-            scanned.write_text(json.dumps(enrich(json.loads(plan.read_text())), indent=1) + "\n")
-            targets.append(
-                (f"plan-{plan.stem}", ["-f", str(scanned), "--framework", "terraform_plan",
-                                       "--repo-root-for-plan-enrichment", str(src)])
-            )  # fmt: skip
+        scans = checkov_scan.targets(src, self.o.reports_dir / "plans", out_root, self.o.envs)
 
-        def one(target: tuple[str, list[str]]) -> tuple[str, dict]:
-            name, args = target
-            out_dir = out_root / name
-            out_dir.mkdir(parents=True, exist_ok=True)
-            external = (
-                ["--external-checks-dir", str(self.o.policies_dir)] if self.o.policies_dir.is_dir() else []
-            )
-            proc = subprocess.run(
-                [str(self.o.checkov), *args, *external, "--skip-download", "--quiet", "--compact",
-                 "-o", "cli", "-o", "json", "-o", "junitxml", "-o", "sarif", "--output-file-path", str(out_dir)],
-                capture_output=True, text=True, env={**os.environ, "LOG_LEVEL": "ERROR"},
-            )  # fmt: skip
-            results_file = out_dir / "results_json.json"
-            if not results_file.is_file():
-                raise GateFailure(
-                    f"checkov: {name}: no results ({_first_error_line(proc.stderr or proc.stdout)})"
-                )
-            return name, _checkov_summary(json.loads(results_file.read_text()))
+        def one(target: checkov_scan.Target) -> tuple[str, checkov_scan.Summary]:
+            try:
+                return target.name, checkov_scan.scan(self.o.checkov, target, out_root, self.o.policies_dir)
+            except checkov_scan.CheckovError as exc:
+                raise GateFailure(f"checkov: {exc}") from None
 
         with ThreadPoolExecutor(max_workers=self.o.jobs) as pool:
-            summaries = list(pool.map(one, targets))
-        failed = [(name, s) for name, s in summaries if s["failed"]]
+            summaries = list(pool.map(one, scans))
+        failed = [(name, s) for name, s in summaries if s.failed]
         for name, summary in failed:
-            for check in summary["failures"]:
+            for check in summary.failures or []:
                 console.print(f"[red]✗[/red] {escape(f'{name}: {check}')}")
         if failed:
             name, summary = failed[0]
+            first = (summary.failures or ["?"])[0]
             raise GateFailure(
-                f"checkov: {sum(s['failed'] for _, s in failed)} failed check(s); first in {name}: {summary['failures'][0]}"
+                f"checkov: {sum(s.failed for _, s in failed)} failed check(s); first in {name}: {first}"
             )
-        total = ", ".join(f"{name} {s['passed']} passed/{s['skipped']} skipped" for name, s in summaries)
+        total = ", ".join(f"{name} {s.passed} passed/{s.skipped} skipped" for name, s in summaries)
         return f"{total} -> {_rel(out_root, REPO_ROOT)}/"
 
 
@@ -373,76 +356,3 @@ def _configuration_aliases(module: Path) -> set[tuple[str, str]]:
         for listed in re.findall(r"configuration_aliases\s*=\s*\[([^\]]*)\]", tf_file.read_text()):
             aliases.update(re.findall(r"([a-z0-9_-]+)\.([a-z0-9_-]+)", listed))
     return aliases
-
-
-def _first_error_line(output: str) -> str:
-    """Terraform's first error as one line: its summary and the first paragraph of its detail."""
-    lines = [line.strip(" │╷╵") for line in output.splitlines()]
-    for index, line in enumerate(lines):
-        if not line.startswith("Error:"):
-            continue
-        detail: list[str] = []
-        for following in lines[index + 1 :]:
-            is_source = following.startswith(("on ", "with ")) or re.match(r"^\d+:", following)
-            if is_source and not detail:
-                continue
-            if not following and detail:
-                break
-            if following and not is_source:
-                detail.append(following)
-        summary = line[len("Error:") :].strip()
-        return f"{summary}: {' '.join(detail)}" if detail else summary
-    meaningful = [line for line in lines if line]
-    return meaningful[-1] if meaningful else "no output"
-
-
-def _validate_failure(name: str, run: Run) -> str | None:
-    try:
-        result = json.loads(run.stdout)
-    except json.JSONDecodeError:
-        return None if run.returncode == 0 else f"{name}: {_first_error_line(run.output)}"
-    errors = [d for d in result.get("diagnostics", []) if d.get("severity") == "error"]
-    for warning in (d for d in result.get("diagnostics", []) if d.get("severity") == "warning"):
-        console.print(f"[yellow]![/yellow] {escape(f'{name}: {_describe(warning)}')}")
-    if not errors and result.get("valid", run.returncode == 0):
-        return None
-    return f"{name}: " + "; ".join(_describe(d) for d in errors[:3]) if errors else f"{name}: invalid"
-
-
-def _describe(diagnostic: dict) -> str:
-    where = diagnostic.get("range") or {}
-    location = f"{where.get('filename')}:{where.get('start', {}).get('line')}: " if where else ""
-    summary = diagnostic.get("summary") or ""
-    detail = (diagnostic.get("detail") or "").replace("\n", " ").strip()
-    return f"{location}{summary}{': ' + detail if detail else ''}{_offline_limit(summary, detail)}"
-
-
-def _offline_limit(summary: str, detail: str) -> str:
-    """Say plainly when a failure comes from what the offline schema lacks, not from the configuration."""
-    if not summary.startswith("Invalid"):
-        return ""
-    missing = [name for name in re.findall(r'"(aws_[a-z0-9_]+)"', detail) if name in MISSING_TYPES]
-    if missing:
-        return (
-            f" [{missing[0]} is a real hashicorp/aws {PROVIDER_VERSION} type that the offline schema file does "
-            "not carry: check it with --provider registry]"
-        )
-    if "ephemeral" in summary.lower():
-        return " [ephemeral resources are not served by the offline stand-in: check with --provider registry]"
-    return ""
-
-
-def _checkov_summary(document: dict | list) -> dict:
-    reports = document if isinstance(document, list) else [document]
-    passed = failed = skipped = 0
-    failures: list[str] = []
-    for report in reports:
-        summary = report.get("summary", {})
-        passed += summary.get("passed", 0)
-        failed += summary.get("failed", 0)
-        skipped += summary.get("skipped", 0)
-        for check in report.get("results", {}).get("failed_checks", []):
-            failures.append(
-                f"{check['check_id']} {check['resource']} ({check.get('file_path', '')}): {check.get('check_name', '')}"
-            )
-    return {"passed": passed, "failed": failed, "skipped": skipped, "failures": failures}

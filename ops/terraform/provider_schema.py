@@ -16,7 +16,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from ops.errors import OpsError
+from ops.paths import REPO_ROOT
 
 PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
 PROVIDER_VERSION = "6.47.0"
@@ -42,7 +42,7 @@ MISSING_TYPES = frozenset(
 )
 
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT
 SHARED_SCHEMA = REPO.parent / "shared" / "terraform" / SCHEMA_FILE_NAME
 CACHED_SCHEMA = REPO / ".cache" / "terraform" / SCHEMA_FILE_NAME
 # host:port probed before asking Terraform to install the provider (tests point it at a closed port)
@@ -89,11 +89,10 @@ def registry_reachable(timeout: float = 3.0) -> bool:
 
 def write_schema_from_registry(target: Path = CACHED_SCHEMA) -> Path:
     """Install the real hashicorp/aws provider with Terraform and write its schema to `target` (gzip)."""
-    from ops.terraform.cli_config import terraform_environment
+    from ops.terraform.binary import terraform_binary
+    from ops.terraform.terraform_rc import terraform_environment
 
-    terraform = shutil.which("terraform", path=str(Path(sys.executable).parent)) or shutil.which("terraform")
-    if terraform is None:
-        raise OpsError("terraform not found: run `make setup`")
+    terraform = terraform_binary()
     environment = terraform_environment("registry")
     with tempfile.TemporaryDirectory(prefix="aws-schema-") as work:
         (Path(work) / "main.tf").write_text(

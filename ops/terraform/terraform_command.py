@@ -15,7 +15,7 @@ import os
 import sys
 
 from ops.errors import OpsError
-from ops.terraform.cli_config import provider_source, terraform_environment
+from ops.terraform.terraform_rc import provider_source, terraform_environment
 
 _PREPARED = "MBT_TERRAFORM_ENV_PREPARED"
 

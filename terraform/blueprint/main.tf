@@ -14,6 +14,9 @@ locals {
   lambda_runtime = jsondecode(file("${path.module}/../contracts/lambda_runtime.json"))
   drill_canary   = jsondecode(file("${path.module}/../contracts/drill_canary.json"))
   named_queries  = jsondecode(file("${path.module}/../contracts/athena_named_queries.json"))
+  api_routes     = jsondecode(file("${path.module}/../contracts/api_routes.json"))
+  s3_layout      = jsondecode(file("${path.module}/../contracts/s3_layout.json"))
+  ttl_removal    = jsondecode(file("${path.module}/../contracts/ttl_removal.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -54,20 +57,20 @@ resource "terraform_data" "lambda_artefacts" {
   }
 }
 
-module "keys" {
-  source    = "../modules/keys"
+module "kms_keys" {
+  source    = "../modules/kms-keys"
   providers = { aws = aws, aws.dr = aws.dr }
 
   name_prefix = local.name_prefix
 }
 
-module "data" {
-  source = "../modules/data"
+module "table" {
+  source = "../modules/table"
 
   name_prefix               = local.name_prefix
   table_design              = local.table_design
-  kms_key_arn               = module.keys.primary_key_arns["data"]
-  dr_kms_key_arn            = module.keys.dr_key_arns["data"]
+  kms_key_arn               = module.kms_keys.primary_key_arns["data"]
+  dr_kms_key_arn            = module.kms_keys.dr_key_arns["data"]
   dr_region                 = var.dr_region
   deletion_protection       = var.data.deletion_protection
   pitr_recovery_period_days = var.data.pitr_recovery_period_days
@@ -78,14 +81,14 @@ module "storage" {
   providers = { aws = aws, aws.dr = aws.dr }
 
   name_prefix    = local.name_prefix
-  kms_key_arn    = module.keys.primary_key_arns["media"]
-  dr_kms_key_arn = module.keys.dr_key_arns["media"]
+  kms_key_arn    = module.kms_keys.primary_key_arns["media"]
+  dr_kms_key_arn = module.kms_keys.dr_key_arns["media"]
   archival       = local.archival
   replication    = local.replication
   # Daily, into the analytics bucket of the primary region (S3 delivers an inventory only within its region).
   inventory = merge(local.inventory, {
     destination_bucket_arn = module.analytics.bucket_arn
-    kms_key_arn            = module.keys.primary_key_arns["analytics"]
+    kms_key_arn            = module.kms_keys.primary_key_arns["analytics"]
   })
   scratch_prefixes          = { (local.drill_canary.canary_prefix) = local.drill_canary.canary_object_expire_days }
   force_destroy             = var.disposable
@@ -108,9 +111,9 @@ module "cdn" {
   # Disposable envs drop the secret at once on destroy, so the next apply can reuse its name.
   signing_key_secret_recovery_days = var.disposable ? 0 : 30
   signing_key_secret_kms = {
-    primary   = module.keys.primary_key_arns["media"]
+    primary   = module.kms_keys.primary_key_arns["media"]
     dr_region = var.dr_region
-    dr        = module.keys.dr_key_arns["media"]
+    dr        = module.kms_keys.dr_key_arns["media"]
   }
 }
 
@@ -118,11 +121,12 @@ module "analytics" {
   source = "../modules/analytics"
 
   name_prefix       = local.name_prefix
-  kms_key_arn       = module.keys.primary_key_arns["analytics"]
-  logs_kms_key_arn  = module.keys.primary_key_arns["logs"]
+  kms_key_arn       = module.kms_keys.primary_key_arns["analytics"]
+  logs_kms_key_arn  = module.kms_keys.primary_key_arns["logs"]
   access_log_bucket = module.storage.log_bucket_primary
   columns           = local.usage_events.columns
   partition_key     = local.usage_events.partition_key
+  table_name        = local.usage_events.table_name
   named_queries     = local.named_queries.queries
   # The primary media bucket's name as modules/storage spells it, so the plan shows the bucket policy and the
   # table's location (the bucket's id is known only after apply).
@@ -151,7 +155,8 @@ module "identity" {
     refresh_days   = var.identity.refresh_token_days
   }
   media_bucket_arn    = module.storage.media_bucket_primary_arn
-  media_kms_key_arn   = module.keys.primary_key_arns["media"]
+  media_prefix        = local.s3_layout.media_prefix
+  media_kms_key_arn   = module.kms_keys.primary_key_arns["media"]
   deletion_protection = var.data.deletion_protection
 
   email_sending            = var.identity.email_sending
@@ -163,7 +168,7 @@ module "notifications_primary" {
   source = "../modules/notifications"
 
   name_prefix              = local.name_prefix
-  kms_key_arn              = module.keys.primary_key_arns["messaging"]
+  kms_key_arn              = module.kms_keys.primary_key_arns["messaging"]
   apns                     = var.apns
   fcm_service_account_json = var.fcm_service_account_json
 }
@@ -173,7 +178,7 @@ module "notifications_dr" {
   providers = { aws = aws.dr }
 
   name_prefix              = local.name_prefix
-  kms_key_arn              = module.keys.dr_key_arns["messaging"]
+  kms_key_arn              = module.kms_keys.dr_key_arns["messaging"]
   apns                     = var.apns
   fcm_service_account_json = var.fcm_service_account_json
 }
@@ -195,34 +200,37 @@ module "api_primary" {
   cors_allowed_origins     = var.api.cors_allowed_origins
   log_retention_days       = var.api.log_retention_days
   kms_key_arns = {
-    data      = module.keys.primary_key_arns["data"]
-    media     = module.keys.primary_key_arns["media"]
-    messaging = module.keys.primary_key_arns["messaging"]
-    logs      = module.keys.primary_key_arns["logs"]
+    data      = module.kms_keys.primary_key_arns["data"]
+    media     = module.kms_keys.primary_key_arns["media"]
+    messaging = module.kms_keys.primary_key_arns["messaging"]
+    logs      = module.kms_keys.primary_key_arns["logs"]
   }
-  table        = { name = module.data.table_name, arn = module.data.table_arn, stream_arn = module.data.stream_arn }
+  table        = { name = module.table.table_name, arn = module.table.table_arn, stream_arn = module.table.stream_arn }
   media_bucket = { name = module.storage.media_bucket_primary, arn = module.storage.media_bucket_primary_arn }
   cdn_domain   = module.cdn.domain_name
   cdn_signing = {
     key_pair_id = module.cdn.signing_key_pair_id
     secret_arn  = module.cdn.signing_key_secret_arns["primary"]
-    kms_key_arn = module.keys.primary_key_arns["media"]
+    kms_key_arn = module.kms_keys.primary_key_arns["media"]
   }
   notify_queue              = { url = module.notifications_primary.queue_url, arn = module.notifications_primary.queue_arn }
   usage_stream              = { name = module.analytics.stream_name, arn = module.analytics.stream_arn }
   platform_application_arns = module.notifications_primary.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
+  media_prefix              = local.s3_layout.media_prefix
+  routes                    = local.api_routes
+  ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   peer_region               = var.dr_region
 
   # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
   drill = {
     rpo_minutes     = var.dr.rpo_minutes
-    dr_table        = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region] }
+    dr_table        = { name = module.table.table_name, arn = module.table.replica_arns[var.dr_region] }
     dr_media_bucket = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
     dr_api_url      = module.api_dr.api_url
     canary_prefix   = local.drill_canary.canary_prefix
-    dr_kms_key_arns = { data = module.keys.dr_key_arns["data"], media = module.keys.dr_key_arns["media"] }
-    alerts_topic    = { arn = module.observability_primary.alerts_topic_arn, kms_key_arn = module.keys.primary_key_arns["messaging"] }
+    dr_kms_key_arns = { data = module.kms_keys.dr_key_arns["data"], media = module.kms_keys.dr_key_arns["media"] }
+    alerts_topic    = { arn = module.observability_primary.alerts_topic_arn, kms_key_arn = module.kms_keys.primary_key_arns["messaging"] }
   }
 }
 
@@ -245,23 +253,26 @@ module "api_dr" {
   cors_allowed_origins     = var.api.cors_allowed_origins
   log_retention_days       = var.api.log_retention_days
   kms_key_arns = {
-    data      = module.keys.dr_key_arns["data"]
-    media     = module.keys.dr_key_arns["media"]
-    messaging = module.keys.dr_key_arns["messaging"]
-    logs      = module.keys.dr_key_arns["logs"]
+    data      = module.kms_keys.dr_key_arns["data"]
+    media     = module.kms_keys.dr_key_arns["media"]
+    messaging = module.kms_keys.dr_key_arns["messaging"]
+    logs      = module.kms_keys.dr_key_arns["logs"]
   }
-  table        = { name = module.data.table_name, arn = module.data.replica_arns[var.dr_region], stream_arn = module.data.replica_stream_arns[var.dr_region] }
+  table        = { name = module.table.table_name, arn = module.table.replica_arns[var.dr_region], stream_arn = module.table.replica_stream_arns[var.dr_region] }
   media_bucket = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
   cdn_domain   = module.cdn.domain_name
   cdn_signing = {
     key_pair_id = module.cdn.signing_key_pair_id
     secret_arn  = module.cdn.signing_key_secret_arns["dr"]
-    kms_key_arn = module.keys.dr_key_arns["media"]
+    kms_key_arn = module.kms_keys.dr_key_arns["media"]
   }
   notify_queue              = { url = module.notifications_dr.queue_url, arn = module.notifications_dr.queue_arn }
   usage_stream              = null
   platform_application_arns = module.notifications_dr.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
+  media_prefix              = local.s3_layout.media_prefix
+  routes                    = local.api_routes
+  ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   peer_region               = var.primary_region
 }
 
@@ -271,7 +282,7 @@ module "observability_primary" {
   name_prefix    = local.name_prefix
   env_name       = var.env
   site           = "primary"
-  kms_key_arn    = module.keys.primary_key_arns["messaging"]
+  kms_key_arn    = module.kms_keys.primary_key_arns["messaging"]
   alert_emails   = var.alerts.emails
   thresholds     = local.alarm_thresholds
   api_id         = module.api_primary.api_id
@@ -280,7 +291,7 @@ module "observability_primary" {
     notify    = module.notifications_primary.dlq_name
     functions = module.api_primary.failure_queue_name
   }
-  table_name = module.data.table_name
+  table_name = module.table.table_name
   dr_region  = var.dr_region
   replication = {
     source_bucket      = module.storage.media_bucket_primary
@@ -295,7 +306,7 @@ module "observability_dr" {
 
   name_prefix    = local.name_prefix
   site           = "dr"
-  kms_key_arn    = module.keys.dr_key_arns["messaging"]
+  kms_key_arn    = module.kms_keys.dr_key_arns["messaging"]
   alert_emails   = var.alerts.emails
   thresholds     = local.alarm_thresholds
   api_id         = module.api_dr.api_id
@@ -304,7 +315,7 @@ module "observability_dr" {
     notify    = module.notifications_dr.dlq_name
     functions = module.api_dr.failure_queue_name
   }
-  table_name = module.data.table_name
+  table_name = module.table.table_name
   dr_region  = var.dr_region
   replication = {
     source_bucket      = module.storage.media_bucket_dr
@@ -329,12 +340,12 @@ module "dr" {
     rpo_minutes     = var.dr.rpo_minutes
     dead_letter_arn = module.api_primary.failure_queue_arn
     # The failure queue's key (modules/api: kms_key_arns.messaging).
-    dead_letter_kms_key_arn = module.keys.primary_key_arns["messaging"]
+    dead_letter_kms_key_arn = module.kms_keys.primary_key_arns["messaging"]
     alarm_topic_arn         = module.observability_primary.alerts_topic_arn
   }
   # `ops drill run --inject replication-pause` starts this FIS template (and stops it on failback).
   fault_injection = {
-    table_arns       = [module.data.table_arn, module.data.replica_arns[var.dr_region]]
+    table_arns       = [module.table.table_arn, module.table.replica_arns[var.dr_region]]
     media_bucket_arn = module.storage.media_bucket_primary_arn
     dr_region        = var.dr_region
   }
@@ -347,7 +358,7 @@ module "access" {
   name_prefix          = local.name_prefix
   github_repository    = var.access.github_repository
   github_branch        = var.access.github_branch
-  logs_kms_key_arn     = module.keys.primary_key_arns["logs"]
+  logs_kms_key_arn     = module.kms_keys.primary_key_arns["logs"]
   access_log_bucket    = module.storage.log_bucket_primary
   trail_retention_days = var.access.trail_retention_days
   force_destroy        = var.disposable
@@ -362,7 +373,7 @@ module "access" {
     database           = module.analytics.database
     bucket_arn         = module.analytics.bucket_arn
     results_bucket_arn = module.analytics.results_bucket_arn
-    kms_key_arn        = module.keys.primary_key_arns["analytics"]
+    kms_key_arn        = module.kms_keys.primary_key_arns["analytics"]
   }
 }
 
@@ -372,12 +383,23 @@ module "legacy_sql" {
   providers = { aws = aws, aws.dr = aws.dr }
 
   name_prefix         = local.name_prefix
-  kms_key_arn         = module.keys.primary_key_arns["data"]
-  dr_kms_key_arn      = module.keys.dr_key_arns["data"]
+  kms_key_arn         = module.kms_keys.primary_key_arns["data"]
+  dr_kms_key_arn      = module.kms_keys.dr_key_arns["data"]
   client_cidr_blocks  = var.legacy_sql.client_cidr_blocks
-  logs_kms_key_arn    = module.keys.primary_key_arns["logs"]
-  dr_logs_kms_key_arn = module.keys.dr_key_arns["logs"]
+  logs_kms_key_arn    = module.kms_keys.primary_key_arns["logs"]
+  dr_logs_kms_key_arn = module.kms_keys.dr_key_arns["logs"]
   capacity            = { min = var.legacy_sql.min_capacity, max = var.legacy_sql.max_capacity }
 
   permissions_boundary_arn = module.access.developer_boundary_arn
+}
+
+# Renamed modules keep their state: `data` holds the table, `keys` the KMS keys (not DynamoDB item keys).
+moved {
+  from = module.data
+  to   = module.table
+}
+
+moved {
+  from = module.keys
+  to   = module.kms_keys
 }

@@ -18,8 +18,8 @@ output "stack_outputs" {
       issuer           = module.identity.issuer
     }
     table = {
-      name       = module.data.table_name
-      stream_arn = module.data.stream_arn
+      name       = module.table.table_name
+      stream_arn = module.table.stream_arn
     }
     media = {
       bucket = {

@@ -25,7 +25,9 @@ from ops.local.firehose_conversion import (
     split_records,
 )
 
-KEY = re.compile(r"usage_events/day=(\d{4}-\d{2}-\d{2})/mbt-local-usage-1-\d{4}(-\d{2}){5}-[0-9a-f-]{36}$")
+KEY = re.compile(
+    r"usage_events/day=(\d{4}-\d{2}-\d{2})/mbt-local-usage-events-1-\d{4}(-\d{2}){5}-[0-9a-f-]{36}$"
+)
 
 
 # ---- units -----------------------------------------------------------------------------------------

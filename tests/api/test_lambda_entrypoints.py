@@ -15,8 +15,8 @@ def lambda_env(monkeypatch, stack):
     values = {
         "AWS_REGION": s.region, "ENDPOINT_URL": s.endpoint_url, "ENV_NAME": "local", "TABLE_NAME": s.table_name,
         "MEDIA_BUCKET": s.media_bucket, "NOTIFY_QUEUE_URL": s.notify_queue_url,
-        "USAGE_STREAM_NAME": s.usage_stream_name, "PLATFORM_APP_ARN_APNS": s.platform_app_arns.apns,
-        "PLATFORM_APP_ARN_FCM": s.platform_app_arns.fcm,
+        "USAGE_STREAM_NAME": s.usage_stream_name, "PLATFORM_APP_ARNS_APNS": s.platform_app_arns.apns,
+        "PLATFORM_APP_ARNS_FCM": s.platform_app_arns.fcm,
     }  # fmt: skip
     for name, value in values.items():
         monkeypatch.setenv(name, value)

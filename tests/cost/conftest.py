@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ops.cost.deployment import Deployment
-from ops.deploy.envs import available_envs
+from ops.env.envs import available_envs
 from tests.cost.plans import load
 
 ENVS = available_envs()  # every terraform/envs/*.tfvars

@@ -64,9 +64,10 @@ def test_json_string_policies_from_plan_json_are_parsed(lib: ModuleType) -> None
         ("alias/aws/sns", False),
         ("GET /sync/{collection}/{id}", False),
         ("var.kms_key_arn", True),
-        ("module.keys.primary_key_arns", True),
+        ("module.kms_keys.primary_key_arns", True),
         ("local.events_key_arn", True),
         ("data.aws_kms_key.managed.arn", True),
+        ("each.key", True),  # a for_each over a module input (the API's routes)
         ("repo:${var.github_repository}:ref:refs/heads/main", True),
     ],
 )

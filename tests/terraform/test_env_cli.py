@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from ops.deploy.cognito_replica import FALLBACK, ensure_user_pool_replica
-from ops.deploy.credentials import credential_source
+from ops.env.cognito_replica import FALLBACK, ensure_user_pool_replica
+from ops.env.credentials import credential_source
 
 OPS = str(Path(sys.executable).parent / "ops")
 NO_CREDENTIALS = {
@@ -67,6 +67,18 @@ def test_missing_credentials_say_what_is_missing(tmp_path: Path) -> None:
 def test_destroy_is_refused_for_prod(tmp_path: Path) -> None:
     message = one_line_error(ops_env("destroy", "--env", "prod", environ=FAKE_CREDENTIALS, tmp_path=tmp_path))
     assert "refused" in message
+
+
+def test_prod_destroy_is_refused_even_as_a_dry_run(tmp_path: Path) -> None:
+    proc = ops_env("destroy", "--env", "prod", "--dry-run", environ=FAKE_CREDENTIALS, tmp_path=tmp_path)
+    assert "refused" in one_line_error(proc)
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_destroy_without_a_terminal_asks_for_yes_or_a_dry_run(env: str, tmp_path: Path) -> None:
+    """No terminal to confirm on (CI, a pipe) and no --yes: refused before Terraform or AWS is called."""
+    message = one_line_error(ops_env("destroy", "--env", env, environ=FAKE_CREDENTIALS, tmp_path=tmp_path))
+    assert f"destroy of {env} deletes everything" in message and "--dry-run" in message and "--yes" in message
 
 
 def test_apply_needs_a_saved_plan(tmp_path: Path) -> None:

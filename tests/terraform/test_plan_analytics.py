@@ -4,7 +4,7 @@ file of ops/analytics/queries in the analysts' workgroup."""
 
 from __future__ import annotations
 
-from backend_core.usage_events import S3_ERROR_PREFIX, S3_PREFIX, TIMESTAMP_FORMATS
+from backend_core.usage_events import PARTITION_KEY, S3_ERROR_PREFIX, S3_PREFIX, TABLE_NAME, TIMESTAMP_FORMATS
 from ops.analytics.catalog import named_queries
 from tests.terraform.conftest import changes
 
@@ -17,6 +17,13 @@ def test_firehose_delivers_where_the_contract_says(plan: dict) -> None:
     (conversion,) = s3["data_format_conversion_configuration"]
     (hive,) = conversion["input_format_configuration"][0]["deserializer"][0]["hive_json_ser_de"]
     assert tuple(hive["timestamp_formats"]) == TIMESTAMP_FORMATS
+
+
+def test_the_glue_table_is_the_contracts_name_and_layout(plan: dict) -> None:
+    (table,) = [t for t in changes(plan, "aws_glue_catalog_table") if t["name"] == TABLE_NAME]
+    assert [k["name"] for k in table["partition_keys"]] == [PARTITION_KEY]
+    template = table["parameters"]["storage.location.template"]
+    assert template.endswith(f"/{TABLE_NAME}/{PARTITION_KEY}=${{{PARTITION_KEY}}}/")
 
 
 def test_every_query_file_is_a_named_query(plan: dict) -> None:

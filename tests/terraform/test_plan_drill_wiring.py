@@ -95,12 +95,12 @@ def test_each_site_knows_the_other_region_and_the_drill_the_dr_copies(plan: dict
     assert "drill" not in calls["api_dr"]["expressions"]
     references = set(calls["api_primary"]["expressions"]["drill"]["references"])
     assert {
-        "module.data.replica_arns",
+        "module.table.replica_arns",
         "module.storage.media_bucket_dr_arn",
         "module.api_dr.api_url",
         "module.observability_primary.alerts_topic_arn",
-        'module.keys.dr_key_arns["data"]',
-        'module.keys.dr_key_arns["media"]',
+        'module.kms_keys.dr_key_arns["data"]',
+        'module.kms_keys.dr_key_arns["media"]',
     } <= references
 
 
@@ -155,7 +155,7 @@ def _api_inputs(site: str) -> dict:
 
 
 def _plan_api_module(tmp: Path, site: str) -> dict:
-    from ops.terraform.cli_config import terraform_environment
+    from ops.terraform.terraform_rc import terraform_environment
 
     terraform = shutil.which("terraform", path=str(Path(sys.executable).parent))
     if terraform is None:

@@ -60,5 +60,5 @@ def test_each_site_signs_with_its_own_regions_secret_and_key(plan: dict) -> None
     for site, keys in (("primary", "primary_key_arns"), ("dr", "dr_key_arns")):
         references = calls[f"api_{site}"]["expressions"]["cdn_signing"]["references"]
         assert f'module.cdn.signing_key_secret_arns["{site}"]' in references, site
-        assert f'module.keys.{keys}["media"]' in references, site
+        assert f'module.kms_keys.{keys}["media"]' in references, site
         assert "module.cdn.signing_key_pair_id" in references, site

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from ops.deploy.plan_summary import counts, resource_sites
+from backend_core import ttl_removal
+from backend_core.api_routes import API_ROUTES
+from ops.env.plan_summary import counts, resource_sites
 from tests.terraform.conftest import addresses, changes, variable
 
 
@@ -70,12 +74,28 @@ def test_user_buckets_reach_deep_archive_after_180_days(plan: dict) -> None:
         assert days["DEEP_ARCHIVE_ACCESS"] == 180
 
 
-def test_every_route_but_health_needs_a_jwt(plan: dict) -> None:
+def test_every_route_of_the_table_in_both_regions_and_only_public_ones_without_a_jwt(plan: dict) -> None:
     routes = changes(plan, "aws_apigatewayv2_route")
-    assert len(routes) == 26, "13 routes in each region"
+    keys = sorted(route["route_key"] for route in routes)
+    assert keys == sorted(API_ROUTES.keys() * 2), "each route of backend_core/api_routes.py once per region"
+    public = set(API_ROUTES.keys(public=True))
     for route in routes:
-        expected = "NONE" if route["route_key"] == "GET /health" else "JWT"
+        expected = "NONE" if route["route_key"] in public else "JWT"
         assert route["authorization_type"] == expected, route["route_key"]
+
+
+def test_the_ttl_archiver_filter_is_the_contract(plan: dict) -> None:
+    mappings = [
+        m
+        for m in changes(plan, "aws_lambda_event_source_mapping")
+        if m.get("filter_criteria") and "userIdentity" in m["filter_criteria"][0]["filter"][0]["pattern"]
+    ]
+    assert mappings, "a filtered TTL archiver mapping at each site"
+    for mapping in mappings:
+        assert (
+            json.loads(mapping["filter_criteria"][0]["filter"][0]["pattern"])
+            == ttl_removal.lambda_event_filter()
+        )
 
 
 def test_every_provider_tags_project_env_owner(plan: dict) -> None:

@@ -7,7 +7,6 @@ way, settings the code never reads. Plans are the ones `make validate` writes (r
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -16,6 +15,8 @@ import pytest
 
 from tests.prerequisites import missing
 from tests.terraform.conftest import REPO, addresses, changes, variable
+
+FUNCTIONS = ("mobile_api", "notify_worker", "ttl_archiver", "endpoint_cleanup", "media_restored", "drill")
 
 MEDIA_PRIMARY = "module.storage.module.media_primary"
 MEDIA_DR = "module.storage.module.media_dr"
@@ -202,37 +203,44 @@ RESERVED = {
 POWERTOOLS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE"}
 
 
-def _read_by_from_env(path: Path) -> set[str]:
-    """Names `from_env` reads from its environment mapping (`env.get("X")`, `env["X"]`)."""
-    tree = ast.parse(path.read_text())
-    (from_env,) = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "from_env"]
-    names = set()
-    for node in ast.walk(from_env):
-        is_get = (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-        )
-        if (
-            is_get
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            names.add(node.args[0].value)
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-            names.add(node.slice.value)
-    return names
+def settings_class(function: str) -> type:
+    """The Settings model of a function package (lambdas/<function>/settings.py): its environment contract."""
+    import importlib
+
+    return importlib.import_module(f"{function}.settings").Settings
 
 
-def test_declared_env_vars_are_exactly_what_the_settings_read() -> None:
-    from backend_core.settings import ENV_VARS
-    from drill.settings import ENV_VARS as DRILL_ENV_VARS
-
-    common = _read_by_from_env(REPO / "lambdas/backend_core/settings.py") - {
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
+def environment_drift(function: str, names: set[str]) -> list[str]:
+    """What is wrong with a function's planned environment keys against its Settings model, one line each."""
+    settings = settings_class(function)
+    contract = set(settings.env_vars())
+    required = {
+        var for var, path in settings.env_vars().items() if settings.model_fields[path[0]].is_required()
     }
-    assert common == set(ENV_VARS)
-    assert _read_by_from_env(REPO / "lambdas/drill/settings.py") == set(DRILL_ENV_VARS)
+    problems = [f"{function}: Lambda refuses reserved key {n}" for n in sorted(names & RESERVED)]
+    if "ENDPOINT_URL" in names:
+        problems.append(f"{function}: ENDPOINT_URL would point the function at an emulator")
+    problems += [
+        f"{function}: sets {n}, which its Settings does not read"
+        for n in sorted(names - contract - POWERTOOLS)
+    ]
+    problems += [f"{function}: lacks {n}, which its Settings requires" for n in sorted(required - names)]
+    return problems
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_variable_of_the_contract_reaches_its_field(function: str) -> None:
+    """Read by field name: each variable of `env_vars()` sets the field it names (a tuple comma-separated)."""
+    settings = settings_class(function)
+    env = {"TABLE_NAME": "t", "DR_REGION": "us-west-2", "DR_MEDIA_BUCKET": "b", "DR_API_URL": "https://x"}
+    for var in settings.env_vars():
+        env.setdefault(var, "https://value" if var.endswith("_URL") else "value")
+    env["REGIONS"] = "us-east-1,us-west-2"
+    read = settings.from_env(env)
+    for var, path in settings.env_vars().items():
+        got = getattr(getattr(read, path[0]), path[1]) if len(path) == 2 else getattr(read, path[0])
+        expected = tuple(env[var].split(",")) if var == "REGIONS" else env[var]
+        assert got == expected, f"{function}: {var} -> {'.'.join(path)}"
 
 
 def test_powertools_reads_the_variables_terraform_sets_for_it() -> None:
@@ -244,21 +252,38 @@ def test_powertools_reads_the_variables_terraform_sets_for_it() -> None:
     assert all(f'"{name}"' in source for name in POWERTOOLS)
 
 
-def test_terraform_sets_only_what_the_functions_read(plan: dict) -> None:
-    from backend_core.settings import ENV_VARS
-    from drill.settings import ENV_VARS as DRILL_ENV_VARS
+def _planned_environment(change: dict) -> set[str]:
+    after, unknown = change["change"]["after"], change["change"]["after_unknown"]
+    return set(after["environment"][0]["variables"]) | set(
+        (unknown.get("environment") or [{}])[0].get("variables") or {}
+    )
 
-    for change in [c for c in _managed(plan) if c["type"] == "aws_lambda_function"]:
-        after, unknown = change["change"]["after"], change["change"]["after_unknown"]
-        names = set(after["environment"][0]["variables"]) | set(
-            (unknown.get("environment") or [{}])[0].get("variables") or {}
-        )
-        name = change["address"]
-        read = set(ENV_VARS) | POWERTOOLS | (set(DRILL_ENV_VARS) if '["drill"]' in name else set())
-        assert not names & RESERVED, f"{name}: Lambda refuses reserved keys {sorted(names & RESERVED)}"
-        assert "ENDPOINT_URL" not in names, f"{name}: ENDPOINT_URL would point the function at an emulator"
-        assert names <= read, f"{name} sets what nothing reads: {sorted(names - read)}"
-        assert set(ENV_VARS) - {"ENDPOINT_URL"} <= names, f"{name} lacks {sorted(set(ENV_VARS) - names)}"
+
+def _function_of(address: str) -> str:
+    return re.search(r'aws_lambda_function\.this\["([a-z_]+)"\]', address)[1]
+
+
+def test_each_function_gets_exactly_what_its_settings_read(plan: dict) -> None:
+    functions = [c for c in _managed(plan) if c["type"] == "aws_lambda_function"]
+    assert functions
+    problems = [
+        p for c in functions for p in environment_drift(_function_of(c["address"]), _planned_environment(c))
+    ]
+    assert problems == []
+
+
+def test_a_variable_set_or_dropped_by_hand_is_reported(plan: dict) -> None:
+    (api,) = [c for c in _managed(plan) if c["address"].endswith('aws_lambda_function.this["mobile_api"]')][
+        :1
+    ]
+    names = _planned_environment(api)
+    assert environment_drift("mobile_api", names | {"TABLE_NAMES"}) == [
+        "mobile_api: sets TABLE_NAMES, which its Settings does not read"
+    ]
+    assert environment_drift("drill", names) == [
+        f"drill: lacks {n}, which its Settings requires"
+        for n in ("DR_API_URL", "DR_MEDIA_BUCKET", "DR_REGION")
+    ]
 
 
 # --- names AWS accepts, for the longest project and env names the blueprint allows -------------------

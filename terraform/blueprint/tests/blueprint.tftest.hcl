@@ -67,8 +67,8 @@ run "both_regions_serve_and_the_drill_is_scheduled" {
   command = plan
 
   assert {
-    condition     = length(module.api_dr.routes) == 13 && length(module.api_primary.routes) == 13
-    error_message = "both regions serve every route."
+    condition     = sort(module.api_dr.routes) == sort(concat(local.api_routes.public, local.api_routes.private)) && sort(module.api_primary.routes) == sort(module.api_dr.routes)
+    error_message = "both regions serve every route of the route table (terraform/contracts/api_routes.json)."
   }
 
   assert {

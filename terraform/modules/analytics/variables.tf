@@ -35,13 +35,16 @@ variable "columns" {
 variable "partition_key" {
   description = "Name of the day partition column (the contract's `partition_key`)."
   type        = string
-  default     = "day"
 }
 
 variable "table_name" {
-  description = "Glue table name of the usage events."
+  description = "Glue table name of the usage events, also the key prefix of their objects (terraform/contracts/usage_event_columns.json `table_name`, from lambdas/backend_core/usage_events.py)."
   type        = string
-  default     = "usage_events"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,254}$", var.table_name))
+    error_message = "table_name must be a Glue table name: lower-case letters, digits and _, starting with a letter."
+  }
 }
 
 variable "projection_start_date" {

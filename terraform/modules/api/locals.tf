@@ -9,22 +9,9 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
 
-  # The routes of docs/architecture.md. Only the health check is public; every other route needs a Cognito JWT.
-  public_routes = ["GET /health"]
-  private_routes = [
-    "GET /me",
-    "PUT /me",
-    "POST /devices",
-    "DELETE /devices/{id}",
-    "PUT /sync/{collection}/{id}",
-    "DELETE /sync/{collection}/{id}",
-    "GET /sync",
-    "POST /media/uploads",
-    "GET /media/{id}",
-    "POST /providers/{id}/subscribe",
-    "POST /notifications",
-    "GET /notifications",
-  ]
+  # The route table of lambdas/backend_core/api_routes.py: public routes have no authorizer.
+  public_routes  = var.routes.public
+  private_routes = var.routes.private
 
   # Both sites run the TTL archiver: a TTL deletion appears only in the stream of the region that deleted the
   # item (the other sees a replicated delete, filtered out), and an item can expire in both before either
@@ -71,8 +58,8 @@ locals {
     CDN_SIGNING_KEY_SECRET_ARN   = try(var.cdn_signing.secret_arn, "")
     NOTIFY_QUEUE_URL             = var.notify_queue.url
     USAGE_STREAM_NAME            = var.usage_stream != null ? var.usage_stream.name : ""
-    PLATFORM_APP_ARN_APNS        = var.platform_application_arns.apns != null ? var.platform_application_arns.apns : ""
-    PLATFORM_APP_ARN_FCM         = var.platform_application_arns.fcm != null ? var.platform_application_arns.fcm : ""
+    PLATFORM_APP_ARNS_APNS       = var.platform_application_arns.apns != null ? var.platform_application_arns.apns : ""
+    PLATFORM_APP_ARNS_FCM        = var.platform_application_arns.fcm != null ? var.platform_application_arns.fcm : ""
     REGIONS                      = join(",", distinct([local.region, var.peer_region]))
     POWERTOOLS_LOG_LEVEL         = var.env_name == "prod" ? "INFO" : "DEBUG"
     POWERTOOLS_METRICS_NAMESPACE = var.name_prefix
@@ -101,7 +88,7 @@ locals {
           Sid      = "UserMedia"
           Effect   = "Allow"
           Action   = ["s3:PutObject", "s3:GetObject", "s3:RestoreObject"]
-          Resource = "${var.media_bucket.arn}/users/*"
+          Resource = "${var.media_bucket.arn}/${var.media_prefix}*"
         },
         {
           Sid      = "EnqueueNotifications"

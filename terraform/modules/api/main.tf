@@ -166,10 +166,7 @@ resource "aws_lambda_event_source_mapping" "ttl_archive" {
 
   filter_criteria {
     filter {
-      pattern = jsonencode({
-        eventName    = ["REMOVE"]
-        userIdentity = { type = ["Service"], principalId = ["dynamodb.amazonaws.com"] }
-      })
+      pattern = var.ttl_removal_filter
     }
   }
 
@@ -241,7 +238,7 @@ resource "aws_s3_bucket_notification" "media_restored" {
     id                  = "media-restored"
     lambda_function_arn = aws_lambda_alias.live["media_restored"].arn
     events              = ["s3:ObjectRestore:Completed"]
-    filter_prefix       = "users/"
+    filter_prefix       = var.media_prefix
   }
 
   # S3 checks it may invoke the function when the configuration is put.

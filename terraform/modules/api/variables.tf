@@ -198,9 +198,51 @@ variable "platform_application_arns" {
 }
 
 variable "archive_prefix" {
-  description = "Key prefix in the media bucket where TTL-expired items are archived."
+  description = "Key prefix in the media bucket where TTL-expired items are archived (terraform/contracts/s3_layout.json `ttl_archive_prefix`, the archival policy's `expired_items_prefix`)."
   type        = string
-  default     = "archive/dynamodb-ttl/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$", var.archive_prefix))
+    error_message = "archive_prefix must be a key prefix ending in / (such as archive/dynamodb-ttl/)."
+  }
+}
+
+variable "media_prefix" {
+  description = "Key prefix of every user media object in the media bucket (terraform/contracts/s3_layout.json `media_prefix`): what mobile_api may read and write and whose restores notify media_restored."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$", var.media_prefix))
+    error_message = "media_prefix must be a key prefix ending in / (such as users/)."
+  }
+}
+
+variable "routes" {
+  description = "The API's route keys (terraform/contracts/api_routes.json, from lambdas/backend_core/api_routes.py): `public` ones need no token (the health check), `private` ones the Cognito JWT authorizer."
+  type = object({
+    public  = list(string)
+    private = list(string)
+  })
+
+  validation {
+    condition     = alltrue([for key in concat(var.routes.public, var.routes.private) : can(regex("^(GET|PUT|POST|DELETE) /[A-Za-z0-9_/{}-]*$", key))])
+    error_message = "each route key must be \"METHOD /path\" (GET, PUT, POST or DELETE; path template such as /media/{id})."
+  }
+
+  validation {
+    condition     = length(distinct(concat(var.routes.public, var.routes.private))) == length(concat(var.routes.public, var.routes.private))
+    error_message = "a route key may be listed once only (public or private, not both)."
+  }
+}
+
+variable "ttl_removal_filter" {
+  description = "The TTL archiver's event filter pattern as JSON (terraform/contracts/ttl_removal.json `lambda_event_filter`, from lambdas/backend_core/ttl_removal.py): the stream records DynamoDB's TTL process removed."
+  type        = string
+
+  validation {
+    condition     = can(jsondecode(var.ttl_removal_filter).eventName)
+    error_message = "ttl_removal_filter must be a JSON filter pattern naming eventName."
+  }
 }
 
 variable "peer_region" {

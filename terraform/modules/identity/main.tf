@@ -137,7 +137,7 @@ resource "aws_iam_role" "authenticated" {
   })
 }
 
-# Read-only, own prefix only: users/<user pool sub>/ (uploads go through the API's presigned POST,
+# Read-only, own prefix only: <media_prefix><user pool sub>/ (uploads go through the API's presigned POST,
 # which enforces type and size).
 resource "aws_iam_role_policy" "authenticated_own_prefix" {
   name = "own-media-prefix"
@@ -149,14 +149,14 @@ resource "aws_iam_role_policy" "authenticated_own_prefix" {
         Sid      = "ReadOwnObjects"
         Effect   = "Allow"
         Action   = "s3:GetObject"
-        Resource = "${var.media_bucket_arn}/users/$${aws:PrincipalTag/${var.user_sub_tag}}/*"
+        Resource = "${var.media_bucket_arn}/${var.media_prefix}$${aws:PrincipalTag/${var.user_sub_tag}}/*"
       },
       {
         Sid       = "ListOwnPrefix"
         Effect    = "Allow"
         Action    = "s3:ListBucket"
         Resource  = var.media_bucket_arn
-        Condition = { StringLike = { "s3:prefix" = "users/$${aws:PrincipalTag/${var.user_sub_tag}}/*" } }
+        Condition = { StringLike = { "s3:prefix" = "${var.media_prefix}$${aws:PrincipalTag/${var.user_sub_tag}}/*" } }
       },
       {
         Sid       = "MediaKeyViaS3Only"

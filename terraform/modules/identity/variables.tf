@@ -5,11 +5,7 @@ variable "name_prefix" {
 
 variable "groups" {
   type        = map(string)
-  description = "Cognito groups (the roles) and their descriptions: the identity contract's groups."
-  default = {
-    consumers = "People who follow providers and receive notifications."
-    providers = "Service providers who notify their subscribers."
-  }
+  description = "Cognito groups (the roles) and their descriptions: the identity contract's groups (terraform/contracts/identity.json)."
 
   validation {
     condition     = alltrue([for name in keys(var.groups) : can(regex("^[a-z][a-z0-9_-]{0,127}$", name))])
@@ -19,8 +15,7 @@ variable "groups" {
 
 variable "app_client_auth_flows" {
   type        = list(string)
-  description = "ExplicitAuthFlows of the mobile app client (the identity contract): a public client uses SRP and refresh only."
-  default     = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  description = "ExplicitAuthFlows of the mobile app client (the identity contract, terraform/contracts/identity.json): a public client uses SRP and refresh only."
 
   validation {
     condition     = !contains(var.app_client_auth_flows, "ALLOW_USER_PASSWORD_AUTH") && !contains(var.app_client_auth_flows, "ALLOW_ADMIN_USER_PASSWORD_AUTH")
@@ -55,9 +50,8 @@ variable "advanced_security_mode" {
 }
 
 variable "password_minimum_length" {
-  description = "Minimum password length."
+  description = "Minimum password length (the identity contract, terraform/contracts/identity.json)."
   type        = number
-  default     = 12
 
   validation {
     condition     = var.password_minimum_length >= 12 && var.password_minimum_length <= 99
@@ -123,6 +117,16 @@ variable "require_email_sending" {
   description = "Fail the plan unless email_sending is set (true for prod: the default sender's 50/day cap would block sign-ups)."
   type        = bool
   default     = false
+}
+
+variable "media_prefix" {
+  description = "Key prefix of every user media object (terraform/contracts/s3_layout.json `media_prefix`): the authenticated role may read <media_prefix><its sub>/ only."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$", var.media_prefix))
+    error_message = "media_prefix must be a key prefix ending in / (such as users/)."
+  }
 }
 
 variable "user_sub_tag" {

@@ -32,7 +32,7 @@ def outputs(health_check_id: str, pool_id: str = "us-east-1_abc") -> StackOutput
             "api": {"primary": "https://p1.execute-api.us-east-1.amazonaws.com",
                     "dr": "https://d2.execute-api.us-west-2.amazonaws.com", "public": "https://api.dev.example.com"},
             "auth": {"user_pool_id": pool_id, "client_id": "c", "identity_pool_id": None, "issuer": "i"},
-            "table": {"name": "mbt-dev-app", "stream_arn": None},
+            "table": {"name": "mbt-dev-main", "stream_arn": None},
             "media": {"bucket": {"primary": "mbt-dev-media-us-east-1", "dr": "mbt-dev-media-us-west-2"}, "cdn_domain": None},
             "notifications": {"queue_url": "q", "platform_applications": {"apns": None, "fcm": None}},
             "analytics": {"bucket": "b", "database": "d", "table": "usage_events", "workgroup": "w"},
@@ -99,7 +99,7 @@ def test_replication_pause_finds_the_blueprint_template_by_its_tags(aws):
     other = AwsEnv(
         "staging",
         outputs(health_check(aws)).model_copy(
-            update={"table": outputs("x").table.model_copy(update={"name": "mbt-staging-app"})}
+            update={"table": outputs("x").table.model_copy(update={"name": "mbt-staging-main"})}
         ),
         aws,
     )

@@ -91,7 +91,7 @@ def test_settings_from_environment():
         {
             "AWS_REGION": "us-west-2",
             "TABLE_NAME": "t",
-            "PLATFORM_APP_ARN_FCM": "arn:fcm",
+            "PLATFORM_APP_ARNS_FCM": "arn:fcm",
             "CDN_DOMAIN": "",
         }
     )

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 REPO = Path(__file__).resolve().parents[3]
 ENVS = REPO / "terraform" / "envs"
 OPS = str(Path(sys.executable).parent / "ops")
-# What a placeholder looks like in the shipped files, found independently of ops/deploy/env_check.py.
+# What a placeholder looks like in the shipped files, found independently of ops/env/env_check.py.
 SHIPPED_PLACEHOLDER = re.compile(r"ACCOUNT_ID|0{12}|\"Z0{6,}|example\.com|example-org/")
 PUBLIC_KEY = """  signing_public_key_pem = <<-EOT
     -----BEGIN PUBLIC KEY-----

@@ -75,7 +75,7 @@ def test_the_original_plan_is_not_modified() -> None:
 
 
 def test_identifiers_inside_nested_blocks_are_marked_too() -> None:
-    address = "module.data.aws_dynamodb_table.main"
+    address = "module.table.aws_dynamodb_table.main"
     after = {"name": "t", "server_side_encryption": [{"enabled": True}]}
     plan = {
         "planned_values": {
@@ -95,7 +95,7 @@ def test_identifiers_inside_nested_blocks_are_marked_too() -> None:
         "configuration": {
             "root_module": {
                 "module_calls": {
-                    "data": {
+                    "table": {
                         "module": {
                             "resources": [
                                 {

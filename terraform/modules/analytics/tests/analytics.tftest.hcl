@@ -11,6 +11,7 @@ variables {
   access_log_bucket = "mbt-test-logs"
   columns           = jsondecode(file("../../contracts/usage_event_columns.json")).columns
   partition_key     = jsondecode(file("../../contracts/usage_event_columns.json")).partition_key
+  table_name        = jsondecode(file("../../contracts/usage_event_columns.json")).table_name
   named_queries     = jsondecode(file("../../contracts/athena_named_queries.json")).queries
 }
 

@@ -11,6 +11,11 @@ variables {
   name_prefix       = "mbt-test"
   media_bucket_arn  = "arn:aws:s3:::mbt-test-media"
   media_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-00000000000000000000000000000001"
+  media_prefix      = jsondecode(file("../../contracts/s3_layout.json")).media_prefix
+  # The identity contract as the blueprint passes it (lambdas/backend_core/identity.py).
+  groups                  = jsondecode(file("../../contracts/identity.json")).groups
+  app_client_auth_flows   = jsondecode(file("../../contracts/identity.json")).app_client_auth_flows
+  password_minimum_length = jsondecode(file("../../contracts/identity.json")).password_minimum_length
 }
 
 run "email_sign_in_and_strong_passwords" {
@@ -140,4 +145,145 @@ run "rejects_mfa_off" {
   }
 
   expect_failures = [var.mfa_configuration]
+}
+
+# identity_bounds_*: the identity contract (lambdas/backend_core/identity.py) and this module's validation accept
+# the same values; tests/unit/contracts/test_identity_bounds.py runs each override through the model.
+run "identity_bounds_password_12" {
+  command = plan
+
+  variables {
+    password_minimum_length = jsondecode(<<-JSON
+      12
+    JSON
+    )
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.name == "mbt-test-users"
+    error_message = "the module must accept what the identity contract accepts."
+  }
+}
+
+run "identity_bounds_password_11" {
+  command = plan
+
+  variables {
+    password_minimum_length = jsondecode(<<-JSON
+      11
+    JSON
+    )
+  }
+
+  expect_failures = [var.password_minimum_length]
+}
+
+run "identity_bounds_password_100" {
+  command = plan
+
+  variables {
+    password_minimum_length = jsondecode(<<-JSON
+      100
+    JSON
+    )
+  }
+
+  expect_failures = [var.password_minimum_length]
+}
+
+run "identity_bounds_flows_srp_refresh_custom" {
+  command = plan
+
+  variables {
+    app_client_auth_flows = jsondecode(<<-JSON
+      ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"]
+    JSON
+    )
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.name == "mbt-test-users"
+    error_message = "the module must accept what the identity contract accepts."
+  }
+}
+
+run "identity_bounds_flows_user_password" {
+  command = plan
+
+  variables {
+    app_client_auth_flows = jsondecode(<<-JSON
+      ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    JSON
+    )
+  }
+
+  expect_failures = [var.app_client_auth_flows]
+}
+
+run "identity_bounds_flows_admin_password" {
+  command = plan
+
+  variables {
+    app_client_auth_flows = jsondecode(<<-JSON
+      ["ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    JSON
+    )
+  }
+
+  expect_failures = [var.app_client_auth_flows]
+}
+
+run "identity_bounds_flows_without_refresh" {
+  command = plan
+
+  variables {
+    app_client_auth_flows = jsondecode(<<-JSON
+      ["ALLOW_USER_SRP_AUTH"]
+    JSON
+    )
+  }
+
+  expect_failures = [var.app_client_auth_flows]
+}
+
+run "identity_bounds_group_lower_case" {
+  command = plan
+
+  variables {
+    groups = jsondecode(<<-JSON
+      {"consumers": "c", "team_leads-2": "t"}
+    JSON
+    )
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.name == "mbt-test-users"
+    error_message = "the module must accept what the identity contract accepts."
+  }
+}
+
+run "identity_bounds_group_upper_case" {
+  command = plan
+
+  variables {
+    groups = jsondecode(<<-JSON
+      {"Consumers": "c"}
+    JSON
+    )
+  }
+
+  expect_failures = [var.groups]
+}
+
+run "identity_bounds_group_leading_digit" {
+  command = plan
+
+  variables {
+    groups = jsondecode(<<-JSON
+      {"2consumers": "c"}
+    JSON
+    )
+  }
+
+  expect_failures = [var.groups]
 }

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.deploy.envs import BLUEPRINT_DIR, REPO_ROOT, CloudEnv
+from ops.env.envs import BLUEPRINT_DIR, CloudEnv
 from ops.errors import OpsError
-
-
-def terraform_binary() -> str:
-    found = shutil.which("terraform", path=str(Path(sys.executable).parent)) or shutil.which("terraform")
-    if not found:
-        raise OpsError("terraform not found: run `make setup`")
-    return found
+from ops.paths import REPO_ROOT
+from ops.terraform.binary import terraform_binary
+from ops.terraform.diagnostics import first_error_line
 
 
 def terraform_env(env: CloudEnv) -> dict[str, str]:
-    """Real providers from the registry (ops.terraform.cli_config), a per-env data dir, no prompts."""
-    from ops.terraform.cli_config import provider_source, terraform_environment
+    """Real providers from the registry (ops.terraform.terraform_rc), a per-env data dir, no prompts."""
+    from ops.terraform.terraform_rc import provider_source, terraform_environment
 
     environment = terraform_environment(provider_source("registry"))
     environment.update({"TF_DATA_DIR": str(env.data_dir), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"})
@@ -50,7 +44,7 @@ class TerraformRunner:
             check=False,
         )
         if proc.returncode != 0:
-            reason = _first_error(proc.stderr or proc.stdout) if capture else "see the output above"
+            reason = first_error_line(proc.stderr or proc.stdout) if capture else "see the output above"
             raise OpsError(f"terraform {args[0]} failed for env {self.env.name!r} ({reason})", exit_code=1)
         return proc
 
@@ -79,15 +73,6 @@ class TerraformRunner:
         proc = self._run(["output", "-json"], capture=True)
         document = json.loads(proc.stdout or "{}")
         return {name: entry.get("value") for name, entry in document.items()}
-
-
-def _first_error(text: str) -> str:
-    for line in (text or "").splitlines():
-        line = line.strip(" │╷╵")
-        if line.startswith("Error:"):
-            return line
-    lines = [line for line in (text or "").splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "no output"
 
 
 def repo_relative(path: Path) -> str:

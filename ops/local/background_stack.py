@@ -18,8 +18,9 @@ import psutil
 
 from ops.errors import OpsError
 from ops.local import control
-from ops.local.config import REPO_ROOT, StackConfig
+from ops.local.config import StackConfig
 from ops.local.ports import taken
+from ops.paths import REPO_ROOT
 
 PROCESS_MODULE = "ops.local.stack_process"
 

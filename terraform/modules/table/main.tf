@@ -1,7 +1,7 @@
 # One table, single-table design; its shape comes only from the table design contract.
 resource "aws_dynamodb_table" "main" {
   name                        = "${var.name_prefix}-main"
-  billing_mode                = "PAY_PER_REQUEST"
+  billing_mode                = var.table_design.billing_mode
   hash_key                    = var.table_design.hash_key
   range_key                   = var.table_design.range_key
   deletion_protection_enabled = var.deletion_protection
@@ -27,9 +27,13 @@ resource "aws_dynamodb_table" "main" {
         key_type       = "HASH"
       }
 
-      key_schema {
-        attribute_name = global_secondary_index.value.range_key
-        key_type       = "RANGE"
+      # A GSI without a range key (the contract allows one) has a HASH key schema only.
+      dynamic "key_schema" {
+        for_each = global_secondary_index.value.range_key == null ? [] : [global_secondary_index.value.range_key]
+        content {
+          attribute_name = key_schema.value
+          key_type       = "RANGE"
+        }
       }
     }
   }

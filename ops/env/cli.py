@@ -15,10 +15,10 @@ from typing import Annotated
 
 import typer
 
-from ops.deploy import cognito_replica, env_check
-from ops.deploy.credentials import caller_identity, require_credentials
-from ops.deploy.envs import ENVS_DIR, TERRAFORM_DIR, CloudEnv, resolve
-from ops.deploy.terraform_runner import TerraformRunner, repo_relative
+from ops.env import cognito_replica, env_check
+from ops.env.credentials import caller_identity, require_credentials
+from ops.env.envs import ENVS_DIR, TERRAFORM_DIR, CloudEnv, resolve
+from ops.env.terraform_runner import TerraformRunner, repo_relative
 from ops.errors import OpsError, describe
 
 app = typer.Typer(
@@ -45,7 +45,7 @@ def _lambda_quotas(env: CloudEnv) -> dict[str, float]:
     """The account's Lambda concurrency quota in both regions (Service Quotas), where the env needs one."""
     import boto3
 
-    from ops.deploy.envs import tfvars_string
+    from ops.env.envs import tfvars_string
 
     regions = {env.primary_region, tfvars_string(env.tfvars, "dr_region") or "us-west-2"}
     quotas = {}
@@ -196,13 +196,13 @@ def destroy(
 @app.command()
 def bootstrap(env: EnvOption, yes: YesOption = False) -> None:
     """Create the account's Terraform state backend (terraform/state-backend) for this env's account."""
-    from ops.deploy.envs import tfvars_string
+    from ops.env.envs import tfvars_string
 
     cloud_env = resolve(env)
     layout = tfvars_string(cloud_env.tfvars, "account_layout") or "per-env"
     identity = _check_credentials(cloud_env)
     state_file = TERRAFORM_DIR / "state-backend" / "state" / f"{identity['Account']}.tfstate"
-    from ops.deploy.terraform_runner import terraform_env
+    from ops.env.terraform_runner import terraform_env
 
     environment = terraform_env(cloud_env)  # its own data dir: never the blueprint's backend of this env
     environment["TF_DATA_DIR"] = str(cloud_env.data_dir.parent / f"bootstrap-{cloud_env.name}")

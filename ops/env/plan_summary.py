@@ -1,6 +1,6 @@
 """Resources planned per env and region, read from offline plan JSON (reports/plans/<env>.json).
 
-python -m ops.deploy.plan_summary reports/plans/*.json    # prints the Markdown table in terraform/README.md
+python -m ops.env.plan_summary reports/plans/*.json    # prints the Markdown table in terraform/README.md
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def markdown(plans: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in (argv if argv is not None else sys.argv[1:])]
     if not paths:
-        raise OpsError("usage: python -m ops.deploy.plan_summary reports/plans/<env>.json ...")
+        raise OpsError("usage: python -m ops.env.plan_summary reports/plans/<env>.json ...")
     plans = {}
     for path in paths:
         if not path.is_file():

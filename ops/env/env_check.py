@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.deploy import push_credentials
-from ops.deploy.envs import REPO_ROOT, CloudEnv
+from ops.env import push_credentials
+from ops.env.envs import CloudEnv
+from ops.paths import REPO_ROOT
 
 UNRESERVED_MINIMUM = 100  # Lambda keeps 100 of an account's concurrency unreserved (Lambda quotas page)
 LAMBDA_CONCURRENCY_QUOTA = "L-B99A9384"  # Service Quotas: "Concurrent executions" of AWS Lambda

@@ -4,17 +4,18 @@ variable "name_prefix" {
 }
 
 variable "table_design" {
-  description = "The table design contract (terraform/contracts/table_design.json): keys, attributes, GSIs, TTL attribute, stream view type."
+  description = "The table design contract (terraform/contracts/table_design.json, from lambdas/backend_core/table_design.py): keys, attributes, GSIs (a GSI's range key may be null), TTL attribute, stream view type, billing mode. Accepts what the Python model accepts (tests/unit/contracts/test_table_design_bounds.py)."
   type = object({
     hash_key         = string
     range_key        = string
     attributes       = list(object({ name = string, type = string }))
     ttl_attribute    = string
     stream_view_type = string
+    billing_mode     = string
     global_secondary_indexes = list(object({
       name            = string
       hash_key        = string
-      range_key       = string
+      range_key       = optional(string)
       projection_type = string
     }))
   })
@@ -22,6 +23,21 @@ variable "table_design" {
   validation {
     condition     = alltrue([for a in var.table_design.attributes : contains(["S", "N", "B"], a.type)])
     error_message = "attribute types must be S, N or B."
+  }
+
+  validation {
+    condition     = contains(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"], var.table_design.stream_view_type)
+    error_message = "stream_view_type must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY."
+  }
+
+  validation {
+    condition     = var.table_design.billing_mode == "PAY_PER_REQUEST"
+    error_message = "billing_mode must be PAY_PER_REQUEST (on-demand: R1, unknown demand; provisioned capacity would need capacity settings this module does not take)."
+  }
+
+  validation {
+    condition     = alltrue([for g in var.table_design.global_secondary_indexes : contains(["ALL", "KEYS_ONLY", "INCLUDE"], g.projection_type)])
+    error_message = "a GSI's projection_type must be ALL, KEYS_ONLY or INCLUDE."
   }
 }
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ops.errors import OpsError
+from ops.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = REPO_ROOT / "terraform"
 BLUEPRINT_DIR = TERRAFORM_DIR / "blueprint"
 ENVS_DIR = TERRAFORM_DIR / "envs"
