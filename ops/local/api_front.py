@@ -80,7 +80,8 @@ class ApiFront:
     def __init__(
         self, name: str, port: int, verifier: JwtVerifier | None, route: Callable[[], RegionApp | None]
     ) -> None:
-        self.name = name
+        self.name = f"front.{name}"  # its part name (ops.local.parts); `label` is the front's own
+        self.label = name
         self.verifier = verifier
         self.route = route
         self.requests = 0
@@ -88,7 +89,7 @@ class ApiFront:
         self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self.server.serve_forever, args=(0.1,), name=f"front-{name}", daemon=True
+            target=self.server.serve_forever, args=(0.1,), name=self.name, daemon=True
         )
 
     @property
@@ -111,6 +112,18 @@ class ApiFront:
     @property
     def alive(self) -> bool:
         return self._thread.is_alive()
+
+    def status(self) -> dict[str, Any]:
+        """Healthy only while it serves: its thread runs and the region it routes to is up."""
+        target = self.route()
+        serving = self.alive and target is not None and target.up
+        return {
+            "healthy": serving,
+            "url": self.url,
+            "requests": self.requests,
+            "serves": target.label if serving and target is not None else None,
+            **({} if serving else {"reason": "thread stopped" if not self.alive else "region down"}),
+        }
 
 
 def build_event(
@@ -204,7 +217,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
         do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
         def log_message(self, format: str, *args: Any) -> None:
-            log.debug("%s %s", front.name, format % args)
+            log.debug("%s %s", front.label, format % args)
 
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             """Protocol errors (a malformed request line, an unknown method, a URI or headers too long)
@@ -255,7 +268,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
             finally:
                 path = urlsplit(self.path).path
                 log_request(
-                    front.name,
+                    front.label,
                     self.command,
                     path,
                     self._status,
@@ -309,7 +322,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
                     claims = front.verifier.verify(headers.get("authorization"))
                 except Exception as exc:  # any token, however odd, is a 401: never a dropped connection
                     if not isinstance(exc, AuthError):
-                        log.exception("%s: token check failed unexpectedly", front.name)
+                        log.exception("%s: token check failed unexpectedly", front.label)
                     message = str(exc) if isinstance(exc, AuthError) else "invalid token"
                     self._send(
                         401,
@@ -321,7 +334,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
             try:
                 status, out_headers, cookies, out_body = map_response(app.invoke(event))
             except Exception:
-                log.exception("%s: handler failed on %s %s", front.name, self.command, parts.path)
+                log.exception("%s: handler failed on %s %s", front.label, self.command, parts.path)
                 self._send(500, {"message": "Internal Server Error"})
                 return
             self._send(status, out_body, out_headers, cookies)

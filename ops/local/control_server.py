@@ -27,8 +27,8 @@ from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from ops.local import cognito_tokens
 from ops.local.config import HOST
+from ops.local.stand_ins import cognito_tokens
 
 if TYPE_CHECKING:
     from ops.local.stack import LocalStack
