@@ -27,6 +27,7 @@ from mobile_api.errors import CODES  # the API's error codes: the front answers 
 from ops.local import cors
 from ops.local.config import ACCOUNT_ID, HOST
 from ops.local.jwt_auth import AuthError, JwtVerifier, api_gateway_claims
+from ops.local.parts import ServedPart
 from ops.local.request_log import log_request
 
 log = logging.getLogger("ops.local.api_front")
@@ -74,7 +75,7 @@ class RegionApp:
             return self.handler(event, LocalLambdaContext(self.function_name, self.region))
 
 
-class ApiFront:
+class ApiFront(ServedPart):
     """An HTTP server on 127.0.0.1 that routes each request to the RegionApp `route()` picks."""
 
     def __init__(
@@ -88,9 +89,7 @@ class ApiFront:
         self.cors_origins: tuple[str, ...] = ()  # the env's cors_allowed_origins (ops/local/cors.py)
         self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, args=(0.1,), name=self.name, daemon=True
-        )
+        self._serve_on_thread(self.server, poll_seconds=0.1)
 
     @property
     def port(self) -> int:
@@ -99,19 +98,6 @@ class ApiFront:
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
-
-    def start(self) -> ApiFront:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():  # shutdown() waits for serve_forever, so only when it runs
-            self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def status(self) -> dict[str, Any]:
         """Healthy only while it serves: its thread runs and the region it routes to is up."""

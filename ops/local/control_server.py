@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from ops.local.config import HOST
+from ops.local.parts import ServedPart
 from ops.local.stand_ins import cognito_tokens
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("ops.local.control")
 
 
-class ControlServer:
+class ControlServer(ServedPart):
     """The control endpoint as a part of the stack (`ops.local.parts.Part`)."""
 
     name = "control"
@@ -45,26 +45,11 @@ class ControlServer:
         self.stack = stack
         self.server = ThreadingHTTPServer((HOST, port), _make_handler(stack))
         self.server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, args=(0.1,), name=self.name, daemon=True
-        )
+        self._serve_on_thread(self.server, poll_seconds=0.1)
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server.server_address[1]}"
-
-    def start(self) -> ControlServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():  # shutdown() waits for serve_forever, so only when it runs
-            self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def status(self) -> dict[str, Any]:
         return {"healthy": self.alive, "url": self.url}

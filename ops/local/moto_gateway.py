@@ -56,6 +56,8 @@ import requests
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from ops.local.parts import ServedPart
+
 log = logging.getLogger("ops.local.moto_gateway")
 
 StartResponse = Callable[..., Any]
@@ -348,7 +350,7 @@ class MotoGateway:
         return body
 
 
-class GatewayServer:
+class GatewayServer(ServedPart):
     """moto on loopback behind the gateway; the same start/stop shape as moto's ThreadedMotoServer (a part of the
     stack: `ops.local.parts.Part`)."""
 
@@ -357,26 +359,11 @@ class GatewayServer:
     def __init__(self, host: str, port: int, gateway: MotoGateway) -> None:
         self.gateway = gateway
         self._server: BaseWSGIServer = make_server(host, port, gateway, threaded=True)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.5}, name=self.name, daemon=True
-        )
-
-    def start(self) -> GatewayServer:
-        self._thread.start()
-        return self
+        self._serve_on_thread(self._server, poll_seconds=0.5)
 
     def get_host_and_port(self) -> tuple[str, int]:
         host, port = self._server.server_address[:2]
         return str(host), int(port)
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def status(self) -> dict[str, Any]:
         """Healthy while moto answers on its port (a dark region is a knob, reported, not a fault of moto)."""

@@ -91,3 +91,30 @@ def _stop_quietly(part: Part) -> None:
         part.stop()
     except Exception:  # keep stopping the rest
         log.exception("stopping %s failed", part.name)
+
+
+class ServedPart:
+    """start/stop/alive of a part that is one socketserver-style server (`serve_forever`, `shutdown`,
+    `server_close`) on its own thread, named after the part: the API fronts, moto, the control server."""
+
+    name: str
+    _thread: threading.Thread
+
+    def _serve_on_thread(self, server: Any, poll_seconds: float) -> None:
+        self._served = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(poll_seconds,), name=self.name, daemon=True
+        )
+
+    def start(self) -> Any:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():  # shutdown() waits for serve_forever, so only when it runs
+            self._served.shutdown()
+        self._served.server_close()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
