@@ -1,6 +1,6 @@
 """The local stack: the whole backend on one machine, offline, in two regions (see README.md here).
 
-moto serves AWS on loopback; what moto lacks is supplied by clearly named stand-ins:
-`api_front` (API Gateway HTTP API + JWT authorizer), `replicator` (S3 replication and DynamoDB
-global tables), `event_sources` (Lambda event source mappings).
+moto serves AWS on loopback behind `moto_gateway`; `api_front` stands in for API Gateway's HTTP API with its
+JWT authorizer; what moto lacks is supplied by the named stand-ins of `stand_ins/`. The running parts share one
+shape and one registry (`parts`); `control` is the client of the stack's control endpoint (`control_server`).
 """

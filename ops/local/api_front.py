@@ -27,6 +27,7 @@ from mobile_api.errors import CODES  # the API's error codes: the front answers 
 from ops.local import cors
 from ops.local.config import ACCOUNT_ID, HOST
 from ops.local.jwt_auth import AuthError, JwtVerifier, api_gateway_claims
+from ops.local.parts import ServedPart
 from ops.local.request_log import log_request
 
 log = logging.getLogger("ops.local.api_front")
@@ -74,22 +75,21 @@ class RegionApp:
             return self.handler(event, LocalLambdaContext(self.function_name, self.region))
 
 
-class ApiFront:
+class ApiFront(ServedPart):
     """An HTTP server on 127.0.0.1 that routes each request to the RegionApp `route()` picks."""
 
     def __init__(
         self, name: str, port: int, verifier: JwtVerifier | None, route: Callable[[], RegionApp | None]
     ) -> None:
-        self.name = name
+        self.name = f"front.{name}"  # its part name (ops.local.parts); `label` is the front's own
+        self.label = name
         self.verifier = verifier
         self.route = route
         self.requests = 0
         self.cors_origins: tuple[str, ...] = ()  # the env's cors_allowed_origins (ops/local/cors.py)
         self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, args=(0.1,), name=f"front-{name}", daemon=True
-        )
+        self._serve_on_thread(self.server, poll_seconds=0.1)
 
     @property
     def port(self) -> int:
@@ -99,18 +99,17 @@ class ApiFront:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self) -> ApiFront:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():  # shutdown() waits for serve_forever, so only when it runs
-            self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+    def status(self) -> dict[str, Any]:
+        """Healthy only while it serves: its thread runs and the region it routes to is up."""
+        target = self.route()
+        serving = self.alive and target is not None and target.up
+        return {
+            "healthy": serving,
+            "url": self.url,
+            "requests": self.requests,
+            "serves": target.label if serving and target is not None else None,
+            **({} if serving else {"reason": "thread stopped" if not self.alive else "region down"}),
+        }
 
 
 def build_event(
@@ -204,7 +203,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
         do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
         def log_message(self, format: str, *args: Any) -> None:
-            log.debug("%s %s", front.name, format % args)
+            log.debug("%s %s", front.label, format % args)
 
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             """Protocol errors (a malformed request line, an unknown method, a URI or headers too long)
@@ -255,7 +254,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
             finally:
                 path = urlsplit(self.path).path
                 log_request(
-                    front.name,
+                    front.label,
                     self.command,
                     path,
                     self._status,
@@ -309,7 +308,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
                     claims = front.verifier.verify(headers.get("authorization"))
                 except Exception as exc:  # any token, however odd, is a 401: never a dropped connection
                     if not isinstance(exc, AuthError):
-                        log.exception("%s: token check failed unexpectedly", front.name)
+                        log.exception("%s: token check failed unexpectedly", front.label)
                     message = str(exc) if isinstance(exc, AuthError) else "invalid token"
                     self._send(
                         401,
@@ -321,7 +320,7 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
             try:
                 status, out_headers, cookies, out_body = map_response(app.invoke(event))
             except Exception:
-                log.exception("%s: handler failed on %s %s", front.name, self.command, parts.path)
+                log.exception("%s: handler failed on %s %s", front.label, self.command, parts.path)
                 self._send(500, {"message": "Internal Server Error"})
                 return
             self._send(status, out_body, out_headers, cookies)

@@ -71,14 +71,14 @@ def start(config: StackConfig, timeout: float = 60.0) -> tuple[dict, list[str]]:
         str(config.state_dir),
         "--env",
         config.env,
-        "--api-handler",
-        config.api_handler,
+        "--functions-dir",
+        str(config.functions_dir),
     ]
     for name, port in config.ports.model_dump().items():
         command += [f"--{name}-port", str(port)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO_ROOT), str(REPO_ROOT / "lambdas"), *filter(None, [env.get("PYTHONPATH")])]
+        [str(REPO_ROOT), str(config.functions_dir), *filter(None, [env.get("PYTHONPATH")])]
     )
     env["PYTHONUNBUFFERED"] = "1"
     with config.log_file.open("ab") as log:

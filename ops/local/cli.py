@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -38,14 +39,19 @@ def up(
     public_port: Annotated[int, typer.Option(help="failover front (the public name)")] = _DEFAULTS.public,
     control_port: Annotated[int, typer.Option(help="control endpoint")] = _DEFAULTS.control,
     timeout: Annotated[float, typer.Option(help="seconds to wait for readiness")] = 60.0,
-    api_handler: Annotated[
-        str, typer.Option(help="'auto' (lambdas/mobile_api) or module:factory taking the settings dict")
-    ] = "auto",
+    functions_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="where the function packages are imported from (default: lambdas/ of this checkout)"
+        ),
+    ] = None,
 ) -> None:
     """Start the stack in the background and wait until every part is healthy."""
     config = _config(
         moto=moto_port, primary=primary_port, dr=dr_port, public=public_port, control=control_port
-    ).model_copy(update={"api_handler": api_handler})
+    )
+    if functions_dir is not None:
+        config = config.model_copy(update={"functions_dir": functions_dir.resolve()})
     try:
         state, notes = background_stack.start(config, timeout=timeout)
     except background_stack.AlreadyRunning as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ops.paths import DEFAULT_LOCAL_STATE_DIR
+from ops.paths import DEFAULT_LOCAL_STATE_DIR, REPO_ROOT
 from ops.resource_names import ResourceNames
 
 # The archive clock's reach (`ops local archive --inactive-days`, POST /archive): a century is further back
@@ -57,8 +57,10 @@ class StackConfig(BaseModel):
     state_dir: Path = DEFAULT_STATE_DIR
     # Web clients' origins the local fronts allow (CORS): the local env's `cors_allowed_origins`.
     cors_allowed_origins: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
-    api_handler: str = Field(
-        "auto", description="'auto' (lambdas/mobile_api if present, else the placeholder) or 'module:factory'"
+    functions_dir: Path = Field(
+        REPO_ROOT / "lambdas",
+        description="Where the function packages (mobile_api, notify_worker, ...) and backend_core are imported "
+        "from: the checkout's lambdas/ (another directory of the same layout, e.g. a build's).",
     )
     restore_seconds: float = Field(
         default_factory=lambda: float(os.environ.get(RESTORE_SECONDS_ENV) or 2.0),

@@ -30,7 +30,7 @@ it is where the emulator is made to fail the way AWS fails:
   it after moto answers such a DELETE (single-object DELETE only; DeleteObjects batches are not covered).
 
 Other stand-ins add `rules` (a check that may refuse a request) and `interceptors` (answer a request
-themselves, or pass it on to moto and change the answer, e.g. the archive tiers of ops/local/archive_tiers.py).
+themselves, or pass it on to moto and change the answer, e.g. the archive tiers of ops/local/stand_ins/archive_tiers.py).
 
 It also tells the stand-ins when something changed (`wait_for_change`), so they poll moto only after a
 write instead of many times a second while idle.
@@ -52,8 +52,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+import requests
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from ops.local.parts import ServedPart
 
 log = logging.getLogger("ops.local.moto_gateway")
 
@@ -347,32 +350,29 @@ class MotoGateway:
         return body
 
 
-class GatewayServer:
-    """moto on loopback behind the gateway; the same start/stop shape as moto's ThreadedMotoServer."""
+class GatewayServer(ServedPart):
+    """moto on loopback behind the gateway; the same start/stop shape as moto's ThreadedMotoServer (a part of the
+    stack: `ops.local.parts.Part`)."""
+
+    name = "moto"
 
     def __init__(self, host: str, port: int, gateway: MotoGateway) -> None:
         self.gateway = gateway
         self._server: BaseWSGIServer = make_server(host, port, gateway, threaded=True)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.5}, name="moto", daemon=True
-        )
-
-    def start(self) -> GatewayServer:
-        self._thread.start()
-        return self
+        self._serve_on_thread(self._server, poll_seconds=0.5)
 
     def get_host_and_port(self) -> tuple[str, int]:
         host, port = self._server.server_address[:2]
         return str(host), int(port)
 
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+    def status(self) -> dict[str, Any]:
+        """Healthy while moto answers on its port (a dark region is a knob, reported, not a fault of moto)."""
+        host, port = self.get_host_and_port()
+        try:
+            answers = self.alive and requests.get(f"http://{host}:{port}/moto-api/", timeout=5).ok
+        except requests.RequestException:
+            answers = False
+        return {"healthy": answers, "dark_regions": sorted(self.gateway.dark_regions)}
 
 
 # ---- which region a request is for ------------------------------------------------------------------

@@ -17,6 +17,7 @@ import gc
 import logging
 import sys
 import threading
+from typing import Any
 
 from moto.core.model_instances import reset_model_data
 
@@ -37,12 +38,16 @@ def return_freed_memory() -> None:
 
 
 class MotoJanitor:
+    """Drops moto's references to every model object it made, after writes (a part of the stack: `ops.local.parts.Part`)."""
+
+    name = "moto_janitor"
+
     def __init__(self, interval_seconds: float = 10.0, wait_for_change: WaitForChange | None = None) -> None:
         self.interval = interval_seconds
         self.sweeps = 0
         self._stop = threading.Event()
         self._wait_for_change = wait_for_change
-        self._thread = threading.Thread(target=self._run, name="moto-janitor", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     def start(self) -> MotoJanitor:
         self._thread.start()
@@ -55,6 +60,9 @@ class MotoJanitor:
     @property
     def alive(self) -> bool:
         return self._thread.is_alive()
+
+    def status(self) -> dict[str, Any]:
+        return {"healthy": self.alive, "sweeps": self.sweeps}
 
     def sweep(self) -> None:
         reset_model_data()

@@ -354,7 +354,9 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
 def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[RegionResources, ...]) -> dict:
     bucket = names.analytics_bucket(region)
     role = f"arn:aws:iam::{ACCOUNT_ID}:role/{names.prefix}-firehose"
-    for res in regions:  # configured as the blueprint's; ops/local/firehose_conversion.py does the delivery
+    for res in (
+        regions
+    ):  # configured as the blueprint's; ops/local/stand_ins/firehose_conversion.py does the delivery
         client("firehose", res.region, endpoint_url).create_delivery_stream(
             DeliveryStreamName=res.usage_stream_name,
             DeliveryStreamType="DirectPut",

@@ -1,6 +1,8 @@
-"""The local stack in one process: moto, provisioning, API fronts, replicator, event sources,
-and the control endpoint. `stack_process` runs it in the background; `LocalStack` is also what
-the benchmarks drive.
+"""The local stack in one process: moto, provisioning, API fronts, the stand-ins, and the control endpoint.
+`stack_process` runs it in the background; `LocalStack` is also what the benchmarks drive.
+
+Every running part is started through `self.parts` (ops/local/parts.py), the one list that `stop()` stops and
+`status()` reports.
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,21 +19,15 @@ import psutil
 import requests
 
 from backend_core.table_design import TABLE_DESIGN
-from ops.local import cognito_tokens
 from ops.local.api_front import ApiFront, LocalLambdaContext, RegionApp
-from ops.local.archive_tiers import ArchiveTiers, MediaBucket
 from ops.local.aws import client
-from ops.local.cognito_mail import CognitoMail
-from ops.local.cognito_srp import SrpVerifier
 from ops.local.config import HOST, Names, StackConfig
-from ops.local.control import ControlServer
-from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
-from ops.local.firehose_conversion import FirehoseConversion
-from ops.local.functions import check_spec, load_handler
+from ops.local.control_server import ControlServer
+from ops.local.functions import FunctionPackage, import_function
 from ops.local.jwt_auth import JwtVerifier
 from ops.local.moto_gateway import AwsError, GatewayServer, MotoGateway
 from ops.local.moto_janitor import MotoJanitor
-from ops.local.placeholder_api import create_handler as placeholder_api
+from ops.local.parts import Parts
 from ops.local.ports import free_port, taken
 from ops.local.provision import (
     Provisioned,
@@ -41,14 +36,34 @@ from ops.local.provision import (
     provision,
     restored_function_arn,
 )
-from ops.local.replicator import Replicator
-from ops.local.s3_inventory import InventoryReports
-from ops.local.ttl_sweeper import TtlSweeper
-from ops.local.user_pool_replica import UserPoolReplica, gateway_rule
+from ops.local.stand_ins import cognito_tokens
+from ops.local.stand_ins.archive_tiers import ArchiveTiers, MediaBucket
+from ops.local.stand_ins.cognito_mail import CognitoMail
+from ops.local.stand_ins.cognito_srp import SrpVerifier
+from ops.local.stand_ins.event_sources import (
+    EventSource,
+    EventSourcePoller,
+    SqsEventSource,
+    StreamEventSource,
+)
+from ops.local.stand_ins.firehose_conversion import FirehoseConversion
+from ops.local.stand_ins.replicator import Replicator
+from ops.local.stand_ins.s3_inventory import InventoryReports
+from ops.local.stand_ins.ttl_sweeper import TtlSweeper
+from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
+API_FUNCTION_PACKAGE = "mobile_api"  # behind the API fronts
+QUEUE_FUNCTION_PACKAGE = "notify_worker"  # fed by the notify queue
+S3_FUNCTION_PACKAGE = "media_restored"  # S3 invokes it on a restore (the archive stand-in)
 STREAM_FUNCTION_PACKAGES = ("ttl_archiver", "endpoint_cleanup")  # the table-stream consumers, each region
+FUNCTION_PACKAGES = (
+    API_FUNCTION_PACKAGE,
+    QUEUE_FUNCTION_PACKAGE,
+    S3_FUNCTION_PACKAGE,
+    *STREAM_FUNCTION_PACKAGES,
+)
 
 
 class StartupError(Exception):
@@ -62,6 +77,8 @@ class LocalStack:
         self.ready_seconds: float | None = None
         self.moto: GatewayServer | None = None
         self.gateway = MotoGateway()
+        self.parts = Parts()  # every running part, started here, stopped and reported from here
+        self.functions: dict[str, FunctionPackage] = {}
         self.fronts: dict[str, ApiFront] = {}
         self.apps: dict[str, RegionApp] = {}
         self.handler_names: dict[str, str] = {}
@@ -91,14 +108,16 @@ class LocalStack:
         busy = taken(ports.labelled())
         if busy:
             raise StartupError(f"port already in use: {', '.join(busy)}")
-        check_spec(self._api_spec())  # fail before provisioning when the handler cannot be found
+        # Import every function first: a broken one fails the start (its traceback in the log) before
+        # anything is provisioned.
+        self.functions = {package: import_function(package) for package in FUNCTION_PACKAGES}
         # Fake credentials for everything in this process: real ones are never sent anywhere.
         os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
         # reset() purges queues between tests, more often than SQS's once a minute.
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
         cognito_tokens.apply()  # tokens carry Cognito's claims (email, email_verified, ...): a named stand-in
         moto_port = ports.moto or free_port()
-        self.moto = GatewayServer(HOST, moto_port, self.gateway).start()
+        self.moto = self.parts.start(GatewayServer(HOST, moto_port, self.gateway))
         endpoint = f"http://{HOST}:{self.moto.get_host_and_port()[1]}"
         requests.get(f"{endpoint}/moto-api/", timeout=10)  # first request warms the dispatcher up
 
@@ -112,14 +131,16 @@ class LocalStack:
         self.provisioned = provision(self.config, endpoint, api_urls)
         log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
-        replica = self.user_pool_replica = UserPoolReplica(
-            endpoint,
-            self.config.primary_region,
-            self.config.dr_region,
-            auth.user_pool_id,
-            auth.client_id,
-            wait_for_change=self.gateway.wait_for_change,
-        ).start()
+        replica = self.user_pool_replica = self.parts.start(
+            UserPoolReplica(
+                endpoint,
+                self.config.primary_region,
+                self.config.dr_region,
+                auth.user_pool_id,
+                auth.client_id,
+                wait_for_change=self.gateway.wait_for_change,
+            )
+        )
         self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
         verifier = JwtVerifier(
             auth.issuer,
@@ -130,22 +151,26 @@ class LocalStack:
         for label in LABELS:
             res = self._resources(label)
             values = self.function_settings(res, endpoint)
-            handler, name = load_handler(self._api_spec(), values, fallback=placeholder_api)  # type: ignore[misc]
-            self.handler_names[f"api.{label}"] = name
-            self.apps[label] = RegionApp(label, res.region, handler, self._names.function("mobile_api"))
+            api = self.functions[API_FUNCTION_PACKAGE]
+            self.handler_names[f"api.{label}"] = api.spec
+            self.apps[label] = RegionApp(
+                label, res.region, api.build(values), self._names.function(API_FUNCTION_PACKAGE)
+            )
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         for front in self.fronts.values():
             front.verifier = verifier
             front.cors_origins = self.config.cors_allowed_origins
-            front.start()
+            self.parts.start(front)
 
-        self.replicator = Replicator(
-            endpoint,
-            self.provisioned.primary,
-            self.provisioned.dr,
-            self.provisioned.replication_queue_url,
-            wait_for_change=self.gateway.wait_for_change,
-        ).start()
+        self.replicator = self.parts.start(
+            Replicator(
+                endpoint,
+                self.provisioned.primary,
+                self.provisioned.dr,
+                self.provisioned.replication_queue_url,
+                wait_for_change=self.gateway.wait_for_change,
+            )
+        )
         self.ttl = TtlSweeper(
             {
                 label: (
@@ -158,64 +183,49 @@ class LocalStack:
             tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
             wait_for_change=self.gateway.wait_for_change,
         )
-        self.poller = EventSourcePoller(
-            self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change
-        ).start()
-        self.ttl.start()
-        self.archive = ArchiveTiers(
-            self.gateway,
-            endpoint,
-            [
-                MediaBucket(label, res.region, res.media_bucket, res.table_name)
-                for label, res in ((label, self._resources(label)) for label in LABELS)
-            ],
-            invoke=self._invoke_s3_function,
-            restore_seconds=self.config.restore_seconds,
-        ).start()
+        # The event sources register their TTL marks with the sweeper before either runs.
+        self.poller = self.parts.start(
+            EventSourcePoller(self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change)
+        )
+        self.parts.start(self.ttl)
+        self.archive = self.parts.start(
+            ArchiveTiers(
+                self.gateway,
+                endpoint,
+                [
+                    MediaBucket(label, res.region, res.media_bucket, res.table_name)
+                    for label, res in ((label, self._resources(label)) for label in LABELS)
+                ],
+                invoke=self._invoke_s3_function,
+                restore_seconds=self.config.restore_seconds,
+            )
+        )
         self.inventory = InventoryReports(
             self.gateway,
             endpoint,
             [(self._resources(label).region, self._resources(label).media_bucket) for label in LABELS],
             self.archive,
         )
-        self.firehose = FirehoseConversion(
-            endpoint,
-            [self._resources(label).region for label in LABELS],
-            wait_for_change=self.gateway.wait_for_change,
-        ).start()
-        self.janitor = MotoJanitor(wait_for_change=self.gateway.wait_for_change).start()
-        self.control = ControlServer(ports.control, self).start()
+        self.firehose = self.parts.start(
+            FirehoseConversion(
+                endpoint,
+                [self._resources(label).region for label in LABELS],
+                wait_for_change=self.gateway.wait_for_change,
+            )
+        )
+        self.janitor = self.parts.start(MotoJanitor(wait_for_change=self.gateway.wait_for_change))
+        self.control = self.parts.start(ControlServer(ports.control, self))
         self._wait_healthy()
         self.ready_seconds = round(time.time() - self.started_at, 3)
         log.info("local stack ready in %.2f s", self.ready_seconds)
         return self
 
     def stop(self) -> None:
-        """Stop every part at once (each server's shutdown waits for its poll loop)."""
-        parts = [
-            p
-            for p in (
-                self.control,
-                self.poller,
-                self.replicator,
-                self.user_pool_replica,
-                self.firehose,
-                *self.fronts.values(),
-                self.moto,
-            )
-            if p
-        ]
-        threads = [threading.Thread(target=_stop_quietly, args=(part,), daemon=True) for part in parts]
-        for thread in threads:
-            thread.start()
-        self.gateway.wake_all()  # the stand-ins waiting for a change see their stop flag now
-        for thread in threads:
-            thread.join(timeout=15)
+        """Stop every part that was started, at once (the stand-ins waiting for a change are woken to see their
+        stop flag)."""
+        self.parts.stop(wake=self.gateway.wake_all)
 
     # ---- wiring -------------------------------------------------------------------------
-    def _api_spec(self) -> str:
-        return "mobile_api" if self.config.api_handler == "auto" else self.config.api_handler
-
     def _resources(self, label: str) -> RegionResources:
         assert self.provisioned is not None
         return self.provisioned.primary if label == "primary" else self.provisioned.dr
@@ -242,39 +252,37 @@ class LocalStack:
         for label in LABELS:
             res = self._resources(label)
             values = self.function_settings(res, endpoint)
-            loaded = load_handler("notify_worker", values, fallback=None)
-            if loaded:
-                self.handler_names[f"notify_worker.{label}"] = loaded[1]
+            worker = self.functions[QUEUE_FUNCTION_PACKAGE]
+            self.handler_names[f"{QUEUE_FUNCTION_PACKAGE}.{label}"] = worker.spec
+            sources.append(
+                SqsEventSource(
+                    f"notify-{label}",
+                    client("sqs", res.region, endpoint),
+                    res.notify_queue_url,
+                    res.region,
+                    worker.build(values),
+                    self._names.function(QUEUE_FUNCTION_PACKAGE),
+                )
+            )
+            # S3 invokes it (the archive stand-in, from the bucket's notification configuration)
+            restored = self.functions[S3_FUNCTION_PACKAGE]
+            self.handler_names[f"{S3_FUNCTION_PACKAGE}.{label}"] = restored.spec
+            self.s3_functions[restored_function_arn(res.region, self._names)] = restored.build(values)
+            for package in STREAM_FUNCTION_PACKAGES:
+                function = self.functions[package]
+                self.handler_names[f"{package}.{label}"] = function.spec
                 sources.append(
-                    SqsEventSource(
-                        f"notify-{label}",
-                        client("sqs", res.region, endpoint),
-                        res.notify_queue_url,
+                    StreamEventSource(
+                        f"{package}-{label}",
+                        client("dynamodbstreams", res.region, endpoint),
+                        res.table_stream_arn,
                         res.region,
-                        loaded[0],
-                        self._names.function("notify_worker"),
+                        function.build(values),
+                        self._names.function(package),
+                        prune_in_process=True,  # moto runs in this process
+                        is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),
                     )
                 )
-            loaded = load_handler("media_restored", values, fallback=None)
-            if loaded:  # S3 invokes it (the archive stand-in, from the bucket's notification configuration)
-                self.handler_names[f"media_restored.{label}"] = loaded[1]
-                self.s3_functions[restored_function_arn(res.region, self._names)] = loaded[0]
-            for package in STREAM_FUNCTION_PACKAGES:
-                loaded = load_handler(package, values, fallback=None)
-                if loaded:
-                    self.handler_names[f"{package}.{label}"] = loaded[1]
-                    sources.append(
-                        StreamEventSource(
-                            f"{package}-{label}",
-                            client("dynamodbstreams", res.region, endpoint),
-                            res.table_stream_arn,
-                            res.region,
-                            loaded[0],
-                            self._names.function(package),
-                            prune_in_process=True,  # moto runs in this process
-                            is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),
-                        )
-                    )
         return sources
 
     def _ttl_marks(self, consumer: str, label: str) -> Callable[[dict], bool]:
@@ -367,53 +375,9 @@ class LocalStack:
 
     # ---- status -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
-        components: dict[str, dict[str, Any]] = {}
-        moto_ok = False
-        if self.provisioned is not None:
-            try:
-                moto_ok = requests.get(f"{self.provisioned.outputs.endpoint_url}/moto-api/", timeout=5).ok
-            except requests.RequestException:
-                moto_ok = False
-        components["moto"] = {"healthy": moto_ok, "dark_regions": sorted(self.gateway.dark_regions)}
-        for name, front in self.fronts.items():
-            target = self._failover_target() if name == "public" else self.apps.get(name)
-            serving = front.alive and target is not None and target.up
-            components[f"front.{name}"] = {
-                "healthy": serving,
-                "url": front.url,
-                "requests": front.requests,
-                "serves": target.label if serving and target is not None else None,
-                **({} if serving else {"reason": "thread stopped" if not front.alive else "region down"}),
-            }
-        if self.replicator is not None:
-            components["replicator"] = {
-                "healthy": self.replicator.alive,
-                "crashed": self.replicator.crashed,
-                **self.replicator.status(),
-            }
-        if self.poller is not None:
-            components["event_sources"] = {
-                "healthy": self.poller.alive,
-                "crashed": self.poller.crashed,
-                **self.poller.status(),
-            }
-        if self.ttl is not None:
-            components["ttl_sweeper"] = {"healthy": self.ttl.alive, **self.ttl.status()}
-        if self.user_pool_replica is not None:
-            components["user_pool_replica"] = {
-                "healthy": self.user_pool_replica.alive,
-                **self.user_pool_replica.status(),
-            }
-        if self.firehose is not None:
-            components["firehose_conversion"] = {
-                "healthy": self.firehose.alive,
-                "crashed": self.firehose.crashed,
-                **self.firehose.status(),
-            }
-        if self.archive is not None:
-            components["archive_tiers"] = {"healthy": self.archive.alive, **self.archive.status()}
-        if self.janitor is not None:
-            components["moto_janitor"] = {"healthy": self.janitor.alive, "sweeps": self.janitor.sweeps}
+        """The health of every running part (`components`, from `self.parts`), the region knobs and memory;
+        `problems` says what is not well (empty when healthy)."""
+        components = self.parts.status()
         regions = self.region_states()
         memory_mb = round(psutil.Process().memory_info().rss / 2**20, 1)
         problems = [
@@ -459,13 +423,6 @@ class LocalStack:
             "user_pool_replica": self.user_pool_replica.document() if self.user_pool_replica else None,
             "handlers": self.handler_names,
         }
-
-
-def _stop_quietly(part: Any) -> None:
-    try:
-        part.stop()
-    except Exception:  # keep stopping the rest
-        log.exception("stopping %s failed", type(part).__name__)
 
 
 def _empty_table(ddb: Any, table: str) -> None:

@@ -26,12 +26,14 @@ def parse_args(argv: list[str] | None = None) -> StackConfig:
     parser = argparse.ArgumentParser(prog="ops.local.stack_process")
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--env", default="local")
-    parser.add_argument("--api-handler", default="auto")
+    parser.add_argument(
+        "--functions-dir", type=Path, default=StackConfig.model_fields["functions_dir"].default
+    )
     for name, default in Ports().model_dump().items():
         parser.add_argument(f"--{name}-port", type=int, default=default)
     args = parser.parse_args(argv)
     ports = Ports(**{name: getattr(args, f"{name}_port") for name in Ports.model_fields})
-    return StackConfig(env=args.env, ports=ports, state_dir=args.state_dir, api_handler=args.api_handler)
+    return StackConfig(env=args.env, ports=ports, state_dir=args.state_dir, functions_dir=args.functions_dir)
 
 
 def write_json_atomically(path: Path, document: dict) -> None:

@@ -27,7 +27,7 @@ LocalStackHandle
     .region_down(label) / .region_up(label)      drill knob: that front answers 503
     .ttl_sweep()        run the TTL stand-in now (it also runs every 5 s): deletes items past `expires_at`
     .firehose_flush()   deliver buffered usage events now (Firehose stand-in): Parquet under day=YYYY-MM-DD/
-    .archive(inactive_days, dry_run=False)   the archive clock (ops/local/archive_tiers.py): what it did
+    .archive(inactive_days, dry_run=False)   the archive clock (ops/local/stand_ins/archive_tiers.py): what it did
     .complete_restores()                     finish the restores that are due now
     .inventory()        write the media buckets' S3 Inventory reports now; one dict per report
     .reset()            what local_stack_clean does

@@ -15,7 +15,7 @@ import pytest
 
 from backend_core.usage_events import S3_ERROR_PREFIX, S3_PREFIX, TIMESTAMP_FORMATS
 from ops.analytics.schema import TableSchema
-from ops.local.firehose_conversion import (
+from ops.local.stand_ins.firehose_conversion import (
     ConversionError,
     FirehoseConversion,
     PrefixError,

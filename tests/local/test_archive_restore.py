@@ -2,7 +2,7 @@
 when it is back, then GET answers 200; archived objects fail reads exactly as S3 fails them; the once-only
 restore and the access records hold when both regions serve (replication paused, a region dark).
 
-Objects are made inactive and archived by the local archive clock (ops/local/archive_tiers.py); restores
+Objects are made inactive and archived by the local archive clock (ops/local/stand_ins/archive_tiers.py); restores
 take the stand-in's delay (2 s by default).
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from ops.stack_outputs import StackOutputs
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 OPS = str(Path(sys.executable).parent / "ops")
+LAMBDAS = Path(__file__).resolve().parents[2] / "lambdas"
 
 
 def ops(state_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -112,10 +114,33 @@ def test_port_already_taken_is_one_clear_line(tmp_path):
     assert not (tmp_path / "stack.pid").exists()
 
 
-def test_stack_process_failing_at_startup_is_one_clear_line(tmp_path):
-    result = ops(tmp_path, "local", "up", *port_args(), "--api-handler", "no_such_package.app:create_handler")
-    assert_one_line_error(result, "exited during startup", "No module named 'no_such_package'", "stack.log")
-    assert not (tmp_path / "stack.pid").exists()
+def broken_functions_dir(root: Path) -> Path:
+    """lambdas/ as it is, except that mobile_api's app module raises on import."""
+    functions = root / "functions"
+    functions.mkdir()
+    for package in LAMBDAS.iterdir():
+        if package.name != "mobile_api":
+            (functions / package.name).symlink_to(package)
+    shutil.copytree(LAMBDAS / "mobile_api", functions / "mobile_api")
+    (functions / "mobile_api" / "app.py").write_text(
+        'raise RuntimeError("mobile_api is broken on purpose")\n'
+    )
+    return functions
+
+
+def test_a_function_that_fails_to_import_fails_the_start_with_one_line_and_its_traceback_logged(tmp_path):
+    state_dir = tmp_path / "state"
+    functions = broken_functions_dir(tmp_path)
+    result = ops(state_dir, "local", "up", *port_args(), "--functions-dir", str(functions))
+    assert_one_line_error(
+        result, "exited during startup", "RuntimeError: mobile_api is broken on purpose", "stack.log"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    log = (state_dir / "logs" / "stack.log").read_text()
+    assert "Traceback (most recent call last)" in log
+    assert 'mobile_api/app.py", line 1' in log  # the traceback names the module that broke
+    assert "placeholder" not in log  # nothing stands in for the broken function
+    assert not (state_dir / "stack.pid").exists() and not (state_dir / "state.json").exists()
 
 
 def test_cloud_env_outputs_come_from_terraform_and_need_credentials(tmp_path):

@@ -1,4 +1,4 @@
-"""The local Cognito as an app meets it (ops/local/cognito_srp.py, cognito_mail.py, cognito_tokens.py):
+"""The local Cognito as an app meets it (ops/local/stand_ins/cognito_srp.py, cognito_mail.py, cognito_tokens.py):
 sign-up codes by e-mail, SRP that checks the password, Cognito's claims in both tokens, refresh with
 GetTokensFromRefreshToken, sign-out's RevokeToken, and the token-age knob. Each refusal is the one Cognito
 answers (code and message), never kinder."""

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from ops.local.event_sources import SqsEventSource, StreamEventSource
+from ops.local.stand_ins.event_sources import SqsEventSource, StreamEventSource
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from backend_core.identity import IDENTITY
 from backend_core.media_replication import MEDIA_REPLICATION
-from ops.local.event_sources import SqsEventSource, StreamEventSource, WholeBatchFailed, failed_ids
+from ops.local.stand_ins.event_sources import SqsEventSource, StreamEventSource, WholeBatchFailed, failed_ids
 from tests.local.test_event_sources import _dlq_bodies, _drain, _queue_with_dlq
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from ops.local.user_pool_replica import REFUSED_IN_SECONDARY, UserPoolReplica, gateway_rule
+from ops.local.stand_ins.user_pool_replica import REFUSED_IN_SECONDARY, UserPoolReplica, gateway_rule
 
 pytestmark = pytest.mark.integration
 

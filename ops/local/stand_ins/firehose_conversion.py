@@ -45,7 +45,7 @@ from ops.analytics.schema import TableSchema
 from ops.local.aws import client
 from ops.local.idle import IdleWait, WaitForChange
 
-log = logging.getLogger("ops.local.firehose_conversion")
+log = logging.getLogger("ops.local.stand_ins.firehose_conversion")
 POLL_SECONDS = 2.0  # at most one look per POLL_SECONDS while records arrive
 IDLE_CAP_SECONDS = 60.0  # idle, look at least this often (ops/local/idle.py)
 STREAMS_REFRESH_SECONDS = 30.0  # how long the list of delivery streams is reused between polls
@@ -362,7 +362,10 @@ class Delivery:
 
 
 class FirehoseConversion:
-    """The running stand-in: polls each region's delivery streams and delivers buffers that are due."""
+    """The running stand-in: polls each region's delivery streams and delivers buffers that are due (a part of
+    the stack: `ops.local.parts.Part`)."""
+
+    name = "firehose_conversion"
 
     def __init__(
         self,
@@ -385,7 +388,7 @@ class FirehoseConversion:
             self._stop, wait_for_change, base=POLL_SECONDS, cap=IDLE_CAP_SECONDS, min_gap=POLL_SECONDS
         )
         self.next_due: float | None = None  # clock() time the oldest buffered records are due
-        self._thread = threading.Thread(target=self._run, name="firehose-conversion", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._streams: tuple[float, list[StreamConfig]] = (float("-inf"), [])
 
     # ---- lifecycle ----
@@ -410,7 +413,12 @@ class FirehoseConversion:
         return self._thread.is_alive() and self.crashed is None and not self.problems
 
     def status(self) -> dict[str, Any]:
-        return {**self.delivered, "problems": dict(self.problems)}
+        return {
+            "healthy": self.alive,
+            "crashed": self.crashed,
+            **self.delivered,
+            "problems": dict(self.problems),
+        }
 
     def _run(self) -> None:
         delivered = False

@@ -56,7 +56,7 @@ from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID, MAX_INACTIVE_DAYS
 from ops.local.moto_gateway import MotoGateway, is_s3_request, s3_error, s3_error_body
 
-log = logging.getLogger("ops.local.archive_tiers")
+log = logging.getLogger("ops.local.stand_ins.archive_tiers")
 StartResponse = Callable[..., Any]
 Invoke = Callable[[str, dict], None]  # (function ARN, event) -> None; raises when the function fails
 # Query parameters of a plain object GET/HEAD (presigning and response overrides), not a sub-resource.
@@ -96,6 +96,11 @@ class ClockReport:
 
 
 class ArchiveTiers:
+    """S3 Intelligent-Tiering's archive tiers and restores, on the gateway (a part of the stack:
+    `ops.local.parts.Part`)."""
+
+    name = "archive_tiers"
+
     def __init__(
         self,
         gateway: MotoGateway,
@@ -114,7 +119,7 @@ class ArchiveTiers:
         self.counts: Counter[str] = Counter()
         self.last_error: str | None = None
         self._inactive_days = 0
-        self._thread = threading.Thread(target=self._run, name="archive-tiers", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def start(self) -> ArchiveTiers:
@@ -142,6 +147,7 @@ class ArchiveTiers:
             archived = [a for a in self._archived.values() if a.restore_due is None]
             restoring = [a for a in self._archived.values() if a.restore_due is not None]
         return {
+            "healthy": self.alive,
             "archived": len(archived),
             "restoring": len(restoring),
             "restore_seconds": self.restore_seconds,

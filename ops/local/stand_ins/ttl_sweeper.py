@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from backend_core.ttl_removal import STREAM_IDENTITY
 from ops.local.idle import IdleWait, WaitForChange
 
-log = logging.getLogger("ops.local.ttl_sweeper")
+log = logging.getLogger("ops.local.stand_ins.ttl_sweeper")
 
 
 def key_fingerprint(keys: dict) -> str:
@@ -34,6 +34,10 @@ def key_fingerprint(keys: dict) -> str:
 
 
 class TtlSweeper:
+    """DynamoDB TTL: expires items past their TTL attribute in each region's table (a part of the stack: `ops.local.parts.Part`)."""
+
+    name = "ttl_sweeper"
+
     def __init__(
         self,
         tables: dict[str, tuple[Any, str]],
@@ -62,7 +66,7 @@ class TtlSweeper:
         self.idle = IdleWait(
             self._stop, wait_for_change, base=interval_seconds, cap=idle_cap_seconds, min_gap=interval_seconds
         )
-        self._thread = threading.Thread(target=self._run, name="ttl-sweeper", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     def start(self) -> TtlSweeper:
         self._thread.start()
@@ -158,7 +162,12 @@ class TtlSweeper:
                 forget_ttl_removals(ddb.meta.region_name, table)
 
     def status(self) -> dict:
-        return {"sweeps": self.sweeps, "expired": self.expired, "interval_seconds": self.interval}
+        return {
+            "healthy": self.alive,
+            "sweeps": self.sweeps,
+            "expired": self.expired,
+            "interval_seconds": self.interval,
+        }
 
     def _run(self) -> None:
         while True:

@@ -37,7 +37,7 @@ from ops.local.idle import IdleWait
 from ops.local.provision import RegionResources
 from ops.local.streams import StreamReader
 
-log = logging.getLogger("ops.local.replicator")
+log = logging.getLogger("ops.local.stand_ins.replicator")
 IDLE_POLL_SECONDS = 2.0  # first idle wait; then 4x, then the cap (ops/local/idle.py)
 IDLE_CAP_SECONDS = 120.0  # idle, look at least this often: writes, the lag knob and region up/resume wake it
 RULES_REFRESH_SECONDS = 5.0  # how soon a changed bucket replication configuration takes effect
@@ -92,6 +92,10 @@ def _image_hash(image: dict | None) -> str:
 
 
 class Replicator:
+    """S3 replication and DynamoDB global tables between the two regions (a part of the stack: `ops.local.parts.Part`)."""
+
+    name = "replicator"
+
     def __init__(
         self,
         endpoint_url: str,
@@ -129,8 +133,8 @@ class Replicator:
         self.idle = IdleWait(
             self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.05
         )
-        self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="replicator-copy")
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{self.name}-copy")
         self.crashed: str | None = None
 
     # ---- lifecycle and knobs -------------------------------------------------------------
@@ -234,6 +238,8 @@ class Replicator:
     def status(self) -> dict:
         pending_items, pending_objects = self.backlog()
         return {
+            "healthy": self.alive,
+            "crashed": self.crashed,
             "paused": self.paused,
             "lag_seconds": self.lag_seconds,
             "pending_items": pending_items,

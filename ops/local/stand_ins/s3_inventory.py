@@ -29,11 +29,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend_core.archival import INVENTORY_COLUMNS, TIERING_MIN_OBJECT_BYTES
-from ops.local.archive_tiers import ArchiveTiers, _aware, _moto_objects
 from ops.local.aws import client
 from ops.local.moto_gateway import MotoGateway
+from ops.local.stand_ins.archive_tiers import ArchiveTiers, _aware, _moto_objects
 
-log = logging.getLogger("ops.local.s3_inventory")
+log = logging.getLogger("ops.local.stand_ins.s3_inventory")
 INVENTORY_TIER = {"ARCHIVE_ACCESS": "ARCHIVE", "DEEP_ARCHIVE_ACCESS": "DEEP_ARCHIVE"}
 
 
@@ -145,7 +145,7 @@ class InventoryReports:
         return "INFREQUENT" if idle < 90 else "ARCHIVE_INSTANT_ACCESS"
 
     def _region_of(self, bucket: str, default: str) -> str:
-        from ops.local.archive_tiers import _moto_bucket
+        from ops.local.stand_ins.archive_tiers import _moto_bucket
 
         found = _moto_bucket(bucket)
         return found.region_name if found is not None else default

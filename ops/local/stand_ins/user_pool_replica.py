@@ -35,7 +35,7 @@ from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID
 from ops.local.idle import IdleWait, WaitForChange
 
-log = logging.getLogger("ops.local.user_pool_replica")
+log = logging.getLogger("ops.local.stand_ins.user_pool_replica")
 
 # End-user and admin operations a secondary replica does not serve (AWS: "Secondary user pools can't
 # create users"; users "can't reset passwords or modify their profiles" there). Source: the Cognito
@@ -66,7 +66,10 @@ def _backend(region: str) -> Any:
 
 
 class UserPoolReplica:
-    """The DR-region replica of one user pool; `start()` creates it and runs the sync loop in a thread."""
+    """The DR-region replica of one user pool; `start()` creates it and runs the sync loop in a thread (a part of
+    the stack: `ops.local.parts.Part`)."""
+
+    name = "user_pool_replica"
 
     def __init__(
         self,
@@ -100,7 +103,7 @@ class UserPoolReplica:
         self.idle = IdleWait(
             self._stop, wait_for_change, base=interval, cap=idle_cap_seconds, min_gap=interval
         )
-        self._thread = threading.Thread(target=self._run, name="user-pool-replica", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._primary = client("cognito-idp", primary_region, endpoint_url)
 
     # ---- what the fronts, the gateway and the drill read -----------------------------------------
@@ -124,6 +127,7 @@ class UserPoolReplica:
     def status(self) -> dict[str, Any]:
         pool = _backend(self.dr_region).user_pools.get(self.user_pool_id)
         return {
+            "healthy": self.alive,
             "status": "ACTIVE" if self.active else "missing",
             "role": "SECONDARY",
             **self.document(),

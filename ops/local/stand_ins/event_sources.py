@@ -23,7 +23,7 @@ from ops.local.api_front import LocalLambdaContext
 from ops.local.idle import IdleWait
 from ops.local.streams import StreamReader
 
-log = logging.getLogger("ops.local.event_sources")
+log = logging.getLogger("ops.local.stand_ins.event_sources")
 Handler = Callable[[dict, Any], Any]
 IDLE_POLL_SECONDS = 1.0  # first idle wait; then 4x, then the cap (ops/local/idle.py)
 IDLE_CAP_SECONDS = 60.0  # idle, look at least this often (a message sent with DelaySeconds wakes nobody)
@@ -282,7 +282,10 @@ class StreamEventSource:
 
 
 class EventSourcePoller:
-    """One thread that polls every mapping in turn; pausable so the stack can reset state."""
+    """One thread that polls every mapping in turn; pausable so the stack can reset state (a part of the stack:
+    `ops.local.parts.Part`)."""
+
+    name = "event_sources"
 
     def __init__(
         self, sources: list[EventSource], wait_for_change: Callable[[int, float], int] | None = None
@@ -297,7 +300,7 @@ class EventSourcePoller:
         self.idle = IdleWait(
             self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.1
         )
-        self._thread = threading.Thread(target=self._run, name="event-sources", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     def start(self) -> EventSourcePoller:
         self._thread.start()
@@ -340,6 +343,8 @@ class EventSourcePoller:
 
     def status(self) -> dict:
         return {
+            "healthy": self.alive,
+            "crashed": self.crashed,
             "mappings": {s.name: s.status() for s in self.sources},
             "errors": self.errors,
             "last_error": self.last_error,
