@@ -26,8 +26,14 @@ from ops.local.cognito_mail import CognitoMail
 from ops.local.cognito_srp import SrpVerifier
 from ops.local.config import HOST, Names, StackConfig
 from ops.local.control import ControlServer
-from ops.local.event_sources import EventSource, EventSourcePoller, SqsEventSource, StreamEventSource
-from ops.local.firehose_conversion import FirehoseConversion
+from ops.local.event_sources import (
+    EventSource,
+    EventSourcePoller,
+    SqsEventSource,
+    StreamEventSource,
+    wakes_event_sources,
+)
+from ops.local.firehose_conversion import FirehoseConversion, wakes_firehose
 from ops.local.functions import check_spec, load_handler
 from ops.local.jwt_auth import JwtVerifier
 from ops.local.moto_gateway import AwsError, GatewayServer, MotoGateway
@@ -41,10 +47,10 @@ from ops.local.provision import (
     provision,
     restored_function_arn,
 )
-from ops.local.replicator import Replicator
+from ops.local.replicator import Replicator, wakes_replicator
 from ops.local.s3_inventory import InventoryReports
-from ops.local.ttl_sweeper import TtlSweeper
-from ops.local.user_pool_replica import UserPoolReplica, gateway_rule
+from ops.local.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
+from ops.local.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -118,7 +124,7 @@ class LocalStack:
             self.config.dr_region,
             auth.user_pool_id,
             auth.client_id,
-            wait_for_change=self.gateway.wait_for_change,
+            wait_for_change=self.gateway.changes(wakes_user_pool_replica),
         ).start()
         self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
         verifier = JwtVerifier(
@@ -144,7 +150,9 @@ class LocalStack:
             self.provisioned.primary,
             self.provisioned.dr,
             self.provisioned.replication_queue_url,
-            wait_for_change=self.gateway.wait_for_change,
+            wait_for_change=self.gateway.changes(
+                wakes_replicator(self.provisioned.primary, self.provisioned.dr)
+            ),
         ).start()
         self.ttl = TtlSweeper(
             {
@@ -156,10 +164,10 @@ class LocalStack:
             },
             TABLE_DESIGN.ttl_attribute,
             tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
-            wait_for_change=self.gateway.wait_for_change,
+            wait_for_change=self.gateway.changes(wakes_ttl_sweeper),
         )
         self.poller = EventSourcePoller(
-            self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change
+            self._event_sources(endpoint), wait_for_change=self.gateway.changes(wakes_event_sources)
         ).start()
         self.ttl.start()
         self.archive = ArchiveTiers(
@@ -181,7 +189,7 @@ class LocalStack:
         self.firehose = FirehoseConversion(
             endpoint,
             [self._resources(label).region for label in LABELS],
-            wait_for_change=self.gateway.wait_for_change,
+            wait_for_change=self.gateway.changes(wakes_firehose),
         ).start()
         self.janitor = MotoJanitor(wait_for_change=self.gateway.wait_for_change).start()
         self.control = ControlServer(ports.control, self).start()
