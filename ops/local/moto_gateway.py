@@ -32,7 +32,7 @@ it is where the emulator is made to fail the way AWS fails:
 Other stand-ins add `rules` (a check that may refuse a request) and `interceptors` (answer a request
 themselves, or pass it on to moto and change the answer, e.g. the archive tiers of ops/local/archive_tiers.py).
 
-It also tells the stand-ins when something changed (`wait_for_change`, or `changes(cares)` for a loop that
+It also tells the stand-ins when something changed (`wait_for_change`, or `changes_for(cares)` for a loop that
 wakes only on the writes it can have work from: a Firehose record wakes the Firehose stand-in, not the
 replicator), so they poll moto only after a write instead of many times a second while idle.
 
@@ -124,7 +124,7 @@ class MotoGateway:
         self.changes = 0  # writes seen so far (the stand-ins wait for this to move)
         self._feeds: list[
             _Feed
-        ] = []  # what `changes(cares)` hands out: a count of the writes one loop cares about
+        ] = []  # what `changes_for(cares)` hands out: a count of the writes one loop cares about
         self._closing = False
         self.refused = 0  # requests answered by the gateway itself (outage or a rule)
 
@@ -145,7 +145,7 @@ class MotoGateway:
                 self._changed.wait(timeout)
             return self.changes
 
-    def changes(self, cares: Callable[[str, str], bool]) -> WaitForChange:
+    def changes_for(self, cares: Callable[[str, str], bool]) -> WaitForChange:
         """A `wait_for_change` that moves only on the writes a loop can have work from: `cares(service,
         resource)` (the SigV4 service name, e.g. "dynamodb", "s3", "firehose"; the bucket for S3, else "")
         says which. A write the gateway cannot attribute (an unsigned request of an unknown service) and

@@ -124,7 +124,7 @@ class LocalStack:
             self.config.dr_region,
             auth.user_pool_id,
             auth.client_id,
-            wait_for_change=self.gateway.changes(wakes_user_pool_replica),
+            wait_for_change=self.gateway.changes_for(wakes_user_pool_replica),
         ).start()
         self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
         verifier = JwtVerifier(
@@ -150,7 +150,7 @@ class LocalStack:
             self.provisioned.primary,
             self.provisioned.dr,
             self.provisioned.replication_queue_url,
-            wait_for_change=self.gateway.changes(
+            wait_for_change=self.gateway.changes_for(
                 wakes_replicator(self.provisioned.primary, self.provisioned.dr)
             ),
         ).start()
@@ -164,10 +164,10 @@ class LocalStack:
             },
             TABLE_DESIGN.ttl_attribute,
             tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
-            wait_for_change=self.gateway.changes(wakes_ttl_sweeper),
+            wait_for_change=self.gateway.changes_for(wakes_ttl_sweeper),
         )
         self.poller = EventSourcePoller(
-            self._event_sources(endpoint), wait_for_change=self.gateway.changes(wakes_event_sources)
+            self._event_sources(endpoint), wait_for_change=self.gateway.changes_for(wakes_event_sources)
         ).start()
         self.ttl.start()
         self.archive = ArchiveTiers(
@@ -189,7 +189,7 @@ class LocalStack:
         self.firehose = FirehoseConversion(
             endpoint,
             [self._resources(label).region for label in LABELS],
-            wait_for_change=self.gateway.changes(wakes_firehose),
+            wait_for_change=self.gateway.changes_for(wakes_firehose),
         ).start()
         self.janitor = MotoJanitor(wait_for_change=self.gateway.wait_for_change).start()
         self.control = ControlServer(ports.control, self).start()
