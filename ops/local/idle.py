@@ -2,9 +2,10 @@
 
 Each loop (replicator, event sources, TTL sweeper, Firehose stand-in, user-pool replica, moto janitor)
 used to look at moto every 0.1 to 10 s whether or not anything had happened: 19 % of a core with the
-stack idle (`make bench`, `local_stack_idle`). A loop now blocks on the gateway's change counter
-(`MotoGateway.wait_for_change`: every write through the AWS endpoint, and every knob that may unblock
-work, moves it) and otherwise looks again only when work is known to be due (an SQS retry's delay, a
+stack idle (`make bench`, `local_stack_idle`). A loop now blocks on its feed of the gateway's change
+signal (`MotoGateway.changes_for`: the writes through the AWS endpoint it can have work from, so a
+Firehose delivery to the analytics bucket wakes neither the replicator nor the TTL sweeper, and every
+knob that may unblock work) and otherwise looks again only when work is known to be due (an SQS retry's delay, a
 held replication change, a Firehose buffer's interval) or, for what no write announces (an item's TTL
 passing, a delayed SQS message becoming visible), after `base`, then `base` x GROWTH, then `cap` seconds
 while nothing happens: from a 1-2 s base a loop is at its cap about ten seconds after the last write, so

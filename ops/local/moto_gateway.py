@@ -32,8 +32,9 @@ it is where the emulator is made to fail the way AWS fails:
 Other stand-ins add `rules` (a check that may refuse a request) and `interceptors` (answer a request
 themselves, or pass it on to moto and change the answer, e.g. the archive tiers of ops/local/stand_ins/archive_tiers.py).
 
-It also tells the stand-ins when something changed (`wait_for_change`), so they poll moto only after a
-write instead of many times a second while idle.
+It also tells the stand-ins when something changed (`wait_for_change`, or `changes_for(cares)` for a loop that
+wakes only on the writes it can have work from: a Firehose record wakes the Firehose stand-in, not the
+replicator), so they poll moto only after a write instead of many times a second while idle.
 
 The gateway runs in the stack's process (moto is in-process), so it reads moto's backends directly to map
 a bucket, pool or client to its region.
@@ -49,6 +50,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -56,6 +58,7 @@ import requests
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from ops.local.idle import WaitForChange
 from ops.local.parts import ServedPart
 
 log = logging.getLogger("ops.local.moto_gateway")
@@ -70,7 +73,7 @@ KEPT_BY_ID = {  # sub-resource -> the root element of its listing
 }
 S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 TOKEN_TTL_SECONDS = 600  # DynamoDB honours a ClientRequestToken for 10 minutes
-_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
+_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")  # region, service
 _JSON_TYPES = ("application/x-amz-json", "application/json")
 # Cognito's rule (app client ExplicitAuthFlows): which ALLOW_ entry each flow needs.
 _FLOW_NEEDS = {
@@ -95,6 +98,14 @@ class AwsError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+@dataclass
+class _Feed:
+    """One loop's view of the writes: how many it cares about so far."""
+
+    cares: Callable[[str, str], bool]
+    count: int = 0
+
+
 class MotoGateway:
     """WSGI middleware around moto's dispatcher. Thread-safe: knobs are read per request."""
 
@@ -113,6 +124,9 @@ class MotoGateway:
         self._by_id: dict[tuple[str, str, str], bytes] = {}  # (bucket, sub-resource, id) -> XML as put
         self._changed = threading.Condition()
         self.changes = 0  # writes seen so far (the stand-ins wait for this to move)
+        self._feeds: list[
+            _Feed
+        ] = []  # what `changes_for(cares)` hands out: a count of the writes one loop cares about
         self._closing = False
         self.refused = 0  # requests answered by the gateway itself (outage or a rule)
 
@@ -133,6 +147,28 @@ class MotoGateway:
                 self._changed.wait(timeout)
             return self.changes
 
+    def changes_for(self, cares: Callable[[str, str], bool]) -> WaitForChange:
+        """A `wait_for_change` that moves only on the writes a loop can have work from: `cares(service,
+        resource)` (the SigV4 service name, e.g. "dynamodb", "s3", "firehose"; the bucket for S3, else "")
+        says which. A write the gateway cannot attribute (an unsigned request of an unknown service) and
+        every knob (`nudge`) move them all. Returns `(seen, timeout) -> count`, as `wait_for_change`."""
+        feed = _Feed(cares)
+        with self._changed:
+            self._feeds.append(feed)
+
+        def wait(seen: int, timeout: float) -> int:
+            deadline = time.monotonic() + timeout
+            with self._changed:
+                # Every write notifies every waiter: one that does not care waits on for the rest of its time.
+                while feed.count == seen and not self._closing:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._changed.wait(remaining)
+                return feed.count
+
+        return wait
+
     def wake_all(self) -> None:
         """The stack is stopping: nobody waits for a change any more."""
         with self._changed:
@@ -141,11 +177,15 @@ class MotoGateway:
 
     def nudge(self) -> None:
         """Wake every stand-in waiting for a change: a knob (region up, replication resumed) may unblock work."""
-        self._note_change()
+        self._note_change(None)
 
-    def _note_change(self) -> None:
+    def _note_change(self, source: tuple[str, str] | None) -> None:
+        """A write to `source` (service, resource), or None: anything may have changed."""
         with self._changed:
             self.changes += 1
+            for feed in self._feeds:
+                if source is None or feed.cares(*source):
+                    feed.count += 1
             self._changed.notify_all()
 
     # ---- WSGI ---------------------------------------------------------------------------------------
@@ -153,7 +193,7 @@ class MotoGateway:
         answer = self._serve(environ, start_response)
         if _mutates(environ):
             answer = list(answer)  # the write is done once the answer is produced
-            self._note_change()
+            self._note_change(request_source(environ))
         return answer
 
     def _serve(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -376,6 +416,20 @@ class GatewayServer(ServedPart):
 
 
 # ---- which region a request is for ------------------------------------------------------------------
+def request_source(environ: dict) -> tuple[str, str] | None:
+    """(service, resource) of a write, for the change signal: the SigV4 service name (the credential
+    scope; Cognito's unsigned user operations by their target), and for S3 the bucket (path-style, as the
+    stack's clients address it). None when it cannot be told: such a write wakes every loop."""
+    if _is_s3(environ):
+        return "s3", environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
+    match = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if match:
+        return match.group(2), ""
+    if environ.get("HTTP_X_AMZ_TARGET", "").startswith(_COGNITO_IDP):
+        return "cognito-idp", ""
+    return None
+
+
 def request_region(environ: dict, body: bytes) -> str | None:
     """The region whose service (or resource) a request reaches; None when it cannot be told."""
     target = environ.get("HTTP_X_AMZ_TARGET", "")

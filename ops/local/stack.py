@@ -45,12 +45,13 @@ from ops.local.stand_ins.event_sources import (
     EventSourcePoller,
     SqsEventSource,
     StreamEventSource,
+    wakes_event_sources,
 )
-from ops.local.stand_ins.firehose_conversion import FirehoseConversion
-from ops.local.stand_ins.replicator import Replicator
+from ops.local.stand_ins.firehose_conversion import FirehoseConversion, wakes_firehose
+from ops.local.stand_ins.replicator import Replicator, wakes_replicator
 from ops.local.stand_ins.s3_inventory import InventoryReports
-from ops.local.stand_ins.ttl_sweeper import TtlSweeper
-from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule
+from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
+from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -138,7 +139,7 @@ class LocalStack:
                 self.config.dr_region,
                 auth.user_pool_id,
                 auth.client_id,
-                wait_for_change=self.gateway.wait_for_change,
+                wait_for_change=self.gateway.changes_for(wakes_user_pool_replica),
             )
         )
         self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
@@ -168,7 +169,9 @@ class LocalStack:
                 self.provisioned.primary,
                 self.provisioned.dr,
                 self.provisioned.replication_queue_url,
-                wait_for_change=self.gateway.wait_for_change,
+                wait_for_change=self.gateway.changes_for(
+                    wakes_replicator(self.provisioned.primary, self.provisioned.dr)
+                ),
             )
         )
         self.ttl = TtlSweeper(
@@ -181,11 +184,13 @@ class LocalStack:
             },
             TABLE_DESIGN.ttl_attribute,
             tuple(k.name for k in (TABLE_DESIGN.hash_key, TABLE_DESIGN.range_key)),
-            wait_for_change=self.gateway.wait_for_change,
+            wait_for_change=self.gateway.changes_for(wakes_ttl_sweeper),
         )
         # The event sources register their TTL marks with the sweeper before either runs.
         self.poller = self.parts.start(
-            EventSourcePoller(self._event_sources(endpoint), wait_for_change=self.gateway.wait_for_change)
+            EventSourcePoller(
+                self._event_sources(endpoint), wait_for_change=self.gateway.changes_for(wakes_event_sources)
+            )
         )
         self.parts.start(self.ttl)
         self.archive = self.parts.start(
@@ -210,7 +215,7 @@ class LocalStack:
             FirehoseConversion(
                 endpoint,
                 [self._resources(label).region for label in LABELS],
-                wait_for_change=self.gateway.wait_for_change,
+                wait_for_change=self.gateway.changes_for(wakes_firehose),
             )
         )
         self.janitor = self.parts.start(MotoJanitor(wait_for_change=self.gateway.wait_for_change))

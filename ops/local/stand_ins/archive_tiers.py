@@ -237,13 +237,23 @@ class ArchiveTiers:
     # ---- restores completing ----------------------------------------------------------------------
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(0.2)
+            self._wake.wait(self._next_look_in())
             self._wake.clear()
             try:
                 self.complete_due()
             except Exception as exc:  # keep the stand-in running; say why in the status
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.exception("completing restores failed")
+
+    def _next_look_in(self) -> float | None:
+        """Seconds until the next restore is due; None (sleep until a restore starts) with none running.
+        A restore held by a dark region is looked at every 0.2 s (region up does not set `_wake`)."""
+        with self._lock:
+            due = [a.restore_due for a in self._archived.values() if a.restore_due is not None]
+        if not due:
+            return None
+        wait = max(0.0, min(due) - time.monotonic())
+        return min(wait, 0.2) if self.gateway.dark_regions else wait
 
     def complete_due(self) -> int:
         """Bring back every object whose restore is due (in a region that is not dark); how many."""

@@ -281,6 +281,16 @@ class StreamEventSource:
         }
 
 
+# What can put a record on a source: table writes (streams) and messages (sent, or fanned out by SNS and
+# EventBridge). No bucket of the stack notifies a source's queue (the media bucket's go to the replicator).
+SOURCE_FEEDS = ("dynamodb", "sqs", "sns", "events")
+
+
+def wakes_event_sources(service: str, resource: str) -> bool:
+    """The writes the event-source poller can have work from (the gateway's change signal)."""
+    return service in SOURCE_FEEDS
+
+
 class EventSourcePoller:
     """One thread that polls every mapping in turn; pausable so the stack can reset state (a part of the stack:
     `ops.local.parts.Part`)."""

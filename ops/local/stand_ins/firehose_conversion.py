@@ -361,6 +361,11 @@ class Delivery:
     keys: list[str] = field(default_factory=list)
 
 
+def wakes_firehose(service: str, resource: str) -> bool:
+    """Only records fill a buffer (the gateway's change signal); its own deliveries to S3 do not wake it."""
+    return service == "firehose"
+
+
 class FirehoseConversion:
     """The running stand-in: polls each region's delivery streams and delivers buffers that are due (a part of
     the stack: `ops.local.parts.Part`)."""

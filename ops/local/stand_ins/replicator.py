@@ -91,6 +91,18 @@ def _image_hash(image: dict | None) -> str:
     return "REMOVE" if image is None else hashlib.sha256(_canonical(image).encode()).hexdigest()
 
 
+def wakes_replicator(*regions: RegionResources) -> Callable[[str, str], bool]:
+    """The writes the replicator can have work from (the gateway's change signal): table writes (its
+    streams), queue messages, and writes to the media buckets (their notifications feed the replication
+    queue); not a Firehose delivery to the analytics bucket, nor a Cognito sign-up."""
+    media = frozenset(r.media_bucket for r in regions)
+
+    def cares(service: str, resource: str) -> bool:
+        return resource in media if service == "s3" else service in ("dynamodb", "sqs")
+
+    return cares
+
+
 class Replicator:
     """S3 replication and DynamoDB global tables between the two regions (a part of the stack: `ops.local.parts.Part`)."""
 

@@ -33,6 +33,11 @@ def key_fingerprint(keys: dict) -> str:
     return json.dumps(keys, sort_keys=True)
 
 
+def wakes_ttl_sweeper(service: str, resource: str) -> bool:
+    """Only a table write can bring an item with a TTL (the gateway's change signal)."""
+    return service == "dynamodb"
+
+
 class TtlSweeper:
     """DynamoDB TTL: expires items past their TTL attribute in each region's table (a part of the stack: `ops.local.parts.Part`)."""
 

@@ -65,6 +65,11 @@ def _backend(region: str) -> Any:
     return cognitoidp_backends[ACCOUNT_ID][region]
 
 
+def wakes_user_pool_replica(service: str, resource: str) -> bool:
+    """Only a Cognito write changes a user (the gateway's change signal)."""
+    return service == "cognito-idp"
+
+
 class UserPoolReplica:
     """The DR-region replica of one user pool; `start()` creates it and runs the sync loop in a thread (a part of
     the stack: `ops.local.parts.Part`)."""
