@@ -78,6 +78,8 @@ FUNCTIONS = {
     "media_restored": Function("media_restored", "media_restored", "media_restored.app.lambda_handler"),
     # The blueprint schedules the non-destructive drill when the manifest has a "drill" entry.
     "drill": Function("drill", "drill", "drill.app.lambda_handler"),
+    # Cognito's post-confirmation trigger: every new user joins `consumers` (the identity module wires it).
+    "onboarding": Function("onboarding", "onboarding", "onboarding.app.lambda_handler"),
 }
 
 app = typer.Typer(no_args_is_help=True, help="Package the Lambda functions for Terraform.")

@@ -162,6 +162,15 @@ module "identity" {
   email_sending            = var.identity.email_sending
   require_email_sending    = var.env == "prod"
   permissions_boundary_arn = module.access.developer_boundary_arn
+
+  hosted_login       = var.identity.hosted_login
+  identity_providers = var.identity.providers
+  # The primary site's onboarding function (the DR replica's sign-ups are refused: no confirmation happens there).
+  post_confirmation = contains(keys(local.functions), "onboarding") ? {
+    arn           = module.api_primary.function_alias_arns["onboarding"]
+    function_name = module.api_primary.function_names["onboarding"]
+    qualifier     = "live"
+  } : null
 }
 
 module "notifications_primary" {
@@ -221,6 +230,7 @@ module "api_primary" {
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   peer_region               = var.dr_region
+  user_pool                 = { id = module.identity.user_pool_id }
 
   # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
   drill = {
@@ -274,6 +284,7 @@ module "api_dr" {
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   peer_region               = var.primary_region
+  user_pool                 = { id = module.identity.user_pool_id }
 }
 
 module "observability_primary" {

@@ -58,7 +58,7 @@ variable "lambda_manifest_path" {
 }
 
 variable "identity" {
-  description = "Sign-in settings: MFA mode, threat protection and token lifetimes."
+  description = "Sign-in settings: MFA mode, threat protection, token lifetimes, SES sending, managed login (domain, the app's callback URLs) and the social/enterprise identity providers."
   type = object({
     mfa_configuration      = optional(string, "OPTIONAL")
     advanced_security_mode = optional(string, "AUDIT")
@@ -70,6 +70,28 @@ variable "identity" {
       reply_to_email_address = optional(string)
       configuration_set      = optional(string)
     }))
+    # Managed login and the identity providers: modules/identity variables hosted_login and identity_providers
+    # (their descriptions say what each kind needs; the README walks through Apple and Google).
+    hosted_login = optional(object({
+      domain_prefix = string
+      callback_urls = list(string)
+      logout_urls   = list(string)
+      scopes        = optional(list(string), ["openid", "email", "profile"])
+    }))
+    providers = optional(map(object({
+      type                      = string
+      client_id                 = optional(string)
+      secret_arn                = optional(string)
+      team_id                   = optional(string)
+      key_id                    = optional(string)
+      oidc_issuer               = optional(string)
+      attributes_request_method = optional(string, "GET")
+      metadata_url              = optional(string)
+      saml_sign_out             = optional(bool, false)
+      scopes                    = optional(list(string))
+      attribute_mapping         = optional(map(string), {})
+      identifiers               = optional(list(string), [])
+    })), {})
   })
   default = {}
 }

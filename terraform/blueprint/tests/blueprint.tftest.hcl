@@ -158,3 +158,47 @@ run "account_layout_is_one_of_two_values" {
 
   expect_failures = [var.account_layout]
 }
+
+# Issue 13: an env enables every identity provider from its tfvars alone; the plan shows each in the user pool and
+# the app client, and every new user is onboarded by the primary site's function.
+run "identity_providers_from_env_data" {
+  command = plan
+
+  variables {
+    identity = {
+      hosted_login = {
+        domain_prefix = "mbt-dev-login"
+        callback_urls = ["mbtapp://signin"]
+        logout_urls   = ["mbtapp://signout"]
+      }
+      providers = {
+        SignInWithApple = { type = "SignInWithApple", client_id = "com.example.app.signin", team_id = "TEAM123456", key_id = "KEY1234567", secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:mbt-dev/apple-AbCdEf" }
+        Google          = { type = "Google", client_id = "1234-abc.apps.googleusercontent.com", secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:mbt-dev/google-AbCdEf" }
+        Facebook        = { type = "Facebook", client_id = "123456789012345", secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:mbt-dev/facebook-AbCdEf" }
+        LoginWithAmazon = { type = "LoginWithAmazon", client_id = "amzn1.application-oa2-client.0123", secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:mbt-dev/amazon-AbCdEf" }
+        AcmeSSO         = { type = "OIDC", client_id = "mbt-app", secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:mbt-dev/acme-AbCdEf", oidc_issuer = "https://login.acme.example" }
+        ProviderCo      = { type = "SAML", metadata_url = "https://idp.providerco.example/saml/metadata" }
+      }
+    }
+  }
+
+  assert {
+    condition     = toset([for p in module.identity.identity_provider_names : p]) == toset(["SignInWithApple", "Google", "Facebook", "LoginWithAmazon", "AcmeSSO", "ProviderCo"])
+    error_message = "every configured provider is in the user pool."
+  }
+
+  assert {
+    condition     = module.identity.supported_identity_providers == toset(["COGNITO", "SignInWithApple", "Google", "Facebook", "LoginWithAmazon", "AcmeSSO", "ProviderCo"])
+    error_message = "the app client may use every configured provider and the pool's own users."
+  }
+
+  assert {
+    condition     = module.identity.hosted_login_domain == "mbt-dev-login.auth.us-east-1.amazoncognito.com"
+    error_message = "the managed login domain is the env's prefix in the primary region."
+  }
+
+  assert {
+    condition     = contains(keys(module.api_primary.function_names), "onboarding") && contains(keys(module.api_dr.function_names), "onboarding")
+    error_message = "the onboarding function is deployed at both sites."
+  }
+}

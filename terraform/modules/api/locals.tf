@@ -229,6 +229,8 @@ locals {
         Resource = [var.kms_key_arns.data, var.kms_key_arns.media, var.kms_key_arns.messaging]
       },
     ]
+    # Cognito's post-confirmation trigger: its one permission (the user pool) is aws_iam_role_policy.onboarding_user_pool.
+    onboarding = []
     # One pass per configured drill (none at the DR site): the statements differ in shape, so no conditional.
     drill = flatten([for d in local.drill_configs : concat(
       [

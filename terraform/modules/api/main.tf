@@ -244,3 +244,21 @@ resource "aws_s3_bucket_notification" "media_restored" {
   # S3 checks it may invoke the function when the configuration is put.
   depends_on = [aws_lambda_permission.media_restored]
 }
+
+# Apart from the function's least-privilege policy on purpose: the user pool names the onboarding function as its
+# trigger, so a policy the function depends on could not also name the pool (a dependency cycle).
+resource "aws_iam_role_policy" "onboarding_user_pool" {
+  count = contains(keys(local.functions), "onboarding") && var.user_pool != null ? 1 : 0
+
+  name = "add-new-users-to-groups"
+  role = aws_iam_role.function["onboarding"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "AddNewUsersToGroups"
+      Effect   = "Allow"
+      Action   = "cognito-idp:AdminAddUserToGroup"
+      Resource = "arn:${local.partition}:cognito-idp:${local.region}:${local.account_id}:userpool/${var.user_pool.id}"
+    }]
+  })
+}

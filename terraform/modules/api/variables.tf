@@ -305,3 +305,11 @@ variable "cors_allowed_origins" {
     error_message = "cors_allowed_origins must be https://host[:port] origins (http only for localhost), without a path or a wildcard."
   }
 }
+
+variable "user_pool" {
+  description = "The Cognito user pool (a multi-Region replica shares its id) whose post-confirmation trigger is the onboarding function: the function may add users to groups in this site's region's pool, nothing else. null = the onboarding function gets no Cognito permission."
+  type = object({
+    id = string
+  })
+  default = null
+}

@@ -36,6 +36,14 @@ resource "aws_cognito_user_pool" "main" {
     allow_admin_create_user_only = false
   }
 
+  # Every confirmed user (sign-up or first federated sign-in) joins `consumers` (lambdas/onboarding).
+  dynamic "lambda_config" {
+    for_each = var.post_confirmation == null ? [] : [var.post_confirmation]
+    content {
+      post_confirmation = lambda_config.value.arn
+    }
+  }
+
   user_pool_add_ons {
     advanced_security_mode = var.advanced_security_mode
   }
@@ -81,16 +89,24 @@ resource "aws_cognito_user_group" "role" {
 }
 
 # The mobile app is a public client: no secret; its flows come from the identity contract (SRP + refresh).
+# With managed login it also signs in through the authorization code flow (the app adds PKCE: a public client
+# has no secret to protect the code), back to the app's own URL scheme, with the identity providers below.
 resource "aws_cognito_user_pool_client" "mobile" {
-  name                          = "${var.name_prefix}-mobile"
-  user_pool_id                  = aws_cognito_user_pool.main.id
-  generate_secret               = false
-  explicit_auth_flows           = var.app_client_auth_flows
-  prevent_user_existence_errors = "ENABLED"
-  enable_token_revocation       = true
-  access_token_validity         = var.token_validity.access_minutes
-  id_token_validity             = var.token_validity.id_minutes
-  refresh_token_validity        = var.token_validity.refresh_days
+  name                                 = "${var.name_prefix}-mobile"
+  user_pool_id                         = aws_cognito_user_pool.main.id
+  generate_secret                      = false
+  explicit_auth_flows                  = var.app_client_auth_flows
+  supported_identity_providers         = local.supported_identity_providers
+  allowed_oauth_flows_user_pool_client = var.hosted_login != null
+  allowed_oauth_flows                  = var.hosted_login == null ? [] : ["code"]
+  allowed_oauth_scopes                 = var.hosted_login == null ? [] : var.hosted_login.scopes
+  callback_urls                        = var.hosted_login == null ? [] : var.hosted_login.callback_urls
+  logout_urls                          = var.hosted_login == null ? [] : var.hosted_login.logout_urls
+  prevent_user_existence_errors        = "ENABLED"
+  enable_token_revocation              = true
+  access_token_validity                = var.token_validity.access_minutes
+  id_token_validity                    = var.token_validity.id_minutes
+  refresh_token_validity               = var.token_validity.refresh_days
 
   token_validity_units {
     access_token  = "minutes"

@@ -145,3 +145,121 @@ variable "permissions_boundary_arn" {
   type        = string
   default     = null
 }
+
+variable "hosted_login" {
+  description = "Managed login (Cognito's hosted sign-in pages) for the mobile app: the Cognito domain prefix (https://<prefix>.auth.<region>.amazoncognito.com), the app's callback and sign-out URLs (custom URL schemes such as myapp://signin, or https for web) and the OAuth scopes. null = no managed login: the app signs in with SRP only and no identity provider can be used."
+  type = object({
+    domain_prefix = string
+    callback_urls = list(string)
+    logout_urls   = list(string)
+    scopes        = optional(list(string), ["openid", "email", "profile"])
+  })
+  default = null
+
+  validation {
+    condition = var.hosted_login == null || (
+      can(regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", var.hosted_login.domain_prefix)) &&
+      !can(regex("aws|amazon|cognito", var.hosted_login.domain_prefix))
+    )
+    error_message = "hosted_login.domain_prefix must be 1-63 lower-case letters, digits and hyphens (not at either end), without aws, amazon or cognito (Cognito reserves them)."
+  }
+
+  validation {
+    condition = var.hosted_login == null || (
+      length(var.hosted_login.callback_urls) > 0 && length(var.hosted_login.logout_urls) > 0 &&
+      alltrue([for url in concat(var.hosted_login.callback_urls, var.hosted_login.logout_urls) :
+        can(regex("^[a-z][a-z0-9+.-]*://[^#\\s]+$", url)) && (!startswith(url, "http://") || can(regex("^http://localhost(:[0-9]+)?(/|$)", url)))
+      ])
+    )
+    error_message = "hosted_login needs at least one callback and one sign-out URL, each https://..., http://localhost (development only) or an app URL scheme such as myapp://signin (no fragment)."
+  }
+
+  validation {
+    condition     = var.hosted_login == null || (contains(try(var.hosted_login.scopes, []), "openid") && alltrue([for s in try(var.hosted_login.scopes, []) : contains(["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"], s)]))
+    error_message = "hosted_login.scopes must include openid and may add email, profile, phone and aws.cognito.signin.user.admin."
+  }
+}
+
+variable "identity_providers" {
+  description = <<-EOT
+    Social and enterprise identity providers, keyed by Cognito provider name. The social kinds are named after
+    their type (SignInWithApple, Google, Facebook, LoginWithAmazon); OIDC and SAML entries take any name (1-32
+    characters, shown on the managed login page). Per kind:
+    - Google, Facebook, LoginWithAmazon: client_id and secret_arn (the client secret).
+    - SignInWithApple: client_id (the Services ID), team_id, key_id and secret_arn (the .p8 private key).
+    - OIDC: client_id, secret_arn (the client secret) and oidc_issuer (https).
+    - SAML: metadata_url (https); saml_sign_out = true to sign out at the IdP too.
+    secret_arn names a Secrets Manager secret in the pool's region whose SecretString is the value itself.
+    scopes replaces the kind's default scopes; attribute_mapping adds to or overrides the default mapping of
+    email and name; identifiers are the email domains (or names) that route a user to this IdP.
+  EOT
+  type = map(object({
+    type                      = string
+    client_id                 = optional(string)
+    secret_arn                = optional(string)
+    team_id                   = optional(string)
+    key_id                    = optional(string)
+    oidc_issuer               = optional(string)
+    attributes_request_method = optional(string, "GET")
+    metadata_url              = optional(string)
+    saml_sign_out             = optional(bool, false)
+    scopes                    = optional(list(string))
+    attribute_mapping         = optional(map(string), {})
+    identifiers               = optional(list(string), [])
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for p in values(var.identity_providers) : contains(["SignInWithApple", "Google", "Facebook", "LoginWithAmazon", "OIDC", "SAML"], p.type)])
+    error_message = "identity_providers: each type must be one of SignInWithApple, Google, Facebook, LoginWithAmazon, OIDC, SAML."
+  }
+
+  validation {
+    condition     = alltrue([for name, p in var.identity_providers : contains(["OIDC", "SAML"], p.type) || name == p.type])
+    error_message = "identity_providers: a social provider's key must be its type (SignInWithApple, Google, Facebook or LoginWithAmazon): Cognito names them so."
+  }
+
+  validation {
+    condition = alltrue([for name, p in var.identity_providers : contains(["SignInWithApple", "Google", "Facebook", "LoginWithAmazon"], p.type) || (
+      can(regex("^[^_\\s][^\\s]{0,30}[^_\\s]$", name)) && !contains(["COGNITO", "SignInWithApple", "Google", "Facebook", "LoginWithAmazon"], name)
+    )])
+    error_message = "identity_providers: an OIDC or SAML provider's name is 2-32 characters without spaces, not starting or ending with _, and not COGNITO or a social kind's name."
+  }
+
+  validation {
+    condition = alltrue([for name, p in var.identity_providers : p.type == "SAML" || (
+      p.client_id != null && p.secret_arn != null && can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", p.secret_arn))
+    )])
+    error_message = "identity_providers: SignInWithApple, Google, Facebook, LoginWithAmazon and OIDC entries need client_id and secret_arn (arn:aws:secretsmanager:<region>:<account>:secret:<name>), the secret never in tfvars."
+  }
+
+  validation {
+    condition     = alltrue([for name, p in var.identity_providers : p.type != "SignInWithApple" || (p.team_id != null && p.key_id != null)])
+    error_message = "identity_providers: SignInWithApple needs team_id and key_id (Apple developer account, Keys) besides client_id (the Services ID) and secret_arn (the .p8 private key)."
+  }
+
+  validation {
+    condition     = alltrue([for name, p in var.identity_providers : p.type != "OIDC" || (p.oidc_issuer != null && can(regex("^https://", coalesce(p.oidc_issuer, "-"))) && contains(["GET", "POST"], p.attributes_request_method))])
+    error_message = "identity_providers: an OIDC entry needs oidc_issuer = https://... (the IdP's issuer URL) and attributes_request_method GET or POST."
+  }
+
+  validation {
+    condition     = alltrue([for name, p in var.identity_providers : p.type != "SAML" || can(regex("^https://", coalesce(p.metadata_url, "-")))])
+    error_message = "identity_providers: a SAML entry needs metadata_url = https://... (the IdP's SAML metadata document)."
+  }
+
+  validation {
+    condition     = length(var.identity_providers) == 0 || var.hosted_login != null
+    error_message = "identity_providers need hosted_login (the Cognito domain and the app's callback URLs): federated sign-in goes through the managed login pages."
+  }
+}
+
+variable "post_confirmation" {
+  description = "The onboarding function Cognito invokes after every confirmation (adds the user to consumers): its alias ARN, function name and alias. null = no trigger (users join no group)."
+  type = object({
+    arn           = string
+    function_name = string
+    qualifier     = string
+  })
+  default = null
+}

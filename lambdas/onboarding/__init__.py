@@ -1,0 +1,1 @@
+"""Onboarding: Cognito's post-confirmation trigger puts every new user, password or federated, in `consumers`."""
