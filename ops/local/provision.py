@@ -259,6 +259,11 @@ def apply_bucket_settings(names: Names, region: str, endpoint_url: str, *, is_pr
         )
 
 
+def onboarding_function_arn(region: str, names: Names) -> str:
+    """The onboarding function, the user pool's post-confirmation trigger (the blueprint wires the same)."""
+    return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{names.function('onboarding')}"
+
+
 def restored_function_arn(region: str, names: Names) -> str:
     """The media-restored function of a region (the blueprint's name for it: modules/api)."""
     return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{names.prefix}-media-restored"
@@ -323,6 +328,8 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
                 "RequireSymbols": False,
             }
         },
+        # Every confirmed user joins `consumers` (lambdas/onboarding; invoked by ops/local/stand_ins/cognito_triggers.py).
+        LambdaConfig={"PostConfirmation": f"{onboarding_function_arn(region, names)}:live"},
     )["UserPool"]
     app_client = idp.create_user_pool_client(
         UserPoolId=pool["Id"],

@@ -33,6 +33,7 @@ from ops.local.provision import (
     Provisioned,
     RegionResources,
     apply_bucket_settings,
+    onboarding_function_arn,
     provision,
     restored_function_arn,
 )
@@ -40,6 +41,7 @@ from ops.local.stand_ins import cognito_tokens
 from ops.local.stand_ins.archive_tiers import ArchiveTiers, MediaBucket
 from ops.local.stand_ins.cognito_mail import CognitoMail
 from ops.local.stand_ins.cognito_srp import SrpVerifier
+from ops.local.stand_ins.cognito_triggers import CognitoTriggers
 from ops.local.stand_ins.event_sources import (
     EventSource,
     EventSourcePoller,
@@ -59,11 +61,13 @@ API_FUNCTION_PACKAGE = "mobile_api"  # behind the API fronts
 QUEUE_FUNCTION_PACKAGE = "notify_worker"  # fed by the notify queue
 S3_FUNCTION_PACKAGE = "media_restored"  # S3 invokes it on a restore (the archive stand-in)
 STREAM_FUNCTION_PACKAGES = ("ttl_archiver", "endpoint_cleanup")  # the table-stream consumers, each region
+TRIGGER_FUNCTION_PACKAGE = "onboarding"  # Cognito's post-confirmation trigger (the cognito_triggers stand-in)
 FUNCTION_PACKAGES = (
     API_FUNCTION_PACKAGE,
     QUEUE_FUNCTION_PACKAGE,
     S3_FUNCTION_PACKAGE,
     *STREAM_FUNCTION_PACKAGES,
+    TRIGGER_FUNCTION_PACKAGE,
 )
 
 
@@ -97,7 +101,13 @@ class LocalStack:
         # Cognito as apps meet it: SRP checks the password, codes are e-mailed (the outbox), refresh works.
         self.cognito_mail = CognitoMail()
         self.srp = SrpVerifier()
+        # Confirmations pass through the mail stand-in (code check) and moto, then the trigger runs.
+        self.cognito_triggers = CognitoTriggers(
+            downstream=self.cognito_mail.intercept,
+            invoke_context=lambda arn: LocalLambdaContext(arn.rsplit(":", 1)[-1], arn.split(":")[3]),
+        )
         self.gateway.interceptors += [
+            self.cognito_triggers.intercept,
             self.srp.intercept,
             self.cognito_mail.intercept,
             cognito_tokens.intercept,
@@ -273,6 +283,12 @@ class LocalStack:
             restored = self.functions[S3_FUNCTION_PACKAGE]
             self.handler_names[f"{S3_FUNCTION_PACKAGE}.{label}"] = restored.spec
             self.s3_functions[restored_function_arn(res.region, self._names)] = restored.build(values)
+            # Cognito invokes it (each region's pool names its own region's function)
+            onboarding = self.functions[TRIGGER_FUNCTION_PACKAGE]
+            self.handler_names[f"{TRIGGER_FUNCTION_PACKAGE}.{label}"] = onboarding.spec
+            self.cognito_triggers.functions[onboarding_function_arn(res.region, self._names)] = (
+                onboarding.build(values)
+            )
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
