@@ -94,6 +94,7 @@ CUSTOM_METRICS = {
     "media_restored": 1,  # RestoresNotified
     "endpoint_cleanup": 1,  # EndpointsRetired
     "drill": 3,  # DrillPassed, RpoSeconds per Store (table, s3)
+    "onboarding": 1,  # UsersOnboarded
 }
 # CloudFront price classes: the edge geographies each includes (CloudFront developer guide, "Price
 # classes"); a viewer elsewhere is served, and billed, by an edge in the class (taken as North America's).
@@ -352,6 +353,10 @@ def _lambda(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> dict[tup
         elif f.key == "media_restored":
             # One invocation per restore, which only a download of an object unused for 180 days starts: not in
             # the usage profile, priced at 0 (an invocation costs what a request does).
+            n = 0.0
+        elif f.key == "onboarding":
+            # Cognito's post-confirmation trigger: one short invocation per new user, which the usage profile
+            # (active users, not sign-ups) does not describe: priced at 0 (an invocation costs what a request does).
             n = 0.0
         elif f.key == "drill":
             n = sum(s.per_month for s in d.schedules if s.site == f.site)

@@ -10,13 +10,14 @@ from types import SimpleNamespace
 
 from ops.local.config import Names, StackConfig
 from ops.local.provision import RegionResources
-from ops.local.stack import STREAM_FUNCTION_PACKAGES, LocalStack
+from ops.local.stack import STREAM_FUNCTION_PACKAGES, TRIGGER_FUNCTION_PACKAGE, LocalStack
 
 LOCAL_FUNCTIONS = (
     "mobile_api",
     "notify_worker",
     "media_restored",
     *STREAM_FUNCTION_PACKAGES,
+    TRIGGER_FUNCTION_PACKAGE,
 )  # the drill runs from ops
 
 
