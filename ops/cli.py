@@ -90,6 +90,7 @@ SUB_APPS = {
     "analytics": "ops.analytics.cli",
     "audit": "ops.audit.cli",
     "cost": "ops.cost.cli",
+    "users": "ops.users.cli",
 }
 
 

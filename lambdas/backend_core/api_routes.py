@@ -74,6 +74,7 @@ API_ROUTES = RouteTable(
         ApiRoute(method="POST", path="/providers/{id}/subscribe"),
         ApiRoute(method="POST", path="/notifications"),
         ApiRoute(method="GET", path="/notifications"),
+        ApiRoute(method="POST", path="/me/provider-application"),
     )
 )
 

@@ -26,6 +26,7 @@ INBOX = "INBOX#"
 PROVIDER = "PROVIDER#"
 FOLLOWS = "FOLLOWS#"
 IDEMPOTENCY = "IDEMPOTENCY#"
+PROVIDER_APPLICATIONS = "PROVIDERAPPS#"  # GSI1: the applications in one status, oldest first
 # Sort key (SK) prefixes and fixed sort keys.
 PROFILE_SK = "PROFILE"
 IDEMPOTENCY_SK = "IDEMPOTENCY"
@@ -37,6 +38,7 @@ MEDIA_PREFIX = f"{MEDIA_FAMILY}#"
 MEDIA_USE_PREFIX = f"{MEDIA_FAMILY}USE#"
 INBOX_ENTRY_PREFIX = "NOTIF#"
 SUBSCRIBER_PREFIX = "SUB#"
+PROVIDER_APPLICATION_SK = "PROVIDERAPP"
 
 
 class InvalidKeyPart(ValueError):
@@ -173,3 +175,18 @@ def follows_pk(consumer_id: str) -> str:
 
 def idempotency(provider_id: str, key: str) -> dict[str, str]:
     return {"PK": f"{IDEMPOTENCY}{safe(provider_id)}#{safe(key)}", "SK": IDEMPOTENCY_SK}
+
+
+def provider_application(user_id: str) -> dict[str, str]:
+    """A user's one application to become a provider (a new request replaces a rejected one)."""
+    return {"PK": user_pk(user_id), "SK": PROVIDER_APPLICATION_SK}
+
+
+def provider_applications_pk(status: str) -> str:
+    """GSI1 partition of the applications in one status (pending, approved, rejected): operators list them
+    without a Scan. One partition per status is enough: applications are a few a day, not a hot key."""
+    return f"{PROVIDER_APPLICATIONS}{safe(status)}"
+
+
+def provider_application_sort(requested_at: str, user_id: str) -> str:
+    return f"{requested_at}#{safe(user_id)}"

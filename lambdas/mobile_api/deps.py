@@ -11,6 +11,7 @@ from backend_core.idempotency_store import IdempotencyStore
 from backend_core.inbox_store import InboxStore
 from backend_core.media_store import MediaStore
 from backend_core.profile_store import ProfileStore
+from backend_core.provider_application_store import ProviderApplicationStore
 from backend_core.push import PushChannel
 from backend_core.subscription_store import SubscriptionStore
 from backend_core.sync_store import SyncStore
@@ -33,6 +34,7 @@ class Deps:
     idempotency: IdempotencyStore
     inbox: InboxStore
     sync: SyncStore
+    provider_applications: ProviderApplicationStore
     s3: Any
     sns: Any
     sqs: Any
@@ -54,6 +56,7 @@ class Deps:
             idempotency=IdempotencyStore(dynamodb, table),
             inbox=InboxStore(dynamodb, table),
             sync=SyncStore(dynamodb, table, settings.region, settings.write_regions),
+            provider_applications=ProviderApplicationStore(dynamodb, table),
             s3=aws.client("s3", settings),
             sns=aws.client("sns", settings),
             sqs=aws.client("sqs", settings),

@@ -152,3 +152,21 @@ class InboxEntry(BaseModel):
 class InboxPage(BaseModel):
     items: list[InboxEntry]
     next: str | None
+
+
+class ProviderApplicationRequest(Strict):
+    business_name: str = Field(
+        min_length=1, max_length=200, description="The business the applicant provides as."
+    )
+    about: str | None = Field(
+        None, max_length=2000, description="What the applicant offers (for the operator)."
+    )
+
+
+class ProviderApplication(BaseModel):
+    status: Literal["pending", "approved", "rejected"]
+    business_name: str
+    about: str | None
+    requested_at: str
+    decided_at: str | None = Field(description="When an operator approved or rejected it.")
+    reason: str | None = Field(description="The operator's reason for a rejection.")

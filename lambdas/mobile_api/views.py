@@ -8,6 +8,7 @@ from typing import Any
 from backend_core.device_store import Device
 from backend_core.inbox_store import InboxEntry
 from backend_core.profile_store import Profile
+from backend_core.provider_application_store import ProviderApplication
 from backend_core.subscription_store import Subscription
 from backend_core.sync_store import SyncChange, SyncItem
 from mobile_api.identity import Caller
@@ -103,4 +104,16 @@ def inbox_entry(entry: InboxEntry) -> dict[str, Any]:
         "data": entry.data,
         "created_at": entry.created_at,
         "status": entry.status.value,
+    }
+
+
+def provider_application(application: ProviderApplication) -> dict[str, Any]:
+    """`models.ProviderApplication`: what the applicant sees of their request."""
+    return {
+        "status": application.status,
+        "business_name": application.business_name,
+        "about": application.about,
+        "requested_at": application.requested_at,
+        "decided_at": application.decided_at,
+        "reason": application.reason,
     }

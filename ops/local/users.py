@@ -50,8 +50,14 @@ def sign_up(outputs: StackOutputs, email: str, password: str, group: str | None)
         )["UserSub"]
     except ClientError as exc:
         raise OpsError(f"cannot sign up {email}: {exc.response['Error']['Message']}") from exc
+    # Confirming runs the pool's post-confirmation trigger (lambdas/onboarding): the user joins `consumers`,
+    # as every real new user does. A test user gets exactly the group asked for (none, or `providers` alone).
     idp.admin_confirm_sign_up(UserPoolId=outputs.auth.user_pool_id, Username=email)
-    if group:
+    if group != CONSUMERS:
+        idp.admin_remove_user_from_group(
+            UserPoolId=outputs.auth.user_pool_id, Username=email, GroupName=CONSUMERS
+        )
+    if group and group != CONSUMERS:
         idp.admin_add_user_to_group(UserPoolId=outputs.auth.user_pool_id, Username=email, GroupName=group)
     return sub
 

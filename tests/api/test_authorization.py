@@ -17,6 +17,7 @@ SIGNED_IN_ROUTES = [
     ("POST", "/providers/p1/subscribe", None),
     ("POST", "/notifications", {"to": None, "title": "t", "body": "b"}),
     ("GET", "/notifications", None),
+    ("POST", "/me/provider-application", {"business_name": "b"}),
 ]
 
 
@@ -89,6 +90,12 @@ def test_provider_cannot_notify_someone_who_is_not_their_subscriber(api, make_us
     provider, stranger = make_user("providers"), make_user("consumers")
     reply = api("POST", "/notifications", provider, {"to": stranger.sub, "title": "t", "body": "b"})
     assert reply.status == 404
+
+
+def test_only_consumers_apply_to_become_providers(api, make_user):
+    nobody = make_user(None)
+    reply = api("POST", "/me/provider-application", nobody, {"business_name": "b"})
+    assert reply.status == 403 and reply.body["error"] == "forbidden"
 
 
 def test_user_without_groups_is_signed_in_but_has_no_role_routes(api, make_user):

@@ -57,7 +57,9 @@ def test_a_new_user_joins_consumers_on_confirmation(local_stack: LocalStackHandl
     assert local_stack.request("GET", "/me", user=provider).status_code == 200  # the provider's profile
     subscribed = local_stack.request("POST", f"/providers/{provider.sub}/subscribe", token=token)
     assert subscribed.status_code in (200, 201), subscribed.text
-    notify = local_stack.request("POST", "/notifications", token=token, json={"to": None, "title": "t", "body": "b"})
+    notify = local_stack.request(
+        "POST", "/notifications", token=token, json={"to": None, "title": "t", "body": "b"}
+    )
     assert notify.status_code == 403 and notify.json()["error"] == "forbidden"
 
 
@@ -79,7 +81,10 @@ def test_a_wrong_code_runs_no_trigger(local_stack: LocalStackHandle) -> None:
     email = f"wrong-{uuid.uuid4().hex[:10]}@example.com"
     idp, client_id = local_stack.client("cognito-idp"), local_stack.outputs.auth.client_id
     idp.sign_up(
-        ClientId=client_id, Username=email, Password=new_password(), UserAttributes=[{"Name": "email", "Value": email}]
+        ClientId=client_id,
+        Username=email,
+        Password=new_password(),
+        UserAttributes=[{"Name": "email", "Value": email}],
     )
     with pytest.raises(ClientError) as refused:
         idp.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="000000x")

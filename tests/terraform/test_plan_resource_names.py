@@ -9,7 +9,15 @@ from ops.resource_names import ResourceNames
 from tests.terraform.conftest import changes, variable
 
 ACCOUNT = "123456789012"  # the offline provider's aws_caller_identity
-FUNCTIONS = ("mobile_api", "notify_worker", "ttl_archiver", "endpoint_cleanup", "media_restored", "drill", "onboarding")
+FUNCTIONS = (
+    "mobile_api",
+    "notify_worker",
+    "ttl_archiver",
+    "endpoint_cleanup",
+    "media_restored",
+    "drill",
+    "onboarding",
+)
 
 
 def planned_names(plan: dict) -> dict[str, set[str]]:

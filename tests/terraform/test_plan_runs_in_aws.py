@@ -16,7 +16,15 @@ import pytest
 from tests.prerequisites import missing
 from tests.terraform.conftest import REPO, addresses, changes, variable
 
-FUNCTIONS = ("mobile_api", "notify_worker", "ttl_archiver", "endpoint_cleanup", "media_restored", "drill", "onboarding")
+FUNCTIONS = (
+    "mobile_api",
+    "notify_worker",
+    "ttl_archiver",
+    "endpoint_cleanup",
+    "media_restored",
+    "drill",
+    "onboarding",
+)
 
 MEDIA_PRIMARY = "module.storage.module.media_primary"
 MEDIA_DR = "module.storage.module.media_dr"

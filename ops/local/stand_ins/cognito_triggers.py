@@ -127,7 +127,9 @@ class CognitoTriggers:
         handler = self.functions.get(unqualified)
         if handler is None:
             raise AwsError(
-                400, "UnexpectedLambdaException", f"PostConfirmation invocation failed: no function {function_arn}"
+                400,
+                "UnexpectedLambdaException",
+                f"PostConfirmation invocation failed: no function {function_arn}",
             )
         self.invocations += 1
         try:

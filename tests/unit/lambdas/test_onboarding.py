@@ -37,7 +37,9 @@ def _event(pool_id: str, source: str = "PostConfirmation_ConfirmSignUp") -> dict
 
 
 def _groups(idp, pool_id: str) -> list[str]:
-    return [g["GroupName"] for g in idp.admin_list_groups_for_user(UserPoolId=pool_id, Username="u1")["Groups"]]
+    return [
+        g["GroupName"] for g in idp.admin_list_groups_for_user(UserPoolId=pool_id, Username="u1")["Groups"]
+    ]
 
 
 def test_a_confirmed_sign_up_joins_consumers_and_the_event_is_answered_unchanged(pool) -> None:

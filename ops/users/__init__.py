@@ -1,0 +1,1 @@
+"""`ops users`: operators' work on the env's users (provider applications)."""
