@@ -80,6 +80,8 @@ FUNCTIONS = {
     "drill": Function("drill", "drill", "drill.app.lambda_handler"),
     # Cognito's post-confirmation trigger: every new user joins `consumers` (the identity module wires it).
     "onboarding": Function("onboarding", "onboarding", "onboarding.app.lambda_handler"),
+    # The table stream of each region: erases deleted accounts there (DELETE /me writes the tombstone).
+    "account_eraser": Function("account_eraser", "account_eraser", "account_eraser.app.lambda_handler"),
 }
 
 app = typer.Typer(no_args_is_help=True, help="Package the Lambda functions for Terraform.")

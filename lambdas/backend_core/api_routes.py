@@ -75,6 +75,7 @@ API_ROUTES = RouteTable(
         ApiRoute(method="POST", path="/notifications"),
         ApiRoute(method="GET", path="/notifications"),
         ApiRoute(method="POST", path="/me/provider-application"),
+        ApiRoute(method="DELETE", path="/me"),
     )
 )
 

@@ -39,6 +39,7 @@ MEDIA_USE_PREFIX = f"{MEDIA_FAMILY}USE#"
 INBOX_ENTRY_PREFIX = "NOTIF#"
 SUBSCRIBER_PREFIX = "SUB#"
 PROVIDER_APPLICATION_SK = "PROVIDERAPP"
+ACCOUNT_ERASURE_SK = "ERASURE"  # the account-deletion tombstone: outlives everything else of the user
 
 
 class InvalidKeyPart(ValueError):
@@ -190,3 +191,25 @@ def provider_applications_pk(status: str) -> str:
 
 def provider_application_sort(requested_at: str, user_id: str) -> str:
     return f"{requested_at}#{safe(user_id)}"
+
+
+def account_erasure(user_id: str) -> dict[str, str]:
+    """The tombstone of a deleted account: while it exists, anything written for the user is erased again."""
+    return {"PK": user_pk(user_id), "SK": ACCOUNT_ERASURE_SK}
+
+
+def is_account_erasure(pk: str, sk: str) -> bool:
+    return pk.startswith(USER) and sk == ACCOUNT_ERASURE_SK
+
+
+def owners_of(pk: str, sk: str) -> tuple[str, ...]:
+    """The users an item belongs to, from its keys: the user of a `USER#` partition or of a change log, and
+    both sides of a subscription (the provider's partition, the consumer's `SUB#` key). Empty for items of
+    no user (idempotency records, drill canaries, ...)."""
+    if pk.startswith(USER):
+        return (pk.removeprefix(USER),)
+    if pk.startswith(SYNC_LOG):
+        return (pk.removeprefix(SYNC_LOG).split("#", 1)[0],)
+    if pk.startswith(PROVIDER) and sk.startswith(SUBSCRIBER_PREFIX):
+        return (pk.removeprefix(PROVIDER), sk.removeprefix(SUBSCRIBER_PREFIX))
+    return ()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend_core import aws
+from backend_core.account_erasure import ErasureStore
 from backend_core.device_store import DeviceStore
 from backend_core.idempotency_store import IdempotencyStore
 from backend_core.inbox_store import InboxStore
@@ -35,6 +36,7 @@ class Deps:
     inbox: InboxStore
     sync: SyncStore
     provider_applications: ProviderApplicationStore
+    erasures: ErasureStore
     s3: Any
     sns: Any
     sqs: Any
@@ -57,6 +59,7 @@ class Deps:
             inbox=InboxStore(dynamodb, table),
             sync=SyncStore(dynamodb, table, settings.region, settings.write_regions),
             provider_applications=ProviderApplicationStore(dynamodb, table),
+            erasures=ErasureStore(dynamodb, table),
             s3=aws.client("s3", settings),
             sns=aws.client("sns", settings),
             sqs=aws.client("sqs", settings),

@@ -170,3 +170,10 @@ class ProviderApplication(BaseModel):
     requested_at: str
     decided_at: str | None = Field(description="When an operator approved or rejected it.")
     reason: str | None = Field(description="The operator's reason for a rejection.")
+
+
+class AccountDeletion(BaseModel):
+    status: Literal["deleting"] = Field(
+        description="The account and everything it owns are being erased in both regions; sign the user out."
+    )
+    requested_at: str

@@ -60,7 +60,11 @@ LABELS = ("primary", "dr")
 API_FUNCTION_PACKAGE = "mobile_api"  # behind the API fronts
 QUEUE_FUNCTION_PACKAGE = "notify_worker"  # fed by the notify queue
 S3_FUNCTION_PACKAGE = "media_restored"  # S3 invokes it on a restore (the archive stand-in)
-STREAM_FUNCTION_PACKAGES = ("ttl_archiver", "endpoint_cleanup")  # the table-stream consumers, each region
+STREAM_FUNCTION_PACKAGES = (
+    "ttl_archiver",
+    "endpoint_cleanup",
+    "account_eraser",
+)  # the table-stream consumers, each region
 TRIGGER_FUNCTION_PACKAGE = "onboarding"  # Cognito's post-confirmation trigger (the cognito_triggers stand-in)
 FUNCTION_PACKAGES = (
     API_FUNCTION_PACKAGE,

@@ -18,6 +18,7 @@ SIGNED_IN_ROUTES = [
     ("POST", "/notifications", {"to": None, "title": "t", "body": "b"}),
     ("GET", "/notifications", None),
     ("POST", "/me/provider-application", {"business_name": "b"}),
+    ("DELETE", "/me", None),
 ]
 
 

@@ -8,7 +8,9 @@ from backend_core.provider_application_store import ProviderApplicationStore
 
 def test_a_consumer_applies_once_and_a_retry_answers_the_same(api, make_user):
     consumer = make_user("consumers")
-    first = api("POST", "/me/provider-application", consumer, {"business_name": "Plumbing Ltd", "about": "pipes"})
+    first = api(
+        "POST", "/me/provider-application", consumer, {"business_name": "Plumbing Ltd", "about": "pipes"}
+    )
     assert first.status == 202, first.body
     assert first.body["status"] == "pending" and first.body["business_name"] == "Plumbing Ltd"
     again = api("POST", "/me/provider-application", consumer, {"business_name": "Other name"})

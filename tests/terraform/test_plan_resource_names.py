@@ -17,6 +17,7 @@ FUNCTIONS = (
     "media_restored",
     "drill",
     "onboarding",
+    "account_eraser",
 )
 
 

@@ -24,6 +24,7 @@ FUNCTIONS = (
     "media_restored",
     "drill",
     "onboarding",
+    "account_eraser",
 )
 
 MEDIA_PRIMARY = "module.storage.module.media_primary"

@@ -231,6 +231,40 @@ locals {
     ]
     # Cognito's post-confirmation trigger: its one permission (the user pool) is aws_iam_role_policy.onboarding_user_pool.
     onboarding = []
+    # Deleted accounts, in this region: the user's items, subscriptions both ways, media objects with every version.
+    # (Deleting the Cognito user: aws_iam_role_policy.account_eraser_user_pool.)
+    account_eraser = [
+      {
+        Sid      = "ReadStream"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+        Resource = var.table.stream_arn
+      },
+      {
+        Sid      = "EraseUserItems"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+        Resource = local.table_resources
+      },
+      {
+        Sid      = "ListUserMediaVersions"
+        Effect   = "Allow"
+        Action   = "s3:ListBucketVersions"
+        Resource = var.media_bucket.arn
+      },
+      {
+        Sid      = "EraseUserMedia"
+        Effect   = "Allow"
+        Action   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+        Resource = "${var.media_bucket.arn}/${var.media_prefix}*"
+      },
+      {
+        Sid      = "UseKeys"
+        Effect   = "Allow"
+        Action   = "kms:Decrypt"
+        Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
+      },
+    ]
     # One pass per configured drill (none at the DR site): the statements differ in shape, so no conditional.
     drill = flatten([for d in local.drill_configs : concat(
       [

@@ -262,3 +262,53 @@ resource "aws_iam_role_policy" "onboarding_user_pool" {
     }]
   })
 }
+
+# Account deletion (lambdas/account_eraser): every new or changed item of a user reaches the eraser, which erases
+# the whole account when the tombstone arrives and, while the tombstone exists, any late write of that user.
+resource "aws_lambda_event_source_mapping" "account_eraser" {
+  count = contains(keys(local.functions), "account_eraser") ? 1 : 0
+
+  event_source_arn               = var.table.stream_arn
+  function_name                  = aws_lambda_alias.live["account_eraser"].arn
+  starting_position              = "LATEST"
+  batch_size                     = 100
+  maximum_retry_attempts         = 10
+  bisect_batch_on_function_error = true
+  function_response_types        = ["ReportBatchItemFailures"]
+
+  filter_criteria {
+    dynamic "filter" {
+      # The partitions that hold a user's items (backend_core/item_keys.py owners_of).
+      for_each = ["USER#", "SYNCLOG#", "PROVIDER#"]
+      content {
+        pattern = jsonencode({
+          eventName = ["INSERT", "MODIFY"]
+          dynamodb  = { Keys = { PK = { S = [{ prefix = filter.value }] } } }
+        })
+      }
+    }
+  }
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.function_failures.arn
+    }
+  }
+}
+
+# Apart from the least-privilege policy for the same reason as onboarding's: the pool depends on the functions.
+resource "aws_iam_role_policy" "account_eraser_user_pool" {
+  count = contains(keys(local.functions), "account_eraser") && var.user_pool != null ? 1 : 0
+
+  name = "delete-erased-users"
+  role = aws_iam_role.function["account_eraser"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "DeleteErasedUsers"
+      Effect   = "Allow"
+      Action   = ["cognito-idp:AdminUserGlobalSignOut", "cognito-idp:AdminDeleteUser"]
+      Resource = "arn:${local.partition}:cognito-idp:${local.region}:${local.account_id}:userpool/${var.user_pool.id}"
+    }]
+  })
+}

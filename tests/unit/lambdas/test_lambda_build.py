@@ -45,6 +45,7 @@ def test_manifest_matches_the_zips(builds):
         "endpoint_cleanup",
         "media_restored",
         "onboarding",
+        "account_eraser",
     }
     for name, entry in manifest["functions"].items():
         data = (out / f"{name}.zip").read_bytes()

@@ -1,0 +1,83 @@
+"""DynamoDB stream batch -> erase deleted accounts in this region; partial batch failures.
+
+- The tombstone's INSERT (`DELETE /me` in either region, replicated to both): run every erase step of
+  backend_core.account_erasure for the user, here.
+- Any other INSERT/MODIFY of an item of a user whose tombstone exists: erase that item again (a late write).
+
+In AWS the event source mapping filters to INSERT/MODIFY of user-owned items (terraform/modules/api); the
+local stack's stream source delivers every record, so the checks are repeated here.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from account_eraser.settings import Settings
+from backend_core import aws, item_keys
+from backend_core.account_erasure import (
+    EraseContext,
+    ErasureStore,
+    erase_everything,
+    erase_late_item,
+    stream_image,
+)
+from backend_core.entrypoint import Handler, lazy_lambda_handler
+
+logger = Logger(service="account-eraser")
+metrics = Metrics(namespace="MobileBackend", service="account-eraser")
+
+
+def create_handler(settings: Settings) -> Handler:
+    dynamodb = aws.client("dynamodb", settings)
+    tombstones = ErasureStore(dynamodb, settings.table_name)
+
+    def context() -> EraseContext:
+        return EraseContext(
+            dynamodb=dynamodb,
+            table=settings.table_name,
+            s3=aws.client("s3", settings),
+            media_bucket=settings.media_bucket,
+            cognito=aws.client("cognito-idp", settings),
+            region=settings.region,
+            write_regions=settings.write_regions,
+            erased={},
+        )
+
+    def record_handler(record: DynamoDBRecord) -> None:
+        image = stream_image(record.raw_event)
+        if image is None or "PK" not in image or "SK" not in image:
+            return
+        pk, sk = str(image["PK"]), str(image["SK"])
+        if item_keys.is_account_erasure(pk, sk):
+            erasure = tombstones.get(item_keys.user_id_of(pk))
+            if erasure is None:
+                return
+            counts = erase_everything(context(), erasure)
+            metrics.add_metric(name="AccountsErased", unit=MetricUnit.Count, value=1)
+            logger.info("account erased in this region", extra={"erased": counts})
+            return
+        for owner in item_keys.owners_of(pk, sk):
+            if tombstones.get(owner, consistent=False) is not None:
+                erase_late_item(context(), image)
+                logger.info(
+                    "late write of an erased account erased", extra={"sk_prefix": sk.split("#", 1)[0]}
+                )
+                return
+
+    def handler(event: dict, context_: object) -> dict:
+        processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context_
+        )
+
+    return handler
+
+
+lambda_handler = lazy_lambda_handler(
+    "account-eraser",
+    lambda: create_handler(Settings.from_env()),  # type: ignore[arg-type]
+    metrics,
+)

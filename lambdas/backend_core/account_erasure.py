@@ -1,0 +1,253 @@
+"""Account deletion: the tombstone `DELETE /me` writes, and the one list of what a user owns.
+
+What a user owns is defined once, as `ERASE_STEPS`: each step erases one store's part of the user in ONE region
+(the region of the clients in `EraseContext`). The account eraser (lambdas/account_eraser) runs every step in
+each region when the tombstone reaches that region's table stream, so both regions are erased by their own
+functions (the DR region never calls the primary's APIs, and a region that was dark catches up from its own
+stream when it is back).
+
+Two regions take writes and replication can pause, so erasing once is not enough: a write made in the other
+region before the tombstone reached it (a sync item saved during a replication pause, say) replicates in after
+the sweep. The tombstone stays (`ERASURE_TOMBSTONE_DAYS`) and the eraser erases again any item of a tombstoned
+user that appears in its stream later, so a late write cannot resurrect the user's data. Every step is
+idempotent: a retried batch, or both regions erasing the same replicated items, deletes nothing twice that
+matters.
+
+Sources for the media step: S3 deletes a specific version permanently and does not replicate such a delete
+(S3 user guide, "Replicating delete markers between buckets"), hence each region empties its own bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from backend_core import item_keys
+from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
+from backend_core.s3_layout import user_media_prefix
+
+ERASURE_TOMBSTONE_DAYS = (
+    90  # far beyond any replication pause, retry or token lifetime (access tokens: 1 day max)
+)
+BATCH = 25  # BatchWriteItem's limit
+
+
+@dataclass(frozen=True)
+class Erasure:
+    user_id: str
+    requested_at: str  # ISO-8601 UTC
+    user_pool_id: str | None  # the pool that issued the requesting token (its Cognito user is deleted)
+
+
+class ErasureStore(TableAccess):
+    """The tombstones."""
+
+    def request(
+        self, user_id: str, user_pool_id: str | None, now: str, expires_at: int
+    ) -> tuple[Erasure, bool]:
+        """Write the tombstone unless there is one: (the erasure, created?). `expires_at` (epoch seconds) is
+        when DynamoDB's TTL may drop the tombstone."""
+        from backend_core.table_design import TABLE_DESIGN
+
+        item = {
+            **item_keys.account_erasure(user_id),
+            "user_id": user_id,
+            "requested_at": now,
+            "user_pool_id": user_pool_id,
+            TABLE_DESIGN.ttl_attribute: expires_at,
+        }
+        try:
+            self.db.put_item(
+                TableName=self.table, Item=to_ddb(item), ConditionExpression="attribute_not_exists(PK)"
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            found = self.get(user_id)
+            if found is None:
+                raise
+            return found, False
+        return Erasure(user_id, now, user_pool_id), True
+
+    def get(self, user_id: str, consistent: bool = True) -> Erasure | None:
+        item = self._get_item(item_keys.account_erasure(user_id), consistent=consistent)
+        if item is None:
+            return None
+        return Erasure(str(item["user_id"]), str(item["requested_at"]), item.get("user_pool_id"))
+
+
+@dataclass
+class EraseContext:
+    """One region's clients and names: every step erases in this region only."""
+
+    dynamodb: Any
+    table: str
+    s3: Any
+    media_bucket: str
+    cognito: Any
+    region: str
+    write_regions: tuple[str, ...]
+    erased: dict[str, int]  # step name -> items/objects erased, for the log and metrics
+
+
+class _Table(TableAccess):
+    def keys(self, **query: Any) -> Iterator[dict[str, Any]]:
+        start: dict[str, Any] | None = None
+        while True:
+            extra = {"ExclusiveStartKey": to_ddb(start)} if start else {}
+            page = self._query_page(**query, **extra)
+            yield from page.items
+            if not page.last_key:
+                return
+            start = page.last_key
+
+    def delete_all(self, keys: list[dict[str, str]]) -> int:
+        """Delete items by key in batches, retrying what DynamoDB leaves unprocessed."""
+        for start in range(0, len(keys), BATCH):
+            requests = [{"DeleteRequest": {"Key": to_ddb(k)}} for k in keys[start : start + BATCH]]
+            while requests:
+                out = self.db.batch_write_item(RequestItems={self.table: requests})
+                requests = out.get("UnprocessedItems", {}).get(self.table, [])
+        return len(keys)
+
+
+def _key(item: dict[str, Any]) -> dict[str, str]:
+    return {"PK": str(item["PK"]), "SK": str(item["SK"])}
+
+
+def erase_user_partition(ctx: EraseContext, user_id: str) -> int:
+    """Profile, sync copies and counters, devices (whose REMOVE makes lambdas/endpoint_cleanup delete the
+    push endpoint in each region), media records, inbox, provider application: the `USER#` partition, but
+    the tombstone."""
+    table = _Table(ctx.dynamodb, ctx.table)
+    keys = [
+        _key(i)
+        for i in table.keys(
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues=values(pk=item_keys.user_pk(user_id)),
+            ProjectionExpression="PK, SK",
+        )
+        if i["SK"] != item_keys.ACCOUNT_ERASURE_SK
+    ]
+    return table.delete_all(keys)
+
+
+def erase_sync_logs(ctx: EraseContext, user_id: str) -> int:
+    """The change log of the user's writes in every region (each its own partition)."""
+    table = _Table(ctx.dynamodb, ctx.table)
+    keys: list[dict[str, str]] = []
+    for origin in ctx.write_regions:
+        keys += [
+            _key(i)
+            for i in table.keys(
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues=values(pk=item_keys.sync_log_pk(user_id, origin)),
+                ProjectionExpression="PK, SK",
+            )
+        ]
+    return table.delete_all(keys)
+
+
+def erase_subscriptions(ctx: EraseContext, user_id: str) -> int:
+    """Both directions: the providers the user follows (GSI1) and, for a provider, its subscribers."""
+    table = _Table(ctx.dynamodb, ctx.table)
+    following = [
+        _key(i)
+        for i in table.keys(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=values(pk=item_keys.follows_pk(user_id)),
+            ProjectionExpression="PK, SK",
+        )
+    ]
+    followers = [
+        _key(i)
+        for i in table.keys(
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues=values(pk=item_keys.provider_pk(user_id)),
+            ProjectionExpression="PK, SK",
+        )
+    ]
+    return table.delete_all(following + followers)
+
+
+def erase_media_objects(ctx: EraseContext, user_id: str) -> int:
+    """Every version and delete marker under the user's prefix in this region's media bucket."""
+    erased = 0
+    paginator = ctx.s3.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=ctx.media_bucket, Prefix=user_media_prefix(user_id)):
+        doomed = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        for start in range(0, len(doomed), 1000):  # DeleteObjects' limit
+            chunk = doomed[start : start + 1000]
+            out = ctx.s3.delete_objects(Bucket=ctx.media_bucket, Delete={"Objects": chunk, "Quiet": True})
+            if out.get("Errors"):
+                first = out["Errors"][0]
+                raise RuntimeError(f"S3 refused to delete {first.get('Key')}: {first.get('Code')}")
+            erased += len(chunk)
+    return erased
+
+
+def erase_conversations(ctx: EraseContext, user_id: str) -> int:
+    """The user's side of conversations (the peer then sees a deleted user, not vanishing messages).
+    Conversations arrive with issue 14, which provides this step; until then there is nothing to erase."""
+    return 0
+
+
+def erase_cognito_user(ctx: EraseContext, user_id: str, user_pool_id: str | None) -> int:
+    """Sign the user out everywhere (refresh tokens revoked) and delete them from the pool, in the region that
+    pool lives in only (its id's prefix): the other region never calls it. Already gone counts as done."""
+    if not user_pool_id or user_pool_id.split("_", 1)[0] != ctx.region:
+        return 0
+    for call in (ctx.cognito.admin_user_global_sign_out, ctx.cognito.admin_delete_user):
+        try:
+            call(UserPoolId=user_pool_id, Username=user_id)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "UserNotFoundException":
+                raise
+            return 0
+    return 1
+
+
+Step = Callable[[EraseContext, str], int]
+# What a user owns, once: every store's erase step, run in this order in each region. The tombstone is kept.
+ERASE_STEPS: tuple[tuple[str, Step], ...] = (
+    ("user_partition", erase_user_partition),
+    ("sync_logs", erase_sync_logs),
+    ("subscriptions", erase_subscriptions),
+    ("media_objects", erase_media_objects),
+    ("conversations", erase_conversations),  # issue 14: the user's side of conversations
+)
+
+
+def erase_everything(ctx: EraseContext, erasure: Erasure) -> dict[str, int]:
+    """Run every step for the user in ctx's region, then the Cognito user; counts per step."""
+    for name, step in ERASE_STEPS:
+        ctx.erased[name] = ctx.erased.get(name, 0) + step(ctx, erasure.user_id)
+    ctx.erased["cognito_user"] = erase_cognito_user(ctx, erasure.user_id, erasure.user_pool_id)
+    return ctx.erased
+
+
+def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
+    """An item written for a user whose tombstone exists (a late replicated write, or a request made with a
+    token still valid after the deletion): delete it again, and a media record's objects with it."""
+    pk, sk = str(image["PK"]), str(image["SK"])
+    _Table(ctx.dynamodb, ctx.table).delete_all([{"PK": pk, "SK": sk}])
+    erased = 1
+    owner = item_keys.owners_of(pk, sk)
+    if owner and item_keys.media_id_of(sk) is not None:
+        erased += erase_media_objects(ctx, owner[0])
+    return erased
+
+
+def stream_image(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The new image of an INSERT or MODIFY stream record, as a plain item; None otherwise."""
+    if record.get("eventName") not in ("INSERT", "MODIFY"):
+        return None
+    image = (record.get("dynamodb") or {}).get("NewImage")
+    return from_ddb(image) if image else None

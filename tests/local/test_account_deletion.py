@@ -1,0 +1,162 @@
+"""DELETE /me on the local stack: 202 at once, then nothing of the user in either region once replication has
+settled, checked by listing both regions' whole tables and both media buckets (every version), and the
+Cognito user gone. It holds through a replication pause (a write made in DR before the tombstone arrived is
+erased when it replicates) and with the primary dark (DR erases its side; the primary catches up when back)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from botocore.exceptions import ClientError
+
+from backend_core import item_keys
+from ops.local.testing import LocalStackHandle
+from ops.local.users import LocalUser
+
+pytestmark = pytest.mark.integration
+REGIONS = ("primary", "dr")
+
+
+def _items_of(stack: LocalStackHandle, region: str, user_id: str) -> list[dict]:
+    """Every item of the region's table that names the user anywhere (keys or values), but the tombstone."""
+    ddb, table = stack.client("dynamodb", region), stack.outputs.table.name
+    found, start = [], None
+    while True:
+        page = ddb.scan(TableName=table, **({"ExclusiveStartKey": start} if start else {}))
+        for item in page["Items"]:
+            if item_keys.is_account_erasure(item["PK"]["S"], item["SK"]["S"]):
+                continue
+            if user_id in json.dumps(item):
+                found.append(item)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+def _objects_of(stack: LocalStackHandle, region: str, user_id: str) -> list[str]:
+    bucket = stack.outputs.media.bucket.primary if region == "primary" else stack.outputs.media.bucket.dr
+    out = stack.client("s3", region).list_object_versions(Bucket=bucket, Prefix=f"users/{user_id}/")
+    return [v["Key"] for v in out.get("Versions", []) + out.get("DeleteMarkers", [])]
+
+
+def _nothing_left(stack: LocalStackHandle, user_id: str) -> bool:
+    return all(not _items_of(stack, r, user_id) and not _objects_of(stack, r, user_id) for r in REGIONS)
+
+
+def _cognito_user_exists(stack: LocalStackHandle, user: LocalUser) -> bool:
+    try:
+        stack.client("cognito-idp").admin_get_user(
+            UserPoolId=stack.outputs.auth.user_pool_id, Username=user.email
+        )
+        return True
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "UserNotFoundException"
+        return False
+
+
+def _upload(stack: LocalStackHandle, user: LocalUser) -> str:
+    grant = stack.request("POST", "/media/uploads", user=user, json={"content_type": "image/png", "size": 8})
+    assert grant.status_code == 201, grant.text
+    upload = grant.json()["upload"]
+    for content in (b"first...", b"second.."):  # two versions of the object
+        sent = requests.post(
+            upload["url"], data=upload["fields"], files={"file": ("x.png", content, "image/png")}, timeout=30
+        )
+        assert sent.status_code == 204, sent.text
+    return upload["fields"]["key"]
+
+
+def _everything(stack: LocalStackHandle, user: LocalUser, provider: LocalUser) -> None:
+    """The user owns one of everything, replicated to DR."""
+    assert stack.request("GET", "/me", user=user).status_code == 200
+    assert stack.request("PUT", "/sync/notes/n1", user=user, json={"data": {"secret": 1}}).status_code in (
+        200,
+        201,
+    )
+    device = stack.request(
+        "POST", "/devices", user=user, json={"platform": "fcm", "token": f"tok-{user.sub}"}
+    )
+    assert device.status_code in (200, 201), device.text
+    key = _upload(stack, user)
+    assert stack.request("GET", "/me", user=provider).status_code == 200
+    assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=user).status_code == 200
+    sent = stack.request(
+        "POST", "/notifications", user=provider, json={"to": user.sub, "title": "hi", "body": "there"}
+    )
+    assert sent.status_code == 202, sent.text
+    stack.wait_for(
+        lambda: stack.request("GET", "/notifications", user=user).json()["items"], what="the inbox entry"
+    )
+    stack.wait_for(
+        lambda: _items_of(stack, "dr", user.sub) and _objects_of(stack, "dr", user.sub) == [key, key],
+        what="the user's data replicated to DR",
+    )
+
+
+def test_delete_me_erases_everything_in_both_regions(local_stack_clean: LocalStackHandle) -> None:
+    stack = local_stack_clean
+    user, provider = stack.create_user(), stack.create_user(group="providers")
+    _everything(stack, user, provider)
+    kinds = {i["SK"]["S"].split("#", 1)[0] for i in _items_of(stack, "primary", user.sub)}
+    assert {"PROFILE", "ITEM", "DEVICE", "MEDIA", "NOTIF", "SUB"} <= kinds, kinds
+
+    first = stack.request("DELETE", "/me", user=user)
+    assert first.status_code == 202 and first.json()["status"] == "deleting"
+    again = stack.request("DELETE", "/me", user=user)
+    assert again.status_code == 202 and again.json() == first.json(), "idempotent"
+
+    stack.wait_for(
+        lambda: _nothing_left(stack, user.sub), timeout=60, what="the account erased in both regions"
+    )
+    assert not _cognito_user_exists(stack, user)
+    assert stack.request("GET", "/me", user=provider).status_code == 200, "the provider is untouched"
+    endpoints = stack.client("sns").list_endpoints_by_platform_application(
+        PlatformApplicationArn=stack.outputs.notifications.platform_applications.fcm
+    )["Endpoints"]
+    assert not [e for e in endpoints if e["Attributes"].get("Token") == f"tok-{user.sub}"]
+
+
+def test_a_write_replicated_late_does_not_resurrect_the_user(local_stack_clean: LocalStackHandle) -> None:
+    """Paused replication: the deletion lands in the primary while DR still takes the user's writes (the token is
+    valid until it expires); once replication resumes, nothing of the user is left anywhere."""
+    stack = local_stack_clean
+    provider, follower = stack.create_user(group="providers"), stack.create_user()
+    assert stack.request("GET", "/me", user=provider).status_code == 200
+    assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=follower).status_code == 200
+    stack.wait_for(lambda: _items_of(stack, "dr", provider.sub), what="the subscription replicated")
+
+    stack.pause_replication()
+    try:
+        assert stack.request("DELETE", "/me", user=provider).status_code == 202
+        stack.wait_for(lambda: not _items_of(stack, "primary", provider.sub), what="the primary erased")
+        late = stack.request("PUT", "/sync/notes/late", region="dr", user=provider, json={"data": {"n": 1}})
+        assert late.status_code in (200, 201), late.text
+        assert _items_of(stack, "dr", provider.sub)
+    finally:
+        stack.resume_replication()
+    stack.wait_for(
+        lambda: _nothing_left(stack, provider.sub), timeout=60, what="nothing left after replication"
+    )
+
+
+def test_deletion_in_dr_with_the_primary_dark(local_stack_clean: LocalStackHandle) -> None:
+    stack = local_stack_clean
+    user = stack.create_user()
+    assert stack.request("PUT", "/sync/notes/n1", user=user, json={"data": {"n": 1}}).status_code in (
+        200,
+        201,
+    )
+    stack.wait_for(lambda: _items_of(stack, "dr", user.sub), what="replication")
+    stack.region_down("primary")
+    try:
+        deleted = stack.request("DELETE", "/me", region="dr", user=user)
+        assert deleted.status_code == 202, deleted.text
+        stack.wait_for(lambda: not _items_of(stack, "dr", user.sub), timeout=60, what="DR erased on its own")
+    finally:
+        stack.region_up("primary")
+    stack.wait_for(lambda: _nothing_left(stack, user.sub), timeout=60, what="the primary caught up")
+    stack.wait_for(
+        lambda: not _cognito_user_exists(stack, user), what="the Cognito user deleted by the primary"
+    )
