@@ -26,6 +26,9 @@ class AuthOutputs(_Doc):
     client_id: str
     identity_pool_id: str | None
     issuer: str
+    # Managed login (federated sign-in): its host and the identity providers besides COGNITO; none locally.
+    hosted_login_domain: str | None = None
+    identity_providers: list[str] = []
 
 
 class TableOutputs(_Doc):

@@ -16,6 +16,9 @@ output "stack_outputs" {
       client_id        = module.identity.client_id
       identity_pool_id = module.identity.identity_pool_id
       issuer           = module.identity.issuer
+      # Managed login for federated sign-in (null without identity.hosted_login) and its providers.
+      hosted_login_domain = module.identity.hosted_login_domain
+      identity_providers  = module.identity.identity_provider_names
     }
     table = {
       name       = module.table.table_name

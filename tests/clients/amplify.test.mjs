@@ -13,7 +13,19 @@ import { after, before, describe, test } from 'node:test';
 
 import { fetchAuthSession } from 'aws-amplify/auth';
 
-import { api, configureAuth, confirm, downloadMedia, logIn, logOut, register, uploadMedia } from './app.mjs';
+import {
+  api,
+  applyAsProvider,
+  configureAuth,
+  confirm,
+  currentGroups,
+  deleteAccount,
+  downloadMedia,
+  logIn,
+  logOut,
+  register,
+  uploadMedia,
+} from './app.mjs';
 
 const stack = JSON.parse(readFileSync(process.env.MBT_CLIENT_STACK ?? assert.fail('set MBT_CLIENT_STACK'), 'utf8'));
 const { outputs } = stack;
@@ -137,12 +149,17 @@ describe('a user who signs up in the app', () => {
     assert.equal((await api(base, 'GET', '/me')).status, 200);
   });
 
-  test('subscribing answers 403: a self-signed-up user is in no group yet', async () => {
-    // What the app sees today: groups are added by an operator (docs/app-developers.md, step 3); the
-    // sign-up trigger that will put new users in `consumers` is issue 13.
+  test('a self-signed-up user is a consumer: the onboarding trigger added the group', async () => {
+    assert.deepEqual(await currentGroups(), ['consumers']);
     const answer = await api(base, 'POST', `/providers/${stack.provider.sub}/subscribe`);
-    assert.equal(answer.status, 403);
-    assert.deepEqual(answer.body, { error: 'forbidden', message: 'this route is for consumers' });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  });
+
+  test('applies to become a provider: pending until an operator decides', async () => {
+    const first = await applyAsProvider(base, 'Amplify Repairs', 'fixes things');
+    assert.equal(first.status, 'pending');
+    assert.deepEqual(await applyAsProvider(base, 'Amplify Repairs'), first);
+    assert.deepEqual(await currentGroups({ refresh: true }), ['consumers'], 'no role change before approval');
   });
 
   test('sync from two devices: versions, a 409 with the current item, tombstones', async () => {
@@ -274,5 +291,27 @@ describe('a consumer and a provider (grouped by an operator)', () => {
     const answer = await api(base, 'POST', '/notifications', { to: null, title: 't', body: 'b' });
     assert.equal(answer.status, 403);
     assert.deepEqual(answer.body, { error: 'forbidden', message: 'this route is for providers' });
+  });
+});
+
+describe('a user who deletes their account', () => {
+  const email = `leaving-${unique()}@example.com`;
+  const password = `Amplify-${unique()}-9a!`;
+
+  test('DELETE /me answers 202, signs out, and the account is gone soon after', async () => {
+    await register(email, password);
+    assert.equal(await confirm(email, await codeMailedTo(email)), true);
+    assert.equal(await logIn(email, password), 'DONE');
+    assert.equal((await api(base, 'PUT', `/sync/notes/${unique()}`, { data: { text: 'mine' } })).status, 200);
+    await deleteAccount(base);
+    assert.equal((await fetchAuthSession()).tokens, undefined);
+    await eventually(
+      () => logIn(email, password).then(
+        () => 'still there',
+        (error) => error.name,
+      ),
+      // AWS hides that the user no longer exists (PreventUserExistenceErrors): NotAuthorizedException.
+      (answer) => answer === 'NotAuthorizedException' || answer === 'UserNotFoundException',
+    );
   });
 });

@@ -7,7 +7,9 @@ import { Amplify } from 'aws-amplify';
 import {
   confirmSignUp,
   fetchAuthSession,
+  resetPassword,
   signIn,
+  signInWithRedirect,
   signOut,
   signUp,
 } from 'aws-amplify/auth';
@@ -104,3 +106,76 @@ export async function downloadMedia(baseUrl, id) {
   return { bytes: new Uint8Array(await file.arrayBuffer()), contentType: file.headers.get('content-type') };
 }
 // #endregion guide:media
+
+// #region guide:federated
+// Sign in with Apple, Google, ... (the env's `identity.providers`): Cognito's managed login pages, the
+// authorization code flow with PKCE (Amplify adds the code challenge itself), back to the app's URL scheme.
+// `outputs.auth.hosted_login_domain` and `outputs.auth.identity_providers` come from the stack outputs; the
+// redirect URLs must be among the env's `identity.hosted_login.callback_urls` / `logout_urls`.
+export function configureFederatedSignIn(outputs, { redirectSignIn, redirectSignOut }) {
+  Amplify.configure({
+    Auth: {
+      Cognito: {
+        userPoolId: outputs.auth.user_pool_id,
+        userPoolClientId: outputs.auth.client_id,
+        loginWith: {
+          oauth: {
+            domain: outputs.auth.hosted_login_domain,
+            scopes: ['openid', 'email', 'profile'],
+            redirectSignIn: [redirectSignIn], // e.g. 'myapp://signin'
+            redirectSignOut: [redirectSignOut], // e.g. 'myapp://signout'
+            responseType: 'code',
+          },
+        },
+      },
+    },
+  });
+}
+
+// provider: 'Apple', 'Google', 'Facebook', 'Amazon' (Amplify's names for the social kinds), or
+// { custom: 'AcmeSSO' } for an env's OIDC or SAML provider.
+export async function signInWith(provider) {
+  await signInWithRedirect({ provider });
+}
+// #endregion guide:federated
+
+// #region guide:account
+// Becoming a provider is a request an operator approves: 202 pending (200: already pending). Once approved,
+// the next token carries `providers`: refresh, then read the groups again.
+export async function applyAsProvider(baseUrl, businessName, about) {
+  const answer = await api(baseUrl, 'POST', '/me/provider-application', { business_name: businessName, about });
+  if (answer.status !== 200 && answer.status !== 202) throw new Error(`${answer.status} ${answer.body.message}`);
+  return answer.body; // {status: 'pending' | 'rejected' (with reason) ..., requested_at, ...}
+}
+
+export async function currentGroups({ refresh = false } = {}) {
+  const { tokens } = await fetchAuthSession({ forceRefresh: refresh });
+  return tokens?.idToken?.payload['cognito:groups'] ?? [];
+}
+
+// Account deletion (Settings > Delete account): 202, erased in the background in both regions; sign out here.
+export async function deleteAccount(baseUrl) {
+  const answer = await api(baseUrl, 'DELETE', '/me');
+  if (answer.status !== 202) throw new Error(`${answer.status} ${answer.body.message}`);
+  await signOut();
+}
+// #endregion guide:account
+
+// #region guide:failover
+// During a failover the DR region's user pool replica signs users in and refreshes their tokens, but refuses
+// what only the primary region can do: sign-up, confirmation, password reset and TOTP set-up
+// (OperationNotEnabledException); a region that is down answers 5xx. Show a message the user can act on.
+const UNAVAILABLE = new Set(['OperationNotEnabledException', 'ServiceUnavailable', 'ServiceUnavailableException']);
+
+export function authErrorMessage(error) {
+  if (UNAVAILABLE.has(error?.name)) return 'This is temporarily unavailable. Please try again later.';
+  if (error?.name === 'NotAuthorizedException') return 'Incorrect e-mail or password.';
+  if (error?.name === 'CodeMismatchException') return 'That code is not right. Check the e-mail and try again.';
+  return error?.message ?? 'Something went wrong. Please try again.';
+}
+
+export async function forgotPassword(email) {
+  const { nextStep } = await resetPassword({ username: email });
+  return nextStep.resetPasswordStep; // 'CONFIRM_RESET_PASSWORD_WITH_CODE': a code was e-mailed
+}
+// #endregion guide:failover

@@ -52,6 +52,7 @@ def test_amplify_client_suite(node: str, local_stack: LocalStackHandle, tmp_path
     description = {
         "outputs": local_stack.outputs.model_dump(mode="json"),
         "control_url": local_stack.control_url,
+        "dr_auth": local_stack.state["user_pool_replica"],  # the DR region's pool (failover.test.mjs)
         **{name: {"email": u.email, "password": u.password, "sub": u.sub} for name, u in users.items()},
     }
     config = tmp_path / "client-stack.json"
