@@ -115,7 +115,7 @@ describe('a user who signs up in the app', () => {
     assert.equal(id.aud, outputs.auth.client_id);
     assert.equal(id.iss, outputs.auth.issuer);
     assert.equal(id['cognito:username'], userId);
-    assert.equal(id['cognito:groups'], undefined, 'self sign-up puts the user in no group');
+    assert.deepEqual(id['cognito:groups'], ['consumers'], 'the onboarding trigger puts every new user in consumers');
     const access = tokens.accessToken.payload;
     assert.equal(access.token_use, 'access');
     assert.equal(access.client_id, outputs.auth.client_id);
@@ -128,7 +128,8 @@ describe('a user who signs up in the app', () => {
     assert.equal(me.status, 200, JSON.stringify(me.body));
     assert.equal(me.body.user_id, userId);
     assert.equal(me.body.email, email);
-    assert.deepEqual(me.body.groups, []);
+    assert.deepEqual(me.body.groups, ['consumers']);
+    assert.equal(me.body.role, 'consumer');
   });
 
   test('PUT /me updates the profile', async () => {
@@ -151,6 +152,7 @@ describe('a user who signs up in the app', () => {
 
   test('a self-signed-up user is a consumer: the onboarding trigger added the group', async () => {
     assert.deepEqual(await currentGroups(), ['consumers']);
+    await onDevice(stack.provider, [['GET', '/me']]); // the provider's profile exists once they used the app
     const answer = await api(base, 'POST', `/providers/${stack.provider.sub}/subscribe`);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
   });
