@@ -163,7 +163,9 @@ module "identity" {
   require_email_sending    = var.env == "prod"
   permissions_boundary_arn = module.access.developer_boundary_arn
 
-  hosted_login       = var.identity.hosted_login
+  hosted_login = var.identity.hosted_login == null ? null : merge(var.identity.hosted_login, {
+    domain_prefix = coalesce(var.identity.hosted_login.domain_prefix, "${local.name_prefix}-${data.aws_caller_identity.current.account_id}")
+  })
   identity_providers = var.identity.providers
   # The primary site's onboarding function (the DR replica's sign-ups are refused: no confirmation happens there).
   post_confirmation = contains(keys(local.functions), "onboarding") ? {

@@ -73,7 +73,8 @@ variable "identity" {
     # Managed login and the identity providers: modules/identity variables hosted_login and identity_providers
     # (their descriptions say what each kind needs; the README walks through Apple and Google).
     hosted_login = optional(object({
-      domain_prefix = string
+      # null: <project>-<env>-<account id>, unique per account (a Cognito prefix is unique in its region).
+      domain_prefix = optional(string)
       callback_urls = list(string)
       logout_urls   = list(string)
       scopes        = optional(list(string), ["openid", "email", "profile"])

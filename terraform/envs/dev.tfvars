@@ -18,6 +18,16 @@ identity = {
   advanced_security_mode = "OFF"
   access_token_minutes   = 60
   refresh_token_days     = 30
+  # Managed login for federated sign-in: the app's URL scheme (change it to your app's); the Cognito domain is
+  # <project>-<env>-<account id> unless domain_prefix is set.
+  hosted_login = {
+    callback_urls = ["mbtapp://signin", "http://localhost:3000/"]
+    logout_urls   = ["mbtapp://signout", "http://localhost:3000/"]
+  }
+  # Sign in with Apple, Google, ...: modules/identity/README.md, step by step. Secrets stay in Secrets Manager.
+  # providers = {
+  #   Google = { type = "Google", client_id = "....apps.googleusercontent.com", secret_arn = "arn:aws:secretsmanager:us-east-1:<account>:secret:mbt-dev/google-client-secret-AbCdEf" }
+  # }
 }
 
 # No reserved concurrency in dev: it would need a raised Lambda concurrency quota (staging >= 160, prod >= 350 per region).

@@ -8,4 +8,5 @@
 - `firehose_conversion`: Firehose's Parquet conversion and `!{timestamp:...}` prefixes
 - `archive_tiers`, `s3_inventory`: S3 Intelligent-Tiering's archive tiers and restores, S3 Inventory reports
 - `cognito_srp`, `cognito_mail`, `cognito_tokens`: Cognito as apps meet it (SRP, sign-up codes, tokens)
+- `cognito_triggers`: Cognito's post-confirmation Lambda trigger (the onboarding function)
 """
