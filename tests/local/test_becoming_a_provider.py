@@ -10,6 +10,8 @@ import jwt
 import pytest
 from pycognito.aws_srp import AWSSRP
 
+from backend_core import item_keys
+from backend_core.ddb import to_ddb
 from ops.local import control
 from ops.local.testing import LocalStackHandle
 from ops.local.users import new_password
@@ -137,7 +139,7 @@ def test_applications_made_in_both_regions_during_a_pause_leave_one(
     finally:
         local_stack.resume_replication()
     table = local_stack.outputs.table.name
-    key = {"PK": {"S": f"USER#{user['sub']}"}, "SK": {"S": "PROVIDERAPP"}}
+    key = to_ddb(item_keys.provider_application(user["sub"]))
 
     def converged() -> bool:
         items = [
