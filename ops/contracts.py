@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backend_core import ttl_removal
+from backend_core import item_keys, ttl_removal
 from backend_core.api_routes import API_ROUTES
 from backend_core.archival import ARCHIVAL_POLICY, MEDIA_INVENTORY
 from backend_core.identity import IDENTITY
@@ -30,6 +30,7 @@ def rendered_contracts() -> dict[str, str]:
         "api_routes.json": API_ROUTES.terraform(),
         "s3_layout.json": S3_LAYOUT.model_dump(),
         "ttl_removal.json": ttl_removal.contract(),
+        "item_keys.json": item_keys.contract(),
         "usage_event_columns.json": {
             "columns": glue_columns(),
             "partition_key": PARTITION_KEY,

@@ -17,6 +17,7 @@ locals {
   api_routes     = jsondecode(file("${path.module}/../contracts/api_routes.json"))
   s3_layout      = jsondecode(file("${path.module}/../contracts/s3_layout.json"))
   ttl_removal    = jsondecode(file("${path.module}/../contracts/ttl_removal.json"))
+  item_keys      = jsondecode(file("${path.module}/../contracts/item_keys.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -220,6 +221,7 @@ module "api_primary" {
   media_prefix              = local.s3_layout.media_prefix
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
+  device_key_prefix         = local.item_keys.sort_key_prefixes.device
   peer_region               = var.dr_region
 
   # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
@@ -273,6 +275,7 @@ module "api_dr" {
   media_prefix              = local.s3_layout.media_prefix
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
+  device_key_prefix         = local.item_keys.sort_key_prefixes.device
   peer_region               = var.primary_region
 }
 
