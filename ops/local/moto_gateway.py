@@ -399,7 +399,7 @@ class GatewayServer(ServedPart):
     def __init__(self, host: str, port: int, gateway: MotoGateway) -> None:
         self.gateway = gateway
         self._server: BaseWSGIServer = make_server(host, port, gateway, threaded=True)
-        self._serve_on_thread(self._server, poll_seconds=0.5)
+        self._serve_on_thread(self._server)
 
     def get_host_and_port(self) -> tuple[str, int]:
         host, port = self._server.server_address[:2]
