@@ -420,15 +420,22 @@ class FirehoseConversion(LoopPart):
         }
 
     def _run(self) -> None:
-        delivered = False
+        delivered, failed = False, False
         while True:
             due_in = None if self.next_due is None else self.next_due - self.clock()
             self.idle.after(busy=delivered, due_in=due_in)
             if self._stop.is_set():
                 return
+            if not (self.idle.woken or failed or due_in is not None):
+                # No record came since a look that left nothing buffered (records are writes, which wake
+                # it, and a buffer's interval is `next_due`): listing the streams and buckets would find nothing.
+                delivered = False
+                continue
+            failed = True
             try:
                 delivered = bool(self.deliver(force=False))
                 self.crashed = None
+                failed = False
             except (ClientError, BotoCoreError, OSError) as exc:  # a dark region: try again next poll
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("firehose stand-in poll failed: %s", exc)
