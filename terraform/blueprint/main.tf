@@ -73,8 +73,8 @@ module "table" {
   kms_key_arn               = module.kms_keys.primary_key_arns["data"]
   dr_kms_key_arn            = module.kms_keys.dr_key_arns["data"]
   dr_region                 = var.dr_region
-  deletion_protection       = var.data.deletion_protection
-  pitr_recovery_period_days = var.data.pitr_recovery_period_days
+  deletion_protection       = var.data_protection.deletion_protection
+  pitr_recovery_period_days = var.data_protection.pitr_recovery_period_days
 }
 
 module "storage" {
@@ -158,7 +158,7 @@ module "identity" {
   media_bucket_arn    = module.storage.media_bucket_primary_arn
   media_prefix        = local.s3_layout.media_prefix
   media_kms_key_arn   = module.kms_keys.primary_key_arns["media"]
-  deletion_protection = var.data.deletion_protection
+  deletion_protection = var.data_protection.deletion_protection
 
   email_sending            = var.identity.email_sending
   require_email_sending    = var.env == "prod"
@@ -396,7 +396,8 @@ module "legacy_sql" {
   permissions_boundary_arn = module.access.developer_boundary_arn
 }
 
-# Renamed modules keep their state: `data` holds the table, `keys` the KMS keys (not DynamoDB item keys).
+# Renamed modules keep their state: `module.data` is now `module.table`, `module.keys` `module.kms_keys`
+# (KMS keys, not DynamoDB item keys).
 moved {
   from = module.data
   to   = module.table
