@@ -19,8 +19,9 @@ from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, S3_ERROR_PREFIX, S3_PREFIX, TABLE_NAME, glue_columns
 from drill.settings import canary_contract
 from ops.analytics.catalog import named_queries
+from ops.paths import REPO_ROOT
 
-CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
+CONTRACTS_DIR = REPO_ROOT / "terraform" / "contracts"
 
 
 def rendered_contracts() -> dict[str, str]:
