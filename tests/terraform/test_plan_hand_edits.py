@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from backend_core import item_keys
+from backend_core.usage_events import TABLE_NAME
 from drill.settings import CANARY_PREFIX
 from tests.terraform import (
     test_plan_analytics,
@@ -55,7 +56,7 @@ def _firehose_prefix(after: dict[str, Any]) -> bool:
 
 
 def _glue_partition(after: dict[str, Any]) -> bool:
-    if not after.get("partition_keys"):
+    if after["name"] != TABLE_NAME:
         return False
     after["partition_keys"][0]["name"] = "date"
     return True
@@ -138,9 +139,9 @@ CASES: list[tuple[str, Callable[[dict], None], str, Edit]] = [
 
 
 def edited(plan: dict, resource_type: str, edit: Edit) -> dict:
-    """A copy of the plan with `edit` applied to the first planned resource of the type it changes."""
+    """A copy of the plan with `edit` applied to every planned resource of the type (those it fits)."""
     copied = copy.deepcopy(plan)
-    if not any(edit(after) for after in changes(copied, resource_type)):
+    if not any([edit(after) for after in changes(copied, resource_type)]):
         pytest.fail(f"nothing of type {resource_type} to edit: the case no longer matches the blueprint")
     return copied
 
