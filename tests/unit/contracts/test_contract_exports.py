@@ -26,7 +26,11 @@ def test_a_changed_definition_is_detected(tmp_path: Path) -> None:
     (tmp_path / "table_design.json").unlink()
     keys = tmp_path / "item_keys.json"
     keys.write_text(keys.read_text().replace('"DEVICE#"', '"DEVICES#"'))
-    assert sorted(contracts.drifted(tmp_path)) == ["archival_policy.json", "item_keys.json", "table_design.json"]
+    assert sorted(contracts.drifted(tmp_path)) == [
+        "archival_policy.json",
+        "item_keys.json",
+        "table_design.json",
+    ]
 
 
 def test_exports_carry_what_terraform_needs() -> None:
