@@ -38,9 +38,10 @@ def version() -> str:
         return installed_version(DISTRIBUTION)
     except PackageNotFoundError:  # run from a tree that was never installed: read pyproject itself
         import tomllib
-        from pathlib import Path
 
-        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        from ops.paths import REPO_ROOT
+
+        pyproject = REPO_ROOT / "pyproject.toml"
         return tomllib.loads(pyproject.read_text())["project"]["version"]
 
 

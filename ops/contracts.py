@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backend_core import ttl_removal
+from backend_core import item_keys, ttl_removal
 from backend_core.api_routes import API_ROUTES
 from backend_core.archival import ARCHIVAL_POLICY, MEDIA_INVENTORY
 from backend_core.identity import IDENTITY
@@ -19,8 +19,9 @@ from backend_core.table_design import TABLE_DESIGN
 from backend_core.usage_events import PARTITION_KEY, S3_ERROR_PREFIX, S3_PREFIX, TABLE_NAME, glue_columns
 from drill.settings import canary_contract
 from ops.analytics.catalog import named_queries
+from ops.paths import REPO_ROOT
 
-CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "terraform" / "contracts"
+CONTRACTS_DIR = REPO_ROOT / "terraform" / "contracts"
 
 
 def rendered_contracts() -> dict[str, str]:
@@ -30,6 +31,7 @@ def rendered_contracts() -> dict[str, str]:
         "api_routes.json": API_ROUTES.terraform(),
         "s3_layout.json": S3_LAYOUT.model_dump(),
         "ttl_removal.json": ttl_removal.contract(),
+        "item_keys.json": item_keys.contract(),
         "usage_event_columns.json": {
             "columns": glue_columns(),
             "partition_key": PARTITION_KEY,

@@ -28,9 +28,10 @@ from rich.table import Table
 
 from backend_core.lambda_runtime import LAMBDA_RUNTIME, LambdaRuntime
 from ops.errors import OpsError
+from ops.paths import REPO_ROOT
 from ops.terraform.lambda_artefacts import zip_problems
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 LAMBDAS = ROOT / "lambdas"
 LOCK = ROOT / "requirements" / "dev.lock"
 DEFAULT_OUT = ROOT / "build" / "lambda"

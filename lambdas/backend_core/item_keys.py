@@ -7,7 +7,8 @@ a safe alphabet (no `#`), so no caller can forge a key into another user's parti
 below is exact.
 
 Builders answer plain `{"PK": ..., "SK": ...}` dicts (strings); `backend_core.ddb.to_ddb` turns one into
-DynamoDB's wire format.
+DynamoDB's wire format. Terraform reads the prefixes it filters on from `terraform/contracts/item_keys.json`
+(`contract()`, written by `ops contracts export`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ INBOX_ENTRY_PREFIX = "NOTIF#"
 SUBSCRIBER_PREFIX = "SUB#"
 PROVIDER_APPLICATION_SK = "PROVIDERAPP"
 ACCOUNT_ERASURE_SK = "ERASURE"  # the account-deletion tombstone: outlives everything else of the user
+
+
+def contract() -> dict[str, dict[str, str]]:
+    """The export for Terraform (`ops contracts export`): the key prefixes Terraform spells in a filter, by
+    role. `sort_key_prefixes.device`: the endpoint cleanup's event source mapping passes the REMOVE records
+    whose SK begins with it (terraform/modules/api, `device_key_prefix`), the test `is_device` makes."""
+    return {"sort_key_prefixes": {"device": DEVICE_PREFIX}}
 
 
 class InvalidKeyPart(ValueError):

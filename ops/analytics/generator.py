@@ -27,14 +27,14 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from backend_core.usage_events import glue_columns
+from ops.paths import REPO_ROOT
 
-OPENAPI = Path(__file__).resolve().parents[2] / "lambdas" / "mobile_api" / "openapi.json"
+OPENAPI = REPO_ROOT / "lambdas" / "mobile_api" / "openapi.json"
 PLATFORMS = ("ios", "android", "web")
 PLATFORM_SHARE = (0.47, 0.43, 0.10)
 PROVIDER_SHARE = 0.10

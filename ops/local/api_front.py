@@ -89,7 +89,7 @@ class ApiFront(ServedPart):
         self.cors_origins: tuple[str, ...] = ()  # the env's cors_allowed_origins (ops/local/cors.py)
         self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
-        self._serve_on_thread(self.server, poll_seconds=0.1)
+        self._serve_on_thread(self.server)
 
     @property
     def port(self) -> int:

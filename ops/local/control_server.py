@@ -45,7 +45,7 @@ class ControlServer(ServedPart):
         self.stack = stack
         self.server = ThreadingHTTPServer((HOST, port), _make_handler(stack))
         self.server.daemon_threads = True
-        self._serve_on_thread(self.server, poll_seconds=0.1)
+        self._serve_on_thread(self.server)
 
     @property
     def url(self) -> str:

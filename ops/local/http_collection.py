@@ -17,7 +17,9 @@ from typing import Any
 
 import requests
 
-COLLECTION_DIR = Path(__file__).resolve().parents[2] / "docs" / "requests"
+from ops.paths import REPO_ROOT
+
+COLLECTION_DIR = REPO_ROOT / "docs" / "requests"
 _VARIABLE = re.compile(r"\{\{\s*([\w.$]+)\s*\}\}")
 _FILE_VARIABLE = re.compile(r"^@(\w+)\s*=\s*(\S.*?)\s*$", re.M)
 _REQUEST_LINE = re.compile(r"^(GET|POST|PUT|DELETE|PATCH|OPTIONS|HEAD) (\S+)(?: HTTP/1\.1)?$")

@@ -26,6 +26,9 @@ GROWTH = 4.0  # the second idle wait in a row is this many times the first; the 
 class IdleWait:
     """Blocks a loop until its next look.
 
+    `woken` says whether the last wait saw a change: a loop whose parts have work only after a write (a
+    stream's records) may skip them after a wait that saw none.
+
     `after(busy, due_in)`: a busy look is followed by one `base` seconds later (0: at once); each idle
     look in a row waits longer: `base`, then `base * growth`, then `cap` (never more than `cap`); `due_in` (seconds, or None) caps it where work is known
     to be due. A change seen by the AWS endpoint ends the wait, but not before `min_gap` seconds after
@@ -49,6 +52,7 @@ class IdleWait:
         self.idle_looks = 0  # looks in a row that found nothing
         self._seen = -1
         self.wakes = 0  # waits ended by a change (status, tests)
+        self.woken = True  # the last wait saw a change (or could not watch for one): look at everything
 
     @property
     def delay(self) -> float:
@@ -68,6 +72,7 @@ class IdleWait:
         else:
             self.idle_looks += 1
         delay = self.delay if due_in is None else max(0.0, min(self.delay, due_in))
+        self.woken = self._wait_for_change is None
         if self._wait_for_change is None:
             self.stop.wait(min(delay, self.unwatched))
             return
@@ -84,5 +89,6 @@ class IdleWait:
                 return
             self._seen = seen
             self.wakes += 1
+            self.woken = True
             self.idle_looks = 0
             deadline = min(deadline, started + self.min_gap)

@@ -399,7 +399,7 @@ class GatewayServer(ServedPart):
     def __init__(self, host: str, port: int, gateway: MotoGateway) -> None:
         self.gateway = gateway
         self._server: BaseWSGIServer = make_server(host, port, gateway, threaded=True)
-        self._serve_on_thread(self._server, poll_seconds=0.5)
+        self._serve_on_thread(self._server)
 
     def get_host_and_port(self) -> tuple[str, int]:
         host, port = self._server.server_address[:2]
@@ -455,12 +455,19 @@ def request_region(environ: dict, body: bytes) -> str | None:
     return None
 
 
-def _cognito_region(body: bytes) -> str | None:
+def json_params(body: bytes) -> dict[str, Any] | None:
+    """The parameters of a JSON-protocol request (Cognito's, DynamoDB's...), or None when the body is not a
+    JSON object (moto then answers the service's own error)."""
     try:
         params = json.loads(body or b"{}")
     except ValueError:
         return None
-    if not isinstance(params, dict):
+    return params if isinstance(params, dict) else None
+
+
+def _cognito_region(body: bytes) -> str | None:
+    params = json_params(body)
+    if params is None:
         return None
     for field in ("UserPoolId", "IdentityPoolId", "IdentityId"):
         value = params.get(field)

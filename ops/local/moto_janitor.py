@@ -16,12 +16,12 @@ import ctypes.util
 import gc
 import logging
 import sys
-import threading
 from typing import Any
 
 from moto.core.model_instances import reset_model_data
 
 from ops.local.idle import WaitForChange
+from ops.local.parts import LoopPart
 
 log = logging.getLogger("ops.local.moto_janitor")
 IDLE_CHECK_SECONDS = 60.0  # idle, how often the janitor looks at its stop flag
@@ -37,29 +37,17 @@ def return_freed_memory() -> None:
             ctypes.CDLL(libc_name).malloc_trim(0)
 
 
-class MotoJanitor:
+class MotoJanitor(LoopPart):
     """Drops moto's references to every model object it made, after writes (a part of the stack: `ops.local.parts.Part`)."""
 
     name = "moto_janitor"
+    stop_timeout = 5.0
 
     def __init__(self, interval_seconds: float = 10.0, wait_for_change: WaitForChange | None = None) -> None:
+        super().__init__()
         self.interval = interval_seconds
         self.sweeps = 0
-        self._stop = threading.Event()
         self._wait_for_change = wait_for_change
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-
-    def start(self) -> MotoJanitor:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def status(self) -> dict[str, Any]:
         return {"healthy": self.alive, "sweeps": self.sweeps}

@@ -13,10 +13,11 @@ import json
 import logging
 import re
 from functools import cache
-from pathlib import Path
+
+from ops.paths import REPO_ROOT
 
 log = logging.getLogger("ops.local.requests")
-OPENAPI = Path(__file__).resolve().parents[2] / "lambdas" / "mobile_api" / "openapi.json"
+OPENAPI = REPO_ROOT / "lambdas" / "mobile_api" / "openapi.json"
 
 
 @cache

@@ -17,6 +17,7 @@ locals {
   api_routes     = jsondecode(file("${path.module}/../contracts/api_routes.json"))
   s3_layout      = jsondecode(file("${path.module}/../contracts/s3_layout.json"))
   ttl_removal    = jsondecode(file("${path.module}/../contracts/ttl_removal.json"))
+  item_keys      = jsondecode(file("${path.module}/../contracts/item_keys.json"))
 
   # Lambda artefacts built by `ops build lambdas`; zip paths in the manifest are relative to the repository.
   repo_root       = "${path.root}/../.."
@@ -72,8 +73,8 @@ module "table" {
   kms_key_arn               = module.kms_keys.primary_key_arns["data"]
   dr_kms_key_arn            = module.kms_keys.dr_key_arns["data"]
   dr_region                 = var.dr_region
-  deletion_protection       = var.data.deletion_protection
-  pitr_recovery_period_days = var.data.pitr_recovery_period_days
+  deletion_protection       = var.data_protection.deletion_protection
+  pitr_recovery_period_days = var.data_protection.pitr_recovery_period_days
 }
 
 module "storage" {
@@ -157,7 +158,7 @@ module "identity" {
   media_bucket_arn    = module.storage.media_bucket_primary_arn
   media_prefix        = local.s3_layout.media_prefix
   media_kms_key_arn   = module.kms_keys.primary_key_arns["media"]
-  deletion_protection = var.data.deletion_protection
+  deletion_protection = var.data_protection.deletion_protection
 
   email_sending            = var.identity.email_sending
   require_email_sending    = var.env == "prod"
@@ -231,6 +232,7 @@ module "api_primary" {
   media_prefix              = local.s3_layout.media_prefix
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
+  device_key_prefix         = local.item_keys.sort_key_prefixes.device
   peer_region               = var.dr_region
   user_pool                 = { id = module.identity.user_pool_id }
 
@@ -285,6 +287,7 @@ module "api_dr" {
   media_prefix              = local.s3_layout.media_prefix
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
+  device_key_prefix         = local.item_keys.sort_key_prefixes.device
   peer_region               = var.primary_region
   user_pool                 = { id = module.identity.user_pool_id }
 }
@@ -406,7 +409,8 @@ module "legacy_sql" {
   permissions_boundary_arn = module.access.developer_boundary_arn
 }
 
-# Renamed modules keep their state: `data` holds the table, `keys` the KMS keys (not DynamoDB item keys).
+# Renamed modules keep their state: `module.data` is now `module.table`, `module.keys` `module.kms_keys`
+# (KMS keys, not DynamoDB item keys).
 moved {
   from = module.data
   to   = module.table

@@ -113,8 +113,8 @@ variable "api" {
   })
 }
 
-variable "data" {
-  description = "Table protection: deletion protection and PITR window."
+variable "data_protection" {
+  description = "Protection of the stores that hold user data: deletion protection of the table and the user pool, and the table's point-in-time recovery window (days, 1-35)."
   type = object({
     deletion_protection       = optional(bool, true)
     pitr_recovery_period_days = optional(number, 35)
@@ -132,8 +132,8 @@ variable "disposable" {
   }
 
   validation {
-    condition     = !(var.disposable && var.data.deletion_protection)
-    error_message = "a disposable env cannot keep deletion protection on its table and user pool (make destroy would stop part-way): set data.deletion_protection = false."
+    condition     = !(var.disposable && var.data_protection.deletion_protection)
+    error_message = "a disposable env cannot keep deletion protection on its table and user pool (make destroy would stop part-way): set data_protection.deletion_protection = false."
   }
 }
 

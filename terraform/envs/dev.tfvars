@@ -43,7 +43,7 @@ api = {
   }
 }
 
-data = {
+data_protection = {
   deletion_protection       = false
   pitr_recovery_period_days = 7
 }

@@ -40,7 +40,7 @@ api = {
   }
 }
 
-data = {
+data_protection = {
   deletion_protection       = true
   pitr_recovery_period_days = 35
 }

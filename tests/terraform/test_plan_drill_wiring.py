@@ -145,6 +145,7 @@ def _api_inputs(site: str) -> dict:
         "media_prefix": contract("s3_layout.json")["media_prefix"],
         "archive_prefix": contract("s3_layout.json")["ttl_archive_prefix"],
         "ttl_removal_filter": json.dumps(contract("ttl_removal.json")["lambda_event_filter"]),
+        "device_key_prefix": contract("item_keys.json")["sort_key_prefixes"]["device"],
     }
     if site == "primary":
         inputs["drill"] = {

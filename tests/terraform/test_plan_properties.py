@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from backend_core import ttl_removal
+from backend_core import item_keys, ttl_removal
 from backend_core.api_routes import API_ROUTES
 from ops.env.plan_summary import counts, resource_sites
 from tests.terraform.conftest import addresses, changes, variable
@@ -96,6 +96,22 @@ def test_the_ttl_archiver_filter_is_the_contract(plan: dict) -> None:
             json.loads(mapping["filter_criteria"][0]["filter"][0]["pattern"])
             == ttl_removal.lambda_event_filter()
         )
+
+
+def test_the_endpoint_cleanup_filter_passes_device_removals_only(plan: dict) -> None:
+    """Its prefix comes from backend_core/item_keys.py (terraform/contracts/item_keys.json)."""
+    patterns = [
+        json.loads(m["filter_criteria"][0]["filter"][0]["pattern"])
+        for m in changes(plan, "aws_lambda_event_source_mapping")
+        if m.get("filter_criteria") and '"Keys"' in m["filter_criteria"][0]["filter"][0]["pattern"]
+    ]
+    assert len(patterns) == 2, "a filtered endpoint cleanup mapping at each site"
+    device = {
+        "eventName": ["REMOVE"],
+        "dynamodb": {"Keys": {"SK": {"S": [{"prefix": item_keys.DEVICE_PREFIX}]}}},
+    }
+    assert patterns == [device, device]
+    assert item_keys.is_device(item_keys.device("u1", "d1")["SK"])
 
 
 def test_every_provider_tags_project_env_owner(plan: dict) -> None:

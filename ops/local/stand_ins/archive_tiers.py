@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, quote_plus, unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -55,6 +55,7 @@ from backend_core.ddb import from_ddb, to_ddb
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID, MAX_INACTIVE_DAYS
 from ops.local.moto_gateway import MotoGateway, is_s3_request, s3_error, s3_error_body
+from ops.local.parts import LoopPart
 
 log = logging.getLogger("ops.local.stand_ins.archive_tiers")
 StartResponse = Callable[..., Any]
@@ -95,11 +96,12 @@ class ClockReport:
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class ArchiveTiers:
+class ArchiveTiers(LoopPart):
     """S3 Intelligent-Tiering's archive tiers and restores, on the gateway (a part of the stack:
     `ops.local.parts.Part`)."""
 
     name = "archive_tiers"
+    stop_timeout = 5.0
 
     def __init__(
         self,
@@ -109,32 +111,26 @@ class ArchiveTiers:
         invoke: Invoke,
         restore_seconds: float = 2.0,
     ) -> None:
+        super().__init__()
         self.gateway, self.endpoint_url, self.buckets = gateway, endpoint_url, buckets
         self.invoke = invoke
         self.restore_seconds = restore_seconds
         self._archived: dict[tuple[str, str, str], Archived] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._stop = threading.Event()
         self.counts: Counter[str] = Counter()
         self.last_error: str | None = None
         self._inactive_days = 0
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     # ---- lifecycle -------------------------------------------------------------------------------
-    def start(self) -> ArchiveTiers:
+    def start(self) -> Self:
         self.gateway.interceptors.append(self.intercept)
-        self._thread.start()
-        return self
+        return super().start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=5)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+        self._wake.set()  # the loop waits on it
+        super().stop()
 
     def reset(self) -> None:
         with self._lock:

@@ -31,7 +31,15 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from ops.local.moto_gateway import AwsError, StartResponse, WsgiApp, call_app, client_and_pool, error_answer
+from ops.local.moto_gateway import (
+    AwsError,
+    StartResponse,
+    WsgiApp,
+    call_app,
+    client_and_pool,
+    error_answer,
+    json_params,
+)
 
 CODE_VALID_SECONDS = 24 * 3600  # Cognito's sign-up codes expire after 24 hours
 OUTBOX_KEPT = 10_000  # the newest messages; a long session's memory stays bounded
@@ -85,11 +93,8 @@ class CognitoMail:
         operation = environ.get("HTTP_X_AMZ_TARGET", "")
         if operation not in {f"{_TARGET}{o}" for o in ("SignUp", "ConfirmSignUp", "ResendConfirmationCode")}:
             return None
-        try:
-            params = json.loads(body or b"{}")
-        except ValueError:
-            return None
-        if not isinstance(params, dict):
+        params = json_params(body)
+        if params is None:
             return None
         found = client_and_pool(str(params.get("ClientId", "")))
         if found is None:

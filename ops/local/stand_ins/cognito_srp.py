@@ -33,7 +33,15 @@ from typing import Any
 
 from pycognito.aws_srp import G_HEX, N_HEX, calculate_u, compute_hkdf, hex_hash, hex_to_long, pad_hex
 
-from ops.local.moto_gateway import AwsError, StartResponse, WsgiApp, call_app, client_and_pool, error_answer
+from ops.local.moto_gateway import (
+    AwsError,
+    StartResponse,
+    WsgiApp,
+    call_app,
+    client_and_pool,
+    error_answer,
+    json_params,
+)
 
 _N = hex_to_long(N_HEX)
 _G = hex_to_long(G_HEX)
@@ -97,11 +105,8 @@ class SrpVerifier:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(_TARGET):
             return None
-        try:
-            params = json.loads(body or b"{}")
-        except ValueError:
-            return None
-        if not isinstance(params, dict):
+        params = json_params(body)
+        if params is None:
             return None
         operation = target[len(_TARGET) :]
         if operation == "InitiateAuth" and params.get("AuthFlow") == "USER_SRP_AUTH":

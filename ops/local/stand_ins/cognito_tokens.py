@@ -52,6 +52,7 @@ from ops.local.moto_gateway import (
     check_cognito_flow,
     client_and_pool,
     error_answer,
+    json_params,
 )
 
 MAX_TOKEN_AGE_SECONDS = 7 * 24 * 3600
@@ -147,11 +148,8 @@ def intercept(
     operation = environ.get("HTTP_X_AMZ_TARGET", "")
     if operation not in (f"{_TARGET}GetTokensFromRefreshToken", f"{_TARGET}RevokeToken"):
         return None
-    try:
-        params = json.loads(body or b"{}")
-    except ValueError:
-        return None
-    if not isinstance(params, dict):
+    params = json_params(body)
+    if params is None:
         return None
     try:
         if operation.endswith("RevokeToken"):

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from backend_core.ttl_removal import LAMBDA_EVENT_IDENTITY
 from ops.local.api_front import LocalLambdaContext
 from ops.local.idle import IdleWait
+from ops.local.parts import LoopPart
 from ops.local.streams import StreamReader
 
 log = logging.getLogger("ops.local.stand_ins.event_sources")
@@ -34,6 +35,11 @@ class EventSource(Protocol):
 
     def poll_once(self) -> int: ...
     def due_in(self) -> float | None: ...
+    def announced(self) -> bool:
+        """True when only a write through the AWS endpoint can bring it work (which wakes the poller), so a
+        look after a wait that saw no write may skip it."""
+        ...
+
     def reset(self) -> None: ...
     def status(self) -> dict: ...
 
@@ -94,6 +100,9 @@ class SqsEventSource:
         ]["QueueArn"]
         self.delivered = self.failed = self.batches = 0
         self._retry_at: float | None = None  # monotonic time the last retried batch becomes visible
+
+    def announced(self) -> bool:
+        return False  # a message sent with DelaySeconds, or one whose visibility timeout ends, wakes nobody
 
     def due_in(self) -> float | None:
         """Seconds until retried messages are visible again (no write announces it), or None."""
@@ -207,6 +216,9 @@ class StreamEventSource:
     def due_in(self) -> float | None:
         return None  # new records are writes, which wake the poller
 
+    def announced(self) -> bool:
+        return not self.buffer  # records are writes; a batch held for a retry is not
+
     def reset(self) -> None:
         self._reader.seek_latest()
         self.buffer.clear()
@@ -291,7 +303,7 @@ def wakes_event_sources(service: str, resource: str) -> bool:
     return service in SOURCE_FEEDS
 
 
-class EventSourcePoller:
+class EventSourcePoller(LoopPart):
     """One thread that polls every mapping in turn; pausable so the stack can reset state (a part of the stack:
     `ops.local.parts.Part`)."""
 
@@ -300,29 +312,16 @@ class EventSourcePoller:
     def __init__(
         self, sources: list[EventSource], wait_for_change: Callable[[int, float], int] | None = None
     ) -> None:
+        super().__init__()
         self.sources = sources
         # Idle, it sleeps until the AWS endpoint sees a write or a retried message is visible again.
         self.errors = 0
         self.last_error: str | None = None
         self.crashed: str | None = None
         self.lock = threading.Lock()
-        self._stop = threading.Event()
         self.idle = IdleWait(
             self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.1
         )
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-
-    def start(self) -> EventSourcePoller:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def reset(self) -> None:
         with self.lock:
@@ -330,11 +329,14 @@ class EventSourcePoller:
                 source.reset()
 
     def _run(self) -> None:
+        look_at_all = True
         try:
             while not self._stop.is_set():
                 busy = 0
                 with self.lock:
                     for source in self.sources:
+                        if not look_at_all and source.announced():
+                            continue  # no write came since the last look: nothing new in its stream
                         try:
                             busy += source.poll_once()
                         except Exception as exc:  # keep the other mappings running
@@ -344,8 +346,10 @@ class EventSourcePoller:
                 if not busy:
                     due = [d for d in (s.due_in() for s in self.sources) if d is not None]
                     self.idle.after(busy=False, due_in=min(due, default=None))
+                    look_at_all = self.idle.woken
                 else:
                     self.idle.busy()
+                    look_at_all = True
         except BaseException as exc:
             self.crashed = f"{type(exc).__name__}: {exc}"
             log.exception("event-source poller crashed")

@@ -37,13 +37,14 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ops.analytics.schema import TableSchema
 from ops.local.aws import client
 from ops.local.idle import IdleWait, WaitForChange
+from ops.local.parts import LoopPart
 
 log = logging.getLogger("ops.local.stand_ins.firehose_conversion")
 POLL_SECONDS = 2.0  # at most one look per POLL_SECONDS while records arrive
@@ -366,7 +367,7 @@ def wakes_firehose(service: str, resource: str) -> bool:
     return service == "firehose"
 
 
-class FirehoseConversion:
+class FirehoseConversion(LoopPart):
     """The running stand-in: polls each region's delivery streams and delivers buffers that are due (a part of
     the stack: `ops.local.parts.Part`)."""
 
@@ -379,6 +380,7 @@ class FirehoseConversion:
         clock: Callable[[], float] = time.time,
         wait_for_change: WaitForChange | None = None,
     ) -> None:
+        super().__init__()
         self.endpoint = endpoint
         self.regions = list(regions)
         self.clock = clock
@@ -387,17 +389,15 @@ class FirehoseConversion:
         self.problems: dict[str, str] = {}  # stream -> why it cannot be delivered (shown by status)
         self.crashed: str | None = None
         self.last_error: str | None = None  # the last transient failure (a dark region), for status
-        self._stop = threading.Event()
         # Records are writes (they wake it); a buffer's interval ending is not: next_due says when.
         self.idle = IdleWait(
             self._stop, wait_for_change, base=POLL_SECONDS, cap=IDLE_CAP_SECONDS, min_gap=POLL_SECONDS
         )
         self.next_due: float | None = None  # clock() time the oldest buffered records are due
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._streams: tuple[float, list[StreamConfig]] = (float("-inf"), [])
 
     # ---- lifecycle ----
-    def start(self) -> FirehoseConversion:
+    def start(self) -> Self:
         # One conversion now, with the rest of startup (and frozen with it, stack_process): pyarrow loads
         # pandas and its compute functions on the first one, ~0.5-1.5 s of CPU that the first delivery, 60 s
         # after the first request, would otherwise pay in what is meant to be idle time.
@@ -405,17 +405,11 @@ class FirehoseConversion:
         import pyarrow.parquet as pq
 
         pq.write_table(pa.Table.from_pylist([{"warm": 1}]), io.BytesIO())
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
+        return super().start()
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive() and self.crashed is None and not self.problems
+        return super().alive and self.crashed is None and not self.problems
 
     def status(self) -> dict[str, Any]:
         return {
@@ -426,15 +420,22 @@ class FirehoseConversion:
         }
 
     def _run(self) -> None:
-        delivered = False
+        delivered, failed = False, False
         while True:
             due_in = None if self.next_due is None else self.next_due - self.clock()
             self.idle.after(busy=delivered, due_in=due_in)
             if self._stop.is_set():
                 return
+            if not (self.idle.woken or failed or due_in is not None):
+                # No record came since a look that left nothing buffered (records are writes, which wake
+                # it, and a buffer's interval is `next_due`): listing the streams and buckets would find nothing.
+                delivered = False
+                continue
+            failed = True
             try:
                 delivered = bool(self.deliver(force=False))
                 self.crashed = None
+                failed = False
             except (ClientError, BotoCoreError, OSError) as exc:  # a dark region: try again next poll
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("firehose stand-in poll failed: %s", exc)

@@ -27,13 +27,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ops.local.aws import client
 from ops.local.idle import IdleWait
+from ops.local.parts import LoopPart
 from ops.local.provision import RegionResources
 from ops.local.streams import StreamReader
 
@@ -103,7 +104,7 @@ def wakes_replicator(*regions: RegionResources) -> Callable[[str, str], bool]:
     return cares
 
 
-class Replicator:
+class Replicator(LoopPart):
     """S3 replication and DynamoDB global tables between the two regions (a part of the stack: `ops.local.parts.Part`)."""
 
     name = "replicator"
@@ -116,6 +117,7 @@ class Replicator:
         replication_queue_url: str,
         wait_for_change: Callable[[int, float], int] | None = None,
     ) -> None:
+        super().__init__()
         self.res = {"primary": primary, "dr": dr}
         self.ddb = {side: client("dynamodb", r.region, endpoint_url) for side, r in self.res.items()}
         self.streams = {
@@ -140,21 +142,18 @@ class Replicator:
             for side, r in self.res.items()
         }
         self._cycle_lock = threading.Lock()
-        self._stop = threading.Event()
         # Idle, the replicator sleeps until the AWS endpoint sees a write or a held change is due.
         self.idle = IdleWait(
             self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.05
         )
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{self.name}-copy")
         self.crashed: str | None = None
 
     # ---- lifecycle and knobs -------------------------------------------------------------
-    def start(self) -> Replicator:
+    def start(self) -> Self:
         self._seek_latest()
         self._refresh_rules()
-        self._thread.start()
-        return self
+        return super().start()
 
     def _refresh_rules(self) -> None:
         """Follow the buckets' replication configuration as it is now (a removed rule stops replicating)."""
@@ -188,13 +187,8 @@ class Replicator:
         return rules
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        super().stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def pause(self) -> None:
         with self._cycle_lock:  # returns once the cycle in flight has finished

@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from backend_core.ttl_removal import STREAM_IDENTITY
 from ops.local.idle import IdleWait, WaitForChange
+from ops.local.parts import LoopPart
 
 log = logging.getLogger("ops.local.stand_ins.ttl_sweeper")
 
@@ -38,7 +39,7 @@ def wakes_ttl_sweeper(service: str, resource: str) -> bool:
     return service == "dynamodb"
 
 
-class TtlSweeper:
+class TtlSweeper(LoopPart):
     """DynamoDB TTL: expires items past their TTL attribute in each region's table (a part of the stack: `ops.local.parts.Part`)."""
 
     name = "ttl_sweeper"
@@ -53,6 +54,7 @@ class TtlSweeper:
         wait_for_change: WaitForChange | None = None,
         idle_cap_seconds: float = 60.0,
     ) -> None:
+        super().__init__()
         self.tables = tables  # label -> (dynamodb client, table name)
         self.ttl_attribute = ttl_attribute
         self.projection = ", ".join(key_names)
@@ -65,25 +67,11 @@ class TtlSweeper:
         # the endpoint cleanup...) sees each TTL delete, as each event source mapping gets every record.
         self._marks: dict[str, dict[str, Counter]] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
         # An expiry announces itself to nobody: sweep `interval_seconds` after a write, and while nothing is
         # written or expires, after waits of base, 4 x base, then idle_cap_seconds (DynamoDB itself takes up to days).
         self.idle = IdleWait(
             self._stop, wait_for_change, base=interval_seconds, cap=idle_cap_seconds, min_gap=interval_seconds
         )
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-
-    def start(self) -> TtlSweeper:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def register(self, consumer: str) -> Callable[[str, dict], bool]:
         """A check for one stream consumer: true once per key this sweeper deleted in a region's table."""

@@ -29,11 +29,12 @@ import json
 import logging
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID
 from ops.local.idle import IdleWait, WaitForChange
+from ops.local.parts import LoopPart
 
 log = logging.getLogger("ops.local.stand_ins.user_pool_replica")
 
@@ -70,11 +71,12 @@ def wakes_user_pool_replica(service: str, resource: str) -> bool:
     return service == "cognito-idp"
 
 
-class UserPoolReplica:
+class UserPoolReplica(LoopPart):
     """The DR-region replica of one user pool; `start()` creates it and runs the sync loop in a thread (a part of
     the stack: `ops.local.parts.Part`)."""
 
     name = "user_pool_replica"
+    stop_timeout = 5.0
 
     def __init__(
         self,
@@ -87,6 +89,7 @@ class UserPoolReplica:
         wait_for_change: WaitForChange | None = None,
         idle_cap_seconds: float = 120.0,  # every Cognito write and region up wakes it
     ) -> None:
+        super().__init__()
         self.endpoint_url = endpoint_url
         self.primary_region = primary_region
         self.dr_region = dr_region
@@ -102,13 +105,11 @@ class UserPoolReplica:
         self.last_error: str | None = None
         self.last_sync_at: float | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
         # Sign-ups and user changes are writes through the endpoint (they wake it): at most one sync per
         # `interval` while they come, and idle, a look after waits of base, 4 x base, then idle_cap_seconds.
         self.idle = IdleWait(
             self._stop, wait_for_change, base=interval, cap=idle_cap_seconds, min_gap=interval
         )
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._primary = client("cognito-idp", primary_region, endpoint_url)
 
     # ---- what the fronts, the gateway and the drill read -----------------------------------------
@@ -157,21 +158,11 @@ class UserPoolReplica:
         return None
 
     # ---- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> UserPoolReplica:
+    def start(self) -> Self:
         self._create()
         self.active = True
         self.sync()
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+        return super().start()
 
     def _create(self) -> None:
         """A pool in the DR region with the primary's sign-in settings, app client flows and groups."""

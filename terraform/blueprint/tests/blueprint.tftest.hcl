@@ -118,8 +118,8 @@ run "disposable_env_cannot_keep_deletion_protection" {
   command = plan
 
   variables {
-    disposable = true
-    data       = { deletion_protection = true }
+    disposable      = true
+    data_protection = { deletion_protection = true }
   }
 
   expect_failures = [var.disposable]

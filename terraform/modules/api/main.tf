@@ -193,7 +193,7 @@ resource "aws_lambda_event_source_mapping" "endpoint_cleanup" {
     filter {
       pattern = jsonencode({
         eventName = ["REMOVE"]
-        dynamodb  = { Keys = { SK = { S = [{ prefix = "DEVICE#" }] } } }
+        dynamodb  = { Keys = { SK = { S = [{ prefix = var.device_key_prefix }] } } }
       })
     }
   }

@@ -245,6 +245,16 @@ variable "ttl_removal_filter" {
   }
 }
 
+variable "device_key_prefix" {
+  description = "Sort key prefix of a device registration in the table (terraform/contracts/item_keys.json `sort_key_prefixes.device`, from lambdas/backend_core/item_keys.py): the endpoint cleanup's event source mapping passes the REMOVE records of those items only."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Z][A-Z0-9_]*#$", var.device_key_prefix))
+    error_message = "device_key_prefix must be an upper-case key prefix ending in # (such as DEVICE#)."
+  }
+}
+
 variable "peer_region" {
   description = "Region of the other site (the DR region at the primary, the primary region at DR): the functions' REGIONS (sync keeps a copy and a change log per region) and the drill's DR_REGION."
   type        = string

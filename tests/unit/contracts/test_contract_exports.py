@@ -24,7 +24,13 @@ def test_a_changed_definition_is_detected(tmp_path: Path) -> None:
     stale["deep_archive_after_days"] = 365
     (tmp_path / "archival_policy.json").write_text(json.dumps(stale))
     (tmp_path / "table_design.json").unlink()
-    assert sorted(contracts.drifted(tmp_path)) == ["archival_policy.json", "table_design.json"]
+    keys = tmp_path / "item_keys.json"
+    keys.write_text(keys.read_text().replace('"DEVICE#"', '"DEVICES#"'))
+    assert sorted(contracts.drifted(tmp_path)) == [
+        "archival_policy.json",
+        "item_keys.json",
+        "table_design.json",
+    ]
 
 
 def test_exports_carry_what_terraform_needs() -> None:

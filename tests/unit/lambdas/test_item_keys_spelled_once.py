@@ -1,9 +1,12 @@
 """Only backend_core/item_keys.py spells a DynamoDB key prefix: every other file (functions, ops, tests,
-benchmarks) builds and reads keys through it, so a prefix changes in one place."""
+benchmarks) builds and reads keys through it, and Terraform reads the prefixes it filters on from
+terraform/contracts/item_keys.json (kept by tests/unit/contracts/test_contract_exports.py), so a prefix
+changes in one place."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from backend_core import item_keys
@@ -37,6 +40,15 @@ def spelled_keys(source: str) -> list[tuple[int, str]]:
     return [(line, text) for line, _, text in sorted(found)]
 
 
+def terraform_spelled_keys(source: str) -> list[tuple[int, str]]:
+    """(line, prefix) of every HCL string literal that begins with a key prefix (comments are skipped)."""
+    found = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        code = re.split(r"\s(?:#|//)\s", " " + line, maxsplit=1)[0]
+        found += [(number, m) for m in re.findall(r'"([A-Z][A-Z0-9_]*#)', code) if m.startswith(PREFIXES)]
+    return found
+
+
 def test_the_prefixes_are_known():
     assert {"USER#", "DEVICE#", "SUB#", "INBOX#", "NOTIF#", "SYNCLOG#", "MEDIAUSE#"} <= set(PREFIXES)
 
@@ -56,3 +68,20 @@ def test_no_file_but_item_keys_spells_a_key_prefix():
             for line, text in spelled_keys(path.read_text(encoding="utf-8")):
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
     assert not offenders, "build keys with backend_core.item_keys:\n" + "\n".join(offenders)
+
+
+def test_the_terraform_check_catches_a_prefix_spelled_in_hcl():
+    snippet = 'pattern = { SK = { S = [{ prefix = "DEVICE#" }] } }\n  # a comment on "SUB#" keys\n'
+    assert terraform_spelled_keys(snippet) == [(1, "DEVICE#")]
+    assert terraform_spelled_keys('prefix = var.device_key_prefix\nname = "#"\n') == []
+
+
+def test_no_terraform_file_spells_a_key_prefix():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {text!r}"
+        for pattern in ("*.tf", "*.tftest.hcl")
+        for path in sorted((ROOT / "terraform").rglob(pattern))
+        if ".terraform" not in path.parts
+        for line, text in terraform_spelled_keys(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "read prefixes from terraform/contracts/item_keys.json:\n" + "\n".join(offenders)

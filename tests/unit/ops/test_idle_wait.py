@@ -54,3 +54,17 @@ def test_a_change_ends_the_wait_and_resets_it():
         wait.idle_looks += 1
     wait.after(busy=False)  # a change comes at once: the wait ends without sleeping its 120 s
     assert wait.wakes >= 1 and wait.idle_looks == 0 and wait.delay == 2.0
+
+
+def test_woken_says_whether_the_wait_saw_a_change():
+    stop = threading.Event()
+    quiet = IdleWait(stop, lambda seen, timeout: seen, base=0.01, cap=0.01)  # a timeout: nothing changed
+    quiet.after(busy=False)
+    assert quiet.woken is False
+    changes = iter(range(1, 100))
+    changed = IdleWait(stop, lambda seen, timeout: next(changes), base=0.01, cap=0.01)
+    changed.after(busy=False)
+    assert changed.woken is True
+    unwatched = IdleWait(stop, None, base=0.01, cap=0.01, unwatched=0.01)  # cannot tell: look at everything
+    unwatched.after(busy=False)
+    assert unwatched.woken is True

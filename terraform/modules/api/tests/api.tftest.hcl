@@ -37,11 +37,12 @@ variables {
   peer_region  = "us-west-2"
   runtime      = "python3.12"
   architecture = "arm64"
-  # The exported contracts, as the blueprint passes them (lambdas/backend_core: api_routes, s3_layout, ttl_removal).
+  # The exported contracts, as the blueprint passes them (lambdas/backend_core: api_routes, s3_layout, ttl_removal, item_keys).
   routes             = jsondecode(file("../../contracts/api_routes.json"))
   media_prefix       = jsondecode(file("../../contracts/s3_layout.json")).media_prefix
   archive_prefix     = jsondecode(file("../../contracts/s3_layout.json")).ttl_archive_prefix
   ttl_removal_filter = jsonencode(jsondecode(file("../../contracts/ttl_removal.json")).lambda_event_filter)
+  device_key_prefix  = jsondecode(file("../../contracts/item_keys.json")).sort_key_prefixes.device
 }
 
 run "authorizer_on_every_route_but_health" {

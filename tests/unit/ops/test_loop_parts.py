@@ -1,0 +1,96 @@
+"""The shared start/stop of the stack's parts (ops/local/parts.py): a loop part's thread ends on stop(), a
+served part stops without waiting out its long select() timeout, and the event-source poller skips the
+sources whose work only a write brings when its wait saw no write."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ops.local import parts
+from ops.local.parts import LoopPart, ServedPart
+from ops.local.stand_ins.event_sources import EventSourcePoller
+
+
+class Ticker(LoopPart):
+    name = "ticker"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticks = 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.01):
+            self.ticks += 1
+
+
+def test_a_loop_part_runs_until_stopped():
+    ticker = Ticker()
+    assert not ticker.alive
+    assert ticker.start() is ticker and ticker.alive
+    assert ticker._thread.name == "ticker"
+    ticker.stop()
+    assert not ticker.alive
+    Ticker().stop()  # never started: nothing to wait for
+
+
+class Server(ServedPart):
+    name = "served"
+
+    def __init__(self) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+        self._serve_on_thread(self.server)
+
+
+def test_a_served_part_stops_without_waiting_out_its_select(monkeypatch):
+    monkeypatch.setattr(parts, "SERVER_POLL_SECONDS", 3600.0)  # a stop that waited for select() would hang
+    server = Server().start()
+    assert server.alive
+    stopping = threading.Thread(target=server.stop, daemon=True)
+    stopping.start()
+    stopping.join(timeout=20)
+    assert not stopping.is_alive(), "stop() waited for the select() timeout"
+    assert not server.alive
+
+
+class Source:
+    def __init__(self, name: str, announced: bool) -> None:
+        self.name, self._announced, self.looks = name, announced, 0
+
+    def poll_once(self) -> int:
+        self.looks += 1
+        return 0
+
+    def due_in(self) -> float | None:
+        return None
+
+    def announced(self) -> bool:
+        return self._announced
+
+    def reset(self) -> None: ...
+
+    def status(self) -> dict:
+        return {}
+
+
+@pytest.mark.parametrize(("changed", "stream_looks"), [(False, 1), (True, 3)])
+def test_the_poller_skips_announced_sources_after_a_wait_without_a_write(changed, stream_looks):
+    stream, queue = Source("stream", announced=True), Source("queue", announced=False)
+    counter = iter(range(1, 1000))
+    # Each wait ends by its timeout (no write) or by a change, as the gateway's change signal answers.
+    poller = EventSourcePoller([stream, queue], lambda seen, timeout: next(counter) if changed else seen)
+    poller.idle.base = poller.idle.cap = 0.01  # look again almost at once
+    poller.idle.min_gap = 0.0
+    original = poller.idle.after
+
+    def after(busy: bool, due_in: float | None = None) -> None:
+        original(busy, due_in)
+        if queue.looks >= 3:
+            poller._stop.set()
+
+    poller.idle.after = after  # type: ignore[method-assign]
+    poller._run()
+    assert queue.looks == 3  # a queue's delayed message wakes nobody: looked at every time
+    assert stream.looks == stream_looks  # the first look, then only after a wait that saw a write
