@@ -231,7 +231,7 @@ def _plain_error(status: int, message: str) -> dict:
 def _emit(
     usage: UsageEmitter, settings: Settings, event: dict, app: Any, response: dict, started: float
 ) -> None:
-    if usage.client is None:
+    if not usage.enabled:
         return
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     http = (event.get("requestContext") or {}).get("http") or {}

@@ -11,7 +11,7 @@ POST /identity/replica/remove|restore   take the DR user-pool replica away (a dr
 POST /inspect/pushes              {"token": T}: what SNS published to that device token's endpoints, per region
 POST /inspect/mail                {"to": ADDRESS}: the e-mails Cognito sent there (sign-up codes), newest first
 POST /identity/token-age          {"seconds": N}: issue later tokens as if N s old (0 = now; cognito_tokens.py)
-POST /firehose/flush              deliver every buffered usage event now (Parquet under day=YYYY-MM-DD/)
+POST /firehose/flush              ship the queued usage-event log lines, then deliver every buffered event now (Parquet under day=YYYY-MM-DD/)
 POST /archive                     {"inactive_days": N, "dry_run": bool}: the archive clock (archive_tiers.py)
 POST /archive/complete            finish every restore that is due now (they also finish on their own)
 POST /inventory                   write the media buckets' S3 Inventory reports now (s3_inventory.py)
@@ -106,6 +106,8 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             return {"token_age_seconds": cognito_tokens.set_token_age(seconds)}
         case "POST", ["firehose", "flush"]:
             assert stack.firehose is not None
+            if stack.log_subscription is not None:  # the usage lines still in "CloudWatch Logs" go first
+                stack.log_subscription.flush()
             deliveries = stack.firehose.deliver(force=True)
             return {"deliveries": [d.__dict__ for d in deliveries], "problems": stack.firehose.problems}
         case "POST", ["archive"]:

@@ -48,6 +48,7 @@ from ops.local.stand_ins.event_sources import (
     wakes_event_sources,
 )
 from ops.local.stand_ins.firehose_conversion import FirehoseConversion, wakes_firehose
+from ops.local.stand_ins.log_subscription import Destination, LogSubscription
 from ops.local.stand_ins.replicator import Replicator, wakes_replicator
 from ops.local.stand_ins.s3_inventory import InventoryReports
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
@@ -91,6 +92,7 @@ class LocalStack:
         self.ttl: TtlSweeper | None = None
         self.user_pool_replica: UserPoolReplica | None = None
         self.firehose: FirehoseConversion | None = None
+        self.log_subscription: LogSubscription | None = None
         self.archive: ArchiveTiers | None = None
         self.inventory: InventoryReports | None = None
         self.s3_functions: dict[str, Callable[[dict, Any], Any]] = {}  # function ARN -> handler (S3 events)
@@ -158,6 +160,20 @@ class LocalStack:
                 label, res.region, api.build(values), self._names.function(API_FUNCTION_PACKAGE)
             )
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
+        # Usage events leave the functions as log lines; this ships them to each region's Firehose stream.
+        self.log_subscription = self.parts.start(
+            LogSubscription(
+                endpoint,
+                [
+                    Destination(
+                        res.region,
+                        f"/aws/lambda/{self._names.function(API_FUNCTION_PACKAGE)}",
+                        res.usage_stream_name,
+                    )
+                    for res in (self._resources(label) for label in LABELS)
+                ],
+            )
+        )
         for front in self.fronts.values():
             front.verifier = verifier
             front.cors_origins = self.config.cors_allowed_origins
