@@ -15,6 +15,8 @@ POST /firehose/flush              ship the queued usage-event log lines, then de
 POST /archive                     {"inactive_days": N, "dry_run": bool}: the archive clock (archive_tiers.py)
 POST /archive/complete            finish every restore that is due now (they also finish on their own)
 POST /inventory                   write the media buckets' S3 Inventory reports now (s3_inventory.py)
+GET  /limits                      each region's API limits, throttled requests, execution environments
+POST /limits                      {"rate_limit", "burst_limit", "reserved_concurrency"|null} or {"env_default": true}
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -26,6 +28,7 @@ from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from ops.env.api_limits import ApiLimits
 from ops.local.config import HOST
 from ops.local.parts import ServedPart
 from ops.local.stand_ins import cognito_tokens
@@ -122,6 +125,27 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
         case "POST", ["inventory"]:
             assert stack.inventory is not None
             return {"reports": stack.inventory.deliver()}
+        case "GET", ["limits"]:
+            return {label: app.status() for label, app in stack.apps.items()}
+        case "POST", ["limits"]:
+            if body.get("env_default"):
+                stack.set_limits(None)
+            else:
+                rate, burst, reserved = (
+                    body.get("rate_limit"),
+                    body.get("burst_limit"),
+                    body.get("reserved_concurrency"),
+                )
+                numbers = (rate, burst) + (() if reserved is None else (reserved,))
+                if not all(isinstance(n, int | float) and not isinstance(n, bool) and n > 0 for n in numbers):
+                    raise ValueError(
+                        'body must be {"rate_limit": N > 0, "burst_limit": N > 0, "reserved_concurrency": N > 0 | null}'
+                        ' or {"env_default": true}'
+                    )
+                stack.set_limits(
+                    ApiLimits(float(rate), int(burst), None if reserved is None else int(reserved))
+                )
+            return {label: app.status() for label, app in stack.apps.items()}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}

@@ -355,7 +355,10 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
 USAGE_LOG_PROCESSING = {
     "Enabled": True,
     "Processors": [
-        {"Type": "Decompression", "Parameters": [{"ParameterName": "CompressionFormat", "ParameterValue": "GZIP"}]},
+        {
+            "Type": "Decompression",
+            "Parameters": [{"ParameterName": "CompressionFormat", "ParameterValue": "GZIP"}],
+        },
         {
             "Type": "CloudWatchLogProcessing",
             "Parameters": [{"ParameterName": "DataMessageExtraction", "ParameterValue": "true"}],

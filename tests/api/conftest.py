@@ -27,6 +27,7 @@ from mobile_api.settings import PlatformApps, Settings
 from notify_worker.app import create_handler as create_worker
 from notify_worker.settings import Settings as WorkerSettings
 from ops.local.moto_gateway import GatewayServer, MotoGateway
+from ops.local.provision import USAGE_LOG_PROCESSING
 
 REGION = "us-east-1"
 
@@ -92,6 +93,7 @@ def stack(moto_url: str) -> Stack:
             "BucketARN": f"arn:aws:s3:::{analytics}",
             "Prefix": "usage/",
             "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
+            "ProcessingConfiguration": USAGE_LOG_PROCESSING,  # fed by the log-subscription stand-in
         },
     )
     settings = Settings(

@@ -34,13 +34,13 @@ from __future__ import annotations
 import base64
 import gzip
 import io
-import zlib
 import json
 import logging
 import re
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -236,7 +236,9 @@ def extract_messages(envelopes: list[tuple[bytes, Any]]) -> list[tuple[bytes, An
     records: list[tuple[bytes, Any]] = []
     for raw, envelope in envelopes:
         if not isinstance(envelope, dict) or "messageType" not in envelope:
-            records.append((raw, ConversionError("StandIn.NotCloudWatchLogs", "not a CloudWatch Logs message")))
+            records.append(
+                (raw, ConversionError("StandIn.NotCloudWatchLogs", "not a CloudWatch Logs message"))
+            )
             continue
         if envelope["messageType"] != "DATA_MESSAGE":
             continue
@@ -552,7 +554,9 @@ class FirehoseConversion:
                     body = gzip.decompress(body)
                 except (OSError, EOFError, zlib.error) as exc:
                     error = ConversionError("StandIn.Decompression", f"not GZIP: {exc}")
-                    undecompressed.append(_error_document(stream, body, error, arrival_ms, now_ms, obj["Key"], 0))
+                    undecompressed.append(
+                        _error_document(stream, body, error, arrival_ms, now_ms, obj["Key"], 0)
+                    )
                     continue
             if schema is None:  # prefix expansion only: the bytes go through unchanged
                 good.append(body)

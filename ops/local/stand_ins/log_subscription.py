@@ -263,7 +263,12 @@ class LogSubscription:
         self.retry_at[region] = self.clock() + delay
         self.counts["failed_attempts"] += 1
         self.last_error = f"{region}: {reason}"
-        log.warning("log subscription: Firehose refused usage lines of %s (retry in %.0f s): %s", region, delay, reason)
+        log.warning(
+            "log subscription: Firehose refused usage lines of %s (retry in %.0f s): %s",
+            region,
+            delay,
+            reason,
+        )
 
 
 def data_message(destination: Destination, events: list[LogEvent]) -> bytes:
