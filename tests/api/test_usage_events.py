@@ -31,17 +31,6 @@ def delivered_events(stack) -> list[dict]:
 
 
 @pytest.fixture
-def subscription(stack):
-    part = LogSubscription(
-        stack.url,
-        [Destination(stack.settings.region, "/aws/lambda/test-api", stack.settings.usage_stream_name)],
-    )
-    part.start()
-    yield part
-    part.stop()
-
-
-@pytest.fixture
 def aws_calls(monkeypatch) -> list[str]:
     """Every AWS API call any boto3 client makes (observed, then made as usual)."""
     calls: list[str] = []
