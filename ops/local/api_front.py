@@ -127,6 +127,12 @@ class RegionApp:
         }
 
 
+class _FrontServer(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: under load, connections beyond it are reset before the front
+    # can answer (an API Gateway endpoint never drops them; it answers 429 or 5xx). The kernel caps it anyway.
+    request_queue_size = 1024
+
+
 class ApiFront(ServedPart):
     """An HTTP server on 127.0.0.1 that routes each request to the RegionApp `route()` picks."""
 
@@ -139,7 +145,7 @@ class ApiFront(ServedPart):
         self.route = route
         self.requests = 0
         self.cors_origins: tuple[str, ...] = ()  # the env's cors_allowed_origins (ops/local/cors.py)
-        self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
+        self.server = _FrontServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
         self._serve_on_thread(self.server, poll_seconds=0.1)
 
