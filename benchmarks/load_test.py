@@ -127,6 +127,8 @@ def run_phases(
     """Phase 1 at the env's limits, phase 2 with the stage rate at half of phase 1's throughput."""
     tokens = sign_in_users(stack, accounts)
     host = stack.urls["primary"]
+    for token in tokens:  # users the app already knows: profiles made, the front holding the pool's keys
+        requests.get(f"{host}/me", headers={"Authorization": f"Bearer {token['id_token']}"}, timeout=60)
     env_limits = _control(stack, "POST", "/limits", {"env_default": True})["primary"]
     below = summarise(run_locust(host, tokens, users, seconds, max_requests))
     rate = max(0.2, round(below["throughput_rps"] / 2, 1))
