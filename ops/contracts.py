@@ -16,7 +16,14 @@ from backend_core.lambda_runtime import LAMBDA_RUNTIME
 from backend_core.media_replication import MEDIA_REPLICATION
 from backend_core.s3_layout import S3_LAYOUT
 from backend_core.table_design import TABLE_DESIGN
-from backend_core.usage_events import PARTITION_KEY, S3_ERROR_PREFIX, S3_PREFIX, TABLE_NAME, glue_columns
+from backend_core.usage_events import (
+    LOG_FILTER_PATTERN,
+    PARTITION_KEY,
+    S3_ERROR_PREFIX,
+    S3_PREFIX,
+    TABLE_NAME,
+    glue_columns,
+)
 from drill.settings import canary_contract
 from ops.analytics.catalog import named_queries
 from ops.paths import REPO_ROOT
@@ -38,6 +45,7 @@ def rendered_contracts() -> dict[str, str]:
             "table_name": TABLE_NAME,
             "s3_prefix": S3_PREFIX,
             "s3_error_prefix": S3_ERROR_PREFIX,
+            "log_filter_pattern": LOG_FILTER_PATTERN,
         },
         "archival_policy.json": ARCHIVAL_POLICY.model_dump(),
         "media_inventory.json": MEDIA_INVENTORY.terraform(),

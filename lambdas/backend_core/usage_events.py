@@ -1,6 +1,7 @@
 """The usage event: one record per API request, the analytics contract.
 
-Emitted by the API function to Firehose, stored as Parquet partitioned by `day`, described to
+Emitted by the API function as one log line per request (delivered to Firehose by a CloudWatch Logs
+subscription filter, off the request path), stored as Parquet partitioned by `day`, described to
 Glue/Athena by `glue_columns()` (Terraform reads `terraform/contracts/usage_event_columns.json`,
 exported from here), generated synthetically for tests and demos, and read by the notebooks.
 """
@@ -38,6 +39,11 @@ S3_PREFIX = f"{TABLE_NAME}/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/"
 S3_ERROR_PREFIX = f"errors/!{{firehose:error-output-type}}/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/"
 # Joda patterns the Hive JSON deserialiser tries for `ts` (first match wins), as the blueprint configures them.
 TIMESTAMP_FORMATS = ("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", "millis")
+# The function writes each event as one log line through this logger (lambdas/mobile_api/usage.py).
+USAGE_LOGGER = "usage_events"
+# Which lines of the function's log group are usage events (CloudWatch Logs filter pattern syntax, JSON form):
+# only the record has a numeric latency_ms and a route; Powertools' and Lambda's own lines have neither.
+LOG_FILTER_PATTERN = '{ ($.latency_ms >= 0) && ($.route = "*") && ($.event_id = "*") }'
 
 
 class UsageEvent(BaseModel):

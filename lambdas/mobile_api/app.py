@@ -21,7 +21,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from backend_core.api_routes import API_ROUTES
 from backend_core.usage_events import UsageEvent, now_utc
@@ -231,7 +230,7 @@ def _plain_error(status: int, message: str) -> dict:
 def _emit(
     usage: UsageEmitter, settings: Settings, event: dict, app: Any, response: dict, started: float
 ) -> None:
-    if usage.client is None:
+    if not usage.enabled:
         return
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     http = (event.get("requestContext") or {}).get("http") or {}
@@ -257,6 +256,10 @@ def _emit(
 
 def openapi_json(settings: Settings | None = None) -> str:
     """The OpenAPI document generated from the routes (committed as openapi.json; a test checks drift)."""
+    # The OpenAPI models (~0.3 s of pydantic model building) are needed to describe the API, never to serve
+    # it: imported here, not at module level, so a cold start does not pay for them.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
     settings = settings or Settings(
         region="us-east-1", table_name="openapi", endpoint_url="http://127.0.0.1:1"
     )

@@ -37,12 +37,41 @@ class Deps:
     sync: SyncStore
     provider_applications: ProviderApplicationStore
     erasures: ErasureStore
-    s3: Any
-    sns: Any
-    sqs: Any
     cdn_signer: CdnUrlSigner | None = None  # None: no CDN (local stack) or signing not configured
     clock: Clock = system_clock
     claims_synced: ClaimsSynced = field(default_factory=ClaimsSynced)
+    # S3, SNS and SQS clients are made on first use: most requests (sync, profile, inbox) need only DynamoDB,
+    # and each client parses its service model (tens of ms), which a cold start would pay before answering.
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def _client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = aws.client(service, self.settings)
+        return self._clients[service]
+
+    @property
+    def s3(self) -> Any:
+        return self._client("s3")
+
+    @s3.setter
+    def s3(self, client: Any) -> None:
+        self._clients["s3"] = client
+
+    @property
+    def sns(self) -> Any:
+        return self._client("sns")
+
+    @sns.setter
+    def sns(self, client: Any) -> None:
+        self._clients["sns"] = client
+
+    @property
+    def sqs(self) -> Any:
+        return self._client("sqs")
+
+    @sqs.setter
+    def sqs(self, client: Any) -> None:
+        self._clients["sqs"] = client
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Deps:
@@ -60,9 +89,6 @@ class Deps:
             sync=SyncStore(dynamodb, table, settings.region, settings.write_regions),
             provider_applications=ProviderApplicationStore(dynamodb, table),
             erasures=ErasureStore(dynamodb, table),
-            s3=aws.client("s3", settings),
-            sns=aws.client("sns", settings),
-            sqs=aws.client("sqs", settings),
             cdn_signer=cdn_signer(settings),
         )
 

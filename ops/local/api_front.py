@@ -3,8 +3,8 @@
 For each request: 503 when the region is marked down (drill knob); `/health` passes without a
 token; every other route needs a valid Cognito JWT (401 from the front otherwise, the handler
 never runs); the payload-2.0 event is built with `requestContext.authorizer.jwt.claims`; the
-handler runs in-process (one request at a time per region, like one Lambda instance) and its
-response is mapped back to HTTP.
+handler runs in-process in one of the function's execution environments and its response is mapped back to
+HTTP. The stage's throttle (429) and the function's reserved concurrency are the env's (ops/local/throttle.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -24,11 +23,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 from backend_core.api_routes import API_ROUTES
 from mobile_api.errors import CODES  # the API's error codes: the front answers in the same shape
+from ops.env.api_limits import ApiLimits
 from ops.local import cors
 from ops.local.config import ACCOUNT_ID, HOST
 from ops.local.jwt_auth import AuthError, JwtVerifier, api_gateway_claims
 from ops.local.parts import ServedPart
 from ops.local.request_log import log_request
+from ops.local.throttle import (
+    LAMBDA_THROTTLED_BODY,
+    THROTTLED_BODY,
+    ExecutionEnvironments,
+    FunctionThrottled,
+    TokenBucket,
+)
 
 log = logging.getLogger("ops.local.api_front")
 
@@ -60,19 +67,70 @@ class LocalLambdaContext:
 
 
 class RegionApp:
-    """One region's function: the handler plus what its front needs to know about it."""
+    """One region's API: its stage throttle, and its function with the execution environments it may have.
 
-    def __init__(self, label: str, region: str, handler: Handler, function_name: str) -> None:
+    `build` makes one more execution environment (a handler, a cold start); without it the function has
+    only `handler`, one request at a time. `limits` are the env's (ops/env/api_limits.py): the stage's token
+    bucket and the function's reserved concurrency; None = neither (no throttle, unreserved).
+    """
+
+    def __init__(
+        self,
+        label: str,
+        region: str,
+        handler: Handler,
+        function_name: str,
+        build: Callable[[], Handler] | None = None,
+        limits: ApiLimits | None = None,
+    ) -> None:
         self.label = label  # "primary" or "dr"
         self.region = region
         self.handler = handler
         self.function_name = function_name
         self.up = True  # the region-down drill knob
-        self._lock = threading.Lock()  # one invocation at a time, like a single Lambda instance
+        self._build = build
+        self.limits: ApiLimits | None = None
+        self.bucket: TokenBucket | None = None
+        self.environments = ExecutionEnvironments(self._build_environment, 1, first=handler)
+        self.set_limits(limits)
+
+    def _build_environment(self) -> Handler:
+        if self._build is None:
+            raise FunctionThrottled("this function has one execution environment")
+        return self._build()
+
+    def set_limits(self, limits: ApiLimits | None) -> None:
+        """Apply an env's limits now (a fresh, full bucket; environments beyond a lowered reservation retire as
+        they finish)."""
+        self.limits = limits
+        self.bucket = TokenBucket(limits.rate_limit, limits.burst_limit) if limits else None
+        reserved = limits.reserved_concurrency if limits else None
+        self.environments.limit = 1 if self._build is None else reserved
+
+    def admit(self) -> bool:
+        """The stage's throttle: False when the token bucket is empty (429)."""
+        return self.bucket is None or self.bucket.take()
 
     def invoke(self, event: dict) -> Any:
-        with self._lock:
-            return self.handler(event, LocalLambdaContext(self.function_name, self.region))
+        """Run the event in a free execution environment; FunctionThrottled when none may be had."""
+        handler = self.environments.acquire()
+        try:
+            return handler(event, LocalLambdaContext(self.function_name, self.region))
+        finally:
+            self.environments.release(handler)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "limits": self.limits.describe() if self.limits else "none",
+            "throttled_by_stage": self.bucket.throttled if self.bucket else 0,
+            **self.environments.status(),
+        }
+
+
+class _FrontServer(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: under load, connections beyond it are reset before the front
+    # can answer (an API Gateway endpoint never drops them; it answers 429 or 5xx). The kernel caps it anyway.
+    request_queue_size = 1024
 
 
 class ApiFront(ServedPart):
@@ -87,7 +145,7 @@ class ApiFront(ServedPart):
         self.route = route
         self.requests = 0
         self.cors_origins: tuple[str, ...] = ()  # the env's cors_allowed_origins (ops/local/cors.py)
-        self.server = ThreadingHTTPServer((HOST, port), _make_request_handler(self))
+        self.server = _FrontServer((HOST, port), _make_request_handler(self))
         self.server.daemon_threads = True
         self._serve_on_thread(self.server)
 
@@ -108,6 +166,7 @@ class ApiFront(ServedPart):
             "url": self.url,
             "requests": self.requests,
             "serves": target.label if serving and target is not None else None,
+            **({"function": target.status()} if serving and target is not None else {}),
             **({} if serving else {"reason": "thread stopped" if not self.alive else "region down"}),
         }
 
@@ -270,6 +329,9 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
                     503, {"error": "region_unavailable", "message": "this region is down (drill knob)"}
                 )
                 return
+            if not app.admit():  # the stage's throttle comes before the authorizer and the function
+                self._send(429, THROTTLED_BODY)
+                return
             if cors.is_preflight(
                 self.command, self._lower_headers()
             ):  # API Gateway answers it, no authorizer
@@ -319,6 +381,12 @@ def _make_request_handler(front: ApiFront) -> type[BaseHTTPRequestHandler]:
             event = build_event(self.command, parts.path, parts.query, headers, body, claims, app)
             try:
                 status, out_headers, cookies, out_body = map_response(app.invoke(event))
+            except (
+                FunctionThrottled
+            ):  # Lambda refused the invoke: API Gateway answers 500 (ops/local/throttle.py)
+                log.warning("%s: function throttled (reserved concurrency reached)", front.label)
+                self._send(500, LAMBDA_THROTTLED_BODY)
+                return
             except Exception:
                 log.exception("%s: handler failed on %s %s", front.label, self.command, parts.path)
                 self._send(500, {"message": "Internal Server Error"})

@@ -115,6 +115,11 @@ def status(
                     f"{comp.get('restores_completed', 0)} restored"
                     + (f"; {comp['last_error']}" if comp.get("last_error") else "")
                 )
+            elif name == "log_subscription":
+                detail = (
+                    f"{comp['shipped']} usage lines shipped, {comp['pending']} queued, {comp['expired']} expired"
+                    + (f"; last error: {comp['last_error']}" if comp.get("last_error") else "")
+                )
             elif name == "firehose_conversion":
                 detail = (
                     f"{comp['records']} records in {comp['objects']} objects, {comp['failed']} failed"

@@ -57,6 +57,12 @@ class StackConfig(BaseModel):
     state_dir: Path = DEFAULT_STATE_DIR
     # Web clients' origins the local fronts allow (CORS): the local env's `cors_allowed_origins`.
     cors_allowed_origins: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
+    limits_env: str = Field(
+        "dev",
+        pattern=r"^[a-z][a-z0-9-]*$",
+        description="The env whose API limits the fronts apply (terraform/envs/<env>.tfvars: api.rate_limit, "
+        "burst_limit, functions.mobile_api.reserved_concurrency): the one the local stack stands in for.",
+    )
     functions_dir: Path = Field(
         REPO_ROOT / "lambdas",
         description="Where the function packages (mobile_api, notify_worker, ...) and backend_core are imported "

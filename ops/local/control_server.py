@@ -11,10 +11,12 @@ POST /identity/replica/remove|restore   take the DR user-pool replica away (a dr
 POST /inspect/pushes              {"token": T}: what SNS published to that device token's endpoints, per region
 POST /inspect/mail                {"to": ADDRESS}: the e-mails Cognito sent there (sign-up codes), newest first
 POST /identity/token-age          {"seconds": N}: issue later tokens as if N s old (0 = now; cognito_tokens.py)
-POST /firehose/flush              deliver every buffered usage event now (Parquet under day=YYYY-MM-DD/)
+POST /firehose/flush              ship the queued usage-event log lines, then deliver every buffered event now (Parquet under day=YYYY-MM-DD/)
 POST /archive                     {"inactive_days": N, "dry_run": bool}: the archive clock (archive_tiers.py)
 POST /archive/complete            finish every restore that is due now (they also finish on their own)
 POST /inventory                   write the media buckets' S3 Inventory reports now (s3_inventory.py)
+GET  /limits                      each region's API limits, throttled requests, execution environments
+POST /limits                      {"rate_limit", "burst_limit", "reserved_concurrency"|null} or {"env_default": true}
 POST /reset                       empty tables, buckets and queues; knobs back to normal
 """
 
@@ -26,6 +28,7 @@ from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from ops.env.api_limits import ApiLimits
 from ops.local.config import HOST
 from ops.local.parts import ServedPart
 from ops.local.stand_ins import cognito_tokens
@@ -106,6 +109,8 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             return {"token_age_seconds": cognito_tokens.set_token_age(seconds)}
         case "POST", ["firehose", "flush"]:
             assert stack.firehose is not None
+            if stack.log_subscription is not None:  # the usage lines still in "CloudWatch Logs" go first
+                stack.log_subscription.flush()
             deliveries = stack.firehose.deliver(force=True)
             return {"deliveries": [d.__dict__ for d in deliveries], "problems": stack.firehose.problems}
         case "POST", ["archive"]:
@@ -120,6 +125,27 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
         case "POST", ["inventory"]:
             assert stack.inventory is not None
             return {"reports": stack.inventory.deliver()}
+        case "GET", ["limits"]:
+            return {label: app.status() for label, app in stack.apps.items()}
+        case "POST", ["limits"]:
+            if body.get("env_default"):
+                stack.set_limits(None)
+            else:
+                rate, burst, reserved = (
+                    body.get("rate_limit"),
+                    body.get("burst_limit"),
+                    body.get("reserved_concurrency"),
+                )
+                numbers = (rate, burst) + (() if reserved is None else (reserved,))
+                if not all(isinstance(n, int | float) and not isinstance(n, bool) and n > 0 for n in numbers):
+                    raise ValueError(
+                        'body must be {"rate_limit": N > 0, "burst_limit": N > 0, "reserved_concurrency": N > 0 | null}'
+                        ' or {"env_default": true}'
+                    )
+                stack.set_limits(
+                    ApiLimits(float(rate), int(burst), None if reserved is None else int(reserved))
+                )
+            return {label: app.status() for label, app in stack.apps.items()}
         case "POST", ["reset"]:
             stack.reset()
             return {"reset": True}

@@ -358,6 +358,22 @@ def _identity(region: str, names: Names, endpoint_url: str) -> dict:
     }
 
 
+# The blueprint's processors for a CloudWatch Logs source (terraform/modules/analytics), in the API's spelling.
+USAGE_LOG_PROCESSING = {
+    "Enabled": True,
+    "Processors": [
+        {
+            "Type": "Decompression",
+            "Parameters": [{"ParameterName": "CompressionFormat", "ParameterValue": "GZIP"}],
+        },
+        {
+            "Type": "CloudWatchLogProcessing",
+            "Parameters": [{"ParameterName": "DataMessageExtraction", "ParameterValue": "true"}],
+        },
+    ],
+}
+
+
 def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[RegionResources, ...]) -> dict:
     bucket = names.analytics_bucket(region)
     role = f"arn:aws:iam::{ACCOUNT_ID}:role/{names.prefix}-firehose"
@@ -374,6 +390,9 @@ def _analytics(region: str, names: Names, endpoint_url: str, regions: tuple[Regi
                 "ErrorOutputPrefix": S3_ERROR_PREFIX,
                 "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
                 "CompressionFormat": "UNCOMPRESSED",
+                # The API's log groups reach it through a subscription (ops/local/stand_ins/log_subscription.py):
+                # gzip'd CloudWatch Logs documents, decompressed and unwrapped to the usage-event lines.
+                "ProcessingConfiguration": USAGE_LOG_PROCESSING,
                 "DataFormatConversionConfiguration": {
                     "Enabled": True,
                     "SchemaConfiguration": {

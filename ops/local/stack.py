@@ -19,6 +19,8 @@ import psutil
 import requests
 
 from backend_core.table_design import TABLE_DESIGN
+from ops.env.api_limits import ApiLimits, api_limits
+from ops.env.envs import ENVS_DIR
 from ops.local.api_front import ApiFront, LocalLambdaContext, RegionApp
 from ops.local.aws import client
 from ops.local.config import HOST, Names, StackConfig
@@ -50,6 +52,7 @@ from ops.local.stand_ins.event_sources import (
     wakes_event_sources,
 )
 from ops.local.stand_ins.firehose_conversion import FirehoseConversion, wakes_firehose
+from ops.local.stand_ins.log_subscription import Destination, LogSubscription
 from ops.local.stand_ins.replicator import Replicator, wakes_replicator
 from ops.local.stand_ins.s3_inventory import InventoryReports
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
@@ -91,6 +94,7 @@ class LocalStack:
         self.fronts: dict[str, ApiFront] = {}
         self.apps: dict[str, RegionApp] = {}
         self.handler_names: dict[str, str] = {}
+        self.api_limits: ApiLimits | None = None
         self.provisioned: Provisioned | None = None
         self.replicator: Replicator | None = None
         self.poller: EventSourcePoller | None = None
@@ -99,6 +103,7 @@ class LocalStack:
         self.ttl: TtlSweeper | None = None
         self.user_pool_replica: UserPoolReplica | None = None
         self.firehose: FirehoseConversion | None = None
+        self.log_subscription: LogSubscription | None = None
         self.archive: ArchiveTiers | None = None
         self.inventory: InventoryReports | None = None
         self.s3_functions: dict[str, Callable[[dict, Any], Any]] = {}  # function ARN -> handler (S3 events)
@@ -126,6 +131,8 @@ class LocalStack:
         # Import every function first: a broken one fails the start (its traceback in the log) before
         # anything is provisioned.
         self.functions = {package: import_function(package) for package in FUNCTION_PACKAGES}
+        # The stage throttle and reserved concurrency of the env the local stack stands in for (its tfvars).
+        self.api_limits = api_limits(ENVS_DIR / f"{self.config.limits_env}.tfvars")
         # Fake credentials for everything in this process: real ones are never sent anywhere.
         os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
         # reset() purges queues between tests, more often than SQS's once a minute.
@@ -169,9 +176,28 @@ class LocalStack:
             api = self.functions[API_FUNCTION_PACKAGE]
             self.handler_names[f"api.{label}"] = api.spec
             self.apps[label] = RegionApp(
-                label, res.region, api.build(values), self._names.function(API_FUNCTION_PACKAGE)
+                label,
+                res.region,
+                api.build(values),
+                self._names.function(API_FUNCTION_PACKAGE),
+                build=lambda api=api, values=values: api.build(values),  # one more execution environment
+                limits=self.api_limits,
             )
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
+        # Usage events leave the functions as log lines; this ships them to each region's Firehose stream.
+        self.log_subscription = self.parts.start(
+            LogSubscription(
+                endpoint,
+                [
+                    Destination(
+                        res.region,
+                        f"/aws/lambda/{self._names.function(API_FUNCTION_PACKAGE)}",
+                        res.usage_stream_name,
+                    )
+                    for res in (self._resources(label) for label in LABELS)
+                ],
+            )
+        )
         for front in self.fronts.values():
             front.verifier = verifier
             front.cors_origins = self.config.cors_allowed_origins
@@ -360,10 +386,16 @@ class LocalStack:
         self.gateway.set_dark(self.apps[label].region, not up)
         self.gateway.nudge()  # the stand-ins retry what the outage held back now, not at their next look
 
+    def set_limits(self, limits: ApiLimits | None) -> None:
+        """The API's stage throttle and reserved concurrency in both regions (None: the env's again)."""
+        for app in self.apps.values():
+            app.set_limits(limits or self.api_limits)
+
     def reset(self) -> None:
         """Empty the tables, buckets and queues (resources stay), and put every knob back."""
         assert self.provisioned is not None and self.replicator is not None and self.poller is not None
         endpoint = self.provisioned.outputs.endpoint_url or ""
+        self.set_limits(None)
         for label in self.apps:  # the reset itself needs both regions
             self.set_region(label, True)
         self.replicator.pause()

@@ -131,6 +131,24 @@ class LocalStackHandle:
     def inventory(self) -> list[dict]:
         return self._control("POST", "/inventory")["reports"]
 
+    def set_limits(
+        self, rate_limit: float, burst_limit: int, reserved_concurrency: int | None = None
+    ) -> dict:
+        """The API's stage throttle and reserved concurrency in both regions, until reset or `env_limits()`."""
+        body = {
+            "rate_limit": rate_limit,
+            "burst_limit": burst_limit,
+            "reserved_concurrency": reserved_concurrency,
+        }
+        return self._control("POST", "/limits", body)
+
+    def env_limits(self) -> dict:
+        """Back to the env's API limits (a fresh bucket)."""
+        return self._control("POST", "/limits", {"env_default": True})
+
+    def limits(self) -> dict:
+        return self._control("GET", "/limits")
+
     def reset(self) -> None:
         self._control("POST", "/reset")
 

@@ -119,16 +119,19 @@ module "cdn" {
 }
 
 module "analytics" {
-  source = "../modules/analytics"
+  source    = "../modules/analytics"
+  providers = { aws = aws, aws.dr = aws.dr }
 
-  name_prefix       = local.name_prefix
-  kms_key_arn       = module.kms_keys.primary_key_arns["analytics"]
-  logs_kms_key_arn  = module.kms_keys.primary_key_arns["logs"]
-  access_log_bucket = module.storage.log_bucket_primary
-  columns           = local.usage_events.columns
-  partition_key     = local.usage_events.partition_key
-  table_name        = local.usage_events.table_name
-  named_queries     = local.named_queries.queries
+  name_prefix         = local.name_prefix
+  kms_key_arn         = module.kms_keys.primary_key_arns["analytics"]
+  logs_kms_key_arn    = module.kms_keys.primary_key_arns["logs"]
+  dr_kms_key_arn      = module.kms_keys.dr_key_arns["analytics"]
+  dr_logs_kms_key_arn = module.kms_keys.dr_key_arns["logs"]
+  access_log_bucket   = module.storage.log_bucket_primary
+  columns             = local.usage_events.columns
+  partition_key       = local.usage_events.partition_key
+  table_name          = local.usage_events.table_name
+  named_queries       = local.named_queries.queries
   # The primary media bucket's name as modules/storage spells it, so the plan shows the bucket policy and the
   # table's location (the bucket's id is known only after apply).
   inventory = merge(local.inventory, {
@@ -225,8 +228,13 @@ module "api_primary" {
     secret_arn  = module.cdn.signing_key_secret_arns["primary"]
     kms_key_arn = module.kms_keys.primary_key_arns["media"]
   }
-  notify_queue              = { url = module.notifications_primary.queue_url, arn = module.notifications_primary.queue_arn }
-  usage_stream              = { name = module.analytics.stream_name, arn = module.analytics.stream_arn }
+  notify_queue = { url = module.notifications_primary.queue_url, arn = module.notifications_primary.queue_arn }
+  usage_stream = {
+    name                  = module.analytics.stream_name
+    arn                   = module.analytics.stream_arn
+    log_delivery_role_arn = module.analytics.log_delivery_role_arn
+    filter_pattern        = local.usage_events.log_filter_pattern
+  }
   platform_application_arns = module.notifications_primary.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
   media_prefix              = local.s3_layout.media_prefix
@@ -280,8 +288,13 @@ module "api_dr" {
     secret_arn  = module.cdn.signing_key_secret_arns["dr"]
     kms_key_arn = module.kms_keys.dr_key_arns["media"]
   }
-  notify_queue              = { url = module.notifications_dr.queue_url, arn = module.notifications_dr.queue_arn }
-  usage_stream              = null
+  notify_queue = { url = module.notifications_dr.queue_url, arn = module.notifications_dr.queue_arn }
+  usage_stream = {
+    name                  = module.analytics.dr_stream_name
+    arn                   = module.analytics.dr_stream_arn
+    log_delivery_role_arn = module.analytics.log_delivery_role_arn
+    filter_pattern        = local.usage_events.log_filter_pattern
+  }
   platform_application_arns = module.notifications_dr.platform_application_arns
   archive_prefix            = local.archival.expired_items_prefix
   media_prefix              = local.s3_layout.media_prefix

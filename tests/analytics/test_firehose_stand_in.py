@@ -1,10 +1,12 @@
-"""The Firehose stand-in delivers usage events as AWS does: Parquet with the Glue table's columns and
-types under `usage_events/day=YYYY-MM-DD/` (never a literal `!{timestamp:...}` prefix, issue 8), records
-that fail conversion under the error prefix with their raw data, buffers when they are due."""
+"""The Firehose stand-in delivers usage events as AWS does: what a CloudWatch Logs subscription sends
+(gzip'd DATA_MESSAGEs) decompressed and unwrapped to the log lines, as Parquet with the Glue table's columns
+and types under `usage_events/day=YYYY-MM-DD/` (never a literal `!{timestamp:...}` prefix, issue 8), records
+that fail conversion or decompression under the error prefix with their raw data, buffers when they are due."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import re
@@ -24,6 +26,20 @@ from ops.local.stand_ins.firehose_conversion import (
     evaluate_prefix,
     split_records,
 )
+
+
+def _subscription_record(lines: list[str]) -> bytes:
+    """One Firehose record as a CloudWatch Logs subscription sends it: a gzip'd DATA_MESSAGE of these lines."""
+    document = {
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": "/aws/lambda/mbt-local-mobile-api",
+        "logStream": "2025/03/01/[$LATEST]0",
+        "subscriptionFilters": ["usage-events-to-firehose"],
+        "logEvents": [{"id": str(i), "timestamp": 0, "message": line} for i, line in enumerate(lines)],
+    }
+    return gzip.compress(json.dumps(document).encode())
+
 
 KEY = re.compile(
     r"usage_events/day=(\d{4}-\d{2}-\d{2})/mbt-local-usage-events-1-\d{4}(-\d{2}){5}-[0-9a-f-]{36}$"
@@ -109,7 +125,8 @@ def test_api_usage_events_land_as_parquet_by_day_with_the_contract_types(local_s
     headers = {"X-Client-Platform": "ios", "X-App-Version": "3.1.0"}
     assert stack.request("GET", "/me", user=user, headers=headers).status_code == 200
     assert stack.request("GET", "/me", region="dr", user=user, headers=headers).status_code == 200
-    raw = _objects(stack)
+    # The log-subscription stand-in ships the lines within a second or two, off the request path.
+    raw = stack.wait_for(lambda: _objects(stack), what="the usage lines reaching Firehose")
     assert raw and all("!{" in key for key in raw), (
         "moto writes the literal prefix until the stand-in delivers"
     )
@@ -150,13 +167,14 @@ def test_records_failing_conversion_go_to_the_error_prefix_and_the_rest_is_deliv
         "latency_ms": 1.5,
     }
     records = [
-        json.dumps(good) + "\n",
-        '{"event_id": "bad-type", "status": "OK"}\n',
-        "not json\n",
-        json.dumps({**good, "event_id": "bad-ts", "ts": "01/03/2025"}) + "\n",
+        json.dumps(good),
+        '{"event_id": "bad-type", "status": "OK"}',
+        "not json",
+        json.dumps({**good, "event_id": "bad-ts", "ts": "01/03/2025"}),
     ]
     stack.client("firehose").put_record_batch(
-        DeliveryStreamName=stream, Records=[{"Data": r.encode()} for r in records]
+        DeliveryStreamName=stream,
+        Records=[{"Data": _subscription_record(records[:2])}, {"Data": _subscription_record(records[2:])}],
     )
     (delivery,) = stack.firehose_flush()
     assert (delivery["records"], delivery["failed"]) == (1, 3)
@@ -165,9 +183,7 @@ def test_records_failing_conversion_go_to_the_error_prefix_and_the_rest_is_deliv
     assert table.column("event_id").to_pylist() == ["good-1"]
     (errors,) = _objects(stack, "errors/format-conversion-failed/day=").items()
     documents = [json.loads(line) for line in errors[1].decode().splitlines()]
-    assert [base64.b64decode(d["rawData"]).decode() for d in documents] == [
-        r.rstrip("\n") if not r.startswith("not") else r for r in records[1:]
-    ]
+    assert [base64.b64decode(d["rawData"]).decode() for d in documents] == records[1:]
     assert {d["ErrorCode"] for d in documents} == {
         "StandIn.TypeMismatch",
         "StandIn.MalformedJson",
@@ -179,10 +195,41 @@ def test_records_failing_conversion_go_to_the_error_prefix_and_the_rest_is_deliv
 def test_a_buffer_is_delivered_only_when_its_interval_has_passed(local_stack_clean) -> None:
     stack = local_stack_clean
     stream = stack.state["regions"]["primary"]["usage_stream_name"]
-    stack.client("firehose").put_record(DeliveryStreamName=stream, Record={"Data": b'{"event_id":"x"}\n'})
+    stack.client("firehose").put_record(
+        DeliveryStreamName=stream, Record={"Data": _subscription_record(['{"event_id":"x"}'])}
+    )
     now = [datetime.now(UTC).timestamp()]
     stand_in = FirehoseConversion(stack.endpoint_url, [stack.region("primary")], clock=lambda: now[0])
     assert stand_in.deliver(force=False) == []  # 60 s buffering interval (the blueprint's is 300 s)
     now[0] += 61
     (delivery,) = stand_in.deliver(force=False)
     assert delivery.records == 1 and not [k for k in _objects(stack) if "!{" in k]
+
+
+def test_a_record_that_is_not_gzip_goes_to_decompression_failed_and_the_rest_is_delivered(
+    local_stack_clean,
+) -> None:
+    stack = local_stack_clean
+    stream = stack.state["regions"]["primary"]["usage_stream_name"]
+    good = {"event_id": "g", "ts": "2025-03-01T10:00:00.000Z", "route": "GET /me", "latency_ms": 1.0}
+    firehose = stack.client("firehose")
+    firehose.put_record(DeliveryStreamName=stream, Record={"Data": b'{"event_id": "plain"}\n'})
+    firehose.put_record(DeliveryStreamName=stream, Record={"Data": _subscription_record([json.dumps(good)])})
+    deliveries = stack.firehose_flush()
+    assert sum(d["records"] for d in deliveries) == 1 and sum(d["failed"] for d in deliveries) == 1
+    (errors,) = _objects(stack, "errors/decompression-failed/day=").values()
+    (document,) = [json.loads(line) for line in errors.decode().splitlines()]
+    assert base64.b64decode(document["rawData"]) == b'{"event_id": "plain"}\n'  # as it came, never dropped
+    (data,) = _objects(stack, "usage_events/").values()
+    assert pq.read_table(io.BytesIO(data)).column("event_id").to_pylist() == ["g"]
+
+
+def test_control_messages_are_dropped_and_each_log_event_is_one_record() -> None:
+    from ops.local.stand_ins.firehose_conversion import extract_messages
+
+    control = json.dumps(
+        {"messageType": "CONTROL_MESSAGE", "logEvents": [{"message": "CWL CONTROL MESSAGE"}]}
+    )
+    data = gzip.decompress(_subscription_record(['{"a": 1}', '{"b": 2}'])).decode()
+    records = extract_messages(split_records((control + data).encode()))
+    assert [value for _, value in records] == [{"a": 1}, {"b": 2}]

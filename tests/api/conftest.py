@@ -27,6 +27,8 @@ from mobile_api.settings import PlatformApps, Settings
 from notify_worker.app import create_handler as create_worker
 from notify_worker.settings import Settings as WorkerSettings
 from ops.local.moto_gateway import GatewayServer, MotoGateway
+from ops.local.provision import USAGE_LOG_PROCESSING
+from ops.local.stand_ins.log_subscription import Destination, LogSubscription
 
 REGION = "us-east-1"
 
@@ -92,6 +94,7 @@ def stack(moto_url: str) -> Stack:
             "BucketARN": f"arn:aws:s3:::{analytics}",
             "Prefix": "usage/",
             "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
+            "ProcessingConfiguration": USAGE_LOG_PROCESSING,  # fed by the log-subscription stand-in
         },
     )
     settings = Settings(
@@ -207,6 +210,18 @@ class Api:
         if out.get("isBase64Encoded"):
             text = base64.b64decode(text).decode()
         return Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers") or {})
+
+
+@pytest.fixture
+def subscription(stack: Stack) -> Iterator[LogSubscription]:
+    """The log-subscription stand-in on the in-process functions' usage lines, to this stack's stream."""
+    part = LogSubscription(
+        stack.url,
+        [Destination(stack.settings.region, "/aws/lambda/test-api", stack.settings.usage_stream_name)],
+    )
+    part.start()
+    yield part
+    part.stop()
 
 
 @pytest.fixture(scope="session")

@@ -170,7 +170,7 @@ def test_json_media_types_in_any_case_and_plus_json_are_json(api, make_user, con
     assert reply.body["display_name"] == "Ada"
 
 
-def test_refused_requests_are_counted_under_their_route(api, make_user, stack):
+def test_refused_requests_are_counted_under_their_route(api, make_user, stack, subscription):
     user = make_user()
     assert_error(api("PUT", "/sync/notes/n1", user, {"data": "not an object"}), 422)
     assert_error(api("DELETE", "/sync/notes/n1?version=zero", user), 422)
@@ -182,6 +182,7 @@ def test_refused_requests_are_counted_under_their_route(api, make_user, stack):
         415,
     )
     assert_error(api("PUT", "/me", user, raw_body='{"name": "' + "x" * 420_000 + '"}'), 413)
+    subscription.flush()
     routes = {(e["route"], e["status"]) for e in delivered_events(stack) if e["user_id"] == user.sub}
     assert routes == {
         ("PUT /sync/{collection}/{id}", 422),

@@ -14,6 +14,11 @@ this stand-in takes those raw objects and delivers them the way Firehose does:
 - conversion (`DataFormatConversionConfiguration.Enabled`): each JSON record is deserialised with the
   Hive JSON rules against the Glue table of `SchemaConfiguration` (read from Glue at each delivery, as
   Firehose does), and the buffer becomes one Parquet object (compression from `ParquetSerDe`);
+- processing (`ProcessingConfiguration`): `Decompression` (GZIP) and `CloudWatchLogProcessing` with
+  `DataMessageExtraction`, as a CloudWatch Logs subscription needs them: each record is decompressed, each
+  `DATA_MESSAGE`'s log events become one record each (their `message`), `CONTROL_MESSAGE`s are dropped; a
+  record that does not decompress goes to the error prefix as `decompression-failed`, compressed, as Firehose
+  does (developer guide, "Troubleshoot decompression in Firehose");
 - a record that fails conversion is written to the error prefix (`format-conversion-failed`) in
   Firehose's error document format with its raw data, never dropped; the rest of the buffer is delivered.
 
@@ -27,6 +32,7 @@ record with a newline, so a malformed record costs only itself); error codes are
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import logging
@@ -34,6 +40,7 @@ import re
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,6 +58,7 @@ POLL_SECONDS = 2.0  # at most one look per POLL_SECONDS while records arrive
 IDLE_CAP_SECONDS = 60.0  # idle, look at least this often (ops/local/idle.py)
 STREAMS_REFRESH_SECONDS = 30.0  # how long the list of delivery streams is reused between polls
 ERROR_TYPE = "format-conversion-failed"
+DECOMPRESSION_ERROR_TYPE = "decompression-failed"
 _EXPRESSION = re.compile(r"!\{([^}:]+):([^}]*)\}")
 INT_RANGE = {"tinyint": (-(2**7), 2**7 - 1), "smallint": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1)}
 INT_RANGE["bigint"] = (-(2**63), 2**63 - 1)
@@ -222,6 +230,25 @@ def split_records(body: bytes) -> list[tuple[bytes, Any]]:
         pos = end
 
 
+def extract_messages(envelopes: list[tuple[bytes, Any]]) -> list[tuple[bytes, Any]]:
+    """Firehose's CloudWatch Logs message extraction: each log event of a DATA_MESSAGE becomes one record (its
+    `message`, decoded as JSON here for the conversion); CONTROL_MESSAGEs are dropped; anything else is a
+    record that fails conversion as it is."""
+    records: list[tuple[bytes, Any]] = []
+    for raw, envelope in envelopes:
+        if not isinstance(envelope, dict) or "messageType" not in envelope:
+            records.append(
+                (raw, ConversionError("StandIn.NotCloudWatchLogs", "not a CloudWatch Logs message"))
+            )
+            continue
+        if envelope["messageType"] != "DATA_MESSAGE":
+            continue
+        for event in envelope.get("logEvents") or []:
+            message = str(event.get("message", ""))
+            records += split_records(message.encode()) or [(message.encode(), None)]
+    return records
+
+
 def convert_record(value: Any, schema: TableSchema, timestamps: TimestampParser) -> dict[str, Any]:
     """One JSON record as the table's row (Hive JSON rules: keys case-insensitive, missing -> null,
     unknown keys ignored, a value that does not fit its column's type fails the whole record)."""
@@ -312,6 +339,8 @@ class StreamConfig:
     schema_ref: dict[str, str] = field(default_factory=dict)
     timestamp_formats: list[str] = field(default_factory=list)
     compression: str = "SNAPPY"
+    decompress: bool = False  # a Decompression processor (GZIP)
+    extract_messages: bool = False  # a CloudWatchLogProcessing processor with DataMessageExtraction
 
     @classmethod
     def from_description(cls, region: str, description: dict) -> StreamConfig | None:
@@ -328,6 +357,13 @@ class StreamConfig:
             "ParquetSerDe"
         )
         hints = s3.get("BufferingHints") or {}
+        processing = s3.get("ProcessingConfiguration") or {}
+        processors = {
+            p.get("Type"): {q["ParameterName"]: q["ParameterValue"] for q in p.get("Parameters") or []}
+            for p in (processing.get("Processors") or [])
+            if processing.get("Enabled", True)
+        }
+        decompression = processors.get("Decompression")
         return cls(
             name=description["DeliveryStreamName"],
             region=region,
@@ -341,6 +377,12 @@ class StreamConfig:
             schema_ref=conversion.get("SchemaConfiguration") or {},
             timestamp_formats=list((hive or {}).get("TimestampFormats") or []),
             compression=(parquet or {}).get("Compression", "SNAPPY"),
+            decompress=decompression is not None
+            and decompression.get("CompressionFormat", "GZIP").upper() == "GZIP",
+            extract_messages=str(
+                processors.get("CloudWatchLogProcessing", {}).get("DataMessageExtraction", "false")
+            ).lower()
+            == "true",
         )
 
     def check(self) -> None:
@@ -504,13 +546,26 @@ class FirehoseConversion(LoopPart):
         good: list[Any] = []
         failed: list[dict[str, Any]] = []
         now_ms = int(self.clock() * 1000)
+        undecompressed: list[dict[str, Any]] = []
         for obj in pending:
             body = s3.get_object(Bucket=stream.bucket, Key=obj["Key"])["Body"].read()
             arrival_ms = int(obj["LastModified"].timestamp() * 1000)
+            if stream.decompress:
+                try:  # moto concatenates a batch's records: a multi-member gzip stream
+                    body = gzip.decompress(body)
+                except (OSError, EOFError, zlib.error) as exc:
+                    error = ConversionError("StandIn.Decompression", f"not GZIP: {exc}")
+                    undecompressed.append(
+                        _error_document(stream, body, error, arrival_ms, now_ms, obj["Key"], 0)
+                    )
+                    continue
             if schema is None:  # prefix expansion only: the bytes go through unchanged
                 good.append(body)
                 continue
-            for index, (raw, value) in enumerate(split_records(body)):
+            records = split_records(body)
+            if stream.extract_messages:
+                records = extract_messages(records)
+            for index, (raw, value) in enumerate(records):
                 try:
                     good.append(convert_record(value, schema, timestamps))
                 except ConversionError as exc:
@@ -527,6 +582,13 @@ class FirehoseConversion(LoopPart):
             body = "".join(json.dumps(doc, separators=(",", ":")) + "\n" for doc in failed)
             s3.put_object(Bucket=stream.bucket, Key=key, Body=body.encode())
             result.keys.append(key)
+        if undecompressed:
+            key = evaluate_prefix(stream.error_prefix, oldest, DECOMPRESSION_ERROR_TYPE) + object_name(
+                stream.name, stream.version, oldest
+            )
+            body = "".join(json.dumps(doc, separators=(",", ":")) + "\n" for doc in undecompressed)
+            s3.put_object(Bucket=stream.bucket, Key=key, Body=body.encode())
+            result.keys.append(key)
         # Delivered first, then the raw objects go: a crash in between repeats records (at-least-once,
         # as Firehose), it never loses them.
         for start in range(0, len(pending), 1000):
@@ -536,7 +598,7 @@ class FirehoseConversion(LoopPart):
             )
         result.raw_objects = len(pending)
         result.records = len(good) if schema is not None else 0
-        result.failed = len(failed)
+        result.failed = len(failed) + len(undecompressed)
         self.delivered["objects"] += len(result.keys)
         self.delivered["records"] += result.records
         self.delivered["failed"] += result.failed

@@ -4,7 +4,15 @@ data "aws_region" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
+  # The records come from the API functions' log groups through subscription filters: gzip'd CloudWatch Logs
+  # documents. Firehose unzips them and keeps each log event's message, the usage-event line itself, so the
+  # format conversion reads the same JSON record the function wrote. Both regions' streams use these.
+  log_processors = [
+    { type = "Decompression", parameter_name = "CompressionFormat", parameter_value = "GZIP" },
+    { type = "CloudWatchLogProcessing", parameter_name = "DataMessageExtraction", parameter_value = "true" },
+  ]
+  timestamp_formats = ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", "millis"]
+  region            = data.aws_region.current.region
   # Same layout for Firehose prefixes and partition projection: <table>/day=yyyy-MM-dd/.
   events_prefix = "${var.table_name}/${var.partition_key}="
   events_bucket = "${var.name_prefix}-analytics-${local.region}-${local.account_id}"
@@ -209,9 +217,39 @@ resource "aws_iam_role_policy" "firehose" {
         Sid      = "ErrorLogs"
         Effect   = "Allow"
         Action   = "logs:PutLogEvents"
-        Resource = "${aws_cloudwatch_log_group.firehose.arn}:*"
+        Resource = ["${aws_cloudwatch_log_group.firehose.arn}:*", "${aws_cloudwatch_log_group.firehose_dr.arn}:*"]
       },
     ]
+  })
+}
+
+# CloudWatch Logs sends the API functions' usage-event lines to the stream with this role (the subscription
+# filters are in modules/api, beside the log groups). It retries a refused delivery for up to 24 hours.
+resource "aws_iam_role" "log_delivery" {
+  name                 = "${var.name_prefix}-usage-log-delivery"
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "logs.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringLike = { "aws:SourceArn" = "arn:aws:logs:*:${local.account_id}:*" } }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "log_delivery" {
+  name = "send-usage-lines"
+  role = aws_iam_role.log_delivery.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "PutUsageLines"
+      Effect   = "Allow"
+      Action   = ["firehose:PutRecord", "firehose:PutRecordBatch"]
+      Resource = [aws_kinesis_firehose_delivery_stream.usage_events.arn, aws_kinesis_firehose_delivery_stream.usage_events_dr.arn]
+    }]
   })
 }
 
@@ -241,13 +279,31 @@ resource "aws_kinesis_firehose_delivery_stream" "usage_events" {
       log_stream_name = aws_cloudwatch_log_stream.firehose_s3.name
     }
 
+    # The records come from the API functions' log groups through a subscription filter: gzip'd CloudWatch
+    # Logs documents. Firehose unzips them and keeps each log event's message, the usage-event line itself,
+    # so the format conversion below reads the same JSON record the function wrote.
+    processing_configuration {
+      enabled = true
+
+      dynamic "processors" {
+        for_each = local.log_processors
+        content {
+          type = processors.value.type
+          parameters {
+            parameter_name  = processors.value.parameter_name
+            parameter_value = processors.value.parameter_value
+          }
+        }
+      }
+    }
+
     data_format_conversion_configuration {
       enabled = true
 
       input_format_configuration {
         deserializer {
           hive_json_ser_de {
-            timestamp_formats = ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", "millis"]
+            timestamp_formats = local.timestamp_formats
           }
         }
       }

@@ -8,6 +8,21 @@ output "stream_arn" {
   value       = aws_kinesis_firehose_delivery_stream.usage_events.arn
 }
 
+output "dr_stream_name" {
+  description = "Firehose delivery stream of the DR region receiving its usage events (same name, DR region)."
+  value       = aws_kinesis_firehose_delivery_stream.usage_events_dr.name
+}
+
+output "dr_stream_arn" {
+  description = "ARN of the DR region's delivery stream."
+  value       = aws_kinesis_firehose_delivery_stream.usage_events_dr.arn
+}
+
+output "log_delivery_role_arn" {
+  description = "Role CloudWatch Logs assumes to send the API functions' usage-event lines to the stream (subscription filters)."
+  value       = aws_iam_role.log_delivery.arn
+}
+
 output "bucket" {
   description = "Bucket holding the Parquet usage events."
   value       = module.events_bucket.id

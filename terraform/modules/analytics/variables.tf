@@ -13,6 +13,16 @@ variable "logs_kms_key_arn" {
   type        = string
 }
 
+variable "dr_kms_key_arn" {
+  description = "Customer-managed key (DR region) encrypting the DR region's usage-event stream."
+  type        = string
+}
+
+variable "dr_logs_kms_key_arn" {
+  description = "Key (DR region) encrypting the DR stream's Firehose error log group."
+  type        = string
+}
+
 variable "access_log_bucket" {
   description = "Bucket receiving S3 server access logs of the analytics buckets."
   type        = string

@@ -103,12 +103,6 @@ locals {
           Resource = [var.kms_key_arns.data, var.kms_key_arns.media, var.kms_key_arns.messaging]
         },
       ],
-      var.usage_stream == null ? [] : [{
-        Sid      = "EmitUsageEvents"
-        Effect   = "Allow"
-        Action   = ["firehose:PutRecord", "firehose:PutRecordBatch"]
-        Resource = var.usage_stream.arn
-      }],
       # The URL-signing key: this one secret, decrypted only through Secrets Manager in this region.
       var.cdn_signing == null ? [] : [{
         Sid      = "ReadCdnSigningKey"

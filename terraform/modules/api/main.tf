@@ -7,6 +7,19 @@ resource "aws_cloudwatch_log_group" "function" {
   kms_key_id        = var.kms_key_arns.logs
 }
 
+# Usage events leave the API function as log lines (no AWS call on the request path); this sends them to the
+# Firehose stream, which unzips them and converts them to Parquet (modules/analytics). A refused delivery is
+# retried by CloudWatch Logs for up to 24 hours, and the lines stay in the log group for its retention.
+resource "aws_cloudwatch_log_subscription_filter" "usage_events" {
+  count = var.usage_stream != null ? 1 : 0
+
+  name            = "usage-events-to-firehose"
+  log_group_name  = aws_cloudwatch_log_group.function["mobile_api"].name
+  filter_pattern  = var.usage_stream.filter_pattern
+  destination_arn = var.usage_stream.arn
+  role_arn        = var.usage_stream.log_delivery_role_arn
+}
+
 # Asynchronous invocations and stream batches that keep failing end here (alarmed on depth).
 resource "aws_sqs_queue" "function_failures" {
   name                              = "${var.name_prefix}-function-failures"

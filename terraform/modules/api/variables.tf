@@ -180,10 +180,12 @@ variable "notify_queue" {
 }
 
 variable "usage_stream" {
-  description = "Firehose delivery stream for usage events: name and ARN (null = analytics off)."
+  description = "Firehose delivery stream for usage events (null = analytics off): its name and ARN, the role CloudWatch Logs sends with, and the filter pattern of the usage-event lines (terraform/contracts/usage_event_columns.json `log_filter_pattern`)."
   type = object({
-    name = string
-    arn  = string
+    name                  = string
+    arn                   = string
+    log_delivery_role_arn = string
+    filter_pattern        = string
   })
   default = null
 }

@@ -4,15 +4,25 @@ mock_provider "aws" {
   }
 }
 
+mock_provider "aws" {
+  alias = "dr"
+
+  mock_data "aws_region" {
+    defaults = { region = "us-west-2" }
+  }
+}
+
 variables {
-  name_prefix       = "mbt-test"
-  kms_key_arn       = "arn:aws:kms:us-east-1:111122223333:key/1"
-  logs_kms_key_arn  = "arn:aws:kms:us-east-1:111122223333:key/2"
-  access_log_bucket = "mbt-test-logs"
-  columns           = jsondecode(file("../../contracts/usage_event_columns.json")).columns
-  partition_key     = jsondecode(file("../../contracts/usage_event_columns.json")).partition_key
-  table_name        = jsondecode(file("../../contracts/usage_event_columns.json")).table_name
-  named_queries     = jsondecode(file("../../contracts/athena_named_queries.json")).queries
+  name_prefix         = "mbt-test"
+  dr_kms_key_arn      = "arn:aws:kms:us-west-2:111122223333:key/3"
+  dr_logs_kms_key_arn = "arn:aws:kms:us-west-2:111122223333:key/4"
+  kms_key_arn         = "arn:aws:kms:us-east-1:111122223333:key/1"
+  logs_kms_key_arn    = "arn:aws:kms:us-east-1:111122223333:key/2"
+  access_log_bucket   = "mbt-test-logs"
+  columns             = jsondecode(file("../../contracts/usage_event_columns.json")).columns
+  partition_key       = jsondecode(file("../../contracts/usage_event_columns.json")).partition_key
+  table_name          = jsondecode(file("../../contracts/usage_event_columns.json")).table_name
+  named_queries       = jsondecode(file("../../contracts/athena_named_queries.json")).queries
 }
 
 run "glue_schema_comes_from_the_event_contract" {
@@ -122,5 +132,21 @@ run "media_inventory_table_and_delivery_from_the_media_bucket_only" {
   assert {
     condition     = local.inventory_delivery[0].Principal.Service == "s3.amazonaws.com" && local.inventory_delivery[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:s3:::mbt-test-media-us-east-1-111122223333" && endswith(local.inventory_delivery[0].Resource, "/inventory/*")
     error_message = "the analytics bucket admits S3's inventory reports from the media bucket only, under the inventory prefix."
+  }
+}
+
+run "both_regions_streams_unzip_cloudwatch_logs_records_the_same_way" {
+  command = plan
+
+  assert {
+    condition = alltrue([for stream in [aws_kinesis_firehose_delivery_stream.usage_events, aws_kinesis_firehose_delivery_stream.usage_events_dr] :
+      [for p in stream.extended_s3_configuration[0].processing_configuration[0].processors : p.type] == ["Decompression", "CloudWatchLogProcessing"]
+    ])
+    error_message = "each stream must decompress and extract the CloudWatch Logs messages (the usage-event lines) before converting them."
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.usage_events_dr.extended_s3_configuration[0].prefix == aws_kinesis_firehose_delivery_stream.usage_events.extended_s3_configuration[0].prefix
+    error_message = "the DR stream must deliver into the same day partitions."
   }
 }
