@@ -43,11 +43,20 @@ PROVIDER_APPLICATION_SK = "PROVIDERAPP"
 ACCOUNT_ERASURE_SK = "ERASURE"  # the account-deletion tombstone: outlives everything else of the user
 
 
-def contract() -> dict[str, dict[str, str]]:
+# The partitions whose items belong to a user (`owners_of`): the account eraser's stream filter passes these.
+OWNER_PARTITION_PREFIXES = (USER, SYNC_LOG, PROVIDER)
+
+
+def contract() -> dict[str, object]:
     """The export for Terraform (`ops contracts export`): the key prefixes Terraform spells in a filter, by
     role. `sort_key_prefixes.device`: the endpoint cleanup's event source mapping passes the REMOVE records
-    whose SK begins with it (terraform/modules/api, `device_key_prefix`), the test `is_device` makes."""
-    return {"sort_key_prefixes": {"device": DEVICE_PREFIX}}
+    whose SK begins with it (terraform/modules/api, `device_key_prefix`), the test `is_device` makes.
+    `owner_partition_prefixes`: the account eraser's mapping passes the writes to partitions that begin with
+    one of them (`owner_partition_prefixes`), the partitions `owners_of` reads an owner from."""
+    return {
+        "sort_key_prefixes": {"device": DEVICE_PREFIX},
+        "owner_partition_prefixes": list(OWNER_PARTITION_PREFIXES),
+    }
 
 
 class InvalidKeyPart(ValueError):

@@ -241,6 +241,7 @@ module "api_primary" {
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   device_key_prefix         = local.item_keys.sort_key_prefixes.device
+  owner_partition_prefixes  = local.item_keys.owner_partition_prefixes
   peer_region               = var.dr_region
   user_pool                 = { id = module.identity.user_pool_id }
 
@@ -301,6 +302,7 @@ module "api_dr" {
   routes                    = local.api_routes
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   device_key_prefix         = local.item_keys.sort_key_prefixes.device
+  owner_partition_prefixes  = local.item_keys.owner_partition_prefixes
   peer_region               = var.primary_region
   user_pool                 = { id = module.identity.user_pool_id }
 }

@@ -146,6 +146,7 @@ def _api_inputs(site: str) -> dict:
         "archive_prefix": contract("s3_layout.json")["ttl_archive_prefix"],
         "ttl_removal_filter": json.dumps(contract("ttl_removal.json")["lambda_event_filter"]),
         "device_key_prefix": contract("item_keys.json")["sort_key_prefixes"]["device"],
+        "owner_partition_prefixes": contract("item_keys.json")["owner_partition_prefixes"],
     }
     if site == "primary":
         inputs["drill"] = {

@@ -101,17 +101,46 @@ def test_the_ttl_archiver_filter_is_the_contract(plan: dict) -> None:
 def test_the_endpoint_cleanup_filter_passes_device_removals_only(plan: dict) -> None:
     """Its prefix comes from backend_core/item_keys.py (terraform/contracts/item_keys.json)."""
     patterns = [
-        json.loads(m["filter_criteria"][0]["filter"][0]["pattern"])
-        for m in changes(plan, "aws_lambda_event_source_mapping")
-        if m.get("filter_criteria") and '"Keys"' in m["filter_criteria"][0]["filter"][0]["pattern"]
+        [json.loads(f["pattern"]) for f in m["filter_criteria"][0]["filter"]]
+        for m in mappings_of(plan, "endpoint_cleanup")
     ]
     assert len(patterns) == 2, "a filtered endpoint cleanup mapping at each site"
     device = {
         "eventName": ["REMOVE"],
         "dynamodb": {"Keys": {"SK": {"S": [{"prefix": item_keys.DEVICE_PREFIX}]}}},
     }
-    assert patterns == [device, device]
+    assert patterns == [[device], [device]]
     assert item_keys.is_device(item_keys.device("u1", "d1")["SK"])
+
+
+def test_the_account_eraser_filter_passes_writes_to_owned_partitions(plan: dict) -> None:
+    """Its prefixes come from backend_core/item_keys.py (terraform/contracts/item_keys.json): every partition
+    `owners_of` reads an owner from, so no late write of a deleted user escapes the eraser."""
+    patterns = [
+        [json.loads(f["pattern"]) for f in m["filter_criteria"][0]["filter"]]
+        for m in mappings_of(plan, "account_eraser")
+    ]
+    assert len(patterns) == 2, "a filtered account eraser mapping at each site"
+    owned = [
+        {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {"PK": {"S": [{"prefix": prefix}]}}}}
+        for prefix in item_keys.OWNER_PARTITION_PREFIXES
+    ]
+    assert patterns == [owned, owned]
+    for prefix in item_keys.OWNER_PARTITION_PREFIXES:
+        sk = f"{item_keys.SUBSCRIBER_PREFIX}c1" if prefix == item_keys.PROVIDER else "ANY"
+        assert item_keys.owners_of(f"{prefix}u1#x", sk), f"owners_of reads no owner from {prefix}"
+
+
+def mappings_of(plan: dict, function: str) -> list[dict]:
+    """The planned event source mappings whose address names the function (module.*.aws_lambda_event_source_
+    mapping.<function>...)."""
+    return [
+        c["change"]["after"]
+        for c in plan["resource_changes"]
+        if c["mode"] == "managed"
+        and c["type"] == "aws_lambda_event_source_mapping"
+        and f"aws_lambda_event_source_mapping.{function}" in c["address"]
+    ]
 
 
 def test_every_provider_tags_project_env_owner(plan: dict) -> None:

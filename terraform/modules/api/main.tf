@@ -292,7 +292,7 @@ resource "aws_lambda_event_source_mapping" "account_eraser" {
   filter_criteria {
     dynamic "filter" {
       # The partitions that hold a user's items (backend_core/item_keys.py owners_of).
-      for_each = ["USER#", "SYNCLOG#", "PROVIDER#"]
+      for_each = var.owner_partition_prefixes
       content {
         pattern = jsonencode({
           eventName = ["INSERT", "MODIFY"]

@@ -257,6 +257,16 @@ variable "device_key_prefix" {
   }
 }
 
+variable "owner_partition_prefixes" {
+  description = "Partition key prefixes of the items that belong to a user (terraform/contracts/item_keys.json `owner_partition_prefixes`, from lambdas/backend_core/item_keys.py): the account eraser's event source mapping passes the writes to those partitions only."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.owner_partition_prefixes) > 0 && alltrue([for p in var.owner_partition_prefixes : can(regex("^[A-Z][A-Z0-9_]*#$", p))])
+    error_message = "owner_partition_prefixes must list upper-case key prefixes ending in # (such as USER#)."
+  }
+}
+
 variable "peer_region" {
   description = "Region of the other site (the DR region at the primary, the primary region at DR): the functions' REGIONS (sync keeps a copy and a change log per region) and the drill's DR_REGION."
   type        = string
