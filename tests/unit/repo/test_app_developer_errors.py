@@ -49,13 +49,15 @@ def refusal_status(name: str) -> int | None:
 
 
 def codes_refused_in(path: Path) -> set[tuple[int, str]]:
-    """(status, code) of each `Refusal("message", "code")` a rule raises with a literal code."""
+    """(status, code) of each `Refusal("message", "code")` or `Refusal("message", code="code")` a rule raises
+    with a literal code."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
         status = refusal_status(node.func.id)
-        code = node.args[1] if len(node.args) > 1 else None
+        keyword = next((k.value for k in node.keywords if k.arg == "code"), None)
+        code = node.args[1] if len(node.args) > 1 else keyword
         if status is not None and isinstance(code, ast.Constant):
             found.add((status, code.value))
     return found
@@ -94,6 +96,7 @@ def test_the_scan_finds_the_codes_beyond_the_status_table():
     assert {(401, "id_token_required"), (409, "version_conflict"), (400, "bad_cursor")} <= found
     assert (503, "region_unavailable") in found
     assert {(422, "platform_unavailable"), (422, "idempotency_mismatch")} <= found  # the rules' own codes
+    assert (409, "already_provider") in found  # a rule's code given by keyword
 
 
 def test_every_error_code_is_in_the_guide():
