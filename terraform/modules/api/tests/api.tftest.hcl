@@ -38,11 +38,11 @@ variables {
   runtime      = "python3.12"
   architecture = "arm64"
   # The exported contracts, as the blueprint passes them (lambdas/backend_core: api_routes, s3_layout, ttl_removal, item_keys).
-  routes             = jsondecode(file("../../contracts/api_routes.json"))
-  media_prefix       = jsondecode(file("../../contracts/s3_layout.json")).media_prefix
-  archive_prefix     = jsondecode(file("../../contracts/s3_layout.json")).ttl_archive_prefix
-  ttl_removal_filter = jsonencode(jsondecode(file("../../contracts/ttl_removal.json")).lambda_event_filter)
-  device_key_prefix  = jsondecode(file("../../contracts/item_keys.json")).sort_key_prefixes.device
+  routes                   = jsondecode(file("../../contracts/api_routes.json"))
+  media_prefix             = jsondecode(file("../../contracts/s3_layout.json")).media_prefix
+  archive_prefix           = jsondecode(file("../../contracts/s3_layout.json")).ttl_archive_prefix
+  ttl_removal_filter       = jsonencode(jsondecode(file("../../contracts/ttl_removal.json")).lambda_event_filter)
+  device_key_prefix        = jsondecode(file("../../contracts/item_keys.json")).sort_key_prefixes.device
   owner_partition_prefixes = jsondecode(file("../../contracts/item_keys.json")).owner_partition_prefixes
 }
 
@@ -280,12 +280,13 @@ run "drill_is_primary_only" {
   variables {
     site = "dr"
     drill = {
-      rpo_minutes     = 5
-      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
-      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
-      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
-      canary_prefix   = "drill/canary/"
-      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      rpo_minutes      = 5
+      dr_table         = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket  = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix    = "drill/canary/"
+      canary_partition = jsondecode(file("../../contracts/drill_canary.json")).canary_partition
+      dr_kms_key_arns  = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
     }
   }
 
@@ -302,13 +303,14 @@ run "drill_gets_its_settings_time_and_canary_only_access" {
       drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
     drill = {
-      rpo_minutes     = 5
-      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
-      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
-      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
-      canary_prefix   = "drill/canary/"
-      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
-      alerts_topic    = { arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts", kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3" }
+      rpo_minutes      = 5
+      dr_table         = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket  = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix    = "drill/canary/"
+      canary_partition = jsondecode(file("../../contracts/drill_canary.json")).canary_partition
+      dr_kms_key_arns  = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      alerts_topic     = { arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts", kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3" }
     }
   }
 
@@ -343,10 +345,10 @@ run "drill_gets_its_settings_time_and_canary_only_access" {
   assert {
     condition = alltrue([
       for st in jsondecode(aws_iam_role_policy.function["drill"].policy).Statement :
-      st.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["DRILL#*"]
+      st.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [jsondecode(file("../../contracts/drill_canary.json")).canary_partition]
       if length(setintersection(flatten([st.Action]), ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"])) > 0
     ])
-    error_message = "the drill may touch DRILL#* items only."
+    error_message = "the drill may touch its canary partition's items only."
   }
 
   assert {
@@ -377,12 +379,13 @@ run "a_long_rpo_target_is_capped_at_lambdas_limit" {
       drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
     drill = {
-      rpo_minutes     = 30
-      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
-      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
-      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
-      canary_prefix   = "drill/canary/"
-      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      rpo_minutes      = 30
+      dr_table         = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket  = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix    = "drill/canary/"
+      canary_partition = jsondecode(file("../../contracts/drill_canary.json")).canary_partition
+      dr_kms_key_arns  = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
     }
   }
 
