@@ -132,6 +132,10 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
         "CloudFront standard logs (v2) delivered to S3",
     ),
     "aws_cloudwatch_log_delivery_source": Free("configuration of the log delivery"),
+    "aws_cloudwatch_log_subscription_filter": Free(
+        "no charge for the filter; the usage lines it forwards are billed as the log group's ingestion and the "
+        "Firehose stream's ingestion"
+    ),
     "aws_cloudwatch_log_delivery_destination": Free("configuration of the log delivery"),
     "aws_route53_health_check": Priced(
         ("route53.health_checks.aws_endpoint", "route53.health_checks.optional_feature.aws_endpoint"),
@@ -147,6 +151,10 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     "aws_cognito_identity_pool": Free("identity pools (federated identities) are free"),
     "aws_cognito_identity_pool_roles_attachment": Free("configuration of the identity pool"),
     "aws_cognito_identity_pool_provider_principal_tag": Free("configuration of the identity pool"),
+    "aws_cognito_user_pool_domain": Free(
+        "the managed login domain: its sign-ins are billed as the pool's MAU (Essentials includes managed login)"
+    ),
+    "aws_cognito_managed_login_branding": Free("configuration of the managed login pages"),
     # messaging
     "aws_sqs_queue": Priced(("sqs.standard.requests",), "sends, Lambda's polls and deletes"),
     "aws_sqs_queue_redrive_allow_policy": Free("configuration of the queue"),
