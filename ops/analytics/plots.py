@@ -9,6 +9,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -164,16 +165,21 @@ def route_latency(frame: pd.DataFrame) -> Figure:
     return _finish(fig, ax, "Latency per route (all regions)", "route", xlabel="latency, ms (in the handler)")
 
 
+def share_axis(axis: Axis) -> None:
+    """Label an axis of shares (0.0-1.0) in percent, ticks at 1, 2 or 5 x 10^k (never 0.025 % steps, which
+    a fixed number of decimals prints unevenly: 0.03, 0.05, 0.08 %), each labelled with as many decimals as
+    the view needs to say its own value."""
+    axis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+
+
 def route_errors(frame: pd.DataFrame) -> Figure:
     if frame.empty:
         return no_data("Server error rate per route (5xx share of requests)", "no request was served")
     data = frame.sort_values("error_rate")
     fig, ax = plt.subplots(figsize=(10, 0.4 * len(data) + 1.5))
     ax.barh(data["route"], data["error_rate"].astype(float), color=PALETTE[3])
-    # Ticks at 1, 2 or 5 x 10^k (never 0.025 % steps, which two decimals print unevenly), labelled with
-    # as many decimals as the view needs.
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+    share_axis(ax.xaxis)
     return _finish(
         fig,
         ax,
@@ -256,7 +262,8 @@ def region_traffic(frame: pd.DataFrame, dr_region: str) -> Figure:
     top.set_ylabel("requests of signed-in users")
     top.legend(loc="upper left")
     bottom.set_title("Server error rate per region (5xx share of all requests, health checks included)")
-    bottom.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+    bottom.set_ylim(bottom=0)  # a share is never negative: no "-0.0 %" tick under the line
+    share_axis(bottom.yaxis)
     bottom.set_ylabel("requests answered 5xx")
     bottom.set_xlabel(DAY_AXIS)
     fig.autofmt_xdate()

@@ -79,10 +79,34 @@ def test_error_rate_ticks_say_the_value_they_mark(rates) -> None:
 
     frame = pd.DataFrame({"route": [f"GET /r{i}" for i in range(len(rates))], "error_rate": rates})
     fig = plots.route_errors(frame)
-    ax = fig.axes[0]
     fig.canvas.draw()
-    for tick, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True):
-        if label.get_text():
-            assert float(label.get_text().rstrip("%")) == pytest.approx(tick * 100, abs=1e-9), (
-                label.get_text()
-            )
+    assert_ticks_say_their_value(fig.axes[0].get_xticks(), fig.axes[0].get_xticklabels())
+
+    # The per-region chart's 5xx share (y axis of the bottom panel), over two days of these rates.
+    days = ["2025-06-29", "2025-06-30"]
+    per_day = pd.DataFrame(
+        [
+            {
+                "day": day,
+                "region": region,
+                "user_requests": 100,
+                "requests": 100_000,
+                "server_errors": round(rate * 100_000),
+            }
+            for day in days
+            for region, rate in zip(("eu-west-1", DR), (min(rates), max(rates)), strict=True)
+        ]
+    )
+    fig = plots.region_traffic(per_day, DR)
+    bottom = fig.axes[1]
+    fig.canvas.draw()
+    assert_ticks_say_their_value(bottom.get_yticks(), bottom.get_yticklabels())
+    assert bottom.get_ylim()[0] == 0, "a share axis starts at 0"
+
+
+def assert_ticks_say_their_value(ticks, labels) -> None:
+    shown = [(tick, label.get_text()) for tick, label in zip(ticks, labels, strict=True) if label.get_text()]
+    assert shown, "no tick labels drawn"
+    for tick, text in shown:
+        value = float(text.rstrip("%").replace("\u2212", "-"))
+        assert value == pytest.approx(tick * 100, abs=1e-9), text
