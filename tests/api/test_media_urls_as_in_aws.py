@@ -26,9 +26,14 @@ SIGV2_NAMES = {"awsaccesskeyid", "signature", "expires"}
 
 
 @pytest.fixture(params=["us-east-1", "us-west-2", "eu-central-1"])
-def api_in_aws(request, stack):
+def api_in_aws(request, stack, monkeypatch):
     """The API of one region as deployed: its own region and bucket, S3 URLs with no endpoint override."""
     region = request.param
+    # A Lambda role's credentials are temporary (a session token), and the process-wide boto3 session keeps
+    # the credentials it first found: start a fresh one so a session made earlier in the run without a
+    # token is not the one used here.
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setattr(aws, "_session", None)
     bucket = f"mbt-dev-media-{region}-123456789012"
     settings = stack.settings.model_copy(update={"media_bucket": bucket})
     deps = Deps.from_settings(settings)  # table, queues: the emulator
