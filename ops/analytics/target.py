@@ -82,14 +82,9 @@ def _local_outputs(state_dir: str) -> StackOutputs:
 def _cloud_outputs(env: str) -> StackOutputs:
     """Read once per process: Terraform init + output takes seconds."""
     from ops.env.credentials import require_credentials
+    from ops.env.deployed_outputs import deployed_outputs
     from ops.env.envs import resolve as resolve_env
-    from ops.env.terraform_runner import TerraformRunner
 
     cloud_env = resolve_env(env)
     require_credentials(cloud_env.name)
-    runner = TerraformRunner(cloud_env)
-    runner.init()
-    document = runner.outputs().get("stack_outputs")
-    if document is None:
-        raise OpsError(f"env {env!r} has no stack_outputs yet: run `make apply ENV={env}`")
-    return StackOutputs.model_validate(document)
+    return deployed_outputs(cloud_env)

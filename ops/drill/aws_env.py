@@ -31,8 +31,8 @@ from ops.drill.data import arn_region, endpoint_arns, partition_items
 from ops.drill.envs import DrIdentity, DrillEnv, state_path
 from ops.env import cognito_replica
 from ops.env.credentials import require_credentials
+from ops.env.deployed_outputs import deployed_outputs
 from ops.env.envs import resolve
-from ops.env.terraform_runner import TerraformRunner
 from ops.errors import OpsError
 from ops.resource_names import prefix_of_table
 from ops.stack_outputs import StackOutputs
@@ -54,12 +54,7 @@ class AwsEnv(DrillEnv):
     def from_terraform(cls, env: str) -> AwsEnv:
         cloud_env = resolve(env)
         require_credentials(cloud_env.name)
-        runner = TerraformRunner(cloud_env)
-        runner.init()
-        document = runner.outputs().get("stack_outputs")
-        if document is None:
-            raise OpsError(f"env {env!r} has no stack_outputs yet: run `make apply ENV={env}`")
-        return cls(env, StackOutputs.model_validate(document))
+        return cls(env, deployed_outputs(cloud_env))
 
     def client(self, service: str, side: str = "primary") -> Any:
         return self.session.client(service, region_name=self.region(side), config=_CONFIG)

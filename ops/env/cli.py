@@ -226,13 +226,7 @@ def bootstrap(env: EnvOption, yes: YesOption = False) -> None:
 @app.command()
 def outputs(env: EnvOption) -> None:
     """Print the env's stack-outputs document (the contract in ops/stack_outputs.py)."""
-    from ops.stack_outputs import StackOutputs
+    from ops.env.deployed_outputs import deployed_outputs
 
     cloud_env, runner = _prepare(env)
-    runner.init()
-    document = runner.outputs().get("stack_outputs")
-    if document is None:
-        raise OpsError(
-            f"env {cloud_env.name!r} has no stack_outputs yet: run `make apply ENV={cloud_env.name}`"
-        )
-    typer.echo(json.dumps(StackOutputs.model_validate(document).model_dump(mode="json"), indent=2))
+    typer.echo(json.dumps(deployed_outputs(cloud_env, runner).model_dump(mode="json"), indent=2))
