@@ -25,6 +25,9 @@ SYNC_LOG = "SYNCLOG#"
 PUSH_TOKEN = "PUSHTOKEN#"  # noqa: S105 (a key prefix, not a secret)
 INBOX = "INBOX#"
 PROVIDER = "PROVIDER#"
+# The DR drill's canary items, one partition (drill/settings.py; the drill role may touch no other).
+DRILL = "DRILL#"
+DRILL_CANARY_PARTITION = f"{DRILL}CANARY"
 FOLLOWS = "FOLLOWS#"
 IDEMPOTENCY = "IDEMPOTENCY#"
 # Sort key (SK) prefixes and fixed sort keys.

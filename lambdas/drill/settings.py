@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from backend_core.item_keys import DRILL_CANARY_PARTITION
 from backend_core.s3_layout import DRILL_CANARY_PREFIX
 from backend_core.settings import FunctionSettings, not_from_env
 
 # Where the drill's canaries live, one definition: exported to terraform/contracts/drill_canary.json, from
 # which Terraform scopes the drill role (modules/api) and expires leftover copies (modules/storage).
-CANARY_PARTITION = "DRILL#CANARY"  # the role may write only DRILL#* partitions
+CANARY_PARTITION = DRILL_CANARY_PARTITION  # the role may touch items of this partition only
 CANARY_PREFIX = (
     DRILL_CANARY_PREFIX  # the role may write and delete only under this prefix (backend_core.s3_layout)
 )
@@ -38,7 +39,7 @@ class Settings(FunctionSettings):
     dr_media_bucket: str = Field(min_length=1, description="Replication destination of the media bucket.")
     dr_api_url: str = Field(description="Base URL of the DR region's API (its /health is checked).")
     alerts_topic_arn: str | None = Field(None, description="SNS topic told when a drill fails.")
-    canary_partition: str = not_from_env(CANARY_PARTITION, "The role may write only DRILL#* partitions.")
+    canary_partition: str = not_from_env(CANARY_PARTITION, "The role may touch items of this partition only.")
     canary_prefix: str = not_from_env(CANARY_PREFIX, "The role may touch objects only under this prefix.")
     canary_ttl_seconds: int = not_from_env(3600, "A canary the drill could not delete expires on its own.")
     health_timeout_seconds: float = not_from_env(3.0, "Timeout of the DR API's /health check.")

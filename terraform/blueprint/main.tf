@@ -226,13 +226,14 @@ module "api_primary" {
 
   # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
   drill = {
-    rpo_minutes     = var.dr.rpo_minutes
-    dr_table        = { name = module.table.table_name, arn = module.table.replica_arns[var.dr_region] }
-    dr_media_bucket = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
-    dr_api_url      = module.api_dr.api_url
-    canary_prefix   = local.drill_canary.canary_prefix
-    dr_kms_key_arns = { data = module.kms_keys.dr_key_arns["data"], media = module.kms_keys.dr_key_arns["media"] }
-    alerts_topic    = { arn = module.observability_primary.alerts_topic_arn, kms_key_arn = module.kms_keys.primary_key_arns["messaging"] }
+    rpo_minutes      = var.dr.rpo_minutes
+    dr_table         = { name = module.table.table_name, arn = module.table.replica_arns[var.dr_region] }
+    dr_media_bucket  = { name = module.storage.media_bucket_dr, arn = module.storage.media_bucket_dr_arn }
+    dr_api_url       = module.api_dr.api_url
+    canary_prefix    = local.drill_canary.canary_prefix
+    canary_partition = local.drill_canary.canary_partition
+    dr_kms_key_arns  = { data = module.kms_keys.dr_key_arns["data"], media = module.kms_keys.dr_key_arns["media"] }
+    alerts_topic     = { arn = module.observability_primary.alerts_topic_arn, kms_key_arn = module.kms_keys.primary_key_arns["messaging"] }
   }
 }
 

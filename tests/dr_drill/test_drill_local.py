@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from backend_core.item_keys import DRILL_CANARY_PARTITION
 from drill.app import create_handler
 
 from .conftest import drill_settings
@@ -36,7 +37,7 @@ def no_canary_left(stack, run_id: str) -> None:
 def canaries_left(stack, run_id: str) -> dict[str, list]:
     """Every trace of this run's canaries in both regions: table items and object versions."""
     out = stack.outputs
-    key = {"PK": {"S": "DRILL#CANARY"}, "SK": {"S": run_id}}
+    key = {"PK": {"S": DRILL_CANARY_PARTITION}, "SK": {"S": run_id}}
     left: dict[str, list] = {}
     for side in ("primary", "dr"):
         item = stack.client("dynamodb", side).get_item(TableName=out.table.name, Key=key, ConsistentRead=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from backend_core import item_keys
 from tests.prerequisites import missing
 from tests.terraform.conftest import REPO, variable
 
@@ -154,6 +155,7 @@ def _api_inputs(site: str) -> dict:
             "dr_media_bucket": {"name": "mbt-media-dr", "arn": DR_MEDIA},
             "dr_api_url": "https://dr.execute-api.us-west-2.amazonaws.com",
             "canary_prefix": CANARY_PREFIX,
+            "canary_partition": contract("drill_canary.json")["canary_partition"],
             "dr_kms_key_arns": DR_KEYS,
             "alerts_topic": {"arn": TOPIC, "kms_key_arn": KEYS["messaging"]},
         }
@@ -216,7 +218,7 @@ def test_drill_touches_only_drill_items_and_canary_objects(api_plans: dict[str, 
         assert all(":" in a and "*" not in a for a in actions), f"{sid}: no wildcard actions"
         if actions & {"dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"}:
             condition = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-            assert condition == ["DRILL#*"], sid
+            assert condition == [contract("drill_canary.json")["canary_partition"]], sid
         if any(a.startswith("s3:") and a.endswith(("Object", "ObjectVersion")) for a in actions):
             assert all(r.endswith("/drill/canary/*") for r in _as_list(statement["Resource"])), sid
     by_action = {
@@ -248,7 +250,7 @@ def test_no_other_function_gets_drill_access(api_plans: dict[str, dict]) -> None
     for site, plan in api_plans.items():
         for function in ("mobile_api", "notify_worker"):
             document = json.dumps(_statements(plan, function))
-            assert "DRILL#" not in document and REPLICA not in document, f"{site} {function}"
+            assert item_keys.DRILL not in document and REPLICA not in document, f"{site} {function}"
     dr_functions = {
         c["address"] for c in api_plans["dr"]["resource_changes"] if c["type"] == "aws_lambda_function"
     }

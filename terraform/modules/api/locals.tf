@@ -243,14 +243,14 @@ locals {
           Effect    = "Allow"
           Action    = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
           Resource  = var.table.arn
-          Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["DRILL#*"] } }
+          Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = [d.canary_partition] } }
         },
         {
           Sid       = "ReadReplicatedCanaryItems"
           Effect    = "Allow"
           Action    = "dynamodb:GetItem"
           Resource  = d.dr_table.arn
-          Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["DRILL#*"] } }
+          Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = [d.canary_partition] } }
         },
         {
           Sid      = "ReadMediaReplicationRules"

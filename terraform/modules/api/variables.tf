@@ -266,15 +266,16 @@ variable "peer_region" {
 }
 
 variable "drill" {
-  description = "The scheduled non-destructive DR drill (function `drill`, primary site only: from DR it would measure the reverse direction): the RPO target it polls for (minutes; sets its timeout), the DR replica table, DR media bucket and DR API URL it checks, the key prefix of its canary objects (terraform/contracts/drill_canary.json; the role may touch objects only there), the DR keys of those copies, and the alerts topic (and its key) it tells about a failure. null = no drill at this site."
+  description = "The scheduled non-destructive DR drill (function `drill`, primary site only: from DR it would measure the reverse direction): the RPO target it polls for (minutes; sets its timeout), the DR replica table, DR media bucket and DR API URL it checks, the key prefix of its canary objects and the partition of its canary items (terraform/contracts/drill_canary.json; the role may touch objects and items only there), the DR keys of those copies, and the alerts topic (and its key) it tells about a failure. null = no drill at this site."
   type = object({
-    rpo_minutes     = number
-    dr_table        = object({ name = string, arn = string })
-    dr_media_bucket = object({ name = string, arn = string })
-    dr_api_url      = string
-    canary_prefix   = string
-    dr_kms_key_arns = object({ data = string, media = string })
-    alerts_topic    = optional(object({ arn = string, kms_key_arn = string }))
+    rpo_minutes      = number
+    dr_table         = object({ name = string, arn = string })
+    dr_media_bucket  = object({ name = string, arn = string })
+    dr_api_url       = string
+    canary_prefix    = string
+    canary_partition = string
+    dr_kms_key_arns  = object({ data = string, media = string })
+    alerts_topic     = optional(object({ arn = string, kms_key_arn = string }))
   })
   default = null
 

@@ -50,7 +50,9 @@ def terraform_spelled_keys(source: str) -> list[tuple[int, str]]:
 
 
 def test_the_prefixes_are_known():
-    assert {"USER#", "DEVICE#", "SUB#", "INBOX#", "NOTIF#", "SYNCLOG#", "MEDIAUSE#"} <= set(PREFIXES)
+    assert {"USER#", "DEVICE#", "SUB#", "INBOX#", "NOTIF#", "SYNCLOG#", "MEDIAUSE#", "DRILL#"} <= set(
+        PREFIXES
+    )
 
 
 def test_the_check_catches_a_key_built_by_hand():

@@ -279,12 +279,13 @@ run "drill_is_primary_only" {
   variables {
     site = "dr"
     drill = {
-      rpo_minutes     = 5
-      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
-      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
-      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
-      canary_prefix   = "drill/canary/"
-      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      rpo_minutes      = 5
+      dr_table         = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket  = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix    = "drill/canary/"
+      canary_partition = jsondecode(file("../../contracts/drill_canary.json")).canary_partition
+      dr_kms_key_arns  = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
     }
   }
 
@@ -301,13 +302,14 @@ run "drill_gets_its_settings_time_and_canary_only_access" {
       drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
     drill = {
-      rpo_minutes     = 5
-      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
-      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
-      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
-      canary_prefix   = "drill/canary/"
-      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
-      alerts_topic    = { arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts", kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3" }
+      rpo_minutes      = 5
+      dr_table         = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket  = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix    = "drill/canary/"
+      canary_partition = jsondecode(file("../../contracts/drill_canary.json")).canary_partition
+      dr_kms_key_arns  = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      alerts_topic     = { arn = "arn:aws:sns:us-east-1:111122223333:mbt-test-alerts", kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/3" }
     }
   }
 
@@ -342,10 +344,10 @@ run "drill_gets_its_settings_time_and_canary_only_access" {
   assert {
     condition = alltrue([
       for st in jsondecode(aws_iam_role_policy.function["drill"].policy).Statement :
-      st.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["DRILL#*"]
+      st.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [jsondecode(file("../../contracts/drill_canary.json")).canary_partition]
       if length(setintersection(flatten([st.Action]), ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"])) > 0
     ])
-    error_message = "the drill may touch DRILL#* items only."
+    error_message = "the drill may touch its canary partition's items only."
   }
 
   assert {
@@ -376,12 +378,13 @@ run "a_long_rpo_target_is_capped_at_lambdas_limit" {
       drill         = { zip = "build/lambda/drill.zip", handler = "drill.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
     }
     drill = {
-      rpo_minutes     = 30
-      dr_table        = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
-      dr_media_bucket = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
-      dr_api_url      = "https://dr.execute-api.us-west-2.amazonaws.com"
-      canary_prefix   = "drill/canary/"
-      dr_kms_key_arns = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
+      rpo_minutes      = 30
+      dr_table         = { name = "mbt-test-main", arn = "arn:aws:dynamodb:us-west-2:111122223333:table/mbt-test-main" }
+      dr_media_bucket  = { name = "mbt-test-media-dr", arn = "arn:aws:s3:::mbt-test-media-dr" }
+      dr_api_url       = "https://dr.execute-api.us-west-2.amazonaws.com"
+      canary_prefix    = "drill/canary/"
+      canary_partition = jsondecode(file("../../contracts/drill_canary.json")).canary_partition
+      dr_kms_key_arns  = { data = "arn:aws:kms:us-west-2:111122223333:key/mrk-1", media = "arn:aws:kms:us-west-2:111122223333:key/mrk-2" }
     }
   }
 
