@@ -11,6 +11,7 @@ import pytest
 
 from backend_core.item_keys import DRILL_CANARY_PARTITION
 from drill.app import create_handler
+from drill.settings import CANARY_PREFIX
 
 from .conftest import drill_settings
 
@@ -43,7 +44,7 @@ def canaries_left(stack, run_id: str) -> dict[str, list]:
         item = stack.client("dynamodb", side).get_item(TableName=out.table.name, Key=key, ConsistentRead=True)
         bucket = out.media.bucket.primary if side == "primary" else out.media.bucket.dr
         versions = stack.client("s3", side).list_object_versions(
-            Bucket=bucket, Prefix=f"drill/canary/{run_id}"
+            Bucket=bucket, Prefix=f"{CANARY_PREFIX}{run_id}"
         )
         left[side] = ([item["Item"]] if "Item" in item else []) + versions.get("Versions", [])
     return left
@@ -182,7 +183,7 @@ def _remove_dr_copies(stack, run_id: str) -> None:
     """What the DR bucket's canary lifecycle rule does in AWS a day later, so the next test starts clean."""
     bucket = stack.outputs.media.bucket.dr
     s3 = stack.client("s3", "dr")
-    for version in s3.list_object_versions(Bucket=bucket, Prefix=f"drill/canary/{run_id}").get(
+    for version in s3.list_object_versions(Bucket=bucket, Prefix=f"{CANARY_PREFIX}{run_id}").get(
         "Versions", []
     ):
         s3.delete_object(Bucket=bucket, Key=version["Key"], VersionId=version["VersionId"])
