@@ -26,7 +26,6 @@ from ops.cost.model import (
     Traffic,
     estimate,
     traffic,
-    usage_event_bytes,
 )
 from ops.cost.profile import HEALTH_ROUTE, UsageProfile
 from ops.pricing import PriceTable
@@ -37,7 +36,6 @@ ACCOUNT_CONCURRENCY = 1000  # Lambda's default concurrent executions quota per r
 UNRESERVED_MINIMUM = 100  # AWS keeps this much of the quota unreserved
 HEADROOM = 0.7  # size limits so that the peak uses at most 70 % of them
 INBOX_TTL_DAYS = 90
-FIREHOSE_RECORD_BYTES = 5 * 1024
 DR_FIXED_SHARE = 0.25  # the standby's fixed costs "dominate" when they are this share of the bill or more
 
 
@@ -276,11 +274,21 @@ def _throttling(c: _Context) -> Advice | None:
             f"peak ~{rps:,.1f} requests/s, within {HEADROOM:.0%} of the stage's {limit:,.0f}/s{until}",
         )
     rate = math.ceil(rps / HEADROOM)
+    # A burst beyond the API function's reserved concurrency is answered 500 (the blueprint refuses it).
+    api_function = next((f for f in c.d.functions if f.key == "mobile_api" and f.site == PRIMARY), None)
+    reserved = api_function.reserved_concurrency if api_function else None
+    burst = min(2 * rate, reserved) if reserved else 2 * rate
+    within = (
+        f", at most mobile_api's reserved concurrency {reserved}" if reserved and burst == reserved else ""
+    )
     return Advice(
         topic="api-throttling",
         verdict="needed",
         setting=c.tfvars("api.rate_limit and api.burst_limit"),
-        change=f"rate_limit {rate}, burst_limit {2 * rate} (now {stage.rate_limit:,.0f} and {stage.burst_limit})",
+        change=(
+            f"rate_limit {rate}, burst_limit {burst}{within} "
+            f"(now {stage.rate_limit:,.0f} and {stage.burst_limit})"
+        ),
         saving=0.0,
         why=f"the busiest second brings ~{rps:,.0f} requests/s: above {stage.rate_limit:,.0f}/s the API answers 429",
     )
@@ -337,6 +345,9 @@ def _log_class(c: _Context) -> Advice | None:
         for g in c.d.log_groups
         if g.log_class != "INFREQUENT_ACCESS"
         and (g.producer == "api_access" or g.producer.startswith("function:"))
+        # The API function's log group carries the usage events' subscription filter (mobile_api/usage.py),
+        # which the Infrequent Access class does not offer.
+        and not (c.d.firehose and g.producer == "function:mobile_api")
     ]
     if not candidates:
         return None
@@ -348,11 +359,11 @@ def _log_class(c: _Context) -> Advice | None:
         topic="log-class",
         verdict=_verdict(saving, trade_off=True),
         setting="terraform/modules/api: aws_cloudwatch_log_group log_group_class",
-        change='"INFREQUENT_ACCESS" on the API access and function log groups',
+        change='"INFREQUENT_ACCESS" on the API access log groups and the function log groups but the API\'s',
         saving=saving,
         why=(
             "half the ingestion price; those log groups lose Live Tail, metric and subscription filters "
-            "(none are used here) and Logs Insights stays"
+            "(the API function's group keeps Standard for the usage events' filter) and Logs Insights stays"
         ),
     )
 
@@ -434,25 +445,6 @@ def _replication_time_control(c: _Context) -> Advice | None:
         change="Replication Time Control off",
         saving=saving,
         why=f"RTC is the 15-minute replication SLA behind the media RPO; {rpo}",
-    )
-
-
-def _firehose_records(c: _Context) -> Advice | None:
-    if c.d.firehose is None:
-        return None
-    per_record = max(1, FIREHOSE_RECORD_BYTES // usage_event_bytes())
-    saving = c.saving(c.d.with_changes(usage_events_per_record=per_record))
-    return Advice(
-        topic="firehose-records",
-        verdict=_verdict(saving, trade_off=True),
-        setting="lambdas/mobile_api/usage.py: one PutRecord per request",
-        change=f"pack {per_record} events (newline-delimited JSON) per record",
-        saving=saving,
-        why=(
-            f"Firehose bills every record as at least 5 KB and an event is {usage_event_bytes()} B; packing needs "
-            "a buffer in the function (a frozen container can lose its last events) and a test that the "
-            "Parquet conversion splits the lines"
-        ),
     )
 
 
@@ -541,7 +533,6 @@ ADVISORS: tuple[Callable[[_Context], Advice | list[Advice] | None], ...] = (
     lambda c: _tracing(c, DR),
     _lambda_memory,
     _replication_time_control,
-    _firehose_records,
     _firehose_buffering,
     _inbox_ttl,
     _dr_standby,

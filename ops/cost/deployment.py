@@ -214,7 +214,9 @@ class Deployment:
     trail: bool = False
     rpo_minutes: float | None = None
     # What the app's code does (not in the plan), so the advice can price a change to it:
-    usage_events_per_record: int = 1  # lambdas/mobile_api/usage.py: one Firehose PutRecord per request
+    usage_events_per_record: int = (
+        1  # events per Firehose record from the log subscription (1: an upper bound)
+    )
     inbox_ttl_days: float | None = None  # backend_core/inbox_store.py: inbox entries never expire
     notes: tuple[str, ...] = field(default=())
 

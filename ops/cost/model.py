@@ -84,6 +84,7 @@ AUTOSCALING_MIN_UNITS = 5
 # Work of the functions the profile does not describe per request.
 ENDPOINT_CLEANUP_MS = 100.0
 TTL_ARCHIVER_MS = 60.0
+ACCOUNT_ERASER_MS = 15.0  # one small GetItem per record; a late write of an erased user is rare
 ARCHIVE_OBJECT_KB = 1.0
 # Custom metrics each function publishes as CloudWatch EMF (metric x dimension sets), from
 # `metrics.add_metric` in lambdas/*/ (tests/cost/test_route_work.py keeps this in step).
@@ -234,6 +235,18 @@ def _cold_starts(invocations: float, share: float) -> float:
     return max(invocations * share, windows * (1 - math.exp(-invocations / windows))) if invocations else 0.0
 
 
+def eraser_records(t: Traffic) -> float:
+    """Stream records the account eraser's filter passes in each region per month: the items written in
+    user-owned partitions (taken as every replicated write: an upper bound, condition checks excluded)."""
+    return sum(w.count for w in t.work.writes if w.replicated)
+
+
+def _eraser_reads(d: Deployment, t: Traffic, site: str) -> float:
+    """Read request units of the account eraser's tombstone reads at `site` (0 where it is not deployed)."""
+    deployed = any(f.key == "account_eraser" and f.site == site for f in d.functions)
+    return eraser_records(t) * 0.5 if deployed else 0.0
+
+
 def _traced(invocations: float) -> float:
     reservoir = XRAY_RESERVOIR_PER_SECOND * MONTH_SECONDS
     return min(invocations, reservoir) + XRAY_FIXED_RATE * max(0.0, invocations - reservoir)
@@ -356,13 +369,12 @@ def _lambda(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> dict[tup
             # the usage profile, priced at 0 (an invocation costs what a request does).
             n = 0.0
         elif f.key == "account_eraser":
-            # Filtered to user-owned INSERT/MODIFY records, which it mostly lets pass after one read: an
-            # invocation per stream batch of writes the profile prices under the API's routes; not modelled
-            # separately yet (see the note this adds).
-            n = 0.0
-            out.notes.append(
-                "account_eraser: stream invocations not modelled (one GetItem per user-owned write)"
-            )
+            # Filtered to INSERT/MODIFY of user-owned items: every replicated write reaches each region's stream
+            # (the local write and the replica's copy), and each record costs one eventually consistent GetItem
+            # of the owner's tombstone. One invocation per record is an upper bound (a busy shard's poll
+            # carries up to batch_size = 100 records).
+            n = eraser_records(t)
+            busy_ms = n * ACCOUNT_ERASER_MS
         elif f.key == "onboarding":
             # Cognito's post-confirmation trigger: one short invocation per new user, which the usage profile
             # (active users, not sign-ups) does not describe: priced at 0 (an invocation costs what a request does).
@@ -453,6 +465,12 @@ def _dynamodb(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
     if table.billing_mode == "PAY_PER_REQUEST":
         out.add(PRIMARY, "dynamodb.ondemand.read_request_units", w.read_units, "table and index reads")
         out.add(PRIMARY, "dynamodb.ondemand.write_request_units", w.write_units, "table and index writes")
+        out.add(
+            PRIMARY,
+            "dynamodb.ondemand.read_request_units",
+            _eraser_reads(d, t, PRIMARY),
+            "account eraser: a tombstone read per user-owned write",
+        )
     else:
         out.add(
             PRIMARY,
@@ -484,6 +502,13 @@ def _dynamodb(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
                 "dynamodb.ondemand.write_request_units",
                 w.replica_index_units,
                 "replica's index writes",
+                region,
+            )
+            out.add(
+                site,
+                "dynamodb.ondemand.read_request_units",
+                _eraser_reads(d, t, site),
+                "account eraser: a tombstone read per user-owned write",
                 region,
             )
         else:
@@ -818,7 +843,12 @@ def _analytics(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
         record_bytes = usage_event_bytes() * per_record
         billed_bytes = math.ceil(record_bytes / (5 * KB)) * 5 * KB  # each record rounds up to 5 KB
         gb = events / per_record * billed_bytes / GB
-        how = f"{events:,.0f} usage events, {per_record} per record of {record_bytes:,} B billed as {billed_bytes // KB} KB"
+        # The log subscription sends gzip batches of log lines as records; a quiet minute's batch may hold one
+        # line, so one event per record (each rounded up to 5 KB) is the upper bound priced here.
+        how = (
+            f"{events:,.0f} usage events from the log subscription, {per_record} per record of {record_bytes:,} B "
+            f"billed as {billed_bytes // KB} KB"
+        )
         out.add(PRIMARY, "firehose.ingestion", gb, how, d.firehose.region)
         if d.firehose.format_conversion:
             out.add(PRIMARY, "firehose.format_conversion", gb, "JSON to Parquet", d.firehose.region)
@@ -860,10 +890,11 @@ def _logs_and_metrics(
     for lg in d.log_groups:
         ingested = 0.0
         if lg.producer.startswith("function:"):
-            ingested = (
-                invocations.get((lg.producer.split(":", 1)[1], lg.site), 0.0)
-                * p.lambda_.log_bytes_per_invocation
-            )
+            function = lg.producer.split(":", 1)[1]
+            ingested = invocations.get((function, lg.site), 0.0) * p.lambda_.log_bytes_per_invocation
+            if function == "mobile_api" and d.firehose:
+                # Every request's usage event is a log line (mobile_api/usage.py) the subscription filter sends on.
+                ingested += t.api_requests(lg.site) * usage_event_bytes()
         elif lg.producer == "api_access":
             stage = next((s for s in d.stages if s.site == lg.site), None)
             ingested = (

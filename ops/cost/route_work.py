@@ -34,6 +34,8 @@ DEVICE_KB = 0.6  # token (up to ~200 B), the per-region endpoint ARNs, GSI2 keys
 MEDIA_ROW_KB = 0.4
 SUBSCRIPTION_KB = 0.3
 IDEMPOTENCY_KB = 0.6  # with the stored 202 response
+ERASURE_TOMBSTONE_KB = 0.3  # keys, user id, requested_at, pool id, expires_at
+PROVIDER_APPLICATION_KB = 0.8  # keys, GSI1 keys, business name, about (up to a few hundred bytes), email
 INBOX_OVERHEAD_KB = 0.25  # keys, GSI1 keys, status, ids around the notification's title/body/data
 SQS_BATCH = 10  # SendMessageBatch and the worker's batch size (modules/api: batch_size = 10)
 
@@ -226,10 +228,25 @@ def _get_notifications(p: UsageProfile) -> Work:
     return Work(reads=(Read(n.inbox_page_items * (n.notification_kb + INBOX_OVERHEAD_KB), False),))
 
 
+def _delete_me(p: UsageProfile) -> Work:
+    # ErasureStore.request: conditional PutItem of the tombstone (a repeat reads it back: not counted); the
+    # tombstone expires by TTL after ERASURE_TOMBSTONE_DAYS. The erasure itself runs in the account eraser,
+    # once per deleted account, which the usage profile's active users do not describe.
+    return Work(writes=(Write(ERASURE_TOMBSTONE_KB),), ttl_expiries=1)
+
+
+def _post_provider_application(p: UsageProfile) -> Work:
+    # ProviderApplicationStore.request: conditional PutItem of the application, which is in GSI1 (the
+    # operators' pending list).
+    return Work(writes=(Write(PROVIDER_APPLICATION_KB, gsis=1),))
+
+
 ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
     "GET /health": _health,
     "GET /me": _get_me,
     "PUT /me": _put_me,
+    "DELETE /me": _delete_me,
+    "POST /me/provider-application": _post_provider_application,
     "POST /devices": _post_devices,
     "DELETE /devices/{id}": _delete_device,
     "GET /sync": _get_sync,

@@ -111,6 +111,16 @@ variable "api" {
       reserved_concurrency = optional(number)
     })), {})
   })
+
+  # A burst is that many requests at once: beyond the API function's reserved concurrency, Lambda throttles
+  # them and API Gateway answers 500, not the stage's 429 (ops/env/api_limits.py; the load test shows it).
+  validation {
+    condition = (
+      try(var.api.functions.mobile_api.reserved_concurrency, null) == null
+      || var.api.burst_limit <= try(var.api.functions.mobile_api.reserved_concurrency, 0)
+    )
+    error_message = "api.burst_limit must not exceed api.functions.mobile_api.reserved_concurrency: a burst beyond the reserved concurrency is throttled by Lambda and answered 500 instead of 429. Lower the burst or raise the reservation (and the account's concurrency quota)."
+  }
 }
 
 variable "data_protection" {

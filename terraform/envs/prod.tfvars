@@ -30,7 +30,7 @@ identity = {
 # 350 (200 + 50 reserved + 100 AWS keeps unreserved); raise it through Service Quotas before the first apply, or the function update fails.
 api = {
   rate_limit         = 1000
-  burst_limit        = 2000
+  burst_limit        = 200 # at most mobile_api's reserved concurrency (blueprint validation)
   log_retention_days = 90
   # Web clients (browsers) allowed by CORS: the app's own origins; mobile apps need none.
   cors_allowed_origins = ["https://app.example.com"]

@@ -90,7 +90,9 @@ def test_reserved_concurrency_and_throttling_are_needed_above_the_audience_they_
     throttle = audience_in(calm["api-throttling"].why)
     assert by_topic(advise(prod, PROFILE, throttle * 0.95))["api-throttling"].verdict == "keep"
     raised = by_topic(advise(prod, PROFILE, throttle * 1.05))["api-throttling"]
-    assert raised.verdict == "needed" and "now 1,000 and 2000" in raised.change
+    assert raised.verdict == "needed" and raised.change.endswith("(now 1,000 and 200)")
+    # the burst stays within the reserved concurrency (the blueprint refuses more: AWS would answer 500)
+    assert "burst_limit 200, at most mobile_api's reserved concurrency 200" in raised.change
 
 
 def test_dev_s_small_throttle_is_needed_first() -> None:

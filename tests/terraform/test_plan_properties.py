@@ -116,15 +116,21 @@ def test_the_endpoint_cleanup_filter_passes_device_removals_only(plan: dict) -> 
 def test_the_account_eraser_filter_passes_writes_to_owned_partitions(plan: dict) -> None:
     """Its prefixes come from backend_core/item_keys.py (terraform/contracts/item_keys.json): every partition
     `owners_of` reads an owner from, so no late write of a deleted user escapes the eraser."""
+    # `filter` is a set block: the plan lists the patterns in its own order.
     patterns = [
-        [json.loads(f["pattern"]) for f in m["filter_criteria"][0]["filter"]]
+        sorted(
+            json.dumps(json.loads(f["pattern"]), sort_keys=True) for f in m["filter_criteria"][0]["filter"]
+        )
         for m in mappings_of(plan, "account_eraser")
     ]
     assert len(patterns) == 2, "a filtered account eraser mapping at each site"
-    owned = [
-        {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {"PK": {"S": [{"prefix": prefix}]}}}}
+    owned = sorted(
+        json.dumps(
+            {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {"PK": {"S": [{"prefix": prefix}]}}}},
+            sort_keys=True,
+        )
         for prefix in item_keys.OWNER_PARTITION_PREFIXES
-    ]
+    )
     assert patterns == [owned, owned]
     for prefix in item_keys.OWNER_PARTITION_PREFIXES:
         sk = f"{item_keys.SUBSCRIBER_PREFIX}c1" if prefix == item_keys.PROVIDER else "ANY"

@@ -202,3 +202,34 @@ run "identity_providers_from_env_data" {
     error_message = "the onboarding function is deployed at both sites."
   }
 }
+
+# A burst the stage admits beyond the API function's reserved concurrency is answered 500 by AWS, not 429.
+run "burst_cannot_exceed_the_api_functions_reserved_concurrency" {
+  command = plan
+
+  variables {
+    api = {
+      rate_limit  = 100
+      burst_limit = 300
+      functions = {
+        mobile_api = { reserved_concurrency = 200 }
+      }
+    }
+  }
+
+  expect_failures = [var.api]
+}
+
+run "burst_within_the_reserved_concurrency_plans" {
+  command = plan
+
+  variables {
+    api = {
+      rate_limit  = 100
+      burst_limit = 200
+      functions = {
+        mobile_api = { reserved_concurrency = 200 }
+      }
+    }
+  }
+}
