@@ -308,8 +308,13 @@ describe('a user who deletes their account', () => {
     await deleteAccount(base);
     assert.equal((await fetchAuthSession()).tokens, undefined);
     await eventually(
+      // A sign-in that still succeeds (the eraser has not reached Cognito yet) is signed out again, or the next
+      // attempt would only say UserAlreadyAuthenticatedException.
       () => logIn(email, password).then(
-        () => 'still there',
+        async () => {
+          await logOut();
+          return 'still there';
+        },
         (error) => error.name,
       ),
       // AWS hides that the user no longer exists (PreventUserExistenceErrors): NotAuthorizedException.

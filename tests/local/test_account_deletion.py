@@ -112,10 +112,15 @@ def test_delete_me_erases_everything_in_both_regions(local_stack_clean: LocalSta
     )
     assert not _cognito_user_exists(stack, user)
     assert stack.request("GET", "/me", user=provider).status_code == 200, "the provider is untouched"
-    endpoints = stack.client("sns").list_endpoints_by_platform_application(
-        PlatformApplicationArn=stack.outputs.notifications.platform_applications.fcm
-    )["Endpoints"]
-    assert not [e for e in endpoints if e["Attributes"].get("Token") == f"tok-{user.sub}"]
+
+    def push_endpoints() -> list[dict]:
+        endpoints = stack.client("sns").list_endpoints_by_platform_application(
+            PlatformApplicationArn=stack.outputs.notifications.platform_applications.fcm
+        )["Endpoints"]
+        return [e for e in endpoints if e["Attributes"].get("Token") == f"tok-{user.sub}"]
+
+    # The device row's REMOVE sets off endpoint_cleanup, which deletes the push endpoint after the row is gone.
+    stack.wait_for(lambda: not push_endpoints(), timeout=60, what="the user's push endpoint deleted")
 
 
 def test_a_write_replicated_late_does_not_resurrect_the_user(local_stack_clean: LocalStackHandle) -> None:
