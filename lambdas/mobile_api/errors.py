@@ -16,6 +16,7 @@ CODES = {
     404: "not_found",
     405: "not_allowed",
     409: "conflict",
+    410: "account_deleted",
     413: "too_large",
     414: "uri_too_long",
     415: "unsupported_media_type",
@@ -36,6 +37,7 @@ STATUS_OF: dict[type[refusals.Refused], int] = {
     refusals.Conflict: 409,
     refusals.TooLarge: 413,
     refusals.Invalid: 422,
+    refusals.AccountDeleted: 410,
     refusals.Unavailable: 503,
 }
 

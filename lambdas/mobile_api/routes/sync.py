@@ -27,7 +27,7 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.put(
         "/sync/<collection>/<id>",
         summary="Create or update a synced item (optimistic version)",
-        responses={200: _item, 409: _conflict, **error_doc(400, 401, 413, 422, 503)},
+        responses={200: _item, 409: _conflict, **error_doc(400, 401, 410, 413, 422, 503)},
     )
     def put_item(
         collection: Annotated[str, Path(pattern=SAFE_ID)],
@@ -35,13 +35,15 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         body: SyncPut,
     ):
         caller = require_caller(app.current_event.raw_event)
-        item = rules.put_item(deps.sync, caller.user_id, collection, id, body.data, body.version, deps.clock)
+        item = rules.put_item(
+            deps.sync, caller.user_id, collection, id, body.data, body.version, deps.clock, deps.erasures
+        )
         return json_response(200, views.sync_item(item))
 
     @app.delete(
         "/sync/<collection>/<id>",
         summary="Delete a synced item (leaves a tombstone)",
-        responses={200: _item, 409: _conflict, **error_doc(401, 404, 422, 503)},
+        responses={200: _item, 409: _conflict, **error_doc(401, 404, 410, 422, 503)},
     )
     def delete_item(
         collection: Annotated[str, Path(pattern=SAFE_ID)],
@@ -51,7 +53,9 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         ] = None,
     ):
         caller = require_caller(app.current_event.raw_event)
-        item = rules.delete_item(deps.sync, caller.user_id, collection, id, version, deps.clock)
+        item = rules.delete_item(
+            deps.sync, caller.user_id, collection, id, version, deps.clock, deps.erasures
+        )
         return json_response(200, views.sync_item(item))
 
     @app.get(

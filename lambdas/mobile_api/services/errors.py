@@ -47,5 +47,11 @@ class Invalid(Refused):
     """Well-formed, but not something this deployment can do (e.g. an unconfigured push platform)."""
 
 
+class AccountDeleted(Refused):
+    """The caller deleted their account (`DELETE /me`); their token is still valid until it expires."""
+
+    code = "account_deleted"
+
+
 class Unavailable(Refused):
     """A dependency is not there right now (or not configured); the client may retry."""

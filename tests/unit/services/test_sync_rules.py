@@ -55,3 +55,24 @@ def test_the_feed_answers_each_item_once_at_its_last_change(deps, clock):
     assert [(c.item.item_id, c.item.version, c.seq) for c in page.changes] == [("b", 1, 2), ("a", 2, 3)]
     assert page.cursor == {**{r: 0 for r in deps.sync.regions}, deps.sync.region: 3}
     assert rules.changes(deps.sync, user, page.cursor, 10).changes == []
+
+
+def test_writes_that_keep_colliding_are_gone_for_a_deleted_account_and_busy_otherwise(
+    deps, clock, make_caller, monkeypatch
+):
+    """After DELETE /me the token stays valid and the account eraser erases each write as it lands, so the
+    sync transaction keeps colliding: that answers 410 account_deleted, not a 503 the app would retry."""
+    from backend_core import sync_store
+    from mobile_api.services import account as account_rules
+    from mobile_api.services.errors import AccountDeleted, Unavailable
+
+    monkeypatch.setattr(sync_store, "MAX_ATTEMPTS", 0)  # the store gives up at once, as after its retries
+    kept, deleted = make_caller(), make_caller()
+    account_rules.delete_account(deps.erasures, deleted, None, clock)
+    with pytest.raises(AccountDeleted) as gone:
+        rules.put_item(deps.sync, deleted.user_id, "notes", "a", {"v": 1}, None, clock, deps.erasures)
+    assert gone.value.code == "account_deleted"
+    with pytest.raises(AccountDeleted):
+        rules.delete_item(deps.sync, deleted.user_id, "notes", "a", None, clock, deps.erasures)
+    with pytest.raises(Unavailable):
+        rules.put_item(deps.sync, kept.user_id, "notes", "a", {"v": 1}, None, clock, deps.erasures)
