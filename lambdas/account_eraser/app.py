@@ -44,6 +44,7 @@ def create_handler(settings: Settings) -> Handler:
             region=settings.region,
             write_regions=settings.write_regions,
             erased={},
+            user_pool_id=settings.user_pool_id,
         )
 
     def record_handler(record: DynamoDBRecord) -> None:

@@ -39,7 +39,9 @@ BATCH = 25  # BatchWriteItem's limit
 class Erasure:
     user_id: str
     requested_at: str  # ISO-8601 UTC
-    user_pool_id: str | None  # the pool that issued the requesting token (its Cognito user is deleted)
+    # The pool whose issuer signed the requesting token (the DR replica's or the primary's): a record only.
+    # The Cognito user is deleted from the pool that owns the users (EraseContext.user_pool_id).
+    user_pool_id: str | None
 
 
 class ErasureStore(TableAccess):
@@ -91,6 +93,7 @@ class EraseContext:
     region: str
     write_regions: tuple[str, ...]
     erased: dict[str, int]  # step name -> items/objects erased, for the log and metrics
+    user_pool_id: str | None = None  # the pool that owns the users (`<home region>_<id>`); None = none
 
 
 class _Table(TableAccess):
@@ -199,14 +202,23 @@ def erase_conversations(ctx: EraseContext, user_id: str) -> int:
     return 0
 
 
-def erase_cognito_user(ctx: EraseContext, user_id: str, user_pool_id: str | None) -> int:
-    """Sign the user out everywhere (refresh tokens revoked) and delete them from the pool, in the region that
-    pool lives in only (its id's prefix): the other region never calls it. Already gone counts as done."""
-    if not user_pool_id or user_pool_id.split("_", 1)[0] != ctx.region:
+def user_pool_home_region(user_pool_id: str) -> str:
+    """The region a user pool lives in: its id's prefix (`us-east-1_AbC123` -> `us-east-1`). A multi-Region
+    replica shares the id, so its prefix names the primary (the pool where user writes go)."""
+    return user_pool_id.split("_", 1)[0]
+
+
+def erase_cognito_user(ctx: EraseContext, user_id: str) -> int:
+    """Sign the user out everywhere (refresh tokens revoked) and delete them from the pool that owns the users
+    (`ctx.user_pool_id`), in that pool's home region only: whatever issuer signed the `DELETE /me` token (the
+    DR replica's or the primary's), the user is deleted once, by the primary region's eraser when the
+    tombstone reaches it; the DR region never calls it (a secondary replica takes no user writes, and the
+    primary may be dark). Already gone counts as done."""
+    if not ctx.user_pool_id or user_pool_home_region(ctx.user_pool_id) != ctx.region:
         return 0
     for call in (ctx.cognito.admin_user_global_sign_out, ctx.cognito.admin_delete_user):
         try:
-            call(UserPoolId=user_pool_id, Username=user_id)
+            call(UserPoolId=ctx.user_pool_id, Username=user_id)
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "UserNotFoundException":
                 raise
@@ -229,7 +241,7 @@ def erase_everything(ctx: EraseContext, erasure: Erasure) -> dict[str, int]:
     """Run every step for the user in ctx's region, then the Cognito user; counts per step."""
     for name, step in ERASE_STEPS:
         ctx.erased[name] = ctx.erased.get(name, 0) + step(ctx, erasure.user_id)
-    ctx.erased["cognito_user"] = erase_cognito_user(ctx, erasure.user_id, erasure.user_pool_id)
+    ctx.erased["cognito_user"] = erase_cognito_user(ctx, erasure.user_id)
     return ctx.erased
 
 

@@ -290,6 +290,9 @@ class LocalStack:
             "regions": (self.config.primary_region, self.config.dr_region),
             # The archive stand-in's restore delay, so the API's retry_after matches it (AWS: hours).
             "restore_wait_seconds": max(1, math.ceil(self.config.restore_seconds)),
+            # The pool that owns the users, in both regions (MRR shares the id; the DR replica here has its
+            # own, which the eraser never deletes from): the account eraser deletes Cognito users from it.
+            "user_pool_id": self.provisioned.outputs.auth.user_pool_id if self.provisioned else None,
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:

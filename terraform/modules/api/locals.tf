@@ -49,6 +49,10 @@ locals {
     var.drill.dr_table.name == var.table.name ? {} : { DR_TABLE_NAME = var.drill.dr_table.name },
   )
 
+  # Only the account eraser reads it (lambdas/account_eraser/settings.py ENV_VARS): the pool that owns the users,
+  # whose Cognito user the eraser deletes in the pool's home region only (a multi-Region replica shares the id).
+  account_eraser_environment = { USER_POOL_ID = var.user_pool == null ? "" : var.user_pool.id }
+
   environment = {
     ENV_NAME                     = var.env_name
     TABLE_NAME                   = var.table.name

@@ -101,6 +101,7 @@ resource "aws_lambda_function" "this" {
       local.environment,
       { POWERTOOLS_SERVICE_NAME = each.key },
       each.key == "drill" ? local.drill_environment : {},
+      each.key == "account_eraser" ? local.account_eraser_environment : {},
     )
   }
 

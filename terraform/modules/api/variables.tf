@@ -330,7 +330,7 @@ variable "cors_allowed_origins" {
 }
 
 variable "user_pool" {
-  description = "The Cognito user pool (a multi-Region replica shares its id) whose post-confirmation trigger is the onboarding function: the function may add users to groups in this site's region's pool, nothing else. null = the onboarding function gets no Cognito permission."
+  description = "The Cognito user pool (a multi-Region replica shares its id) whose post-confirmation trigger is the onboarding function: the function may add users to groups in this site's region's pool, nothing else; the account eraser deletes erased users from it in its home region only (USER_POOL_ID). null = no Cognito permission, no user deleted."
   type = object({
     id = string
   })
