@@ -1,14 +1,22 @@
-"""DynamoDB stream batch -> erase deleted accounts in this region; partial batch failures.
+"""DynamoDB stream batch -> erase deleted accounts in this region; partial batch failures. S3 event -> erase a
+media object of a deleted account that landed late.
 
 - The tombstone's INSERT (`DELETE /me` in either region, replicated to both): run every erase step of
   backend_core.account_erasure for the user, here.
 - Any other INSERT/MODIFY of an item of a user whose tombstone exists: erase that item again (a late write).
+
+- An S3 `ObjectCreated` event of this region's media bucket (an upload, or a replica landing after both
+  regions' sweeps, S3 replication being asynchronous): when the key's owner has a tombstone, empty the owner's
+  media prefix again. Invoked asynchronously by S3: an error is retried by Lambda, then goes to the on-failure
+  destination.
 
 In AWS the event source mapping filters to INSERT/MODIFY of user-owned items (terraform/modules/api); the
 local stack's stream source delivers every record, so the checks are repeated here.
 """
 
 from __future__ import annotations
+
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -21,6 +29,7 @@ from backend_core.account_erasure import (
     EraseContext,
     ErasureStore,
     erase_everything,
+    erase_landed_media,
     erase_late_item,
     stream_image,
 )
@@ -68,7 +77,22 @@ def create_handler(settings: Settings) -> Handler:
                 )
                 return
 
+    def media_handler(event: dict) -> dict:
+        erased = 0
+        for record in event["Records"]:
+            if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+                continue
+            key = unquote_plus(record["s3"]["object"]["key"])  # S3 URL-encodes keys in events
+            erased += erase_landed_media(context(), tombstones, key)
+        if erased:
+            metrics.add_metric(name="LateMediaErased", unit=MetricUnit.Count, value=erased)
+            logger.info("media of an erased account that landed late erased", extra={"objects": erased})
+        return {"erased": erased}
+
     def handler(event: dict, context_: object) -> dict:
+        records = event.get("Records") or []
+        if records and records[0].get("eventSource") == "aws:s3":
+            return media_handler(event)
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context_

@@ -13,6 +13,12 @@ user that appears in its stream later, so a late write cannot resurrect the user
 idempotent: a retried batch, or both regions erasing the same replicated items, deletes nothing twice that
 matters.
 
+S3 replication is asynchronous (RTC: 99.99 % within 15 minutes; without RTC, longer), so a media version in
+flight when both regions swept lands in the other bucket later, with no record left pointing at it. Each
+media bucket therefore notifies the account eraser of every object created under the media prefix (replicas
+included: S3 emits `s3:ObjectCreated:*` in the destination for a replica), and `erase_landed_media` empties
+the owner's prefix again while the tombstone exists.
+
 Sources for the media step: S3 deletes a specific version permanently and does not replicate such a delete
 (S3 user guide, "Replicating delete markers between buckets"), hence each region empties its own bucket.
 """
@@ -27,7 +33,7 @@ from botocore.exceptions import ClientError
 
 from backend_core import item_keys
 from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
-from backend_core.s3_layout import user_media_prefix
+from backend_core.s3_layout import owner_of_media_key, user_media_prefix
 
 ERASURE_TOMBSTONE_DAYS = (
     90  # far beyond any replication pause, retry or token lifetime (access tokens: 1 day max)
@@ -255,6 +261,19 @@ def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
     if owner and item_keys.media_id_of(sk) is not None:
         erased += erase_media_objects(ctx, owner[0])
     return erased
+
+
+def erase_landed_media(ctx: EraseContext, store: ErasureStore, key: str) -> int:
+    """A media object version landed in this region's bucket (an upload, or a replica S3 replication brought in
+    late, after both regions' sweeps): when its owner (the key's `users/<user id>/`) has a tombstone, empty the
+    owner's prefix again, that version with it. Objects erased; 0 for a live owner or a key of no user.
+
+    The tombstone read is strongly consistent: a version that landed before the tombstone reached this region
+    is in the listing of the sweep the tombstone's arrival sets off, one that lands after is seen here."""
+    owner = owner_of_media_key(key)
+    if owner is None or store.get(owner) is None:
+        return 0
+    return erase_media_objects(ctx, owner)
 
 
 def stream_image(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -224,3 +224,31 @@ def test_deletion_with_a_dr_token_deletes_the_cognito_user_from_the_primary_pool
         what="the user deleted from the primary pool",
     )
     stack.wait_for(lambda: not _replica_has(stack, user), timeout=60, what="the replica dropping the user")
+
+
+def test_a_media_version_replicated_after_both_sweeps_is_erased_when_it_lands(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    """S3 replication is asynchronous (RTC: 15 min): a version in flight while both regions erase the account lands
+    in the DR bucket after DR's sweep, with no record left pointing at it. The bucket's ObjectCreated event
+    reaches the account eraser, which finds the tombstone and empties the user's prefix again."""
+    stack = local_stack_clean
+    user = stack.create_user()
+    # A first upload replicated: only DR's own sweep can empty it there (S3 does not replicate version deletes),
+    # so "nothing left" below means DR has swept.
+    first = _upload(stack, user)
+    stack.wait_for(
+        lambda: _objects_of(stack, "dr", user.sub) == [first, first], what="the first upload in DR"
+    )
+    stack.hold_replication(f"users/{user.sub}/")
+    key = _upload(stack, user)  # two versions, both read by replication and held in flight
+    stack.wait_for(
+        lambda: stack.status()["components"]["replicator"]["held_objects"] == 2, what="both copies in flight"
+    )
+    assert stack.request("DELETE", "/me", user=user).status_code == 202
+    stack.wait_for(lambda: _nothing_left(stack, user.sub), timeout=60, what="both regions swept")
+
+    assert stack.release_replication() == 2, "the copies in flight landed in DR after its sweep"
+    stack.wait_for(
+        lambda: _nothing_left(stack, user.sub), timeout=60, what=f"the late replicas of {key} erased"
+    )
