@@ -43,6 +43,17 @@ def create_handler(settings: Settings) -> Handler:
     dynamodb = aws.client("dynamodb", settings)
     tombstones = ErasureStore(dynamodb, settings.table_name)
 
+    pool: dict[str, str | None] = {}
+
+    def user_pool_id() -> str | None:
+        """The owning pool's id, read once per execution environment (the pool's id never changes)."""
+        if "id" not in pool:
+            name = settings.user_pool_id_parameter
+            pool["id"] = (
+                aws.client("ssm", settings).get_parameter(Name=name)["Parameter"]["Value"] if name else None
+            )
+        return pool["id"]
+
     def context() -> EraseContext:
         return EraseContext(
             dynamodb=dynamodb,
@@ -53,7 +64,6 @@ def create_handler(settings: Settings) -> Handler:
             region=settings.region,
             write_regions=settings.write_regions,
             erased={},
-            user_pool_id=settings.user_pool_id,
         )
 
     def record_handler(record: DynamoDBRecord) -> None:
@@ -65,7 +75,9 @@ def create_handler(settings: Settings) -> Handler:
             erasure = tombstones.get(item_keys.user_id_of(pk))
             if erasure is None:
                 return
-            counts = erase_everything(context(), erasure)
+            ctx = context()
+            ctx.user_pool_id = user_pool_id()
+            counts = erase_everything(ctx, erasure)
             metrics.add_metric(name="AccountsErased", unit=MetricUnit.Count, value=1)
             logger.info("account erased in this region", extra={"erased": counts})
             return

@@ -41,6 +41,12 @@ ERASURE_TOMBSTONE_DAYS = (
 BATCH = 25  # BatchWriteItem's limit
 
 
+def user_pool_id_parameter(name_prefix: str) -> str:
+    """The SSM parameter holding the id of the pool that owns the users (`name_prefix`: `<project>-<env>`), read
+    by the account eraser; Terraform's modules/api writes it (tests/terraform compares the names)."""
+    return f"/{name_prefix}/identity/user-pool-id"
+
+
 @dataclass(frozen=True)
 class Erasure:
     user_id: str

@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 import requests
 
+from backend_core.account_erasure import user_pool_id_parameter
 from backend_core.table_design import TABLE_DESIGN
 from ops.env.api_limits import ApiLimits, api_limits
 from ops.env.envs import ENVS_DIR
@@ -159,6 +160,13 @@ class LocalStack:
         self.provisioned = provision(self.config, endpoint, api_urls)
         log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
+        for label in LABELS:  # the blueprint's aws_ssm_parameter.user_pool_id (modules/api), at each site
+            client("ssm", self._resources(label).region, endpoint).put_parameter(
+                Name=user_pool_id_parameter(self._names.prefix),
+                Value=auth.user_pool_id,
+                Type="String",
+                Overwrite=True,
+            )
         replica = self.user_pool_replica = self.parts.start(
             UserPoolReplica(
                 endpoint,
@@ -298,9 +306,9 @@ class LocalStack:
             "regions": (self.config.primary_region, self.config.dr_region),
             # The archive stand-in's restore delay, so the API's retry_after matches it (AWS: hours).
             "restore_wait_seconds": max(1, math.ceil(self.config.restore_seconds)),
-            # The pool that owns the users, in both regions (MRR shares the id; the DR replica here has its
-            # own, which the eraser never deletes from): the account eraser deletes Cognito users from it.
-            "user_pool_id": self.provisioned.outputs.auth.user_pool_id if self.provisioned else None,
+            # Where the account eraser reads the pool that owns the users (the primary's, in both regions, as
+            # the blueprint writes it: MRR shares the id; the DR replica here has its own, never deleted from).
+            "user_pool_id_parameter": user_pool_id_parameter(self._names.prefix),
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
