@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from botocore.exceptions import ClientError
 
 from account_eraser.settings import Settings
 from backend_core import aws, item_keys
@@ -45,13 +46,24 @@ def create_handler(settings: Settings) -> Handler:
 
     pool: dict[str, str | None] = {}
 
-    def user_pool_id() -> str | None:
-        """The owning pool's id, read once per execution environment (the pool's id never changes)."""
+    def owning_pool() -> str | None:
+        """The owning pool's id from its SSM parameter, read once per execution environment (it never changes).
+        A missing parameter is a deployment error, raised (the record is retried, then goes to the failure
+        queue), never taken as "no pool": that would leave the user in Cognito unnoticed."""
         if "id" not in pool:
             name = settings.user_pool_id_parameter
-            pool["id"] = (
-                aws.client("ssm", settings).get_parameter(Name=name)["Parameter"]["Value"] if name else None
-            )
+            if not name:
+                pool["id"] = None
+            else:
+                try:
+                    pool["id"] = aws.client("ssm", settings).get_parameter(Name=name)["Parameter"]["Value"]
+                except ClientError as exc:
+                    if exc.response["Error"]["Code"] != "ParameterNotFound":
+                        raise
+                    raise RuntimeError(
+                        f"SSM parameter {name} (the user pool that owns the users) is missing: modules/api "
+                        "writes it when `user_pool` is set"
+                    ) from exc
         return pool["id"]
 
     def context() -> EraseContext:
@@ -64,6 +76,7 @@ def create_handler(settings: Settings) -> Handler:
             region=settings.region,
             write_regions=settings.write_regions,
             erased={},
+            owning_pool=owning_pool,
         )
 
     def record_handler(record: DynamoDBRecord) -> None:
@@ -75,9 +88,7 @@ def create_handler(settings: Settings) -> Handler:
             erasure = tombstones.get(item_keys.user_id_of(pk))
             if erasure is None:
                 return
-            ctx = context()
-            ctx.user_pool_id = user_pool_id()
-            counts = erase_everything(ctx, erasure)
+            counts = erase_everything(context(), erasure)
             metrics.add_metric(name="AccountsErased", unit=MetricUnit.Count, value=1)
             logger.info("account erased in this region", extra={"erased": counts})
             return

@@ -105,7 +105,9 @@ class EraseContext:
     region: str
     write_regions: tuple[str, ...]
     erased: dict[str, int]  # step name -> items/objects erased, for the log and metrics
-    user_pool_id: str | None = None  # the pool that owns the users (`<home region>_<id>`); None = none
+    # The id of the pool that owns the users (`<home region>_<id>`), looked up when the Cognito step runs (after the
+    # data steps, so a failing lookup leaves nothing of the user's data behind); None = no pool.
+    owning_pool: Callable[[], str | None] = lambda: None
 
 
 class _Table(TableAccess):
@@ -222,15 +224,16 @@ def user_pool_home_region(user_pool_id: str) -> str:
 
 def erase_cognito_user(ctx: EraseContext, user_id: str) -> int:
     """Sign the user out everywhere (refresh tokens revoked) and delete them from the pool that owns the users
-    (`ctx.user_pool_id`), in that pool's home region only: whatever issuer signed the `DELETE /me` token (the
+    (`ctx.owning_pool()`), in that pool's home region only: whatever issuer signed the `DELETE /me` token (the
     DR replica's or the primary's), the user is deleted once, by the primary region's eraser when the
     tombstone reaches it; the DR region never calls it (a secondary replica takes no user writes, and the
     primary may be dark). Already gone counts as done."""
-    if not ctx.user_pool_id or user_pool_home_region(ctx.user_pool_id) != ctx.region:
+    pool = ctx.owning_pool()
+    if not pool or user_pool_home_region(pool) != ctx.region:
         return 0
     for call in (ctx.cognito.admin_user_global_sign_out, ctx.cognito.admin_delete_user):
         try:
-            call(UserPoolId=ctx.user_pool_id, Username=user_id)
+            call(UserPoolId=pool, Username=user_id)
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "UserNotFoundException":
                 raise

@@ -308,7 +308,7 @@ class LocalStack:
             "restore_wait_seconds": max(1, math.ceil(self.config.restore_seconds)),
             # Where the account eraser reads the pool that owns the users (the primary's, in both regions, as
             # the blueprint writes it: MRR shares the id; the DR replica here has its own, never deleted from).
-            "user_pool_id_parameter": user_pool_id_parameter(self._names.prefix),
+            "user_pool_id_parameter": user_pool_id_parameter(Names(env=self.config.env).prefix),
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:

@@ -164,13 +164,7 @@ def test_the_account_eraser_hears_media_created_in_both_buckets_and_knows_the_ow
         assert environment["variables"]["USER_POOL_ID_PARAMETER"] == parameter, site
         written = after[f"module.api_{site}.aws_ssm_parameter.user_pool_id[0]"]
         assert written["after"]["name"] == parameter and written["after_unknown"].get("insecure_value"), site
-        policy = json.loads(
-            after[f'module.api_{site}.aws_iam_role_policy.function["account_eraser"]']["after"]["policy"]
-        )
-        (read,) = [s for s in policy["Statement"] if s["Sid"] == "ReadOwningUserPool"]
-        assert read["Action"] == "ssm:GetParameter" and read["Resource"].endswith(f":parameter{parameter}"), (
-            site
-        )
+        # Its role may read that parameter only: modules/api/tests (the policy is known after apply here).
 
 
 def mappings_of(plan: dict, function: str) -> list[dict]:

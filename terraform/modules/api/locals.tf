@@ -52,9 +52,9 @@ locals {
   # Only the account eraser reads it (lambdas/account_eraser/settings.py ENV_VARS): the SSM parameter naming the pool
   # that owns the users, whose Cognito user the eraser deletes in the pool's home region only (a multi-Region
   # replica shares the id). A parameter, not the id: the pool depends on the functions (its trigger), so no
-  # function's environment may depend on the pool.
+  # function's environment may depend on the pool (not even on whether `user_pool` is set: any reference is an edge).
   user_pool_id_parameter     = "/${var.name_prefix}/identity/user-pool-id"
-  account_eraser_environment = { USER_POOL_ID_PARAMETER = var.user_pool == null ? "" : local.user_pool_id_parameter }
+  account_eraser_environment = { USER_POOL_ID_PARAMETER = local.user_pool_id_parameter }
 
   environment = {
     ENV_NAME                     = var.env_name

@@ -215,6 +215,11 @@ run "account_eraser_hears_media_created_and_deletes_users_in_the_pools_home_regi
     condition     = one(aws_ssm_parameter.user_pool_id).insecure_value == "us-east-1_Pool1" && aws_lambda_function.this["account_eraser"].environment[0].variables["USER_POOL_ID_PARAMETER"] == one(aws_ssm_parameter.user_pool_id).name && !contains(keys(aws_lambda_function.this["mobile_api"].environment[0].variables), "USER_POOL_ID_PARAMETER")
     error_message = "the account eraser (only) must find the pool that owns the users (it deletes them in the pool's home region)."
   }
+
+  assert {
+    condition     = strcontains(aws_iam_role_policy.function["account_eraser"].policy, "\"Action\":\"ssm:GetParameter\",\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ssm:us-east-1:111122223333:parameter/${var.name_prefix}/identity/user-pool-id\"") && !strcontains(aws_iam_role_policy.function["mobile_api"].policy, "ssm:")
+    error_message = "the account eraser may read the owning pool's parameter only (its ARN), no other function reads SSM."
+  }
 }
 
 run "requires_the_api_function" {
