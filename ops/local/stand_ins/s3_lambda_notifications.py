@@ -25,6 +25,7 @@ from ops.local.parts import LoopPart
 
 log = logging.getLogger("ops.local.stand_ins.s3_lambda_notifications")
 RETRIES = 2  # Lambda's default for asynchronous invocations (MaximumRetryAttempts)
+_STOP: tuple = (object(), {})  # put by stop(): ends the loop
 
 
 class S3LambdaNotifications(LoopPart):
@@ -54,6 +55,8 @@ class S3LambdaNotifications(LoopPart):
 
         if self._original is not None:
             notifications._invoke_awslambda = self._original
+        self._stop.set()
+        self._events.put(_STOP)  # wakes the loop, which blocks on the queue while idle (no polling)
         super().stop()
 
     def _enqueue(self, account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
@@ -65,10 +68,9 @@ class S3LambdaNotifications(LoopPart):
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                fn_arn, event = self._events.get(timeout=0.5)
-            except queue.Empty:
-                continue
+            fn_arn, event = self._events.get()
+            if fn_arn is _STOP[0]:
+                return
             for attempt in range(RETRIES + 1):
                 try:
                     self._invoke(fn_arn, event)
