@@ -13,6 +13,12 @@ user that appears in its stream later, so a late write cannot resurrect the user
 idempotent: a retried batch, or both regions erasing the same replicated items, deletes nothing twice that
 matters.
 
+S3 replication is asynchronous (RTC: 99.99 % within 15 minutes; without RTC, longer), so a media version in
+flight when both regions swept lands in the other bucket later, with no record left pointing at it. Each
+media bucket therefore notifies the account eraser of every object created under the media prefix (replicas
+included: S3 emits `s3:ObjectCreated:*` in the destination for a replica), and `erase_landed_media` empties
+the owner's prefix again while the tombstone exists.
+
 Sources for the media step: S3 deletes a specific version permanently and does not replicate such a delete
 (S3 user guide, "Replicating delete markers between buckets"), hence each region empties its own bucket.
 """
@@ -27,7 +33,7 @@ from botocore.exceptions import ClientError
 
 from backend_core import item_keys
 from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
-from backend_core.s3_layout import user_media_prefix
+from backend_core.s3_layout import owner_of_media_key, user_media_prefix
 
 ERASURE_TOMBSTONE_DAYS = (
     90  # far beyond any replication pause, retry or token lifetime (access tokens: 1 day max)
@@ -35,11 +41,19 @@ ERASURE_TOMBSTONE_DAYS = (
 BATCH = 25  # BatchWriteItem's limit
 
 
+def user_pool_id_parameter(name_prefix: str) -> str:
+    """The SSM parameter holding the id of the pool that owns the users (`name_prefix`: `<project>-<env>`), read
+    by the account eraser; Terraform's modules/api writes it (tests/terraform compares the names)."""
+    return f"/{name_prefix}/identity/user-pool-id"
+
+
 @dataclass(frozen=True)
 class Erasure:
     user_id: str
     requested_at: str  # ISO-8601 UTC
-    user_pool_id: str | None  # the pool that issued the requesting token (its Cognito user is deleted)
+    # The pool whose issuer signed the requesting token (the DR replica's or the primary's): a record only.
+    # The Cognito user is deleted from the pool that owns the users (EraseContext.user_pool_id).
+    user_pool_id: str | None
 
 
 class ErasureStore(TableAccess):
@@ -91,6 +105,9 @@ class EraseContext:
     region: str
     write_regions: tuple[str, ...]
     erased: dict[str, int]  # step name -> items/objects erased, for the log and metrics
+    # The id of the pool that owns the users (`<home region>_<id>`), looked up when the Cognito step runs (after the
+    # data steps, so a failing lookup leaves nothing of the user's data behind); None = no pool.
+    owning_pool: Callable[[], str | None] = lambda: None
 
 
 class _Table(TableAccess):
@@ -199,14 +216,24 @@ def erase_conversations(ctx: EraseContext, user_id: str) -> int:
     return 0
 
 
-def erase_cognito_user(ctx: EraseContext, user_id: str, user_pool_id: str | None) -> int:
-    """Sign the user out everywhere (refresh tokens revoked) and delete them from the pool, in the region that
-    pool lives in only (its id's prefix): the other region never calls it. Already gone counts as done."""
-    if not user_pool_id or user_pool_id.split("_", 1)[0] != ctx.region:
+def user_pool_home_region(user_pool_id: str) -> str:
+    """The region a user pool lives in: its id's prefix (`us-east-1_AbC123` -> `us-east-1`). A multi-Region
+    replica shares the id, so its prefix names the primary (the pool where user writes go)."""
+    return user_pool_id.split("_", 1)[0]
+
+
+def erase_cognito_user(ctx: EraseContext, user_id: str) -> int:
+    """Sign the user out everywhere (refresh tokens revoked) and delete them from the pool that owns the users
+    (`ctx.owning_pool()`), in that pool's home region only: whatever issuer signed the `DELETE /me` token (the
+    DR replica's or the primary's), the user is deleted once, by the primary region's eraser when the
+    tombstone reaches it; the DR region never calls it (a secondary replica takes no user writes, and the
+    primary may be dark). Already gone counts as done."""
+    pool = ctx.owning_pool()
+    if not pool or user_pool_home_region(pool) != ctx.region:
         return 0
     for call in (ctx.cognito.admin_user_global_sign_out, ctx.cognito.admin_delete_user):
         try:
-            call(UserPoolId=user_pool_id, Username=user_id)
+            call(UserPoolId=pool, Username=user_id)
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "UserNotFoundException":
                 raise
@@ -229,7 +256,7 @@ def erase_everything(ctx: EraseContext, erasure: Erasure) -> dict[str, int]:
     """Run every step for the user in ctx's region, then the Cognito user; counts per step."""
     for name, step in ERASE_STEPS:
         ctx.erased[name] = ctx.erased.get(name, 0) + step(ctx, erasure.user_id)
-    ctx.erased["cognito_user"] = erase_cognito_user(ctx, erasure.user_id, erasure.user_pool_id)
+    ctx.erased["cognito_user"] = erase_cognito_user(ctx, erasure.user_id)
     return ctx.erased
 
 
@@ -243,6 +270,19 @@ def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
     if owner and item_keys.media_id_of(sk) is not None:
         erased += erase_media_objects(ctx, owner[0])
     return erased
+
+
+def erase_landed_media(ctx: EraseContext, store: ErasureStore, key: str) -> int:
+    """A media object version landed in this region's bucket (an upload, or a replica S3 replication brought in
+    late, after both regions' sweeps): when its owner (the key's `users/<user id>/`) has a tombstone, empty the
+    owner's prefix again, that version with it. Objects erased; 0 for a live owner or a key of no user.
+
+    The tombstone read is strongly consistent: a version that landed before the tombstone reached this region
+    is in the listing of the sweep the tombstone's arrival sets off, one that lands after is seen here."""
+    owner = owner_of_media_key(key)
+    if owner is None or store.get(owner) is None:
+        return 0
+    return erase_media_objects(ctx, owner)
 
 
 def stream_image(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -31,3 +31,11 @@ S3_LAYOUT = S3Layout(
 def user_media_prefix(user_id: str) -> str:
     """Every media object of one user lives under this prefix."""
     return f"{MEDIA_PREFIX}{user_id}/"
+
+
+def owner_of_media_key(key: str) -> str | None:
+    """The user id of a media object's key (`users/<user id>/...`); None for any other key."""
+    if not key.startswith(MEDIA_PREFIX):
+        return None
+    owner = key[len(MEDIA_PREFIX) :].split("/", 1)[0]
+    return owner or None

@@ -34,6 +34,9 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
     ),
     "aws_lambda_alias": Free("aliases are free; invocations are billed on the function"),
     "aws_lambda_permission": Free("a resource policy statement"),
+    "aws_ssm_parameter": Free(
+        "a standard-tier parameter, read at standard throughput (the account eraser, per erasure)"
+    ),
     "aws_lambda_function_event_invoke_config": Free("settings for asynchronous invocation"),
     "aws_lambda_event_source_mapping": Priced(
         ("sqs.standard.requests",),

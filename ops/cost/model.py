@@ -96,7 +96,7 @@ CUSTOM_METRICS = {
     "endpoint_cleanup": 1,  # EndpointsRetired
     "drill": 3,  # DrillPassed, RpoSeconds per Store (table, s3)
     "onboarding": 1,  # UsersOnboarded
-    "account_eraser": 1,  # AccountsErased
+    "account_eraser": 2,  # AccountsErased, LateMediaErased
 }
 # CloudFront price classes: the edge geographies each includes (CloudFront developer guide, "Price
 # classes"); a viewer elsewhere is served, and billed, by an edge in the class (taken as North America's).
@@ -241,10 +241,17 @@ def eraser_records(t: Traffic) -> float:
     return sum(w.count for w in t.work.writes if w.replicated)
 
 
+def eraser_media_events(t: Traffic) -> float:
+    """S3 `ObjectCreated` events the account eraser takes in each region per month: every media upload creates
+    the object in one region's bucket and its replica in the other's (terraform/modules/api media_events)."""
+    return t.requests("POST /media/uploads")
+
+
 def _eraser_reads(d: Deployment, t: Traffic, site: str) -> float:
-    """Read request units of the account eraser's tombstone reads at `site` (0 where it is not deployed)."""
+    """Read request units of the account eraser's tombstone reads at `site` (0 where it is not deployed): an
+    eventually consistent GetItem per stream record, a strongly consistent one per media object created."""
     deployed = any(f.key == "account_eraser" and f.site == site for f in d.functions)
-    return eraser_records(t) * 0.5 if deployed else 0.0
+    return eraser_records(t) * 0.5 + eraser_media_events(t) * 1.0 if deployed else 0.0
 
 
 def _traced(invocations: float) -> float:
@@ -373,7 +380,9 @@ def _lambda(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> dict[tup
             # (the local write and the replica's copy), and each record costs one eventually consistent GetItem
             # of the owner's tombstone. One invocation per record is an upper bound (a busy shard's poll
             # carries up to batch_size = 100 records).
-            n = eraser_records(t)
+            # S3 also invokes it once per media object created in the region's bucket (an upload or its replica),
+            # one strongly consistent GetItem each: a late replica of an erased user's media is erased again.
+            n = eraser_records(t) + eraser_media_events(t)
             busy_ms = n * ACCOUNT_ERASER_MS
         elif f.key == "onboarding":
             # Cognito's post-confirmation trigger: one short invocation per new user, which the usage profile

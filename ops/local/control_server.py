@@ -5,6 +5,8 @@ GET  /status                      components, regions, replication, memory
 GET  /state                       the state document (outputs, urls, resources)
 POST /replication/pause|resume    stop/start applying changes (nothing is lost while paused)
 POST /replication/lag             {"seconds": N}
+POST /replication/hold            {"prefix": KEY_PREFIX}: keep copies of new objects under it in flight
+POST /replication/release         land every held copy now: {"landed": N}
 POST /regions/<primary|dr>/<down|up>
 POST /ttl/sweep                   expire TTL-passed items now (the TTL stand-in also runs every 5 s)
 POST /identity/replica/remove|restore   take the DR user-pool replica away (a drill fault) or back
@@ -81,6 +83,14 @@ def _route(stack: LocalStack, method: str, path: str, body: dict) -> dict[str, A
             replicator.set_lag(seconds)
             stack.gateway.nudge()
             return replicator.status()
+        case "POST", ["replication", "hold"]:
+            prefix = body.get("prefix")
+            if not isinstance(prefix, str) or not prefix:
+                raise ValueError('body must be {"prefix": KEY_PREFIX}')
+            replicator.hold(prefix)
+            return replicator.status()
+        case "POST", ["replication", "release"]:
+            return {"landed": replicator.release()}
         case "POST", ["regions", label, ("down" | "up") as state]:
             stack.set_region(label, state == "up")
             return {"regions": stack.region_states()}

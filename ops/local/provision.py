@@ -264,14 +264,20 @@ def onboarding_function_arn(region: str, names: Names) -> str:
     return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{names.function('onboarding')}"
 
 
+def function_arn(region: str, names: Names, package: str) -> str:
+    """A function of a region (the blueprint's name for it: modules/api)."""
+    return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{names.function(package)}"
+
+
 def restored_function_arn(region: str, names: Names) -> str:
-    """The media-restored function of a region (the blueprint's name for it: modules/api)."""
-    return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{names.prefix}-media-restored"
+    """The media-restored function of a region."""
+    return function_arn(region, names, "media_restored")
 
 
 def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
-    """The media bucket's notifications feed the replicator (no listing scans), one queue per region, and
-    its restore-completed events the region's media-restored function (as the blueprint's modules/api)."""
+    """The media bucket's notifications feed the replicator (no listing scans), one queue per region; its
+    restore-completed events the region's media-restored function and its media objects created the account
+    eraser (as the blueprint's modules/api)."""
     sqs = client("sqs", region, endpoint_url)
     # Long visibility: the replicator may hold a message for the configured lag before applying it.
     url = sqs.create_queue(
@@ -291,7 +297,14 @@ def _replication_queue(region: str, names: Names, endpoint_url: str) -> str:
                     "LambdaFunctionArn": restored_function_arn(region, names),
                     "Events": ["s3:ObjectRestore:Completed"],
                     "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": MEDIA_PREFIX}]}},
-                }
+                },
+                {
+                    # A media version landing late (a replica after both regions' sweeps) is erased again.
+                    "Id": "account-eraser",
+                    "LambdaFunctionArn": function_arn(region, names, "account_eraser"),
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": MEDIA_PREFIX}]}},
+                },
             ],
         },
     )

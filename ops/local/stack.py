@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 import requests
 
+from backend_core.account_erasure import user_pool_id_parameter
 from backend_core.table_design import TABLE_DESIGN
 from ops.env.api_limits import ApiLimits, api_limits
 from ops.env.envs import ENVS_DIR
@@ -35,6 +36,7 @@ from ops.local.provision import (
     Provisioned,
     RegionResources,
     apply_bucket_settings,
+    function_arn,
     onboarding_function_arn,
     provision,
     restored_function_arn,
@@ -55,6 +57,7 @@ from ops.local.stand_ins.firehose_conversion import FirehoseConversion, wakes_fi
 from ops.local.stand_ins.log_subscription import Destination, LogSubscription
 from ops.local.stand_ins.replicator import Replicator, wakes_replicator
 from ops.local.stand_ins.s3_inventory import InventoryReports
+from ops.local.stand_ins.s3_lambda_notifications import S3LambdaNotifications
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
 from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
 
@@ -68,6 +71,9 @@ STREAM_FUNCTION_PACKAGES = (
     "endpoint_cleanup",
     "account_eraser",
 )  # the table-stream consumers, each region
+# Table-stream consumers S3 also invokes (the media buckets' ObjectCreated events: a late replica of an erased
+# account's media; the s3_lambda_notifications stand-in delivers them).
+S3_ALSO_INVOKES = ("account_eraser",)
 TRIGGER_FUNCTION_PACKAGE = "onboarding"  # Cognito's post-confirmation trigger (the cognito_triggers stand-in)
 FUNCTION_PACKAGES = (
     API_FUNCTION_PACKAGE,
@@ -102,6 +108,7 @@ class LocalStack:
         self.janitor: MotoJanitor | None = None
         self.ttl: TtlSweeper | None = None
         self.user_pool_replica: UserPoolReplica | None = None
+        self.s3_notifications: S3LambdaNotifications | None = None
         self.firehose: FirehoseConversion | None = None
         self.log_subscription: LogSubscription | None = None
         self.archive: ArchiveTiers | None = None
@@ -153,6 +160,13 @@ class LocalStack:
         self.provisioned = provision(self.config, endpoint, api_urls)
         log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
+        for label in LABELS:  # the blueprint's aws_ssm_parameter.user_pool_id (modules/api), at each site
+            client("ssm", self._resources(label).region, endpoint).put_parameter(
+                Name=user_pool_id_parameter(self._names.prefix),
+                Value=auth.user_pool_id,
+                Type="String",
+                Overwrite=True,
+            )
         replica = self.user_pool_replica = self.parts.start(
             UserPoolReplica(
                 endpoint,
@@ -232,6 +246,8 @@ class LocalStack:
                 self._event_sources(endpoint), wait_for_change=self.gateway.changes_for(wakes_event_sources)
             )
         )
+        # S3 invokes functions from the buckets' notification configurations (moto builds the events).
+        self.s3_notifications = self.parts.start(S3LambdaNotifications(self._invoke_s3_function))
         self.parts.start(self.ttl)
         self.archive = self.parts.start(
             ArchiveTiers(
@@ -290,6 +306,9 @@ class LocalStack:
             "regions": (self.config.primary_region, self.config.dr_region),
             # The archive stand-in's restore delay, so the API's retry_after matches it (AWS: hours).
             "restore_wait_seconds": max(1, math.ceil(self.config.restore_seconds)),
+            # Where the account eraser reads the pool that owns the users (the primary's, in both regions, as
+            # the blueprint writes it: MRR shares the id; the DR replica here has its own, never deleted from).
+            "user_pool_id_parameter": user_pool_id_parameter(Names(env=self.config.env).prefix),
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
@@ -322,13 +341,16 @@ class LocalStack:
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
+                built = function.build(values)
+                if package in S3_ALSO_INVOKES:  # one function, two event sources (as in AWS)
+                    self.s3_functions[function_arn(res.region, self._names, package)] = built
                 sources.append(
                     StreamEventSource(
                         f"{package}-{label}",
                         client("dynamodbstreams", res.region, endpoint),
                         res.table_stream_arn,
                         res.region,
-                        function.build(values),
+                        built,
                         self._names.function(package),
                         prune_in_process=True,  # moto runs in this process
                         is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),

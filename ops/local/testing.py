@@ -107,6 +107,14 @@ class LocalStackHandle:
     def set_replication_lag(self, seconds: float) -> dict:
         return self._control("POST", "/replication/lag", {"seconds": seconds})
 
+    def hold_replication(self, prefix: str) -> dict:
+        """Keep S3 replication's copies of new objects under `prefix` in flight until `release_replication()`."""
+        return self._control("POST", "/replication/hold", {"prefix": prefix})
+
+    def release_replication(self) -> int:
+        """Land every held copy now; how many landed."""
+        return self._control("POST", "/replication/release")["landed"]
+
     def region_down(self, label: str) -> dict:
         return self._control("POST", f"/regions/{label}/down")
 

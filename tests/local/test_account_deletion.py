@@ -10,6 +10,7 @@ import json
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
 
 from backend_core import item_keys
 from ops.local.testing import LocalStackHandle
@@ -164,4 +165,90 @@ def test_deletion_in_dr_with_the_primary_dark(local_stack_clean: LocalStackHandl
     stack.wait_for(lambda: _nothing_left(stack, user.sub), timeout=60, what="the primary caught up")
     stack.wait_for(
         lambda: not _cognito_user_exists(stack, user), what="the Cognito user deleted by the primary"
+    )
+
+
+def _replica_sign_in(stack: LocalStackHandle, user: LocalUser) -> str | None:
+    """An id token of the DR user-pool replica (its issuer), once the replica holds the user."""
+    replica = stack.state["user_pool_replica"]
+    try:
+        return AWSSRP(
+            username=user.email,
+            password=user.password,
+            pool_id=replica["user_pool_id"],
+            client_id=replica["client_id"],
+            client=stack.client("cognito-idp", "dr"),
+        ).authenticate_user()["AuthenticationResult"]["IdToken"]
+    except ClientError:
+        return None
+
+
+def _replica_has(stack: LocalStackHandle, user: LocalUser) -> bool:
+    try:
+        stack.client("cognito-idp", "dr").admin_get_user(
+            UserPoolId=stack.state["user_pool_replica"]["user_pool_id"], Username=user.email
+        )
+        return True
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "UserNotFoundException"
+        return False
+
+
+def test_deletion_with_a_dr_token_deletes_the_cognito_user_from_the_primary_pool(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    """DELETE /me with a token of the DR replica's issuer, the primary dark: DR erases its data and leaves Cognito
+    alone (a secondary takes no user writes); the primary's eraser deletes the user from the pool that owns the
+    users when the tombstone reaches it, and the replica then drops the user too."""
+    stack = local_stack_clean
+    user = stack.create_user()
+    assert stack.request("PUT", "/sync/notes/n1", user=user, json={"data": {"n": 1}}).status_code in (
+        200,
+        201,
+    )
+    stack.wait_for(lambda: _items_of(stack, "dr", user.sub), what="replication")
+    token = stack.wait_for(lambda: _replica_sign_in(stack, user), what="the user in the DR replica")
+
+    stack.region_down("primary")
+    try:
+        deleted = stack.request("DELETE", "/me", region="dr", token=token)
+        assert deleted.status_code == 202, deleted.text
+        stack.wait_for(lambda: not _items_of(stack, "dr", user.sub), timeout=60, what="DR erased on its own")
+        assert _replica_has(stack, user), "the DR eraser must not delete users (the primary pool owns them)"
+    finally:
+        stack.region_up("primary")
+    stack.wait_for(lambda: _nothing_left(stack, user.sub), timeout=60, what="the primary caught up")
+    stack.wait_for(
+        lambda: not _cognito_user_exists(stack, user),
+        timeout=60,
+        what="the user deleted from the primary pool",
+    )
+    stack.wait_for(lambda: not _replica_has(stack, user), timeout=60, what="the replica dropping the user")
+
+
+def test_a_media_version_replicated_after_both_sweeps_is_erased_when_it_lands(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    """S3 replication is asynchronous (RTC: 15 min): a version in flight while both regions erase the account lands
+    in the DR bucket after DR's sweep, with no record left pointing at it. The bucket's ObjectCreated event
+    reaches the account eraser, which finds the tombstone and empties the user's prefix again."""
+    stack = local_stack_clean
+    user = stack.create_user()
+    # A first upload replicated: only DR's own sweep can empty it there (S3 does not replicate version deletes),
+    # so "nothing left" below means DR has swept.
+    first = _upload(stack, user)
+    stack.wait_for(
+        lambda: _objects_of(stack, "dr", user.sub) == [first, first], what="the first upload in DR"
+    )
+    stack.hold_replication(f"users/{user.sub}/")
+    key = _upload(stack, user)  # two versions, both read by replication and held in flight
+    stack.wait_for(
+        lambda: stack.status()["components"]["replicator"]["held_objects"] == 2, what="both copies in flight"
+    )
+    assert stack.request("DELETE", "/me", user=user).status_code == 202
+    stack.wait_for(lambda: _nothing_left(stack, user.sub), timeout=60, what="both regions swept")
+
+    assert stack.release_replication() == 2, "the copies in flight landed in DR after its sweep"
+    stack.wait_for(
+        lambda: _nothing_left(stack, user.sub), timeout=60, what=f"the late replicas of {key} erased"
     )

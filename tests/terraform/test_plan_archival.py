@@ -105,9 +105,11 @@ def test_both_regions_notify_restores_and_archive_ttl_expiries(plan: dict) -> No
         for function in ("media_restored", "ttl_archiver"):
             assert f'module.api_{site}.aws_lambda_function.this["{function}"]' in functions, (site, function)
         assert f"module.api_{site}.aws_lambda_event_source_mapping.ttl_archive[0]" in mappings, site
-        notification = notifications[f"module.api_{site}.aws_s3_bucket_notification.media_restored[0]"]
+        notification = notifications[f"module.api_{site}.aws_s3_bucket_notification.media_events[0]"]
         assert notification["bucket"].startswith(
             f"mbt-{plan['_env']}-media-{plan['variables'][region]['value']}-"
         )
-        (target,) = notification["lambda_function"]
-        assert target["events"] == ["s3:ObjectRestore:Completed"] and target["filter_prefix"] == MEDIA_PREFIX
+        targets = {t["id"]: t for t in notification["lambda_function"]}
+        # Every subscriber hears media objects only (the key layout's prefix).
+        assert {t["filter_prefix"] for t in targets.values()} == {MEDIA_PREFIX}, targets
+        assert targets["media-restored"]["events"] == ["s3:ObjectRestore:Completed"]

@@ -137,6 +137,36 @@ def test_the_account_eraser_filter_passes_writes_to_owned_partitions(plan: dict)
         assert item_keys.owners_of(f"{prefix}u1#x", sk), f"owners_of reads no owner from {prefix}"
 
 
+def test_the_account_eraser_hears_media_created_in_both_buckets_and_knows_the_owning_pool(plan: dict) -> None:
+    """A media version S3 replication lands after both regions' sweeps is erased again: each region's media
+    bucket sends every object created under the media prefix (replicas included) to that region's eraser, which
+    S3 may invoke; each eraser gets the pool that owns the users (it deletes Cognito users in the pool's home
+    region only, so exactly once)."""
+    from account_eraser.settings import ENV_VARS, user_pool_id_parameter
+    from backend_core.s3_layout import MEDIA_PREFIX
+
+    assert ENV_VARS == ("USER_POOL_ID_PARAMETER",), (
+        "account_eraser.settings.ENV_VARS changed: update this wiring"
+    )
+    after = {c["address"]: c["change"] for c in plan["resource_changes"] if c["mode"] == "managed"}
+    parameter = user_pool_id_parameter(f"mbt-{plan['_env']}")
+    for site in ("primary", "dr"):
+        notification = after[f"module.api_{site}.aws_s3_bucket_notification.media_events[0]"]["after"]
+        (eraser,) = [t for t in notification["lambda_function"] if t["id"] == "account-eraser"]
+        assert eraser["events"] == ["s3:ObjectCreated:*"] and eraser["filter_prefix"] == MEDIA_PREFIX
+        permission = after[f'module.api_{site}.aws_lambda_permission.media_events["account_eraser"]']["after"]
+        assert (
+            permission["principal"] == "s3.amazonaws.com" and permission["action"] == "lambda:InvokeFunction"
+        )
+        (environment,) = after[f'module.api_{site}.aws_lambda_function.this["account_eraser"]']["after"][
+            "environment"
+        ]
+        assert environment["variables"]["USER_POOL_ID_PARAMETER"] == parameter, site
+        written = after[f"module.api_{site}.aws_ssm_parameter.user_pool_id[0]"]
+        assert written["after"]["name"] == parameter and written["after_unknown"].get("insecure_value"), site
+        # Its role may read that parameter only: modules/api/tests (the policy is known after apply here).
+
+
 def mappings_of(plan: dict, function: str) -> list[dict]:
     """The planned event source mappings whose address names the function (module.*.aws_lambda_event_source_
     mapping.<function>...)."""

@@ -11,7 +11,10 @@
   key and image and does not send them back (no ping-pong, no extra attributes on items).
 
 Knobs: pause (nothing is read, so nothing is lost: streams and the queue keep the backlog),
-resume (catches up), lag (a change is applied no earlier than its write time + lag).
+resume (catches up), lag (a change is applied no earlier than its write time + lag), hold (object versions
+created under a key prefix are read from the source when their event is applied, as S3 replication reads
+them, and kept in flight: they land in the destination only at `release()`, whatever happened to the source
+meanwhile, as a version S3 replication had already read lands after the source version is deleted).
 """
 
 from __future__ import annotations
@@ -73,6 +76,18 @@ class _BucketRule:
     destination_bucket: str
 
 
+@dataclass(frozen=True)
+class _HeldCopy:
+    """An object version read from its source and not yet written to the destination (the hold knob)."""
+
+    side: str  # the destination's region
+    bucket: str
+    key: str
+    body: bytes
+    content_type: str
+    metadata: dict
+
+
 @dataclass
 class ReplicationStats:
     items_applied: int = 0
@@ -132,6 +147,9 @@ class Replicator(LoopPart):
         self._object_echoes: Counter = Counter()  # (side, key, etag) of copies this replicator wrote
         self.paused = False
         self.lag_seconds = 0.0
+        self.hold_prefix: str | None = None
+        self._held: list[_HeldCopy] = []
+        self._held_lock = threading.Lock()
         self.stats = ReplicationStats()
         self._pending_items: list[_ItemChange] = []
         self._pending_objects: list[_ObjectMessage] = []
@@ -202,9 +220,36 @@ class Replicator(LoopPart):
             raise ValueError(f"lag must be between 0 and {MAX_LAG_SECONDS} seconds")
         self.lag_seconds = float(seconds)
 
+    def hold(self, prefix: str) -> None:
+        """Keep copies of object versions created under `prefix` in flight (read, not written) until
+        `release()`; an empty prefix is refused (it would hold every object)."""
+        if not prefix:
+            raise ValueError("hold needs a key prefix")
+        self.hold_prefix = prefix
+
+    def release(self) -> int:
+        """Stop holding and land every held copy in its destination now; how many landed."""
+        self.hold_prefix = None
+        with self._held_lock:
+            held, self._held = self._held, []
+        for copy in held:
+            written = self.s3[copy.side].put_object(
+                Bucket=copy.bucket,
+                Key=copy.key,
+                Body=copy.body,
+                ContentType=copy.content_type,
+                Metadata=copy.metadata,
+            )
+            self._object_echoes[(copy.side, copy.key, written.get("ETag", "").strip('"'))] += 1
+        self.stats.objects_applied += len(held)
+        return len(held)
+
     def reset(self) -> None:
         """Forget everything in flight and start from the streams' ends (used between tests)."""
         with self._cycle_lock:
+            self.hold_prefix = None
+            with self._held_lock:
+                self._held.clear()
             self._pending_items.clear()
             self._pending_objects.clear()
             self._echoes.clear()
@@ -248,6 +293,8 @@ class Replicator(LoopPart):
             "crashed": self.crashed,
             "paused": self.paused,
             "lag_seconds": self.lag_seconds,
+            "hold_prefix": self.hold_prefix,
+            "held_objects": len(self._held),
             "pending_items": pending_items,
             "pending_objects": pending_objects,
             "items_applied": self.stats.items_applied,
@@ -495,12 +542,14 @@ class Replicator(LoopPart):
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return 0  # deleted since; its delete marker event follows
             raise
+        body = obj["Body"].read()
+        content_type, metadata = obj.get("ContentType", "binary/octet-stream"), obj.get("Metadata", {})
+        if self.hold_prefix is not None and key.startswith(self.hold_prefix):
+            with self._held_lock:
+                self._held.append(_HeldCopy(other, target, key, body, content_type, metadata))
+            return 0
         written = self.s3[other].put_object(
-            Bucket=target,
-            Key=key,
-            Body=obj["Body"].read(),
-            ContentType=obj.get("ContentType", "binary/octet-stream"),
-            Metadata=obj.get("Metadata", {}),
+            Bucket=target, Key=key, Body=body, ContentType=content_type, Metadata=metadata
         )
         self._object_echoes[(other, key, written.get("ETag", "").strip('"'))] += 1
         return 1

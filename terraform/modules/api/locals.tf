@@ -49,6 +49,13 @@ locals {
     var.drill.dr_table.name == var.table.name ? {} : { DR_TABLE_NAME = var.drill.dr_table.name },
   )
 
+  # Only the account eraser reads it (lambdas/account_eraser/settings.py ENV_VARS): the SSM parameter naming the pool
+  # that owns the users, whose Cognito user the eraser deletes in the pool's home region only (a multi-Region
+  # replica shares the id). A parameter, not the id: the pool depends on the functions (its trigger), so no
+  # function's environment may depend on the pool (not even on whether `user_pool` is set: any reference is an edge).
+  user_pool_id_parameter     = "/${var.name_prefix}/identity/user-pool-id"
+  account_eraser_environment = { USER_POOL_ID_PARAMETER = local.user_pool_id_parameter }
+
   environment = {
     ENV_NAME                     = var.env_name
     TABLE_NAME                   = var.table.name
@@ -63,6 +70,14 @@ locals {
     REGIONS                      = join(",", distinct([local.region, var.peer_region]))
     POWERTOOLS_LOG_LEVEL         = var.env_name == "prod" ? "INFO" : "DEBUG"
     POWERTOOLS_METRICS_NAMESPACE = var.name_prefix
+  }
+
+  # The functions subscribed to this region's media bucket's object events (aws_s3_bucket_notification.media_events).
+  media_subscribers = {
+    for name, sub in {
+      media_restored = { id = "media-restored", events = ["s3:ObjectRestore:Completed"], statement = "S3RestoreCompleted" }
+      account_eraser = { id = "account-eraser", events = ["s3:ObjectCreated:*"], statement = "S3MediaCreated" }
+    } : name => sub if contains(keys(local.functions), name)
   }
 
   table_resources = [var.table.arn, "${var.table.arn}/index/*"]
@@ -239,6 +254,12 @@ locals {
         Effect   = "Allow"
         Action   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
         Resource = local.table_resources
+      },
+      {
+        Sid      = "ReadOwningUserPool"
+        Effect   = "Allow"
+        Action   = "ssm:GetParameter"
+        Resource = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.user_pool_id_parameter}"
       },
       {
         Sid      = "ListUserMediaVersions"

@@ -101,6 +101,7 @@ resource "aws_lambda_function" "this" {
       local.environment,
       { POWERTOOLS_SERVICE_NAME = each.key },
       each.key == "drill" ? local.drill_environment : {},
+      each.key == "account_eraser" ? local.account_eraser_environment : {},
     )
   }
 
@@ -227,35 +228,51 @@ check "drill_polls_the_whole_rpo_target" {
   }
 }
 
-# An object restored from an Intelligent-Tiering archive tier (GET /media/{id} started it): S3 invokes
-# media_restored, which tells the owner the media is back. At each site, on this region's media bucket: the
-# bucket's one notification configuration (nothing else subscribes to its events).
-resource "aws_lambda_permission" "media_restored" {
-  count = contains(keys(local.functions), "media_restored") ? 1 : 0
+# The media bucket's object events, at each site on this region's media bucket (its one notification
+# configuration: S3 keeps one per bucket, so every subscriber is a block here):
+# - an object restored from an Intelligent-Tiering archive tier (GET /media/{id} started it): media_restored
+#   tells the owner the media is back;
+# - an object created under the media prefix, a replica included (S3 replication is asynchronous, RTC 15 min):
+#   the account eraser erases it again when its owner's account is deleted (it landed after this region's sweep).
+resource "aws_lambda_permission" "media_events" {
+  for_each = local.media_subscribers
 
-  statement_id   = "S3RestoreCompleted"
+  statement_id   = each.value.statement
   action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.this["media_restored"].function_name
-  qualifier      = aws_lambda_alias.live["media_restored"].name
+  function_name  = aws_lambda_function.this[each.key].function_name
+  qualifier      = aws_lambda_alias.live[each.key].name
   principal      = "s3.amazonaws.com"
   source_arn     = var.media_bucket.arn
   source_account = local.account_id
 }
 
-resource "aws_s3_bucket_notification" "media_restored" {
-  count = contains(keys(local.functions), "media_restored") ? 1 : 0
+moved {
+  from = aws_lambda_permission.media_restored[0]
+  to   = aws_lambda_permission.media_events["media_restored"]
+}
+
+resource "aws_s3_bucket_notification" "media_events" {
+  count = length(local.media_subscribers) > 0 ? 1 : 0
 
   bucket = var.media_bucket.name
 
-  lambda_function {
-    id                  = "media-restored"
-    lambda_function_arn = aws_lambda_alias.live["media_restored"].arn
-    events              = ["s3:ObjectRestore:Completed"]
-    filter_prefix       = var.media_prefix
+  dynamic "lambda_function" {
+    for_each = local.media_subscribers
+    content {
+      id                  = lambda_function.value.id
+      lambda_function_arn = aws_lambda_alias.live[lambda_function.key].arn
+      events              = lambda_function.value.events
+      filter_prefix       = var.media_prefix
+    }
   }
 
-  # S3 checks it may invoke the function when the configuration is put.
-  depends_on = [aws_lambda_permission.media_restored]
+  # S3 checks it may invoke each function when the configuration is put.
+  depends_on = [aws_lambda_permission.media_events]
+}
+
+moved {
+  from = aws_s3_bucket_notification.media_restored
+  to   = aws_s3_bucket_notification.media_events
 }
 
 # Apart from the function's least-privilege policy on purpose: the user pool names the onboarding function as its
@@ -307,6 +324,18 @@ resource "aws_lambda_event_source_mapping" "account_eraser" {
       destination_arn = aws_sqs_queue.function_failures.arn
     }
   }
+}
+
+# The pool that owns the users, for the account eraser (USER_POOL_ID_PARAMETER): written after the pool, read by the
+# eraser when an account is erased, so the functions do not depend on the pool (which depends on them).
+resource "aws_ssm_parameter" "user_pool_id" {
+  count = contains(keys(local.functions), "account_eraser") && var.user_pool != null ? 1 : 0
+
+  #checkov:skip=CKV2_AWS_34:a user pool id is no secret (every token's iss claim carries it); a plain String
+  name           = local.user_pool_id_parameter
+  description    = "The Cognito user pool that owns the users: the account eraser deletes erased users from it in its home region."
+  type           = "String"
+  insecure_value = var.user_pool.id
 }
 
 # Apart from the least-privilege policy for the same reason as onboarding's: the pool depends on the functions.

@@ -330,7 +330,7 @@ variable "cors_allowed_origins" {
 }
 
 variable "user_pool" {
-  description = "The Cognito user pool (a multi-Region replica shares its id) whose post-confirmation trigger is the onboarding function: the function may add users to groups in this site's region's pool, nothing else. null = the onboarding function gets no Cognito permission."
+  description = "The Cognito user pool (a multi-Region replica shares its id) whose post-confirmation trigger is the onboarding function: the function may add users to groups in this site's region's pool, nothing else; the account eraser deletes erased users from it in its home region only (its id in the SSM parameter /<name_prefix>/identity/user-pool-id). null = no Cognito permission and no parameter: with account_eraser built, erasures then fail their Cognito step loudly."
   type = object({
     id = string
   })

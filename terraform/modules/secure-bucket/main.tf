@@ -1,5 +1,5 @@
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV2_AWS_62:event notifications belong to their consumer: the media buckets send restore-completed events to media_restored (modules/api, aws_s3_bucket_notification); no other bucket has a consumer of object events
+  #checkov:skip=CKV2_AWS_62:event notifications belong to their consumer: the media buckets send restore-completed events to media_restored and created-object events to account_eraser (modules/api, aws_s3_bucket_notification.media_events); no other bucket has a consumer of object events
   #checkov:skip=CKV_AWS_144:replication is chosen per purpose by the caller: storage replicates media primary->DR; logs, analytics and replicas are not replicated by design
   bucket        = var.bucket_name
   force_destroy = var.force_destroy

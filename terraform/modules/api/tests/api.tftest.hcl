@@ -151,17 +151,17 @@ run "both_sites_archive_ttl_expiries_and_notify_restores" {
   }
 
   assert {
-    condition     = one(aws_s3_bucket_notification.media_restored).bucket == var.media_bucket.name && one(one(aws_s3_bucket_notification.media_restored).lambda_function).events == toset(["s3:ObjectRestore:Completed"])
+    condition     = one(aws_s3_bucket_notification.media_events).bucket == var.media_bucket.name && one(one(aws_s3_bucket_notification.media_events).lambda_function).events == toset(["s3:ObjectRestore:Completed"])
     error_message = "this region's media bucket must send its restore-completed events to media_restored."
   }
 
   assert {
-    condition     = one(one(aws_s3_bucket_notification.media_restored).lambda_function).filter_prefix == "users/"
+    condition     = one(one(aws_s3_bucket_notification.media_events).lambda_function).filter_prefix == "users/"
     error_message = "only media objects (users/) are notified."
   }
 
   assert {
-    condition     = one(aws_lambda_permission.media_restored).principal == "s3.amazonaws.com" && one(aws_lambda_permission.media_restored).source_arn == var.media_bucket.arn && one(aws_lambda_permission.media_restored).source_account == "111122223333"
+    condition     = aws_lambda_permission.media_events["media_restored"].principal == "s3.amazonaws.com" && aws_lambda_permission.media_events["media_restored"].source_arn == var.media_bucket.arn && aws_lambda_permission.media_events["media_restored"].source_account == "111122223333"
     error_message = "only this account's media bucket may invoke media_restored."
   }
 
@@ -175,8 +175,50 @@ run "no_notifier_no_bucket_notification" {
   command = plan
 
   assert {
-    condition     = length(aws_s3_bucket_notification.media_restored) == 0 && length(aws_lambda_permission.media_restored) == 0
-    error_message = "without the media_restored function, the bucket's notification configuration is left alone."
+    condition     = length(aws_s3_bucket_notification.media_events) == 0 && length(aws_lambda_permission.media_events) == 0
+    error_message = "without media_restored or account_eraser, the bucket's notification configuration is left alone."
+  }
+}
+
+run "account_eraser_hears_media_created_and_deletes_users_in_the_pools_home_region_only" {
+  command = plan
+
+  variables {
+    site      = "dr"
+    user_pool = { id = "us-east-1_Pool1" }
+    functions = {
+      mobile_api     = { zip = "build/lambda/mobile_api.zip", handler = "mobile_api.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      notify_worker  = { zip = "build/lambda/notify_worker.zip", handler = "notify_worker.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      media_restored = { zip = "build/lambda/media_restored.zip", handler = "media_restored.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+      account_eraser = { zip = "build/lambda/account_eraser.zip", handler = "account_eraser.app.lambda_handler", source_code_hash = "aGFzaA==", runtime = "python3.12", architecture = "arm64" }
+    }
+  }
+
+  # A media version S3 replication brings in after this region's sweep is erased again: S3 keeps one
+  # notification configuration per bucket, so both subscribers are blocks of it.
+  assert {
+    condition = {
+      for f in one(aws_s3_bucket_notification.media_events).lambda_function : f.id => [f.events, f.filter_prefix]
+      } == {
+      "account-eraser" = [toset(["s3:ObjectCreated:*"]), "users/"]
+      "media-restored" = [toset(["s3:ObjectRestore:Completed"]), "users/"]
+    }
+    error_message = "the media bucket must send objects created under users/ to the account eraser and restores to media_restored."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.media_events["account_eraser"].principal == "s3.amazonaws.com" && aws_lambda_permission.media_events["account_eraser"].source_arn == var.media_bucket.arn && aws_lambda_permission.media_events["account_eraser"].source_account == "111122223333"
+    error_message = "only this account's media bucket may invoke the account eraser."
+  }
+
+  assert {
+    condition     = one(aws_ssm_parameter.user_pool_id).insecure_value == "us-east-1_Pool1" && aws_lambda_function.this["account_eraser"].environment[0].variables["USER_POOL_ID_PARAMETER"] == one(aws_ssm_parameter.user_pool_id).name && !contains(keys(aws_lambda_function.this["mobile_api"].environment[0].variables), "USER_POOL_ID_PARAMETER")
+    error_message = "the account eraser (only) must find the pool that owns the users (it deletes them in the pool's home region)."
+  }
+
+  assert {
+    condition     = strcontains(aws_iam_role_policy.function["account_eraser"].policy, "\"Action\":\"ssm:GetParameter\",\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ssm:us-east-1:111122223333:parameter/${var.name_prefix}/identity/user-pool-id\"") && !strcontains(aws_iam_role_policy.function["mobile_api"].policy, "ssm:")
+    error_message = "the account eraser may read the owning pool's parameter only (its ARN), no other function reads SSM."
   }
 }
 
