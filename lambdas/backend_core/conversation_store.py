@@ -196,7 +196,7 @@ class ConversationStore(TableAccess):
             message_id = after.rsplit("#", 1)[-1]
             # The table key of the item at `after` is needed for ExclusiveStartKey: its sender is not in the
             # cursor, and either side's key resumes the same GSI1 position (GSI1PK, GSI1SK decide the order).
-            start = {"PK": pk, "SK": f"{item_keys.MESSAGE_PREFIX}{user_a}#{message_id}"}
+            start = item_keys.message(user_a, user_b, message_id)
             extra = {"ExclusiveStartKey": to_ddb({**start, "GSI1PK": pk, "GSI1SK": after})}
         page = self._query_page(
             IndexName="GSI1",

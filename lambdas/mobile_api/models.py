@@ -217,7 +217,9 @@ class ConversationSummary(BaseModel):
     last_at: str
     preview: str | None = Field(description="The last message's first 100 characters; null once erased.")
     unread: int = Field(description="The peer's messages after your read receipt, at most 99.")
-    unread_capped: bool = Field(description="True when there are more than `unread` (show 99+).")
+    unread_capped: bool = Field(
+        description="True when counting stopped early (100 messages looked at): there may be more (show 99+)."
+    )
     read_up_to: str | None = Field(description="The message id you have read up to.")
     peer_read_up_to: str | None = Field(description="The message id the peer has read up to.")
 

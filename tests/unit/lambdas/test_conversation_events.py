@@ -70,3 +70,15 @@ def test_a_receipt_that_moves_forward_goes_to_the_other_party() -> None:
     assert conversation_live_events(first, later)[0][1]["read_up_to"] == "m2"
     assert conversation_live_events(later, later) == []
     assert conversation_live_events(later, first) == []
+
+
+def test_conversation_keys_name_the_pair_once_and_the_owners_the_eraser_checks() -> None:
+    assert item_keys.conversation_pk("bob", "alice") == item_keys.conversation_pk("alice", "bob")
+    assert item_keys.conversation_members(item_keys.conversation_pk("bob", "alice")) == ("alice", "bob")
+    message = item_keys.message("bob", "alice", "m1")
+    assert item_keys.owners_of(message["PK"], message["SK"]) == ("bob",), "a message belongs to its sender"
+    entry = item_keys.conversation_entry("alice", "bob")
+    assert item_keys.owners_of(entry["PK"], entry["SK"]) == ("alice", "bob"), "the owner, then the peer shown"
+    receipt = item_keys.read_receipt("alice", "bob", "us-east-1")
+    assert item_keys.owners_of(receipt["PK"], receipt["SK"]) == ("alice",)
+    assert any(message["PK"].startswith(p) for p in item_keys.OWNER_PARTITION_PREFIXES)
