@@ -211,9 +211,69 @@ def erase_media_objects(ctx: EraseContext, user_id: str) -> int:
 
 
 def erase_conversations(ctx: EraseContext, user_id: str) -> int:
-    """The user's side of conversations (the peer then sees a deleted user, not vanishing messages).
-    Conversations arrive with issue 14, which provides this step; until then there is nothing to erase."""
-    return 0
+    """The user's side of conversations; the peer keeps the thread and sees a deleted user, not vanishing
+    messages. Every message the user sent (GSI2 MSGBY#<user>) becomes a placeholder marked `sender_deleted`, its
+    text and media id gone; every list entry another user holds about them (GSI2 CONVPEER#<user>) is marked
+    `peer_deleted`, its preview gone when it showed the user's message. The user's own list entries, read
+    receipts and message Idempotency-Key claims are in their partition (`erase_user_partition`). Items changed."""
+    table = _Table(ctx.dynamodb, ctx.table)
+    changed = 0
+    for item in table.keys(
+        IndexName="GSI2",
+        KeyConditionExpression="GSI2PK = :pk",
+        ExpressionAttributeValues=values(pk=item_keys.messages_by_pk(user_id)),
+    ):
+        changed += scrub_message(ctx, item)
+    for item in table.keys(
+        IndexName="GSI2",
+        KeyConditionExpression="GSI2PK = :pk",
+        ExpressionAttributeValues=values(pk=item_keys.conversation_peer_pk(user_id)),
+    ):
+        changed += mark_peer_deleted(ctx, item, user_id)
+    return changed
+
+
+def scrub_message(ctx: EraseContext, message: dict[str, Any]) -> int:
+    """Replace a deleted user's message by its placeholder (keys, ids and time kept: the thread's order holds;
+    the sender's GSI2 entry goes). 0 when it already is one, so the eraser's own write, which comes back through
+    the stream, ends there."""
+    if message.get("sender_deleted") and not {"text", "media_id", "GSI2PK"} & set(message):
+        return 0
+    try:
+        ctx.dynamodb.update_item(
+            TableName=ctx.table,
+            Key=to_ddb(_key(message)),
+            UpdateExpression="SET sender_deleted = :t REMOVE #text, media_id, GSI2PK, GSI2SK",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeNames={"#text": "text"},
+            ExpressionAttributeValues=values(t=True),
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return 0
+    return 1
+
+
+def mark_peer_deleted(ctx: EraseContext, entry: dict[str, Any], user_id: str) -> int:
+    """Mark another user's list entry about the deleted `user_id`; its preview goes when it showed the deleted
+    user's message. 0 when already marked (the eraser's own write comes back through the stream)."""
+    shows_theirs = entry.get("last_sender_id") == user_id
+    if entry.get("peer_deleted") and not (shows_theirs and "preview" in entry):
+        return 0
+    try:
+        ctx.dynamodb.update_item(
+            TableName=ctx.table,
+            Key=to_ddb(_key(entry)),
+            UpdateExpression="SET peer_deleted = :t" + (" REMOVE preview" if shows_theirs else ""),
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues=values(t=True),
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return 0
+    return 1
 
 
 def user_pool_home_region(user_pool_id: str) -> str:
@@ -244,7 +304,7 @@ def erase_cognito_user(ctx: EraseContext, user_id: str) -> int:
 Step = Callable[[EraseContext, str], int]
 # What a user owns, once: every store's erase step, run in this order in each region. The tombstone is kept.
 ERASE_STEPS: tuple[tuple[str, Step], ...] = (
-    ("user_partition", erase_user_partition),
+    ("user_partition", erase_user_partition),  # with their list entries, read receipts, message keys
     ("sync_logs", erase_sync_logs),
     ("subscriptions", erase_subscriptions),
     ("media_objects", erase_media_objects),
@@ -262,8 +322,16 @@ def erase_everything(ctx: EraseContext, erasure: Erasure) -> dict[str, int]:
 
 def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
     """An item written for a user whose tombstone exists (a late replicated write, or a request made with a
-    token still valid after the deletion): delete it again, and a media record's objects with it."""
+    token still valid after the deletion): delete it again, and a media record's objects with it. The peer's
+    side of a conversation stays: a deleted user's message becomes its placeholder, and another user's list
+    entry about a deleted user is marked (`erase_conversations`), not deleted."""
     pk, sk = str(image["PK"]), str(image["SK"])
+    if item_keys.is_message(pk, sk):
+        return scrub_message(ctx, image)
+    if item_keys.is_conversation_entry(pk, sk):
+        owner, peer = item_keys.owners_of(pk, sk)
+        if ErasureStore(ctx.dynamodb, ctx.table).get(owner, consistent=False) is None:
+            return mark_peer_deleted(ctx, image, peer)
     _Table(ctx.dynamodb, ctx.table).delete_all([{"PK": pk, "SK": sk}])
     erased = 1
     owner = item_keys.owners_of(pk, sk)

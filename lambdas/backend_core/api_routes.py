@@ -76,6 +76,11 @@ API_ROUTES = RouteTable(
         ApiRoute(method="GET", path="/notifications"),
         ApiRoute(method="POST", path="/me/provider-application"),
         ApiRoute(method="DELETE", path="/me"),
+        # Conversations (issue 14)
+        ApiRoute(method="POST", path="/conversations/{peer_id}/messages"),
+        ApiRoute(method="GET", path="/conversations"),
+        ApiRoute(method="GET", path="/conversations/{peer_id}/messages"),
+        ApiRoute(method="POST", path="/conversations/{peer_id}/read"),
     )
 )
 

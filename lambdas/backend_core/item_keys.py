@@ -44,10 +44,21 @@ INBOX_ENTRY_PREFIX = "NOTIF#"
 SUBSCRIBER_PREFIX = "SUB#"
 PROVIDER_APPLICATION_SK = "PROVIDERAPP"
 ACCOUNT_ERASURE_SK = "ERASURE"  # the account-deletion tombstone: outlives everything else of the user
+# Conversations (issue 14, backend_core.conversation_store): one partition per pair, messages in it by id, the
+# thread's order on GSI1; per-user list entries, read receipts (one per region) and message idempotency keys in
+# the user's partition; the messages a user sent and the entries others hold about a user on GSI2 (erasure).
+CONVERSATION = "CONV#"
+CONVERSATIONS = "CONVS#"  # GSI1: a user's conversations, most recent first
+MESSAGES_BY = "MSGBY#"  # GSI2: the messages a user sent
+CONVERSATION_PEER = "CONVPEER#"  # GSI2: the list entries other users hold about a user
+MESSAGE_PREFIX = "MSG#"
+CONVERSATION_ENTRY_PREFIX = "CONVWITH#"
+READ_RECEIPT_PREFIX = "CONVREAD#"
+MESSAGE_KEY_PREFIX = "MSGKEY#"
 
 
 # The partitions whose items belong to a user (`owners_of`): the account eraser's stream filter passes these.
-OWNER_PARTITION_PREFIXES = (USER, SYNC_LOG, PROVIDER)
+OWNER_PARTITION_PREFIXES = (USER, SYNC_LOG, PROVIDER, CONVERSATION)
 
 
 def contract() -> dict[str, object]:
@@ -224,12 +235,103 @@ def is_account_erasure(pk: str, sk: str) -> bool:
 
 def owners_of(pk: str, sk: str) -> tuple[str, ...]:
     """The users an item belongs to, from its keys: the user of a `USER#` partition or of a change log, and
-    both sides of a subscription (the provider's partition, the consumer's `SUB#` key). Empty for items of
-    no user (idempotency records, drill canaries, ...)."""
+    both sides of a subscription (the provider's partition, the consumer's `SUB#` key); a conversation
+    message's sender (`MSG#<sender>#<id>`); a conversation list entry's owner, then its peer (the entry shows
+    the peer's last message). Empty for items of no user (idempotency records, drill canaries, ...)."""
+    if pk.startswith(USER) and sk.startswith(CONVERSATION_ENTRY_PREFIX):
+        return (pk.removeprefix(USER), sk.removeprefix(CONVERSATION_ENTRY_PREFIX))
     if pk.startswith(USER):
         return (pk.removeprefix(USER),)
+    if pk.startswith(CONVERSATION):
+        return (message_sender_of(sk),) if sk.startswith(MESSAGE_PREFIX) else conversation_members(pk)
     if pk.startswith(SYNC_LOG):
         return (pk.removeprefix(SYNC_LOG).split("#", 1)[0],)
     if pk.startswith(PROVIDER) and sk.startswith(SUBSCRIBER_PREFIX):
         return (pk.removeprefix(PROVIDER), sk.removeprefix(SUBSCRIBER_PREFIX))
     return ()
+
+
+# Conversations (issue 14) ----------------------------------------------------------------------------------
+
+
+def conversation_pk(user_a: str, user_b: str) -> str:
+    """The one partition of the two users' messages, whoever writes: the ids in sorted order."""
+    first, second = sorted((safe(user_a), safe(user_b)))
+    return f"{CONVERSATION}{first}#{second}"
+
+
+def conversation_members(pk: str) -> tuple[str, str]:
+    """The two user ids of a conversation partition key. Raises InvalidKeyPart for any other key."""
+    if not pk.startswith(CONVERSATION):
+        raise InvalidKeyPart(f"{pk!r} is not a conversation partition")
+    first, _, second = pk.removeprefix(CONVERSATION).partition("#")
+    return first, second
+
+
+def is_conversation(pk: str) -> bool:
+    return pk.startswith(CONVERSATION)
+
+
+def message(sender_id: str, recipient_id: str, message_id: str) -> dict[str, str]:
+    """One message: keyed by sender and id (not time), so a retry another region serves (the same derived id)
+    lands on the same item; the thread's order is GSI1 (`message_position`)."""
+    return {
+        "PK": conversation_pk(sender_id, recipient_id),
+        "SK": f"{MESSAGE_PREFIX}{safe(sender_id)}#{safe(message_id)}",
+    }
+
+
+def is_message(pk: str, sk: str) -> bool:
+    return pk.startswith(CONVERSATION) and sk.startswith(MESSAGE_PREFIX)
+
+
+def message_sender_of(sk: str) -> str:
+    return sk.removeprefix(MESSAGE_PREFIX).split("#", 1)[0]
+
+
+def message_position(created_at: str, message_id: str) -> str:
+    """GSI1SK of a message: `<created_at>#<message id>`, the thread's order (newest first when read back)."""
+    return f"{created_at}#{safe(message_id)}"
+
+
+def messages_by_pk(sender_id: str) -> str:
+    """GSI2 partition of every message a user sent (what the account eraser scrubs)."""
+    return f"{MESSAGES_BY}{safe(sender_id)}"
+
+
+def conversation_entry(owner_id: str, peer_id: str) -> dict[str, str]:
+    """The owner's entry in their conversation list for the thread with `peer_id`."""
+    return {"PK": user_pk(owner_id), "SK": f"{CONVERSATION_ENTRY_PREFIX}{safe(peer_id)}"}
+
+
+def is_conversation_entry(pk: str, sk: str) -> bool:
+    return pk.startswith(USER) and sk.startswith(CONVERSATION_ENTRY_PREFIX)
+
+
+def conversations_pk(owner_id: str) -> str:
+    """GSI1 partition of a user's conversation list (GSI1SK = `<last message at>#<peer id>`)."""
+    return f"{CONVERSATIONS}{safe(owner_id)}"
+
+
+def conversation_recency(last_at: str, peer_id: str) -> str:
+    return f"{last_at}#{safe(peer_id)}"
+
+
+def conversation_peer_pk(peer_id: str) -> str:
+    """GSI2 partition of every list entry other users hold about `peer_id` (the account eraser marks them)."""
+    return f"{CONVERSATION_PEER}{safe(peer_id)}"
+
+
+def read_receipt(reader_id: str, peer_id: str, region: str) -> dict[str, str]:
+    """How far `reader_id` has read the thread with `peer_id`, as recorded in one region: only that region
+    writes it, so replication never moves a receipt back; the receipt is the furthest of the regions'."""
+    return {"PK": user_pk(reader_id), "SK": f"{READ_RECEIPT_PREFIX}{safe(peer_id)}#{safe(region)}"}
+
+
+def is_read_receipt(pk: str, sk: str) -> bool:
+    return pk.startswith(USER) and sk.startswith(READ_RECEIPT_PREFIX)
+
+
+def message_key(sender_id: str, key: str) -> dict[str, str]:
+    """A message's Idempotency-Key claim, in the sender's partition (erased with it)."""
+    return {"PK": user_pk(sender_id), "SK": f"{MESSAGE_KEY_PREFIX}{safe(key)}"}

@@ -68,3 +68,11 @@ def inbox_position(cursor: str | None) -> str | None:
 
 def inbox_cursor(position: str | None) -> str | None:
     return encode({"k": position}) if position else None
+
+
+# Conversations (issue 14): the thread's and the list's positions have the inbox's shape, `<ISO time>#<id>`
+# (a message id; a peer id), and are read and written alike.
+message_position = inbox_position
+message_cursor = inbox_cursor
+conversation_position = inbox_position
+conversation_cursor = inbox_cursor

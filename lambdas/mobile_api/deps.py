@@ -7,6 +7,7 @@ from typing import Any
 
 from backend_core import aws
 from backend_core.account_erasure import ErasureStore
+from backend_core.conversation_store import ConversationStore
 from backend_core.device_store import DeviceStore
 from backend_core.idempotency_store import IdempotencyStore
 from backend_core.inbox_store import InboxStore
@@ -37,6 +38,7 @@ class Deps:
     sync: SyncStore
     provider_applications: ProviderApplicationStore
     erasures: ErasureStore
+    conversations: ConversationStore
     cdn_signer: CdnUrlSigner | None = None  # None: no CDN (local stack) or signing not configured
     clock: Clock = system_clock
     claims_synced: ClaimsSynced = field(default_factory=ClaimsSynced)
@@ -89,6 +91,7 @@ class Deps:
             sync=SyncStore(dynamodb, table, settings.region, settings.write_regions),
             provider_applications=ProviderApplicationStore(dynamodb, table),
             erasures=ErasureStore(dynamodb, table),
+            conversations=ConversationStore(dynamodb, table, settings.region, settings.write_regions),
             cdn_signer=cdn_signer(settings),
         )
 

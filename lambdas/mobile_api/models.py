@@ -177,3 +177,67 @@ class AccountDeletion(BaseModel):
         description="The account and everything it owns are being erased in both regions; sign the user out."
     )
     requested_at: str
+
+
+# Conversations (issue 14) --------------------------------------------------------------------------------------
+MAX_MESSAGE_CHARS = 4000  # one message's text: far below an item, and what a chat bubble shows
+
+
+class MessageRequest(Strict):
+    text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, description="The message (Unicode text).")
+    media_id: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+        description="One of the sender's uploads (POST /media/uploads) to attach, or null.",
+    )
+
+
+class ChatMessage(BaseModel):
+    id: str
+    sender_id: str
+    recipient_id: str
+    text: str | None = Field(description="null when the sender deleted their account (`sender_deleted`).")
+    media_id: str | None
+    created_at: str = Field(
+        description="When the region that accepted it did (ISO-8601 UTC); the thread's order."
+    )
+    sender_deleted: bool = Field(description="The sender deleted their account: the content is gone.")
+
+
+class MessagePage(BaseModel):
+    items: list[ChatMessage] = Field(description="Newest first.")
+    next: str | None = Field(description="Cursor of the next (older) page; null on the last page.")
+
+
+class ConversationSummary(BaseModel):
+    peer_id: str
+    peer_deleted: bool = Field(description="The peer deleted their account; the thread stays readable.")
+    last_message_id: str
+    last_sender_id: str
+    last_at: str
+    preview: str | None = Field(description="The last message's first 100 characters; null once erased.")
+    unread: int = Field(description="The peer's messages after your read receipt, at most 99.")
+    unread_capped: bool = Field(
+        description="True when counting stopped early (100 messages looked at): there may be more (show 99+)."
+    )
+    read_up_to: str | None = Field(description="The message id you have read up to.")
+    peer_read_up_to: str | None = Field(description="The message id the peer has read up to.")
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationSummary] = Field(description="Most recent first.")
+    next: str | None
+
+
+class ReadRequest(Strict):
+    up_to: str = Field(
+        pattern=r"^[A-Za-z0-9_.:-]{1,128}$", description="The id of the newest message read (either side's)."
+    )
+
+
+class ReadReceipt(BaseModel):
+    peer_id: str
+    read_up_to: str = Field(description="The message id read up to: the furthest receipt, never moved back.")
+    read_at: str
+    unread: int
+    unread_capped: bool

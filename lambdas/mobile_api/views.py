@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend_core.conversation_store import Message
 from backend_core.device_store import Device
 from backend_core.inbox_store import InboxEntry
 from backend_core.profile_store import Profile
@@ -12,6 +13,7 @@ from backend_core.provider_application_store import ProviderApplication
 from backend_core.subscription_store import Subscription
 from backend_core.sync_store import SyncChange, SyncItem
 from mobile_api.identity import Caller
+from mobile_api.services.conversations import Conversation, ReadState
 from mobile_api.services.media import DownloadLink, Restoring, UploadGrant
 from mobile_api.services.notifications import Accepted
 
@@ -116,4 +118,45 @@ def provider_application(application: ProviderApplication) -> dict[str, Any]:
         "requested_at": application.requested_at,
         "decided_at": application.decided_at,
         "reason": application.reason,
+    }
+
+
+def message(item: Message) -> dict[str, Any]:
+    """`models.ChatMessage`."""
+    return {
+        "id": item.message_id,
+        "sender_id": item.sender_id,
+        "recipient_id": item.recipient_id,
+        "text": item.text,
+        "media_id": item.media_id,
+        "created_at": item.created_at,
+        "sender_deleted": item.sender_deleted,
+    }
+
+
+def conversation(item: Conversation) -> dict[str, Any]:
+    """`models.ConversationSummary`."""
+    entry = item.entry
+    return {
+        "peer_id": entry.peer_id,
+        "peer_deleted": entry.peer_deleted,
+        "last_message_id": entry.last_message_id,
+        "last_sender_id": entry.last_sender_id,
+        "last_at": entry.last_at,
+        "preview": entry.preview,
+        "unread": item.unread,
+        "unread_capped": item.unread_capped,
+        "read_up_to": item.read_up_to,
+        "peer_read_up_to": item.peer_read_up_to,
+    }
+
+
+def read_state(state: ReadState) -> dict[str, Any]:
+    """`models.ReadReceipt`."""
+    return {
+        "peer_id": state.peer_id,
+        "read_up_to": state.receipt.message_id,
+        "read_at": state.receipt.read_at,
+        "unread": state.unread,
+        "unread_capped": state.unread_capped,
     }

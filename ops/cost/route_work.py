@@ -37,6 +37,15 @@ IDEMPOTENCY_KB = 0.6  # with the stored 202 response
 ERASURE_TOMBSTONE_KB = 0.3  # keys, user id, requested_at, pool id, expires_at
 PROVIDER_APPLICATION_KB = 0.8  # keys, GSI1 keys, business name, about (up to a few hundred bytes), email
 INBOX_OVERHEAD_KB = 0.25  # keys, GSI1 keys, status, ids around the notification's title/body/data
+# Conversations (issue 14, backend_core/conversation_store.py).
+MESSAGE_KB = 0.6  # keys, GSI1/GSI2 keys, ids, created_at, text (a chat line: ~200 B; up to 4,000 characters)
+CONVERSATION_ENTRY_KB = (
+    0.5  # keys, GSI1/GSI2 keys, peer, last message id/sender/time/position, 100-char preview
+)
+RECEIPT_KB = 0.25  # keys, reader, peer, position, message id, read_at
+MESSAGE_KEY_KB = 0.3  # keys, request hash, message id, expires_at
+CONVERSATION_PAGE = 20  # GET /conversations' default page (routes/conversations.py)
+MESSAGE_PAGE = 50  # GET /conversations/{peer_id}/messages' default page
 SQS_BATCH = 10  # SendMessageBatch and the worker's batch size (modules/api: batch_size = 10)
 
 
@@ -241,6 +250,56 @@ def _post_provider_application(p: UsageProfile) -> Work:
     return Work(writes=(Write(PROVIDER_APPLICATION_KB, gsis=1),))
 
 
+def _post_message(p: UsageProfile) -> Work:
+    # services/conversations.send: up to two subscription GetItems (either direction, eventually consistent);
+    # with an Idempotency-Key (counted as always sent): claim_key (conditional PutItem, TTL 1 day) and a
+    # consistent GetItem of the message; put_message (conditional PutItem, in GSI1 and GSI2); touch_entries: an
+    # UpdateItem of both sides' list entries (each in GSI1 and GSI2). A media id adds one GetItem (not counted).
+    return Work(
+        reads=(Read(SUBSCRIPTION_KB, False, count=2), Read(MESSAGE_KB, True)),
+        writes=(
+            Write(MESSAGE_KEY_KB),
+            Write(MESSAGE_KB, gsis=2),
+            Write(CONVERSATION_ENTRY_KB, gsis=2, count=2),
+        ),
+        ttl_expiries=1,
+    )
+
+
+def _get_conversations(p: UsageProfile) -> Work:
+    # conversation_list: one GSI1 Query of a page of entries; one BatchGetItem of both receipts of each entry in
+    # each region (4 keys per entry, eventually consistent); one unread COUNT Query per entry (a few messages).
+    n = CONVERSATION_PAGE
+    return Work(
+        reads=(
+            Read(n * CONVERSATION_ENTRY_KB, False),
+            Read(RECEIPT_KB, False, count=4 * n),
+            Read(MESSAGE_KB, False, count=n),
+        )
+    )
+
+
+def _get_messages(p: UsageProfile) -> Work:
+    # history: the caller's list entry (GetItem; the subscriptions only when there is none, not counted), then
+    # one GSI1 Query of a page of messages, newest first.
+    return Work(reads=(Read(CONVERSATION_ENTRY_KB, False), Read(MESSAGE_PAGE * MESSAGE_KB, False)))
+
+
+def _post_read(p: UsageProfile) -> Work:
+    # mark_read: the list entry (GetItem), the message (consistent GetItem, a second when the peer sent it:
+    # counted once), an UpdateItem of this region's receipt, a BatchGetItem of the regions' receipts (2 keys) and
+    # one unread COUNT Query.
+    return Work(
+        reads=(
+            Read(CONVERSATION_ENTRY_KB, False),
+            Read(MESSAGE_KB, True),
+            Read(RECEIPT_KB, False, count=2),
+            Read(MESSAGE_KB, False),
+        ),
+        writes=(Write(RECEIPT_KB),),
+    )
+
+
 ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
     "GET /health": _health,
     "GET /me": _get_me,
@@ -257,6 +316,10 @@ ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
     "POST /providers/{id}/subscribe": _subscribe,
     "POST /notifications": _post_notification,
     "GET /notifications": _get_notifications,
+    "POST /conversations/{peer_id}/messages": _post_message,
+    "GET /conversations": _get_conversations,
+    "GET /conversations/{peer_id}/messages": _get_messages,
+    "POST /conversations/{peer_id}/read": _post_read,
 }
 
 

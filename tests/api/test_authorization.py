@@ -19,6 +19,10 @@ SIGNED_IN_ROUTES = [
     ("GET", "/notifications", None),
     ("POST", "/me/provider-application", {"business_name": "b"}),
     ("DELETE", "/me", None),
+    ("POST", "/conversations/p1/messages", {"text": "hi"}),
+    ("GET", "/conversations", None),
+    ("GET", "/conversations/p1/messages", None),
+    ("POST", "/conversations/p1/read", {"up_to": "m1"}),
 ]
 
 
@@ -144,3 +148,34 @@ def test_a_provider_still_gets_the_validation_error(api, make_user):
     provider = make_user("providers")
     reply = api("POST", "/notifications", provider, {"title": "t"})
     assert (reply.status, reply.body["error"]) == (422, "invalid")
+
+
+@pytest.mark.parametrize("intruder_group", ["consumers", "providers"])
+def test_nobody_reads_or_writes_a_conversation_they_are_not_part_of(api, make_user, intruder_group):
+    """A connected pair's thread: a third user (either role) can neither write to either member, read their thread
+    (the partition is derived from the caller, so naming the peer reads the caller's own, absent, thread), mark a
+    message of it read, nor see it listed; each refusal says why."""
+    consumer, provider = make_user("consumers"), make_user("providers")
+    api("GET", "/me", provider)
+    assert api("POST", f"/providers/{provider.sub}/subscribe", consumer).status == 200
+    sent = api("POST", f"/conversations/{provider.sub}/messages", consumer, {"text": "private"})
+    assert sent.status == 201, sent.body
+    assert api("POST", f"/conversations/{consumer.sub}/messages", provider, {"text": "reply"}).status == 201
+
+    intruder = make_user(intruder_group)
+    for peer in (consumer, provider):
+        write = api("POST", f"/conversations/{peer.sub}/messages", intruder, {"text": "hi"})
+        assert (write.status, write.body["error"]) == (403, "not_connected")
+        read = api("GET", f"/conversations/{peer.sub}/messages", intruder)
+        assert (read.status, read.body["error"]) == (404, "no_conversation")
+        receipt = api("POST", f"/conversations/{peer.sub}/read", intruder, {"up_to": sent.body["id"]})
+        assert receipt.status == 404 and receipt.body["message"]
+    assert api("GET", "/conversations", intruder).body["items"] == []
+    # A member cannot mark a message of another thread read through their own.
+    other = make_user("consumers")
+    assert api("POST", f"/providers/{provider.sub}/subscribe", other).status == 200
+    stray = api("POST", f"/conversations/{provider.sub}/read", other, {"up_to": sent.body["id"]})
+    assert (stray.status, stray.body["error"]) == (404, "not_found")
+    assert api("POST", f"/conversations/{consumer.sub}/messages", consumer, {"text": "me"}).body["error"] == (
+        "self_conversation"
+    )

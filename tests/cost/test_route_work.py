@@ -59,3 +59,13 @@ def test_a_notification_fans_out_to_its_recipients_devices() -> None:
     assert worker.pushes == pytest.approx(1.3)
     # The inbox entry (0.5 + 0.25 KB -> 1 WRU, in GSI1 -> 2) is written twice: begin and finish.
     assert worker.work.write_units == 4
+
+
+def test_a_message_worked_out_by_hand() -> None:
+    work = route_work("POST /conversations/{peer_id}/messages", load())
+    # Two eventually consistent subscription GetItems (0.5 RRU each) and the message's consistent GetItem (1).
+    assert work.read_units == 2
+    # The key claim (1 WRU), the message in GSI1 and GSI2 (1 x 3), both list entries in GSI1 and GSI2 (2 x 3).
+    assert work.write_units == 10
+    assert work.replicated_units == 4 and work.replica_index_units == 6
+    assert work.ttl_expiries == 1

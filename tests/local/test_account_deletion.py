@@ -252,3 +252,114 @@ def test_a_media_version_replicated_after_both_sweeps_is_erased_when_it_lands(
     stack.wait_for(
         lambda: _nothing_left(stack, user.sub), timeout=60, what=f"the late replicas of {key} erased"
     )
+
+
+def _texts_in(stack: LocalStackHandle, region: str, texts: tuple[str, ...]) -> list[dict]:
+    """Every item of the region's table that holds one of `texts` anywhere."""
+    return [i for i in _all_items(stack, region) if any(t in json.dumps(i) for t in texts)]
+
+
+def _all_items(stack: LocalStackHandle, region: str) -> list[dict]:
+    ddb, table = stack.client("dynamodb", region), stack.outputs.table.name
+    found, start = [], None
+    while True:
+        page = ddb.scan(TableName=table, **({"ExclusiveStartKey": start} if start else {}))
+        found += page["Items"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+def _peer_side_only(stack: LocalStackHandle, user_id: str, peer_id: str) -> bool:
+    """What still names the deleted user is the peer's side of their conversation: the thread's items (the
+    peer's messages and the deleted user's placeholders), the peer's list entry and receipts; in both regions."""
+    for region in REGIONS:
+        for item in _items_of(stack, region, user_id):
+            pk, sk = item["PK"]["S"], item["SK"]["S"]
+            if item_keys.is_message(pk, sk):
+                if item["sender_id"]["S"] == user_id and (
+                    "text" in item or "media_id" in item or "sender_deleted" not in item
+                ):
+                    return False
+                continue
+            if pk == item_keys.user_pk(peer_id) and (
+                item_keys.is_conversation_entry(pk, sk) or item_keys.is_read_receipt(pk, sk)
+            ):
+                continue
+            return False
+    return not _objects_of(stack, "primary", user_id) and not _objects_of(stack, "dr", user_id)
+
+
+def test_a_conversation_stays_with_the_peer_with_the_deleted_user_marked(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    """The consumer deletes their account after chatting with a provider, and a message they send in DR while
+    replication is paused replicates in after the primary's sweep. Once replication settles the provider still has
+    the thread in both regions, the consumer's messages as `sender_deleted` placeholders in place, the conversation
+    marked `peer_deleted`, and none of the consumer's words anywhere in either region."""
+    stack = local_stack_clean
+    user, provider = stack.create_user(), stack.create_user(group="providers")
+    assert stack.request("GET", "/me", user=provider).status_code == 200
+    assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=user).status_code == 200
+
+    def say(sender: LocalUser, peer: LocalUser, text: str, region: str = "primary") -> dict:
+        sent = stack.request(
+            "POST", f"/conversations/{peer.sub}/messages", region=region, user=sender, json={"text": text}
+        )
+        assert sent.status_code == 201, sent.text
+        return sent.json()
+
+    say(user, provider, "consumer secret one")
+    say(provider, user, "provider reply")
+    say(user, provider, "consumer secret two")
+    secrets = ("consumer secret one", "consumer secret two", "consumer late secret")
+    stack.wait_for(
+        lambda: (
+            len(
+                stack.request("GET", f"/conversations/{provider.sub}/messages", region="dr", user=user)
+                .json()
+                .get("items", [])
+            )
+            == 3
+        ),
+        what="the thread replicated to DR",
+    )
+
+    stack.pause_replication()
+    try:
+        assert stack.request("DELETE", "/me", user=user).status_code == 202
+        stack.wait_for(lambda: not _texts_in(stack, "primary", secrets), what="the primary erased")
+        say(user, provider, "consumer late secret", region="dr")  # DR has not heard of the deletion yet
+    finally:
+        stack.resume_replication()
+
+    stack.wait_for(
+        lambda: (
+            all(not _texts_in(stack, r, secrets) for r in REGIONS)
+            and _peer_side_only(stack, user.sub, provider.sub)
+        ),
+        timeout=60,
+        what="nothing of the consumer's content left in either region",
+    )
+    for region in REGIONS:
+        thread = stack.request("GET", f"/conversations/{user.sub}/messages", region=region, user=provider)
+        assert thread.status_code == 200, thread.text
+        items = thread.json()["items"]
+        assert [(m["text"], m["sender_deleted"]) for m in items] == [
+            (None, True),
+            (None, True),
+            ("provider reply", False),
+            (None, True),
+        ], region
+        summary = next(
+            c for c in stack.request("GET", "/conversations", region=region, user=provider).json()["items"]
+        )
+        assert summary["peer_id"] == user.sub and summary["peer_deleted"] and summary["preview"] is None
+        refused = stack.request(
+            "POST",
+            f"/conversations/{user.sub}/messages",
+            region=region,
+            user=provider,
+            json={"text": "still there?"},
+        )
+        assert refused.status_code == 403 and refused.json()["error"] == "not_connected"

@@ -240,7 +240,8 @@ locals {
     ]
     # Cognito's post-confirmation trigger: its one permission (the user pool) is aws_iam_role_policy.onboarding_user_pool.
     onboarding = []
-    # Deleted accounts, in this region: the user's items, subscriptions both ways, media objects with every version.
+    # Deleted accounts, in this region: the user's items, subscriptions both ways, media objects with every version;
+    # the user's messages in peers' threads become placeholders and peers' entries are marked (UpdateItem).
     # (Deleting the Cognito user: aws_iam_role_policy.account_eraser_user_pool.)
     account_eraser = [
       {
@@ -252,7 +253,7 @@ locals {
       {
         Sid      = "EraseUserItems"
         Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+        Action   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"]
         Resource = local.table_resources
       },
       {

@@ -220,6 +220,12 @@ run "account_eraser_hears_media_created_and_deletes_users_in_the_pools_home_regi
     condition     = strcontains(aws_iam_role_policy.function["account_eraser"].policy, "\"Action\":\"ssm:GetParameter\",\"Effect\":\"Allow\",\"Resource\":\"arn:aws:ssm:us-east-1:111122223333:parameter/${var.name_prefix}/identity/user-pool-id\"") && !strcontains(aws_iam_role_policy.function["mobile_api"].policy, "ssm:")
     error_message = "the account eraser may read the owning pool's parameter only (its ARN), no other function reads SSM."
   }
+
+  # erase_conversations keeps the peer's thread: the deleted user's messages become placeholders (UpdateItem).
+  assert {
+    condition     = strcontains(aws_iam_role_policy.function["account_eraser"].policy, "\"dynamodb:UpdateItem\"")
+    error_message = "the account eraser must be allowed to rewrite a deleted user's messages as placeholders (dynamodb:UpdateItem)."
+  }
 }
 
 run "requires_the_api_function" {
