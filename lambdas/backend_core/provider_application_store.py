@@ -26,6 +26,11 @@ Status = Literal["pending", "approved", "rejected"]
 STATUSES: tuple[Status, ...] = ("pending", "approved", "rejected")
 
 
+class ApplicationVanished(Exception):
+    """The application a conditional put collided with was gone when read back: erased in between (the
+    account eraser removing a deleted account's late writes) or a concurrent writer's; a retry may succeed."""
+
+
 @dataclass(frozen=True)
 class ProviderApplication:
     user_id: str
@@ -70,7 +75,8 @@ class ProviderApplicationStore(TableAccess):
         self, user_id: str, email: str | None, business_name: str, about: str | None, now: str
     ) -> tuple[ProviderApplication, bool]:
         """Record a pending application unless one is pending or approved: (the application, created?).
-        A pending or approved one is answered as it is (a retry changes nothing)."""
+        A pending or approved one is answered as it is (a retry changes nothing). Raises ApplicationVanished
+        when the application blocking the put is gone by the time it is read (erased meanwhile)."""
         item: dict[str, Any] = {
             **item_keys.provider_application(user_id),
             "GSI1PK": item_keys.provider_applications_pk("pending"),
@@ -96,8 +102,8 @@ class ProviderApplicationStore(TableAccess):
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             current = self.get(user_id)
-            if current is None:  # deleted in between: the caller may retry
-                raise
+            if current is None:  # erased between the put and the read (the account eraser at work)
+                raise ApplicationVanished(user_id) from None
             return current, False
         return ProviderApplication.from_item(item), True
 

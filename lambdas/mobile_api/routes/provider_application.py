@@ -25,13 +25,18 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
                 "description": "recorded, pending an operator's decision",
                 "content": {"application/json": {"model": ProviderApplication}},
             },
-            **error_doc(400, 401, 403, 409, 422),
+            **error_doc(400, 401, 403, 409, 410, 422, 503),
         },
     )
     @for_group(CONSUMERS)
     def apply_as_provider(request: ProviderApplicationRequest):
         caller = require_caller(app.current_event.raw_event)
         application, created = rules.apply(
-            deps.provider_applications, caller, request.business_name, request.about, deps.clock
+            deps.provider_applications,
+            caller,
+            request.business_name,
+            request.about,
+            deps.clock,
+            deps.erasures,
         )
         return json_response(202 if created else 200, views.provider_application(application))

@@ -19,7 +19,7 @@ BUSY = "too many concurrent writes to your data; retry shortly"
 DELETED = "this account has been deleted"
 
 
-def _busy_or_deleted(erasures: ErasureStore | None, user_id: str) -> Refused:
+def busy_or_deleted(erasures: ErasureStore | None, user_id: str) -> Refused:
     """Why the writes kept colliding: the account eraser erasing a deleted account's late writes as they land
     (AccountDeleted), or other writers of the same user (Unavailable). Read only on this rare path."""
     if erasures is not None and erasures.get(user_id, consistent=False) is not None:
@@ -48,7 +48,7 @@ def put_item(
     except sync_store.ItemTooLarge as exc:
         raise TooLarge(f"item too large: {exc}") from None
     except sync_store.ConcurrentWriters:
-        raise _busy_or_deleted(erasures, user_id) from None
+        raise busy_or_deleted(erasures, user_id) from None
 
 
 def delete_item(
@@ -69,7 +69,7 @@ def delete_item(
     except sync_store.VersionConflict as exc:
         raise StaleVersion(exc.current) from None
     except sync_store.ConcurrentWriters:
-        raise _busy_or_deleted(erasures, user_id) from None
+        raise busy_or_deleted(erasures, user_id) from None
 
 
 def changes(sync: SyncStore, user_id: str, positions: dict[str, int], limit: int) -> ChangePage:
