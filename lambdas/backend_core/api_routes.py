@@ -81,6 +81,7 @@ API_ROUTES = RouteTable(
         ApiRoute(method="GET", path="/conversations"),
         ApiRoute(method="GET", path="/conversations/{peer_id}/messages"),
         ApiRoute(method="POST", path="/conversations/{peer_id}/read"),
+        ApiRoute(method="GET", path="/conversations/{peer_id}/messages/{message_id}/media"),
     )
 )
 

@@ -300,6 +300,16 @@ def _post_read(p: UsageProfile) -> Work:
     )
 
 
+def _get_message_media(p: UsageProfile) -> Work:
+    # message_media: the list entry (GetItem), the message (consistent GetItem), then as GET /media/{id} for
+    # the sender's object.
+    media = _get_media(p)
+    return Work(
+        reads=(Read(CONVERSATION_ENTRY_KB, False), Read(MESSAGE_KB, True), *media.reads),
+        downloads=media.downloads,
+    )
+
+
 ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
     "GET /health": _health,
     "GET /me": _get_me,
@@ -320,6 +330,7 @@ ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
     "GET /conversations": _get_conversations,
     "GET /conversations/{peer_id}/messages": _get_messages,
     "POST /conversations/{peer_id}/read": _post_read,
+    "GET /conversations/{peer_id}/messages/{message_id}/media": _get_message_media,
 }
 
 

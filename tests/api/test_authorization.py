@@ -23,6 +23,7 @@ SIGNED_IN_ROUTES = [
     ("GET", "/conversations", None),
     ("GET", "/conversations/p1/messages", None),
     ("POST", "/conversations/p1/read", {"up_to": "m1"}),
+    ("GET", "/conversations/p1/messages/m1/media", None),
 ]
 
 

@@ -158,3 +158,43 @@ def test_unread_counts_and_receipts_agree_in_both_regions_after_a_partition(
         assert summary["read_up_to"] == ids[2], "the receipt never moves back"
         assert _summary(stack, provider, consumer, region)["peer_read_up_to"] == ids[2]
         assert sorted(_thread(stack, consumer, provider, region)[:2]) == ["from DR", "from the primary"]
+
+
+def test_the_peer_downloads_the_media_a_message_carries_and_nobody_else_can(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    import requests
+
+    stack = local_stack_clean
+    consumer, provider = _connected(stack)
+    grant = stack.request(
+        "POST", "/media/uploads", user=consumer, json={"content_type": "image/png", "size": 8}
+    )
+    assert grant.status_code == 201, grant.text
+    upload, media_id = grant.json()["upload"], grant.json()["id"]
+    sent = requests.post(
+        upload["url"], data=upload["fields"], files={"file": ("x.png", b"picture!", "image/png")}, timeout=30
+    )
+    assert sent.status_code == 204, sent.text
+    message = stack.request(
+        "POST",
+        f"/conversations/{provider.sub}/messages",
+        user=consumer,
+        json={"text": "the leak", "media_id": media_id},
+    )
+    assert message.status_code == 201, message.text
+    message_id = message.json()["id"]
+
+    link = stack.request("GET", f"/conversations/{consumer.sub}/messages/{message_id}/media", user=provider)
+    assert link.status_code == 200, link.text
+    assert requests.get(link.json()["url"], timeout=30).content == b"picture!"
+    assert stack.request("GET", f"/media/{media_id}", user=provider).status_code == 404  # not the provider's
+
+    intruder = stack.create_user()
+    peek = stack.request("GET", f"/conversations/{consumer.sub}/messages/{message_id}/media", user=intruder)
+    assert peek.status_code == 404, peek.text
+    plain = _send(stack, provider, consumer, "no picture")
+    none = stack.request(
+        "GET", f"/conversations/{provider.sub}/messages/{plain.json()['id']}/media", user=consumer
+    )
+    assert none.status_code == 404 and "no media" in none.json()["message"]

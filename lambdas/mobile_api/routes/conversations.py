@@ -16,12 +16,15 @@ from mobile_api.identity import require_caller
 from mobile_api.models import (
     ChatMessage,
     ConversationPage,
+    MediaLink,
+    MediaRestoring,
     MessagePage,
     MessageRequest,
     ReadReceipt,
     ReadRequest,
 )
 from mobile_api.services import conversations as rules
+from mobile_api.services.media import Restoring
 
 
 def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
@@ -126,3 +129,29 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
             deps.conversations, deps.subscriptions, caller, peer_id, body.up_to, deps.clock
         )
         return json_response(200, views.read_state(state))
+
+    @app.get(
+        "/conversations/<peer_id>/messages/<message_id>/media",
+        summary="Download URL of the media a message of the conversation carries",
+        responses={
+            200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
+            202: {
+                "description": "the object was archived: it is being restored; ask again after `retry_after` "
+                "seconds",
+                "content": {"application/json": {"model": MediaRestoring}},
+            },
+            **error_doc(401, 404, 422, 503),
+        },
+    )
+    def message_media(
+        peer_id: Annotated[str, Path(pattern=SAFE_ID)], message_id: Annotated[str, Path(pattern=SAFE_ID)]
+    ):
+        caller = require_caller(app.current_event.raw_event)
+        found = rules.message_media(
+            deps.conversations, deps.subscriptions, deps.media_access, caller, peer_id, message_id, deps.clock
+        )
+        if isinstance(found, Restoring):
+            return json_response(
+                202, views.media_restoring(found), headers={"Retry-After": str(found.retry_after)}
+            )
+        return json_response(200, views.media_link(found))

@@ -32,7 +32,9 @@ from backend_core.media_store import MediaStore
 from backend_core.subscription_store import SubscriptionStore
 from mobile_api.clock import Clock, iso
 from mobile_api.identity import Caller
+from mobile_api.services import media as media_rules
 from mobile_api.services.errors import Forbidden, Invalid, NotFound
+from mobile_api.services.media import DownloadLink, MediaAccess, Restoring
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,26 @@ def mark_read(
     receipt = conversations.receipts([(caller.user_id, peer_id)])[(caller.user_id, peer_id)]
     unread, capped = conversations.unread(caller.user_id, peer_id, receipt.up_to)
     return ReadState(peer_id, receipt, unread, capped)
+
+
+def message_media(
+    conversations: ConversationStore,
+    subscriptions: SubscriptionStore,
+    media_access: MediaAccess,
+    caller: Caller,
+    peer_id: str,
+    message_id: str,
+    clock: Clock,
+) -> DownloadLink | Restoring:
+    """A download link of the media a message of the caller's thread with `peer_id` carries (either party's
+    message: the object stays its sender's), or Restoring when it is archived. Raises NotFound (no thread,
+    no such message, no media on it, or the sender's object is gone, e.g. the sender deleted the account),
+    Unavailable (the CDN cannot sign)."""
+    require_readable(conversations, subscriptions, caller, peer_id)
+    message = conversations.find_message(caller.user_id, peer_id, message_id)
+    if message is None or message.media_id is None:
+        raise NotFound(f"no media on message {message_id} in your conversation with {peer_id}")
+    return media_rules.download(media_access, message.sender_id, message.media_id, clock)
 
 
 def conversation_list(
