@@ -9,9 +9,12 @@ local stack) run the app's mix (benchmarks/locustfile.py) against the primary fr
 2. above the throttle: the same offered load with the stage's rate set to half the throughput phase 1
    measured (burst = rate), so about half the requests find the bucket empty: 429s, and still zero 5xx.
 
-Per route it reports p50/p95/p99 and answers by status; the throughput of each phase; a plot. Then
-`sustained_rps()` steps an open-loop load of GET /me through one front (throttle lifted) and reports the
-highest rate whose p99 stays under twice the p99 at the lowest rate, the baseline of the same run.
+Per route it reports p50/p95/p99 and answers by status; every refusal by status and error code, each either
+one a correct API gives this mix (EXPECTED_REFUSALS: the throttle's 429, a version conflict between two
+devices of one account) or counted as unexplained with sample bodies (the run then exits 1, as it does on any
+5xx); the throughput of each phase; a plot. Then `sustained_rps()` steps an open-loop load of GET /me
+through one front (throttle lifted) and reports the highest rate whose p99 stays under twice the p99 at the
+lowest rate, the baseline of the same run (`--no-sustained` skips it: a smoke run of the phases).
 `run_phases()` is also what the suite's small version (tests/local/test_load_test.py) calls.
 """
 
@@ -338,16 +341,22 @@ def markdown(report: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=16)
-    parser.add_argument("--accounts", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--users", type=int, default=16, help="locust users (phones), default 16")
+    parser.add_argument(
+        "--accounts", type=int, default=16, help="signed-in accounts the users share (default 16: one each)"
+    )
+    parser.add_argument("--seconds", type=float, default=30, help="length of each phase (default 30)")
+    parser.add_argument(
+        "--max-requests", type=int, default=20000, help="requests per phase, at most (default 20000)"
+    )
     parser.add_argument(
         "--no-sustained",
         action="store_true",
         help="skip the sustained-rate steps (a smoke run of the phases)",
     )
     args = parser.parse_args()
+    if min(args.users, args.accounts, args.max_requests) < 1 or args.seconds <= 0:
+        parser.error("--users, --accounts and --max-requests must be >= 1, --seconds > 0")
 
     from benchmarks.markdown_report import publish
     from ops.local import background_stack

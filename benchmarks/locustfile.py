@@ -3,9 +3,11 @@ locust patches the standard library with gevent on import).
 
 Each simulated user is a signed-in app user with a real Cognito ID token of the local stack (the tokens come
 in the JSON file `MBT_LOAD_USERS`), doing what the app does most: sync (writes and delta reads), profile,
-inbox reads, the odd media upload. Requests are named by route template so the report groups them as
-API Gateway's access log does. Every answer is tallied by status and route into `MBT_LOAD_RESULT` (JSON) at
-the end; `MBT_LOAD_MAX_REQUESTS` bounds the run besides `--run-time`.
+inbox reads, the odd media upload. At launch a user catches up on the sync feed, as the app does, so it
+knows the server's version of the notes earlier phases wrote. Requests are named by route template so the
+report groups them as API Gateway's access log does. Every answer is tallied by status and route, every
+refusal by status and error code (with the first few bodies), into `MBT_LOAD_RESULT` (JSON) at the end;
+`MBT_LOAD_MAX_REQUESTS` bounds the run besides `--run-time`.
 """
 
 from __future__ import annotations
