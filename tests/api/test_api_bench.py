@@ -36,5 +36,8 @@ def test_usage_event_cost_runs_bounded_and_keeps_the_lines_out_of_stdout(stack, 
     assert logger.handlers == before
     assert set(out) == {"GET /health", "PUT /sync/{collection}/{id}"}
     assert all(route["pairs"] == 3 and route["ratio_p50"] > 0 for route in out.values())
+    assert out["PUT /sync/{collection}/{id}"]["statuses"] == {200: 6}  # one create, then updates, on and off
+    low, high = out["GET /health"]["ratio_p50_ci95"]
+    assert low <= high
     routes = sorted(line.split('"route":"')[1].split('"')[0] for line in seen.lines)
     assert routes == ["GET /health"] * 3 + ["PUT /sync/{collection}/{id}"] * 3  # "on" only, one per request
