@@ -12,9 +12,10 @@ local stack) run the app's mix (benchmarks/locustfile.py) against the primary fr
 Per route it reports p50/p95/p99 and answers by status; every refusal by status and error code, each either
 one a correct API gives this mix (EXPECTED_REFUSALS: the throttle's 429, a version conflict between two
 devices of one account, when there are more users than accounts) or counted as unexplained with sample
-bodies (the run then exits 1, as it does on any 5xx); the throughput of each phase; a plot. Then `sustained_rps()` steps an open-loop load of GET /me
-through one front (throttle lifted) and reports the highest rate whose p99 stays under twice the p99 at the
-lowest rate, the baseline of the same run (`--no-sustained` skips it: a smoke run of the phases).
+bodies (the run then exits 1, as it does on any 5xx); the throughput of each phase; a plot. Then
+`sustained_rps()` steps an open-loop load of GET /me through one front (throttle lifted) and reports the
+highest rate whose p99 stays under twice the p99 at the lowest rate, the baseline of the same run
+(`--no-sustained` skips it: a smoke run of the phases).
 `run_phases()` is also what the suite's small version (tests/local/test_load_test.py) calls.
 """
 
