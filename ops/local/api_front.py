@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -67,15 +66,6 @@ class LocalLambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-# One handler invocation at a time in this process. Lambda runs one request per execution environment (a
-# process of its own), and Powertools relies on it: its resolver keeps the request being resolved in a class
-# attribute (`BaseRouter.current_event = ...` in `resolve()`), shared by every resolver of the process. Two
-# environments running at once here, in threads of one process, would each read the other's event: another
-# caller's identity, a body that is not theirs (found by the load test as 401s, 422s and 409s on items that
-# were never written). The environments still count as busy while they wait (reserved concurrency holds).
-_ONE_INVOCATION_AT_A_TIME = threading.Lock()
-
-
 class RegionApp:
     """One region's API: its stage throttle, and its function with the execution environments it may have.
 
@@ -125,8 +115,7 @@ class RegionApp:
         """Run the event in a free execution environment; FunctionThrottled when none may be had."""
         handler = self.environments.acquire()
         try:
-            with _ONE_INVOCATION_AT_A_TIME:  # see above: Powertools' per-process request state
-                return handler(event, LocalLambdaContext(self.function_name, self.region))
+            return handler(event, LocalLambdaContext(self.function_name, self.region))
         finally:
             self.environments.release(handler)
 
