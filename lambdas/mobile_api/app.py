@@ -28,6 +28,7 @@ from mobile_api import views
 from mobile_api.deps import Deps
 from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response, status_of
 from mobile_api.identity import caller_of, group_of_route, require_caller
+from mobile_api.resolver import EnvironmentResolver
 from mobile_api.routes import account, devices, media, notifications, profile, provider_application, sync
 from mobile_api.services import errors as refusals
 from mobile_api.services.notifications import require_group
@@ -45,7 +46,7 @@ SERVED_REGION_HEADER = "x-served-region"
 
 
 def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = EnvironmentResolver(enable_validation=True)
     deps = deps or Deps.from_settings(settings)
     for group in (profile, sync, media, devices, notifications, provider_application, account):
         group.register(app, deps)

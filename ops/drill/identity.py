@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import jwt
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
@@ -52,6 +53,17 @@ def sign_in(idp: Any, pool_id: str, client_id: str, email: str, password: str) -
     """The ID token from USER_SRP_AUTH against the pool `idp` points at (its region); ClientError on refusal."""
     srp = AWSSRP(username=email, password=password, pool_id=pool_id, client_id=client_id, client=idp)
     return srp.authenticate_user()["AuthenticationResult"]["IdToken"]
+
+
+def token_groups(id_token: str) -> list[str]:
+    """The `cognito:groups` claim of an ID token, read without verifying it (for the drill's own report only:
+    the API verifies every token it is sent). [] when the token has none or is not a JWT."""
+    try:
+        claims = jwt.decode(id_token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return []
+    groups = claims.get("cognito:groups") or []
+    return [str(g) for g in groups] if isinstance(groups, list) else [str(groups)]
 
 
 def delete_user(idp: Any, pool_id: str, email: str) -> bool:

@@ -226,6 +226,10 @@ class Drill:
                 self.users[role] = user
             self.state_doc["changes"][-1]["subs"] = {r: u.sub for r, u in self.users.items()}
             self.state.write(self.state_doc)
+            # The drill's routes depend on the group claim: a token without it fails here, not as a 403 later.
+            for role, group in (("consumer", CONSUMERS), ("provider", PROVIDERS)):
+                if group not in (carried := identity.token_groups(self.users[role].id_token)):
+                    return Check("synthetic_users", False, f"the {role}'s ID token carries groups {carried}")
             return Check("synthetic_users", True, "consumer and provider created and signed in (SRP)")
 
         if not self.step("synthetic_users", "setup", users).ok:
@@ -517,7 +521,8 @@ class Drill:
             return Check(
                 "dr_push",
                 False,
-                f"POST /notifications answered {response.status_code}: {response.text[:200]}",
+                f"POST /notifications answered {response.status_code}: {response.text[:200]}"
+                f" (the provider's token carries groups {identity.token_groups(provider.id_token)})",
             )
         deadline = time.monotonic() + PUSH_WAIT_SECONDS
         while True:

@@ -165,6 +165,9 @@ def test_the_account_eraser_hears_media_created_in_both_buckets_and_knows_the_ow
         written = after[f"module.api_{site}.aws_ssm_parameter.user_pool_id[0]"]
         assert written["after"]["name"] == parameter and written["after_unknown"].get("insecure_value"), site
         # Its role may read that parameter only: modules/api/tests (the policy is known after apply here).
+    # Cognito deletions happen in the owning pool's home region only: the DR eraser has no grant to make them.
+    assert "module.api_primary.aws_iam_role_policy.account_eraser_user_pool[0]" in after
+    assert not [a for a in after if a.startswith("module.api_dr.aws_iam_role_policy.account_eraser_user_pool")]
 
 
 def mappings_of(plan: dict, function: str) -> list[dict]:

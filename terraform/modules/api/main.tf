@@ -339,8 +339,10 @@ resource "aws_ssm_parameter" "user_pool_id" {
 }
 
 # Apart from the least-privilege policy for the same reason as onboarding's: the pool depends on the functions.
+# Primary site only: the eraser deletes users in the owning pool's home region, so the DR eraser never calls
+# Cognito (backend_core/account_erasure.py `erase_cognito_user`).
 resource "aws_iam_role_policy" "account_eraser_user_pool" {
-  count = contains(keys(local.functions), "account_eraser") && var.user_pool != null ? 1 : 0
+  count = contains(keys(local.functions), "account_eraser") && var.user_pool != null && var.site == "primary" ? 1 : 0
 
   name = "delete-erased-users"
   role = aws_iam_role.function["account_eraser"].id
