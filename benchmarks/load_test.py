@@ -186,7 +186,9 @@ def sustained_rps(
     stack: Any, rates: tuple[float, ...] = (5, 10, 20, 30, 40, 60, 80), seconds: float = 8
 ) -> dict[str, Any]:
     """Open-loop GET /me at each rate through the primary front (throttle lifted): p99 per step; the answer is
-    the highest rate whose p99 is under twice the first step's (the same run's baseline) with no 5xx."""
+    the highest rate of the steps that hold, in order from the lowest: p99 under twice the first step's (the
+    same run's baseline, measured three times as long so one slow answer of a shared machine does not make
+    it), no 5xx, and at least 90 % of the offered rate answered within the step."""
     (token,) = sign_in_users(stack, 1)
     url = f"{stack.urls['primary']}/me"
     headers = {"Authorization": f"Bearer {token['id_token']}"}
@@ -214,7 +216,8 @@ def sustained_rps(
 
             threads = []
             begin = time.perf_counter()
-            for n in range(int(rate * seconds)):  # open loop: send on schedule, whatever the answers do
+            length = seconds * (3 if not steps else 1)  # the baseline step runs longer
+            for n in range(int(rate * length)):  # open loop: send on schedule, whatever the answers do
                 delay = begin + n / rate - time.perf_counter()
                 if delay > 0:
                     time.sleep(delay)
@@ -232,13 +235,21 @@ def sustained_rps(
                     "server_errors": errors[0],
                 }
             )
-            print(f"  {rate:>5} rps offered: p99 {steps[-1]['p99_ms']} ms", file=sys.stderr)
-            if steps[-1]["p99_ms"] > 2 * steps[0]["p99_ms"] and len(steps) > 1:
+            steps[-1]["holds"] = (
+                steps[-1]["p99_ms"] <= 2 * steps[0]["p99_ms"]
+                and steps[-1]["server_errors"] == 0
+                and steps[-1]["achieved_rps"] >= 0.9 * rate
+            )
+            print(
+                f"  {rate:>5} rps offered: {steps[-1]['achieved_rps']} answered/s, p99 {steps[-1]['p99_ms']} ms",
+                file=sys.stderr,
+            )
+            if not steps[-1]["holds"]:
                 break
     finally:
         _control(stack, "POST", "/limits", {"env_default": True})
     baseline = steps[0]["p99_ms"]
-    held = [s for s in steps if s["p99_ms"] <= 2 * baseline and s["server_errors"] == 0]
+    held = [s for s in steps if s["holds"]]  # the loop stopped at the first step that did not hold
     return {
         "route": "GET /me",
         "baseline_p99_ms": baseline,
@@ -340,13 +351,15 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             f"Sustained through one front ({sustained['route']}, open loop, throttle lifted): "
             f"{sustained['sustained_rps']} rps before p99 doubles (baseline p99 {sustained['baseline_p99_ms']} ms "
-            "at the lowest rate, same run).",
+            "at the lowest rate, same run, over a step three times as long; a step holds with p99 under twice "
+            "that, no 5xx and 90 % of the offered rate answered).",
             "",
-            "| offered rps | achieved rps | p50 ms | p99 ms | 5xx |",
-            "|--:|--:|--:|--:|--:|",
+            "| offered rps | achieved rps | p50 ms | p99 ms | 5xx | holds |",
+            "|--:|--:|--:|--:|--:|---|",
         ]
         lines += [
-            f"| {s['offered_rps']} | {s['achieved_rps']} | {s['p50_ms']} | {s['p99_ms']} | {s['server_errors']} |"
+            f"| {s['offered_rps']} | {s['achieved_rps']} | {s['p50_ms']} | {s['p99_ms']} | {s['server_errors']} | "
+            f"{'yes' if s.get('holds') else 'no'} |"
             for s in sustained["steps"]
         ]
     return "\n".join(lines) + "\n"
