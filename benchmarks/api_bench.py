@@ -1,4 +1,4 @@
-"""API benchmarks: `python -m benchmarks.api_bench [--iterations N]` -> reports/bench/api.json + a table.
+"""API benchmarks: `python -m benchmarks.api_bench [--iterations N --seconds S]` -> reports/bench/api.json + tables.
 
 Every number is a ratio against a baseline measured in the same run, on the same machine:
 - latency per route, in-process (handler called directly) against one bare DynamoDB GetItem on the emulator,
@@ -7,12 +7,19 @@ Every number is a ratio against a baseline measured in the same run, on the same
 - cold import of the API handler module against importing only boto3 + the Powertools pieces it uses;
 - zip size per function against the zip of its third-party dependencies alone (goal: API under 5 MB).
 Latencies against moto on loopback say where time goes relative to a round trip, not what AWS will show.
+
+Bounded: each route stops after `--iterations` requests or `--seconds` seconds, whichever comes first (defaults
+keep a run to a few minutes on the shared 2-core machine; `--iterations 3 --seconds 2 --import-repeats 1
+--no-zip` is a smoke run). The handler's usage-event lines go to the null device (`quiet_usage_lines`), as
+Lambda's runtime takes stdout to the log group, never into the report; progress is one line per step on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -21,7 +28,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +72,53 @@ def summarise(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(samples, 0.50), 3), "p99_ms": round(percentile(samples, 0.99), 3)}
 
 
+def progress(message: str) -> None:
+    """One line of progress on stderr (stdout carries only the report's tables)."""
+    print(f"api bench [{time.strftime('%H:%M:%S')}]: {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def quiet_usage_lines() -> Iterator[None]:
+    """Send the usage-event logger's lines to the null device for the bench's duration, and restore it after.
+
+    The handler's `usage_logger()` adds its stdout handler only when the logger has none, so a handler set
+    here first takes every line: each line is still formatted and written (its cost is measured), just not
+    into the report. Lambda's own code is unchanged."""
+    from backend_core.usage_events import USAGE_LOGGER
+
+    logger = logging.getLogger(USAGE_LOGGER)
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    with Path(os.devnull).open("w") as sink:
+        null = logging.StreamHandler(sink)
+        null.setFormatter(logging.Formatter("%(message)s"))
+        for handler in saved[0]:
+            logger.removeHandler(handler)
+        logger.addHandler(null)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+        try:
+            yield
+        finally:
+            logger.removeHandler(null)
+            for handler in saved[0]:
+                logger.addHandler(handler)
+            logger.setLevel(saved[1])
+            logger.propagate = saved[2]
+
+
+def bounded(n: int, seconds: float) -> Iterator[int]:
+    """0..n-1, stopping early once `seconds` have passed (at least one iteration)."""
+    deadline = time.perf_counter() + seconds
+    for i in range(n):
+        if i and time.perf_counter() > deadline:
+            return
+        yield i
+
+
 class Scenarios:
-    """Per route: a request factory for iteration i, with whatever it needs created beforehand (untimed)."""
+    """Per route: a request factory for iteration i, with whatever it needs created beforehand (untimed: the
+    factory runs before the clock starts). What a delete removes is made by its factory, one per request, so
+    a route cut short by the time budget made nothing it did not use."""
 
     def __init__(self, call: Callable[..., tuple[int, Any]], users: dict[str, Any], n: int) -> None:
         self.call, self.users, self.n = call, users, n
@@ -74,18 +126,21 @@ class Scenarios:
         call("GET", "/me", provider)
         call("POST", f"/providers/{provider.sub}/subscribe", consumer)
         call("PUT", "/sync/bench/updated", consumer, {"data": {"v": 0}})
-        for i in range(n):
-            call("PUT", f"/sync/del/{i}", consumer, {"data": {"i": i}})
-        self.device_ids = [
-            call(
-                "POST", "/devices", consumer, {"platform": "apns", "token": f"bench-del-{uuid.uuid4().hex}"}
-            )[1]["id"]
-            for _ in range(n)
-        ]
         self.media_id = call("POST", "/media/uploads", consumer, {"content_type": "image/png", "size": 10})[
             1
         ]["id"]
         self.run = uuid.uuid4().hex[:8]
+
+    def _sync_item(self, i: int) -> str:
+        """A live sync item (version 1) to delete; its path."""
+        path = f"/sync/del/{self.run}-{i}"
+        self.call("PUT", path, self.users["consumer"], {"data": {"i": i}})
+        return path
+
+    def _device(self) -> str:
+        """A registered device to remove; its id."""
+        body = {"platform": "apns", "token": f"bench-del-{uuid.uuid4().hex}"}
+        return self.call("POST", "/devices", self.users["consumer"], body)[1]["id"]
 
     def routes(self) -> dict[str, Callable[[int], tuple]]:
         c, p, run = self.users["consumer"], self.users["provider"], self.run
@@ -95,10 +150,10 @@ class Scenarios:
             "PUT /me": lambda i: ("PUT", "/me", c, {"display_name": f"n{i}"}),
             "PUT /sync (create)": lambda i: ("PUT", f"/sync/new/{run}-{i}", c, {"data": {"i": i}}),
             "PUT /sync (update)": lambda i: ("PUT", "/sync/bench/updated", c, {"data": {"v": i}, "version": i + 1}),
-            "DELETE /sync": lambda i: ("DELETE", f"/sync/del/{i}?version=1", c, None),
+            "DELETE /sync": lambda i: ("DELETE", f"{self._sync_item(i)}?version=1", c, None),
             "GET /sync": lambda i: ("GET", "/sync?limit=50", c, None),
             "POST /devices": lambda i: ("POST", "/devices", c, {"platform": "fcm", "token": f"b-{run}-{i}"}),
-            "DELETE /devices/{id}": lambda i: ("DELETE", f"/devices/{self.device_ids[i]}", c, None),
+            "DELETE /devices/{id}": lambda i: ("DELETE", f"/devices/{self._device()}", c, None),
             "POST /media/uploads": lambda i: ("POST", "/media/uploads", c, {"content_type": "image/png", "size": 99}),
             "GET /media/{id}": lambda i: ("GET", f"/media/{self.media_id}", c, None),
             "POST /providers/{id}/subscribe": lambda i: ("POST", f"/providers/{p.sub}/subscribe", c, None),
@@ -115,7 +170,7 @@ def timed(call: Callable[..., tuple[int, Any]], request: tuple) -> tuple[float, 
     return (time.perf_counter() - start) * 1000, status
 
 
-def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
+def in_process(stack: Any, n: int, seconds: float, usage_n: int) -> tuple[dict, dict, dict]:
     from mobile_api.app import create_handler
     from mobile_api.settings import Settings
     from tests.api.conftest import User, v2_event
@@ -140,32 +195,52 @@ def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
     }
     scenarios = Scenarios(call, users, n)
     latency, per_route_calls, statuses = {}, {}, {}
-    for route, make in scenarios.routes().items():
-        calls.clear()
-        samples = []
-        for i in range(n):
-            ms, status = timed(call, make(i))
+    routes = scenarios.routes()
+    for index, (route, make) in enumerate(routes.items(), 1):
+        samples, route_calls = [], Counter()
+        started = time.perf_counter()
+        for i in bounded(n, seconds):
+            request = make(i)  # what it needs made first is neither timed nor counted
+            calls.clear()
+            ms, status = timed(call, request)
+            route_calls.update(calls)
             samples.append(ms)
             statuses.setdefault(route, Counter())[status] += 1
-        latency[route] = summarise(samples)
-        per_route_calls[route] = {"calls": round(sum(calls.values()) / n, 2), "operations": dict(calls)}
+        latency[route] = {**summarise(samples), "requests": len(samples)}
+        per_route_calls[route] = {
+            "calls": round(sum(route_calls.values()) / len(samples), 2),
+            "operations": dict(route_calls),
+        }
+        progress(f"in process {index}/{len(routes)} {route}: {len(samples)} requests in "
+               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     ddb = stack.client("dynamodb")
     table = settings.table_name
     baseline = []
-    for _ in range(n):
+    for _ in bounded(n, seconds):
         start = time.perf_counter()
         ddb.get_item(TableName=table, Key=to_ddb(item_keys.profile("bench")))
         baseline.append((time.perf_counter() - start) * 1000)
     # Second baseline: the two-item TransactWriteItems a sync write needs (the emulator makes these slow).
     transact = []
-    for i in range(n):
+    for i in bounded(n, seconds):
         items = [{"Put": {"TableName": table, "Item": {"PK": {"S": item_keys.user_pk("bench")}, "SK": {"S": f"T#{i}#{k}"}}}}
                  for k in range(2)]  # fmt: skip
         start = time.perf_counter()
         ddb.transact_write_items(TransactItems=items)
         transact.append((time.perf_counter() - start) * 1000)
+    progress("baselines done; usage event on vs off ...")
+    # A table of its own: moto deep-copies a table for every item of a transaction, so a sync write on the
+    # bench's grown table would measure the copy; here the table holds the one item the writes update.
+    from backend_core.table_design import TABLE_DESIGN
+
+    fresh = settings.model_copy(update={"table_name": f"bench-usage-{uuid.uuid4().hex[:8]}"})
+    ddb.create_table(**TABLE_DESIGN.to_boto3_create_args(fresh.table_name))
+    ddb.get_waiter("table_exists").wait(TableName=fresh.table_name)
     usage = usage_event_cost(
-        handler, create_handler(settings.model_copy(update={"usage_stream_name": ""})), n
+        create_handler(fresh),
+        create_handler(fresh.model_copy(update={"usage_stream_name": ""})),
+        usage_n,
+        2 * seconds,
     )
     return (
         latency,
@@ -179,50 +254,72 @@ def in_process(stack: Any, n: int) -> tuple[dict, dict, dict]:
     )
 
 
-def usage_event_cost(with_events: Any, without_events: Any, n: int) -> dict:
-    """GET /health and PUT /sync p50 with the usage event on and off, interleaved so drift hits both alike.
-    The event is one log line (lambdas/mobile_api/usage.py), written here to the null device as Lambda's
-    runtime takes stdout; the ratio's goal is under USAGE_GOAL."""
-    import logging
-
-    from backend_core.usage_events import USAGE_LOGGER
+def usage_event_cost(with_events: Any, without_events: Any, n: int, seconds: float) -> dict:
+    """GET /health and PUT /sync (an update of one item) p50 with the usage event on and off, in process,
+    interleaved (the order alternating) so drift hits both alike; each route stops after `n` pairs or
+    `seconds`. The event is one log line (lambdas/mobile_api/usage.py), written to the null device by
+    `quiet_usage_lines` as Lambda's runtime takes stdout; the ratio's goal is under USAGE_GOAL.
+    `added_us_p50` is the median of the paired differences (on - off, microseconds): what one event adds to
+    one request; `ratio_p50_ci95` a bootstrap interval of the ratio (the emulator's noise on PUT /sync)."""
     from tests.api.conftest import User, v2_event
 
-    logger = logging.getLogger(USAGE_LOGGER)
-    saved = list(logger.handlers)
-    sink = Path(os.devnull).open("w")  # noqa: SIM115 (closed below)
-    for handler in saved:
-        logger.removeHandler(handler)
-    null = logging.StreamHandler(sink)
-    null.setFormatter(logging.Formatter("%(message)s"))
-    logger.addHandler(null)
     user = User(str(uuid.uuid4()), "[consumers]")
+    item = f"/sync/usage/{uuid.uuid4().hex}"
+    version: list[int | None] = [None]  # the item's version after the last write, on or off alike
+
+    def sync_write(i: int) -> dict:
+        return v2_event("PUT", item, user, {"data": {"i": i}, "version": version[0]})
+
+    def learn(reply: dict) -> None:
+        if reply["statusCode"] == 200 and reply.get("body") and '"version"' in reply["body"]:
+            version[0] = json.loads(reply["body"])["version"]
+
     routes = {
         "GET /health": lambda i: v2_event("GET", "/health", None),
-        "PUT /sync/{collection}/{id}": lambda i: v2_event("PUT", f"/sync/usage/{uuid.uuid4().hex}", user, {"data": {"i": i}}),
-    }  # fmt: skip
+        "PUT /sync/{collection}/{id}": sync_write,
+    }
     out = {}
-    try:
-        for route, make in routes.items():
-            on, off = [], []
-            for i in range(n):
-                for h, bucket in ((with_events, on), (without_events, off)):
-                    event = make(i)
-                    start = time.perf_counter()
-                    h(event, None)
-                    bucket.append((time.perf_counter() - start) * 1000)
-            ratio = percentile(on, 0.5) / percentile(off, 0.5)
-            out[route] = {"on": summarise(on), "off": summarise(off), "ratio_p50": round(ratio, 3),
-                          "goal_ratio": USAGE_GOAL, "meets_goal": ratio < USAGE_GOAL}  # fmt: skip
-    finally:
-        logger.removeHandler(null)
-        for handler in saved:
-            logger.addHandler(handler)
-        sink.close()
+    for route, make in routes.items():
+        on, off, statuses = [], [], Counter()
+        for i in bounded(n, seconds):
+            order = ((with_events, on), (without_events, off))
+            for h, bucket in order if i % 2 else order[::-1]:
+                event = make(i)
+                start = time.perf_counter()
+                reply = h(event, None)
+                bucket.append((time.perf_counter() - start) * 1000)
+                statuses[reply["statusCode"]] += 1
+                learn(reply)
+        ratio = percentile(on, 0.5) / percentile(off, 0.5)
+        added = statistics.median(a - b for a, b in zip(on, off, strict=True)) * 1000
+        out[route] = {"pairs": len(on), "on": summarise(on), "off": summarise(off), "ratio_p50": round(ratio, 3),
+                      "ratio_p50_ci95": ratio_interval(on, off), "added_us_p50": round(added, 1),
+                      "statuses": dict(statuses), "goal_ratio": USAGE_GOAL,
+                      "meets_goal": ratio < USAGE_GOAL}  # fmt: skip
+        progress(f"usage event {route}: {len(on)} pairs, p50 on/off x{ratio:.3f}")
+    # The event's work is the same on every route (one record, one line); GET /health does nothing else, so its
+    # paired difference is the event's cost measured without the emulator's noise. What that cost makes of
+    # the sync write's p50 is the ratio the sync write's own pairs estimate, far more precisely.
+    cost_ms = out["GET /health"]["added_us_p50"] / 1000
+    sync = out["PUT /sync/{collection}/{id}"]
+    sync["ratio_from_event_cost"] = round(1 + cost_ms / sync["off"]["p50_ms"], 4)
     return out
 
 
-def through_front(stack: Any, n: int) -> dict:
+def ratio_interval(on: list[float], off: list[float], draws: int = 400) -> list[float]:
+    """95 % bootstrap interval of p50(on) / p50(off), resampling the pairs (fixed seed: reproducible)."""
+    import random
+
+    rng = random.Random(15)  # noqa: S311 (statistics, not secrets)
+    pairs = list(zip(on, off, strict=True))
+    ratios = []
+    for _ in range(draws):
+        sample = rng.choices(pairs, k=len(pairs))
+        ratios.append(percentile([a for a, _ in sample], 0.5) / percentile([b for _, b in sample], 0.5))
+    return [round(percentile(ratios, 0.025), 3), round(percentile(ratios, 0.975), 3)]
+
+
+def through_front(stack: Any, n: int, seconds: float) -> dict:
     users = {"consumer": stack.create_user("consumers"), "provider": stack.create_user("providers")}
 
     def call(
@@ -233,19 +330,30 @@ def through_front(stack: Any, n: int) -> dict:
 
     scenarios = Scenarios(call, users, n)
     out = {}
-    for route, make in scenarios.routes().items():
+    routes = scenarios.routes()
+    for index, (route, make) in enumerate(routes.items(), 1):
         samples, statuses = [], Counter()
-        for i in range(n):
-            ms, status = timed(call, make(i))
+        started = time.perf_counter()
+        for i in bounded(n, seconds):
+            ms, code = timed(call, make(i))
             samples.append(ms)
-            statuses[status] += 1
-        out[route] = {**summarise(samples), "statuses": dict(statuses)}
+            statuses[code] += 1
+        out[route] = {**summarise(samples), "requests": len(samples), "statuses": dict(statuses)}
+        progress(f"front {index}/{len(routes)} {route}: {len(samples)} requests in "
+               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     return out
 
 
 def import_times(repeats: int = 7) -> dict:
+    """Cold import of the handler module against boto3 + Powertools alone (and + the pydantic pieces validation
+    loads), each in a fresh interpreter, interleaved; wall time and CPU time (process_time) of the import.
+    On a dedicated core an import is CPU-bound (the files are in the page cache), so both agree; on the shared
+    machine the wall time also holds the waits for a core, and the CPU ratio is the stable one."""
     python = str(ROOT / ".venv" / "bin" / "python")
-    probe = "import sys,time;sys.path[:0]=['lambdas'];t=time.perf_counter();{};print(time.perf_counter()-t)"
+    probe = (
+        "import sys,time;sys.path[:0]=['lambdas'];t=time.perf_counter();c=time.process_time();{};"
+        "print(time.perf_counter()-t,time.process_time()-c)"
+    )
     baseline = (
         "import boto3;from aws_lambda_powertools import Logger,Tracer,Metrics;"
         "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver"
@@ -254,28 +362,51 @@ def import_times(repeats: int = 7) -> dict:
     with_pydantic = baseline + (
         ";from pydantic import BaseModel,Field;from aws_lambda_powertools.event_handler.openapi.params import Query"
     )
-    ours, base, base_pyd = [], [], []
-    for _ in range(repeats):  # interleaved so drift affects all equally
-        for code, bucket in ((baseline, base), (with_pydantic, base_pyd), ("import mobile_api.app", ours)):
+    probes = {"baseline": baseline, "with_pydantic": with_pydantic, "handler": "import mobile_api.app"}
+    wall: dict[str, list[float]] = {name: [] for name in probes}
+    cpu: dict[str, list[float]] = {name: [] for name in probes}
+    for repeat in range(repeats):  # interleaved so drift affects all equally
+        for name, code in probes.items():
             run = subprocess.run([python, "-c", probe.format(code)], capture_output=True, text=True, cwd=ROOT,
                                  check=True)  # fmt: skip
-            bucket.append(float(run.stdout.strip()) * 1000)
-    b, bp, o = statistics.median(base), statistics.median(base_pyd), statistics.median(ours)
+            seconds, cpu_seconds = (float(x) for x in run.stdout.split())
+            wall[name].append(seconds * 1000)
+            cpu[name].append(cpu_seconds * 1000)
+        progress(
+            f"cold import {repeat + 1}/{repeats}: handler / baseline wall x{wall['handler'][-1] / wall['baseline'][-1]:.3f}"
+            f", cpu x{cpu['handler'][-1] / cpu['baseline'][-1]:.3f}"
+        )
+    b, bp, o = (statistics.median(wall[name]) for name in probes)
+    cb, cbp, co = (statistics.median(cpu[name]) for name in probes)
     cold = [
         json.loads(subprocess.run([python, str(ROOT / "benchmarks" / "cold_start_probe.py")], capture_output=True,
                                   text=True, cwd=ROOT, check=True).stdout)
-        for _ in range(max(3, repeats // 2))
+        for _ in range(max(1, (repeats + 1) // 2))
     ]  # fmt: skip
+    first = {
+        key: round(statistics.median(run[key] for run in cold), 1)
+        for key in ("import_ms", "first_request_ms", "second_request_ms", "first_request_cpu_ms")
+    }
     return {
         "cold_start": {
-            key: round(statistics.median(run[key] for run in cold), 1)
-            for key in ("import_ms", "first_request_ms", "second_request_ms")
+            **first,
+            "first_request_vs_baseline_import": round(first["first_request_ms"] / b, 3),
+            "first_request_cpu_vs_baseline_import_cpu": round(first["first_request_cpu_ms"] / cb, 3),
         },
+        "repeats": repeats,
         "baseline_ms": round(b, 1),
         "baseline_with_pydantic_ms": round(bp, 1),
         "handler_ms": round(o, 1),
         "ratio": round(o / b, 3),
         "ratio_vs_with_pydantic": round(o / bp, 3),
+        "cpu": {
+            "baseline_ms": round(cb, 1),
+            "baseline_with_pydantic_ms": round(cbp, 1),
+            "handler_ms": round(co, 1),
+            "ratio": round(co / cb, 3),
+            "ratio_vs_with_pydantic": round(co / cbp, 3),
+            "meets_goal": co / cb < IMPORT_GOAL,
+        },
         "goal_ratio": IMPORT_GOAL,
         "meets_goal": o / b < IMPORT_GOAL,
     }
@@ -284,16 +415,19 @@ def import_times(repeats: int = 7) -> dict:
 def zip_sizes() -> dict:
     manifest = lambda_build.build(None, ROOT / "build" / "lambda")
     out = {}
+    deps_bytes: dict[str, int] = {}  # functions with the same pins share one dependencies-only zip
     with tempfile.TemporaryDirectory() as tmp:
         for name, entry in manifest["functions"].items():
             function = lambda_build.FUNCTIONS[name]
             site = lambda_build.install_dependencies(lambda_build.locked_pins(function.dependencies))
-            deps_only = Path(tmp) / f"{name}-deps.zip"
-            lambda_build.write_zip(
-                {k: v for k, v in lambda_build._files(site).items() if not lambda_build._provided(k)},
-                deps_only,
-            )
-            base = deps_only.stat().st_size
+            if str(site) not in deps_bytes:
+                deps_only = Path(tmp) / f"{name}-deps.zip"
+                lambda_build.write_zip(
+                    {k: v for k, v in lambda_build._files(site).items() if not lambda_build._provided(k)},
+                    deps_only,
+                )
+                deps_bytes[str(site)] = deps_only.stat().st_size
+            base = deps_bytes[str(site)]
             out[name] = {"size_bytes": entry["size_bytes"], "dependencies_only_bytes": base,
                          "ratio": round(entry["size_bytes"] / base, 3)}  # fmt: skip
     out["mobile_api"]["goal_bytes"] = API_ZIP_GOAL
@@ -303,23 +437,35 @@ def zip_sizes() -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--iterations", type=int, default=40, help="requests per route, at most (default 40)")
+    parser.add_argument(
+        "--seconds", type=float, default=10, help="time per route, at most, in process and through the front"
+    )
+    parser.add_argument(
+        "--usage-iterations", type=int, default=1000,
+        help="on/off pairs per route for the usage event's cost, at most (bounded by 2 x --seconds too)",
+    )  # fmt: skip
+    parser.add_argument("--import-repeats", type=int, default=7, help="fresh interpreters per import probe")
+    parser.add_argument("--no-zip", action="store_true", help="skip building the zips (a smoke run)")
     args = parser.parse_args()
+    if min(args.iterations, args.usage_iterations, args.import_repeats) < 1 or args.seconds <= 0:
+        parser.error("--iterations, --usage-iterations and --import-repeats must be >= 1, --seconds > 0")
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # the emulator accepts any; never real ones
         os.environ.setdefault(name, "testing")
     from ops.local import background_stack
     from ops.local.testing import LocalStackHandle, free_ports_config
 
-    with tempfile.TemporaryDirectory() as state_dir:
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as state_dir, quiet_usage_lines():
         config = free_ports_config(Path(state_dir))
-        print("api bench: starting a local stack ...", file=sys.stderr)
+        progress("starting a local stack ...")
         state, _ = background_stack.start(config)
         try:
             stack = LocalStackHandle(state, config.state_dir)
-            print(f"api bench: {args.iterations} calls per route, in process ...", file=sys.stderr)
-            latency, calls, extra = in_process(stack, args.iterations)
-            print(f"api bench: {args.iterations} calls per route, through the front ...", file=sys.stderr)
-            front = through_front(stack, args.iterations)
+            progress(f"up to {args.iterations} calls or {args.seconds:g} s per route, in process ...")
+            latency, calls, extra = in_process(stack, args.iterations, args.seconds, args.usage_iterations)
+            progress(f"up to {args.iterations} calls or {args.seconds:g} s per route, through the front ...")
+            front = through_front(stack, args.iterations, args.seconds)
         finally:
             background_stack.stop(config)
     base = extra["baseline_getitem"]["p50_ms"]
@@ -334,15 +480,27 @@ def main() -> int:
                           "ratio": round(calls[route]["calls"] / MINIMUM_CALLS[route], 2)
                           if MINIMUM_CALLS[route] else None},
         }  # fmt: skip
-    print("api bench: cold imports, zip sizes ...", file=sys.stderr)
+    # What one event adds, against the same request as a client of the local front sees it (same run).
+    for route, same in (
+        ("GET /health", "GET /health"),
+        ("PUT /sync/{collection}/{id}", "PUT /sync (create)"),
+    ):
+        usage = extra["usage_event"][route]
+        usage["front_route"] = same
+        usage["ratio_added_vs_front_p50"] = round(1 + usage["added_us_p50"] / 1000 / front[same]["p50_ms"], 4)
+    progress(f"cold imports ({args.import_repeats} fresh interpreters each) ...")
+    cold = import_times(args.import_repeats)
+    progress("zip sizes ..." if not args.no_zip else "zip sizes skipped (--no-zip)")
     report = {
         "iterations": args.iterations,
+        "seconds_per_route": args.seconds,
         "baseline_getitem_ms": extra["baseline_getitem"],
         "baseline_transact_write_2_items_ms": extra["baseline_transact"],
         "routes": routes,
         "usage_event_cost": extra["usage_event"],
-        "cold_import": import_times(),
-        "zip": zip_sizes(),
+        "cold_import": cold,
+        "zip": {} if args.no_zip else zip_sizes(),
+        "run_seconds": round(time.perf_counter() - began, 1),
         "note": "emulator (moto) on loopback; the usage event is a log line (no AWS call)",
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -358,23 +516,34 @@ def markdown(report: dict) -> str:
         f"(p99 {report['baseline_getitem_ms']['p99_ms']} ms); one 2-item TransactWriteItems p50 "
         f"{report['baseline_transact_write_2_items_ms']['p50_ms']} ms "
         f"(p99 {report['baseline_transact_write_2_items_ms']['p99_ms']} ms); "
-        f"{report['iterations']} requests per route.",
+        f"up to {report['iterations']} requests or {report['seconds_per_route']} s per route "
+        f"(the run took {report['run_seconds']} s).",
         "",
-        "| route | in-process p50 / p99 ms | x GetItem | front p50 / p99 ms | x in-process | AWS calls | minimum |",
-        "|---|---|---|---|---|---|---|",
+        "| route | requests | in-process p50 / p99 ms | x GetItem | front p50 / p99 ms | x in-process | AWS calls "
+        "| minimum |",
+        "|---|--:|---|---|---|---|---|---|",
     ]
     for route, r in report["routes"].items():
         ip, fr, aws = r["in_process"], r["front"], r["aws_calls"]
         lines.append(
-            f"| {route} | {ip['p50_ms']} / {ip['p99_ms']} | {ip['ratio_p50_vs_getitem']} | {fr['p50_ms']} / "
-            f"{fr['p99_ms']} | {fr['ratio_p50_vs_in_process']} | {aws['calls']} | {aws['minimum']} |"
+            f"| {route} | {ip.get('requests', '')} / {fr.get('requests', '')} | {ip['p50_ms']} / {ip['p99_ms']} | "
+            f"{ip['ratio_p50_vs_getitem']} | {fr['p50_ms']} / {fr['p99_ms']} | {fr['ratio_p50_vs_in_process']} | "
+            f"{aws['calls']} | {aws['minimum']} |"
         )
     lines.append("")
     for route, u in report["usage_event_cost"].items():
         lines.append(
-            f"Usage event ({route}, in-process): p50 {u['on']['p50_ms']} ms with the log line vs "
-            f"{u['off']['p50_ms']} ms without = x{u['ratio_p50']} "
-            f"(goal < x{u['goal_ratio']}: {'met' if u['meets_goal'] else 'NOT met'})"
+            f"Usage event ({route}, in-process, {u['pairs']} interleaved pairs): p50 {u['on']['p50_ms']} ms with "
+            f"the log line vs {u['off']['p50_ms']} ms without = x{u['ratio_p50']} "
+            f"(95 % interval x{u['ratio_p50_ci95'][0]} to x{u['ratio_p50_ci95'][1]}) "
+            f"(goal < x{u['goal_ratio']}: {'met' if u['meets_goal'] else 'NOT met'}); "
+            f"median added per request {u['added_us_p50']} us = x{u['ratio_added_vs_front_p50']} of "
+            f"{u['front_route']} through the front (p50)"
+            + (
+                f"; the event's cost measured on GET /health makes x{u['ratio_from_event_cost']} of this p50"
+                if "ratio_from_event_cost" in u
+                else ""
+            )
         )
         lines.append("")
     cold = report["cold_import"]
@@ -385,13 +554,23 @@ def markdown(report: dict) -> str:
         f"Cold import: handler {cold['handler_ms']} ms vs boto3 + Powertools {cold['baseline_ms']} ms = "
         f"x{cold['ratio']} (goal < x{cold['goal_ratio']}: {verdict}); "
         "vs boto3 + Powertools + the pydantic/OpenAPI pieces validation loads "
-        f"{cold['baseline_with_pydantic_ms']} ms = x{cold['ratio_vs_with_pydantic']}",
+        f"{cold['baseline_with_pydantic_ms']} ms = x{cold['ratio_vs_with_pydantic']} (wall, median of "
+        f"{cold['repeats']} fresh interpreters each)",
+        "",
+        f"Cold import, CPU time (steadier on a shared machine): handler {cold['cpu']['handler_ms']} ms vs boto3 + "
+        f"Powertools {cold['cpu']['baseline_ms']} ms = x{cold['cpu']['ratio']} (goal < x{cold['goal_ratio']}: "
+        f"{'met' if cold['cpu']['meets_goal'] else 'NOT met'}); vs + the pydantic/OpenAPI pieces "
+        f"{cold['cpu']['baseline_with_pydantic_ms']} ms = x{cold['cpu']['ratio_vs_with_pydantic']}",
         "",
         f"Cold start as Lambda runs it (benchmarks/cold_start_probe.py, median): import {first['import_ms']} ms, "
-        f"first request (settings, clients, Tracer, GET /health) {first['first_request_ms']} ms, "
+        f"first request (settings, clients, Tracer, GET /health) {first['first_request_ms']} ms "
+        f"(x{first['first_request_vs_baseline_import']} of the boto3 + Powertools import; CPU "
+        f"{first['first_request_cpu_ms']} ms = x{first['first_request_cpu_vs_baseline_import_cpu']} of its CPU), "
         f"second request {first['second_request_ms']} ms",
         "",
     ]
+    if not report["zip"]:
+        return "\n".join(lines)
     lines += ["| function | zip bytes | dependencies-only bytes | ratio |", "|---|---|---|---|"]
     for name, z in report["zip"].items():
         lines.append(f"| {name} | {z['size_bytes']} | {z['dependencies_only_bytes']} | {z['ratio']} |")
