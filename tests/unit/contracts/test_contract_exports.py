@@ -58,3 +58,32 @@ def test_the_lambda_target_and_the_canary_prefix_are_exported() -> None:
     )
     canary = json.loads((contracts.CONTRACTS_DIR / "drill_canary.json").read_text())
     assert canary["canary_prefix"] == CANARY_PREFIX == Settings.model_fields["canary_prefix"].default
+
+
+def test_a_usage_record_is_the_events_json_dump_with_ts_in_milliseconds_and_its_day():
+    """to_record reads the fields directly (faster than model_dump on the request path): it must answer what
+    model_dump(mode="json") would, every field included, apart from ts's format."""
+    from datetime import UTC, datetime
+
+    from backend_core.usage_events import PARTITION_KEY, UsageEvent
+
+    event = UsageEvent(
+        event_id="e1",
+        ts=datetime(2026, 12, 1, 23, 59, 59, 123456, tzinfo=UTC),
+        env="dev",
+        region="us-east-1",
+        route="GET /health",
+        method="GET",
+        status=200,
+        latency_ms=1.5,
+        user_id="u1",
+        role="consumer",
+        platform="ios",
+        app_version="1.2.3",
+    )
+    record = event.to_record()
+    dumped = event.model_dump(mode="json")
+    assert {k: v for k, v in record.items() if k not in ("ts", PARTITION_KEY)} == {
+        k: v for k, v in dumped.items() if k != "ts"
+    }
+    assert record["ts"] == "2026-12-01T23:59:59.123Z" and record[PARTITION_KEY] == "2026-12-01"
