@@ -25,6 +25,8 @@ FUNCTIONS = (
     "drill",
     "onboarding",
     "account_eraser",
+    "live_socket",
+    "live_delivery",
 )
 
 MEDIA_PRIMARY = "module.storage.module.media_primary"
