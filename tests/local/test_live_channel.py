@@ -168,3 +168,21 @@ def test_a_connection_in_dr_receives_with_the_primary_down(local_stack_clean: Lo
         sent = _notify(stack, provider, consumer, "Served by DR", region="dr")
         event = live.next_event(timeout=30)
     assert (event["type"], event["id"]) == ("notification", sent)
+
+
+def test_deleting_the_account_erases_its_open_connections_in_both_regions(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    stack = local_stack_clean
+    user = stack.create_user("consumers")
+    with (
+        live_connect(_live_url(stack), user.id_token) as live,
+        live_connect(_live_url(stack, "dr"), user.id_token),
+    ):
+        _connected(stack, live, user)
+        stack.wait_for(lambda: len(_connections(stack, user)) == 2, what="both connections in the primary")
+        assert stack.request("DELETE", "/me", user=user).status_code == 202
+        for region in ("primary", "dr"):  # the eraser took them, while they were still open
+            stack.wait_for(
+                lambda region=region: not _connections(stack, user, region), what=f"erased in {region}"
+            )
