@@ -67,7 +67,7 @@ def ops(state_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def port_args() -> list[str]:
-    names = ("moto", "primary", "dr", "public", "control")
+    names = ("moto", "primary", "dr", "public", "control", "live-primary", "live-dr")
     return [arg for name in names for arg in (f"--{name}-port", str(free_port()))]
 
 

@@ -1,13 +1,15 @@
 """`make demo`: one scenario end to end through the local API fronts, printed step by step.
 
 Sign up a consumer and a provider, sign in, call the API in the primary region, see the data in
-the DR region (replicator), notify the consumer (queue -> worker), fail the primary region over
+the DR region (replicator), notify the consumer (queue -> worker), who receives it live over the WebSocket
+live channel (table stream -> live_delivery -> the local WebSocket front), fail the primary region over
 and keep working through the public name. Run against the stack `make up` started:
 `.venv/bin/python -m ops.demo`. Add steps here as capabilities land.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import uuid
@@ -22,6 +24,7 @@ from backend_core.identity import CONSUMERS, PROVIDERS
 from ops.errors import OpsError
 from ops.local import background_stack, control
 from ops.local.config import StackConfig
+from ops.local.live_client import live_connect
 from ops.local.users import LocalUser, new_password, sign_in, sign_up
 from ops.paths import local_state_dir
 from ops.stack_outputs import StackOutputs
@@ -139,16 +142,33 @@ def run(state: dict) -> None:
         provider, consumer = users["provider"], users["consumer"]
         expect(demo.call("POST", "primary", f"/providers/{provider.sub}/subscribe", consumer), 200)
         body = {"to": consumer.sub, "title": "Your order is ready", "body": "Pick it up at the counter"}
-        accepted = expect(demo.call("POST", "primary", "/notifications", provider, json=body), 202)
+        if demo.outputs.live is None:
+            raise AssertionError("the stack has no live channel (restart it: make down && make up)")
+        # The consumer's app is open: one WebSocket connection, authenticated with its ID token on $connect.
+        with live_connect(demo.outputs.live.primary, consumer.id_token) as live:
+            subscribed = live.subscribe(consumer.sub)
+            if subscribed.get("type") != "subscribed":
+                raise AssertionError(f"subscribing to its own channel was refused: {subscribed}")
+            accepted = expect(demo.call("POST", "primary", "/notifications", provider, json=body), 202)
+            try:
+                event = live.next_event(timeout=WAIT_SECONDS)
+            except TimeoutError as exc:
+                raise AssertionError(f"no live event within {WAIT_SECONDS:.0f} s") from exc
+        if event.get("id") != accepted["id"]:
+            raise AssertionError(f"unexpected live event: {event}")
+        out.print(f"  live event on the consumer's WebSocket: {json.dumps(event)}", highlight=False)
 
         def delivered() -> dict | None:
             inbox = expect(demo.call("GET", "primary", "/notifications", consumer), 200)
             return next((i for i in inbox["items"] if i["id"] == accepted["id"]), None)
 
         item = wait_until(delivered, "the notification reaching the inbox")
-        return f"202 accepted, queued, delivered by the notify worker: inbox shows '{item['title']}'"
+        return (
+            f"202 accepted; arrived live over the consumer's WebSocket ('{event['data']['title']}'), "
+            f"and the inbox holds it ('{item['title']}')"
+        )
 
-    demo.step("provider notifies the consumer", notify)
+    demo.step("provider notifies the consumer, who receives it live", notify)
 
     def failover() -> str:
         control.call(state["control_url"], "POST", "/regions/primary/down")

@@ -83,6 +83,12 @@ FUNCTIONS = {
     "onboarding": Function("onboarding", "onboarding", "onboarding.app.lambda_handler"),
     # The table stream of each region: erases deleted accounts there (DELETE /me writes the tombstone).
     "account_eraser": Function("account_eraser", "account_eraser", "account_eraser.app.lambda_handler"),
+    # The live channel (modules/live): the WebSocket API's $connect authorizer and routes (rsa + pyasn1 verify the
+    # Cognito token's RS256 signature in pure Python), and each region's stream -> PostToConnection.
+    "live_socket": Function(
+        "live_socket", "live_socket", "live_socket.app.lambda_handler", (*RUNTIME, "rsa", "pyasn1")
+    ),
+    "live_delivery": Function("live_delivery", "live_delivery", "live_delivery.app.lambda_handler"),
 }
 
 app = typer.Typer(no_args_is_help=True, help="Package the Lambda functions for Terraform.")

@@ -21,6 +21,13 @@ class ApiUrls(_Doc):
     public: str
 
 
+class LiveUrls(_Doc):
+    """The live channel (WebSocket API) of each region: `wss://...` in AWS, `ws://127.0.0.1:...` locally."""
+
+    primary: str
+    dr: str
+
+
 class AuthOutputs(_Doc):
     user_pool_id: str
     client_id: str
@@ -81,6 +88,7 @@ class StackOutputs(_Doc):
     analytics: AnalyticsOutputs
     dr: DrOutputs
     alerts_topic_arn: str | None
+    live: LiveUrls | None = None  # absent in documents written before the live channel
 
 
 def required_keys(model: type[BaseModel] = StackOutputs, prefix: str = "") -> list[str]:

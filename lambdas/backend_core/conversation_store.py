@@ -165,6 +165,7 @@ class ConversationStore(TableAccess):
             "text": message.text,
             "media_id": message.media_id,
             "created_at": message.created_at,
+            "origin": self.region,  # the region that accepted it: the only one that pushes it (live_events)
         }
         try:
             self.db.put_item(

@@ -56,6 +56,13 @@ CONVERSATION_ENTRY_PREFIX = "CONVWITH#"
 READ_RECEIPT_PREFIX = "CONVREAD#"
 MESSAGE_KEY_PREFIX = "MSGKEY#"
 
+# Live delivery (issue 14, live14): a user's open WebSocket connections, one item per connection under the user's
+# partition (replicated: each region sees the other's), `LIVECONN#<region>#<connection id>`.
+LIVE_CONNECTION_PREFIX = "LIVECONN#"
+# The sort-key prefixes of the items whose stream records become live events (backend_core/live_events.py keeps
+# one mapper per prefix; the live_delivery event source mapping passes only these).
+LIVE_EVENT_SK_PREFIXES = (INBOX_ENTRY_PREFIX, MESSAGE_PREFIX, READ_RECEIPT_PREFIX)
+
 
 # The partitions whose items belong to a user (`owners_of`): the account eraser's stream filter passes these.
 OWNER_PARTITION_PREFIXES = (USER, SYNC_LOG, PROVIDER, CONVERSATION)
@@ -66,10 +73,13 @@ def contract() -> dict[str, object]:
     role. `sort_key_prefixes.device`: the endpoint cleanup's event source mapping passes the REMOVE records
     whose SK begins with it (terraform/modules/api, `device_key_prefix`), the test `is_device` makes.
     `owner_partition_prefixes`: the account eraser's mapping passes the writes to partitions that begin with
-    one of them (`owner_partition_prefixes`), the partitions `owners_of` reads an owner from."""
+    one of them (`owner_partition_prefixes`), the partitions `owners_of` reads an owner from.
+    `live_event_sort_key_prefixes`: the live_delivery mapping passes the writes of items whose SK begins with
+    one of them (terraform/modules/live), the items backend_core/live_events.py has a mapper for."""
     return {
         "sort_key_prefixes": {"device": DEVICE_PREFIX},
         "owner_partition_prefixes": list(OWNER_PARTITION_PREFIXES),
+        "live_event_sort_key_prefixes": list(LIVE_EVENT_SK_PREFIXES),
     }
 
 
@@ -335,3 +345,31 @@ def is_read_receipt(pk: str, sk: str) -> bool:
 def message_key(sender_id: str, key: str) -> dict[str, str]:
     """A message's Idempotency-Key claim, in the sender's partition (erased with it)."""
     return {"PK": user_pk(sender_id), "SK": f"{MESSAGE_KEY_PREFIX}{safe(key)}"}
+
+
+# ---- live delivery (issue 14, live14) ----------------------------------------------------------------------
+# API Gateway's connection ids are base64 ("L0SM9cOFvHcCIhw="): their own alphabet, still without '#'.
+_CONNECTION_ID = re.compile(r"^[A-Za-z0-9+/=_-]{1,128}$")
+
+
+def safe_connection_id(connection_id: str) -> str:
+    if not isinstance(connection_id, str) or not _CONNECTION_ID.fullmatch(connection_id):
+        raise InvalidKeyPart(f"invalid connection id {connection_id!r}")
+    return connection_id
+
+
+def live_connection(user_id: str, region: str, connection_id: str) -> dict[str, str]:
+    """One open WebSocket connection of a user, held by one region's API (only that region can post to it)."""
+    return {
+        "PK": user_pk(user_id),
+        "SK": f"{LIVE_CONNECTION_PREFIX}{safe(region)}#{safe_connection_id(connection_id)}",
+    }
+
+
+def is_live_connection(sk: str) -> bool:
+    return sk.startswith(LIVE_CONNECTION_PREFIX)
+
+
+def is_live_event_item(sk: str) -> bool:
+    """An item whose stream records may become live events (LIVE_EVENT_SK_PREFIXES)."""
+    return sk.startswith(LIVE_EVENT_SK_PREFIXES)

@@ -42,15 +42,27 @@ RESOURCE_PRICING: dict[str, Priced | Free] = {
         ("sqs.standard.requests",),
         "Lambda's pollers call ReceiveMessage (SQS requests); DynamoDB stream reads by Lambda are free",
     ),
-    "aws_apigatewayv2_api": Priced(("apigateway.http.requests",), "HTTP API requests"),
+    "aws_apigatewayv2_api": Priced(
+        (
+            "apigateway.http.requests",
+            "apigateway.websocket.connection_minutes",
+            "apigateway.websocket.messages",
+        ),
+        "HTTP API requests; the live channel's WebSocket API by connection minutes and messages",
+    ),
     "aws_apigatewayv2_stage": Priced(
         ("apigateway.http.requests", "cloudwatch.metrics.custom", "data_transfer.out_to_internet"),
         "requests, detailed (per-route) metrics when enabled, responses out to the internet",
     ),
     "aws_apigatewayv2_route": Free("routes are configuration; requests are billed on the API"),
     "aws_apigatewayv2_integration": Free("configuration of the API"),
+    "aws_apigatewayv2_route_response": Free(
+        "configuration of the WebSocket API (replies are billed as messages)"
+    ),
+    "aws_apigatewayv2_deployment": Free("a snapshot of the WebSocket API's routes"),
+    "aws_api_gateway_account": Free("the account's API Gateway CloudWatch role setting"),
     "aws_apigatewayv2_authorizer": Free(
-        "JWT authorizers are free (Lambda authorizers would bill invocations)"
+        "JWT authorizers are free; the live channel's REQUEST authorizer is live_socket, billed as its invocations"
     ),
     "aws_apigatewayv2_domain_name": Free("custom domain names of HTTP APIs are free"),
     "aws_apigatewayv2_api_mapping": Free("configuration of the domain name"),

@@ -49,6 +49,11 @@ LOG_PRODUCERS = (
 )
 
 
+def _is_live(address: str) -> bool:
+    """A resource of the live channel's WebSocket API (terraform/modules/live), not of the HTTP API."""
+    return re.search(r"(^|\.)module\.live_(primary|dr)(\[\d+\])?\.", address) is not None
+
+
 def plans_dir() -> Path:
     return Path(os.environ.get("PLAN_REPORTS") or REPO_ROOT / "reports" / "plans")
 
@@ -183,6 +188,14 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class LiveStage:
+    """A WebSocket API stage (modules/live): billed by connection minutes and messages, not HTTP requests."""
+
+    site: str
+    region: str
+
+
+@dataclass(frozen=True)
 class Deployment:
     env: str
     primary_region: str
@@ -191,6 +204,7 @@ class Deployment:
     functions: tuple[Function, ...] = ()
     log_groups: tuple[LogGroup, ...] = ()
     stages: tuple[ApiStage, ...] = ()
+    live_stages: tuple[LiveStage, ...] = ()
     routes: tuple[str, ...] = ()
     table: Table | None = None
     buckets: tuple[Bucket, ...] = ()
@@ -359,7 +373,7 @@ def from_plan(plan: dict[str, Any], env: str) -> Deployment:
         producer = "unknown"
         for prefix, kind in LOG_PRODUCERS:
             if name.startswith(prefix):
-                producer = kind
+                producer = "live_access" if kind == "api_access" and _is_live(address) else kind
                 if kind == "function":
                     key = names.get((site_of(address), name.removeprefix(prefix)))
                     producer = f"function:{key}" if key else "unknown"
@@ -376,7 +390,11 @@ def from_plan(plan: dict[str, Any], env: str) -> Deployment:
         )
 
     stages = []
+    live_stages = []
     for address, after in of("aws_apigatewayv2_stage"):
+        if _is_live(address):
+            live_stages.append(LiveStage(site=site_of(address), region=region_of(address, after)))
+            continue
         route_settings = _first(after.get("default_route_settings"))
         stages.append(
             ApiStage(
@@ -389,7 +407,13 @@ def from_plan(plan: dict[str, Any], env: str) -> Deployment:
             )
         )
     routes = tuple(
-        sorted({after["route_key"] for _, after in of("aws_apigatewayv2_route") if after.get("route_key")})
+        sorted(
+            {
+                after["route_key"]
+                for address, after in of("aws_apigatewayv2_route")
+                if after.get("route_key") and not _is_live(address)
+            }
+        )
     )
 
     table = None
@@ -579,6 +603,7 @@ def from_plan(plan: dict[str, Any], env: str) -> Deployment:
         functions=tuple(functions),
         log_groups=tuple(log_groups),
         stages=tuple(stages),
+        live_stages=tuple(live_stages),
         routes=routes,
         table=table,
         buckets=tuple(buckets),

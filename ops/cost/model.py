@@ -97,6 +97,8 @@ CUSTOM_METRICS = {
     "drill": 3,  # DrillPassed, RpoSeconds per Store (table, s3)
     "onboarding": 1,  # UsersOnboarded
     "account_eraser": 2,  # AccountsErased, LateMediaErased
+    "live_socket": 1,  # LiveConnections
+    "live_delivery": 2,  # LiveEventsPosted, LiveEventsPushed
 }
 # CloudFront price classes: the edge geographies each includes (CloudFront developer guide, "Price
 # classes"); a viewer elsewhere is served, and billed, by an edge in the class (taken as North America's).
@@ -302,6 +304,81 @@ def traffic(deployment: Deployment, profile: UsageProfile, mau: float) -> Traffi
     )
 
 
+@dataclass(frozen=True)
+class LiveWork:
+    """The live channel's month (all at the primary, where the traffic is; DR holds connections only after a
+    failover). Both regions' live_delivery read every inbox entry's records (INSERT and the `sent` MODIFY pass
+    the filter), the replicated ones included."""
+
+    connects: float
+    connection_minutes: float
+    frames_in: float  # client frames; each is answered by one frame (the route response)
+    posts: float  # events posted to a connected recipient
+    records_per_site: float  # stream records live_delivery takes in each region
+
+    @property
+    def messages(self) -> float:
+        """WebSocket messages billed (in and out; each fits in one 32 KB increment)."""
+        return 2 * self.frames_in + self.posts
+
+    @property
+    def socket_invocations(self) -> float:
+        """live_socket: the $connect authorizer, $connect, $disconnect, and one per client frame."""
+        return 3 * self.connects + self.frames_in
+
+
+def live_work(p: UsageProfile, t: Traffic) -> LiveWork:
+    connects = t.user_days * p.live.connects_per_active_day
+    minutes = t.user_days * p.live.connection_minutes_per_active_day
+    online_share = min(1.0, p.live.connection_minutes_per_active_day / (24 * 60))
+    return LiveWork(
+        connects=connects,
+        connection_minutes=minutes,
+        frames_in=connects * p.live.frames_per_connect,
+        posts=t.messages * online_share,
+        records_per_site=2 * t.messages,
+    )
+
+
+def _live(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> None:
+    """The WebSocket API (connection minutes, messages) and the connection items it writes."""
+    if not d.live_stages:
+        return
+    w = live_work(p, t)
+    for stage in d.live_stages:
+        if stage.site != PRIMARY:
+            continue
+        out.add(
+            stage.site,
+            "apigateway.websocket.connection_minutes",
+            w.connection_minutes,
+            "live channel: minutes connected",
+        )
+        out.add(
+            stage.site,
+            "apigateway.websocket.messages",
+            w.messages,
+            "live channel: client frames, replies, events",
+        )
+    if d.table is not None and d.table.billing_mode == "PAY_PER_REQUEST":
+        # One PutItem on $connect, one DeleteItem on $disconnect (1 WRU each), replicated to the other region;
+        # live_delivery's Query of the recipient's connections in each region (0.5 RRU, eventually consistent).
+        out.add(PRIMARY, "dynamodb.ondemand.write_request_units", 2 * w.connects, "live connections written")
+        out.add(
+            DR,
+            "dynamodb.ondemand.replicated_write_request_units",
+            2 * w.connects,
+            "live connections replicated",
+        )
+        for site in (PRIMARY, DR):
+            out.add(
+                site,
+                "dynamodb.ondemand.read_request_units",
+                0.5 * w.records_per_site,
+                "live_delivery: connections",
+            )
+
+
 class _Lines:
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
@@ -327,6 +404,7 @@ def estimate(
     out = _Lines(deployment)
     invocations = _lambda(out, deployment, profile, t)
     _api(out, deployment, profile, t)
+    _live(out, deployment, profile, t)
     _dynamodb(out, deployment, profile, t)
     downloads = _media(out, deployment, profile, t)
     _cdn(out, deployment, profile, t, downloads)
@@ -388,6 +466,14 @@ def _lambda(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> dict[tup
             # Cognito's post-confirmation trigger: one short invocation per new user, which the usage profile
             # (active users, not sign-ups) does not describe: priced at 0 (an invocation costs what a request does).
             n = 0.0
+        elif f.key == "live_socket":
+            # API Gateway invokes it on the site where the app is connected (the primary unless failed over).
+            n = live_work(p, t).socket_invocations if f.site == PRIMARY else 0.0
+            busy_ms = n * p.live.socket_ms
+        elif f.key == "live_delivery":
+            # Every region's stream carries every inbox entry's records (its own writes and the replicas).
+            n = live_work(p, t).records_per_site
+            busy_ms = n * p.live.delivery_ms_per_record
         elif f.key == "drill":
             n = sum(s.per_month for s in d.schedules if s.site == f.site)
             busy_ms = n * min(lam.drill_seconds, f.timeout_s) * 1000
@@ -904,6 +990,11 @@ def _logs_and_metrics(
             if function == "mobile_api" and d.firehose:
                 # Every request's usage event is a log line (mobile_api/usage.py) the subscription filter sends on.
                 ingested += t.api_requests(lg.site) * usage_event_bytes()
+        elif lg.producer == "live_access":
+            live = live_work(p, t)
+            ingested = (
+                (live.connects * 2 + live.frames_in) * p.api.access_log_bytes if lg.site == PRIMARY else 0.0
+            )
         elif lg.producer == "api_access":
             stage = next((s for s in d.stages if s.site == lg.site), None)
             ingested = (

@@ -95,6 +95,27 @@ class Api(_Section):
     access_log_bytes: float = Field(ge=0, description="API access log bytes per request.")
 
 
+class Live(_Section):
+    """The live channel (WebSocket API): how long apps stay connected and what they send. Defaults apply to a
+    profile written before the live channel (and to measured profiles, which do not measure it yet)."""
+
+    connection_minutes_per_active_day: float = Field(
+        20.0, ge=0, le=1440, description="Minutes an active user's app holds its live connection, per day."
+    )
+    connects_per_active_day: float = Field(
+        4.0, ge=0, description="Live connections opened per active day (app opens, reconnects)."
+    )
+    frames_per_connect: float = Field(
+        1.0, ge=0, description="Frames an app sends per connection (a subscribe; pings are not needed)."
+    )
+    socket_ms: float = Field(
+        25.0, ge=0, description="live_socket time per invocation, ms (token check, one write)."
+    )
+    delivery_ms_per_record: float = Field(
+        15.0, ge=0, description="live_delivery time per stream record, ms (one Query, a post per connection)."
+    )
+
+
 class Logs(_Section):
     compression_ratio: float = Field(
         gt=0, le=1, description="Stored (compressed) log bytes per ingested byte in CloudWatch Logs."
@@ -153,6 +174,7 @@ class UsageProfile(BaseModel):
     notifications: Notifications
     lambda_: Lambda = Field(alias="lambda")
     api: Api
+    live: Live = Live()
     logs: Logs
     traffic: Traffic
     history: History

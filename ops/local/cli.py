@@ -38,6 +38,10 @@ def up(
     dr_port: Annotated[int, typer.Option(help="DR-region API front")] = _DEFAULTS.dr,
     public_port: Annotated[int, typer.Option(help="failover front (the public name)")] = _DEFAULTS.public,
     control_port: Annotated[int, typer.Option(help="control endpoint")] = _DEFAULTS.control,
+    live_primary_port: Annotated[
+        int, typer.Option(help="primary-region live channel (WebSocket)")
+    ] = _DEFAULTS.live_primary,
+    live_dr_port: Annotated[int, typer.Option(help="DR-region live channel (WebSocket)")] = _DEFAULTS.live_dr,
     timeout: Annotated[float, typer.Option(help="seconds to wait for readiness")] = 60.0,
     functions_dir: Annotated[
         Path | None,
@@ -48,7 +52,13 @@ def up(
 ) -> None:
     """Start the stack in the background and wait until every part is healthy."""
     config = _config(
-        moto=moto_port, primary=primary_port, dr=dr_port, public=public_port, control=control_port
+        moto=moto_port,
+        primary=primary_port,
+        dr=dr_port,
+        public=public_port,
+        control=control_port,
+        live_primary=live_primary_port,
+        live_dr=live_dr_port,
     )
     if functions_dir is not None:
         config = config.model_copy(update={"functions_dir": functions_dir.resolve()})

@@ -34,6 +34,10 @@ class Ports(BaseModel):
     dr: int = Field(8081, ge=0, le=65535, description="API front of the DR region")
     public: int = Field(8082, ge=0, le=65535, description="failover front (stands in for the Route 53 name)")
     control: int = Field(4599, ge=0, le=65535, description="control endpoint for knobs and status")
+    live_primary: int = Field(
+        8083, ge=0, le=65535, description="live channel (WebSocket) of the primary region"
+    )
+    live_dr: int = Field(8084, ge=0, le=65535, description="live channel (WebSocket) of the DR region")
 
     def labelled(self) -> dict[str, int]:
         return {
@@ -42,6 +46,8 @@ class Ports(BaseModel):
             "DR API front": self.dr,
             "public (failover) front": self.public,
             "control": self.control,
+            "primary live front": self.live_primary,
+            "DR live front": self.live_dr,
         }
 
 

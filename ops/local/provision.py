@@ -70,7 +70,9 @@ class Provisioned(BaseModel):
     jwks_url: str
 
 
-def provision(config: StackConfig, endpoint_url: str, api_urls: dict[str, str]) -> Provisioned:
+def provision(
+    config: StackConfig, endpoint_url: str, api_urls: dict[str, str], live_urls: dict[str, str] | None = None
+) -> Provisioned:
     names = Names(env=config.env)
     primary = _provision_region(config.primary_region, names, endpoint_url, is_primary=True)
     dr = _provision_region(config.dr_region, names, endpoint_url, is_primary=False)
@@ -104,6 +106,7 @@ def provision(config: StackConfig, endpoint_url: str, api_urls: dict[str, str]) 
             "analytics": analytics,
             "dr": dr_outputs,
             "alerts_topic_arn": alerts,
+            "live": live_urls,
         }
     )
     return Provisioned(

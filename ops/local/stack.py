@@ -7,6 +7,7 @@ Every running part is started through `self.parts` (ops/local/parts.py), the one
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -20,6 +21,7 @@ import requests
 
 from backend_core.account_erasure import user_pool_id_parameter
 from backend_core.table_design import TABLE_DESIGN
+from live_socket.settings import live_auth_parameter
 from ops.env.api_limits import ApiLimits, api_limits
 from ops.env.envs import ENVS_DIR
 from ops.local.api_front import ApiFront, LocalLambdaContext, RegionApp
@@ -28,6 +30,7 @@ from ops.local.config import HOST, Names, StackConfig
 from ops.local.control_server import ControlServer
 from ops.local.functions import FunctionPackage, import_function
 from ops.local.jwt_auth import JwtVerifier
+from ops.local.live_front import LiveFront
 from ops.local.moto_gateway import AwsError, GatewayServer, MotoGateway
 from ops.local.moto_janitor import MotoJanitor
 from ops.local.parts import Parts
@@ -70,13 +73,16 @@ STREAM_FUNCTION_PACKAGES = (
     "ttl_archiver",
     "endpoint_cleanup",
     "account_eraser",
+    "live_delivery",
 )  # the table-stream consumers, each region
 # Table-stream consumers S3 also invokes (the media buckets' ObjectCreated events: a late replica of an erased
 # account's media; the s3_lambda_notifications stand-in delivers them).
 S3_ALSO_INVOKES = ("account_eraser",)
 TRIGGER_FUNCTION_PACKAGE = "onboarding"  # Cognito's post-confirmation trigger (the cognito_triggers stand-in)
+LIVE_FUNCTION_PACKAGE = "live_socket"  # behind the live fronts (the WebSocket API's authorizer and routes)
 FUNCTION_PACKAGES = (
     API_FUNCTION_PACKAGE,
+    LIVE_FUNCTION_PACKAGE,
     QUEUE_FUNCTION_PACKAGE,
     S3_FUNCTION_PACKAGE,
     *STREAM_FUNCTION_PACKAGES,
@@ -98,6 +104,8 @@ class LocalStack:
         self.parts = Parts()  # every running part, started here, stopped and reported from here
         self.functions: dict[str, FunctionPackage] = {}
         self.fronts: dict[str, ApiFront] = {}
+        self.live_fronts: dict[str, LiveFront] = {}
+        self.live_handlers: dict[str, Callable[[dict, Any], Any]] = {}
         self.apps: dict[str, RegionApp] = {}
         self.handler_names: dict[str, str] = {}
         self.api_limits: ApiLimits | None = None
@@ -156,8 +164,20 @@ class LocalStack:
             "public": ApiFront("public", ports.public, None, self._failover_target),
         }
         api_urls = {name: front.url for name, front in self.fronts.items()}
+        self.live_fronts = {
+            label: LiveFront(
+                label,
+                self.config.region(label),
+                port,
+                lambda label=label: self.live_handlers.get(label),
+                self._names.function(LIVE_FUNCTION_PACKAGE),
+                lambda label=label: self.apps[label].up if label in self.apps else True,
+            )
+            for label, port in (("primary", ports.live_primary), ("dr", ports.live_dr))
+        }
+        live_urls = {label: front.url for label, front in self.live_fronts.items()}
         log.info("moto up at %s (%.2f s)", endpoint, time.time() - self.started_at)
-        self.provisioned = provision(self.config, endpoint, api_urls)
+        self.provisioned = provision(self.config, endpoint, api_urls, live_urls)
         log.info("both regions provisioned (%.2f s)", time.time() - self.started_at)
         auth = self.provisioned.outputs.auth
         for label in LABELS:  # the blueprint's aws_ssm_parameter.user_pool_id (modules/api), at each site
@@ -178,6 +198,22 @@ class LocalStack:
             )
         )
         self.gateway.rules.append(gateway_rule(replica, AwsError))  # what a secondary replica refuses
+        # modules/live's aws_ssm_parameter.trusted_issuers at each site: the region's pool, and the primary's.
+        primary_issuers = {auth.issuer: self.provisioned.jwks_url}
+        trusted = {
+            "primary": {"issuers": primary_issuers, "client_ids": [auth.client_id]},
+            "dr": {
+                "issuers": {replica.issuer: replica.jwks_url, **primary_issuers},
+                "client_ids": [replica.client_id, auth.client_id],
+            },
+        }
+        for label in LABELS:
+            client("ssm", self._resources(label).region, endpoint).put_parameter(
+                Name=live_auth_parameter(self._names.prefix),
+                Value=json.dumps(trusted[label]),
+                Type="String",
+                Overwrite=True,
+            )
         verifier = JwtVerifier(
             auth.issuer,
             self.provisioned.jwks_url,
@@ -197,6 +233,9 @@ class LocalStack:
                 build=lambda api=api, values=values: api.build(values),  # one more execution environment
                 limits=self.api_limits,
             )
+            live = self.functions[LIVE_FUNCTION_PACKAGE]
+            self.handler_names[f"{LIVE_FUNCTION_PACKAGE}.{label}"] = live.spec
+            self.live_handlers[label] = live.build(values)
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         # Usage events leave the functions as log lines; this ships them to each region's Firehose stream.
         self.log_subscription = self.parts.start(
@@ -216,6 +255,8 @@ class LocalStack:
             front.verifier = verifier
             front.cors_origins = self.config.cors_allowed_origins
             self.parts.start(front)
+        for live_front in self.live_fronts.values():
+            self.parts.start(live_front)
 
         self.replicator = self.parts.start(
             Replicator(
@@ -309,6 +350,11 @@ class LocalStack:
             # Where the account eraser reads the pool that owns the users (the primary's, in both regions, as
             # the blueprint writes it: MRR shares the id; the DR replica here has its own, never deleted from).
             "user_pool_id_parameter": user_pool_id_parameter(Names(env=self.config.env).prefix),
+            # live_socket's trusted issuers (modules/live writes the parameter), live_delivery's @connections.
+            "live_auth_parameter": live_auth_parameter(Names(env=self.config.env).prefix),
+            "live_connections_url": next(
+                (f.connections_url for f in self.live_fronts.values() if f.region == res.region), ""
+            ),
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
@@ -438,6 +484,8 @@ class LocalStack:
                 source.reset()
             if self.ttl is not None:
                 self.ttl.reset()
+        for live_front in self.live_fronts.values():
+            live_front.reset()
         if self.archive is not None:
             self.archive.reset()
         for res in (

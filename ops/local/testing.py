@@ -180,7 +180,10 @@ class LocalStackHandle:
 
 def free_ports_config(state_dir: Path) -> StackConfig:
     """A config on kernel-chosen free ports (0), so tests never collide with `make up`."""
-    return StackConfig(state_dir=state_dir, ports=Ports(moto=0, primary=0, dr=0, public=0, control=0))
+    return StackConfig(
+        state_dir=state_dir,
+        ports=Ports(moto=0, primary=0, dr=0, public=0, control=0, live_primary=0, live_dr=0),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,9 @@ locals {
     monthly_spend_usd      = var.alerts.monthly_spend_usd
   }
 
+  # The live channel is deployed when both of its functions are in the manifest (`ops build lambdas`).
+  live_built = contains(keys(local.manifest.functions), "live_socket") && contains(keys(local.manifest.functions), "live_delivery")
+
   functions = {
     for name, fn in local.manifest.functions : name => {
       zip              = startswith(fn.zip, "/") ? fn.zip : "${local.repo_root}/${fn.zip}"
@@ -244,6 +247,7 @@ module "api_primary" {
   owner_partition_prefixes  = local.item_keys.owner_partition_prefixes
   peer_region               = var.dr_region
   user_pool                 = { id = module.identity.user_pool_id }
+  live                      = local.live_built ? { api_id = module.live_primary[0].api_id, execution_arn = module.live_primary[0].execution_arn, stage = module.live_primary[0].stage_name } : null
 
   # The non-destructive drill runs here only: primary -> DR is the direction a failover depends on.
   drill = {
@@ -306,6 +310,51 @@ module "api_dr" {
   owner_partition_prefixes  = local.item_keys.owner_partition_prefixes
   peer_region               = var.primary_region
   user_pool                 = { id = module.identity.user_pool_id }
+  live                      = local.live_built ? { api_id = module.live_dr[0].api_id, execution_arn = module.live_dr[0].execution_arn, stage = module.live_dr[0].stage_name } : null
+}
+
+# The live channel (API Gateway WebSocket API) at each site, when both of its functions are built: apps hold one
+# connection to either region and get events from that region's table stream (modules/live/README.md).
+module "live_primary" {
+  source = "../modules/live"
+  count  = local.live_built ? 1 : 0
+
+  name_prefix                  = local.name_prefix
+  site                         = "primary"
+  socket_function              = { function_name = module.api_primary.function_names["live_socket"], qualifier = "live", invoke_arn = module.api_primary.function_invoke_arns["live_socket"] }
+  delivery_function            = { alias_arn = module.api_primary.function_alias_arns["live_delivery"] }
+  table_stream_arn             = module.table.stream_arn
+  live_event_sort_key_prefixes = local.item_keys.live_event_sort_key_prefixes
+  failure_queue_arn            = module.api_primary.failure_queue_arn
+  auth_parameter_name          = module.api_primary.live_auth_parameter
+  trusted_issuers              = [module.identity.issuer]
+  client_ids                   = [module.identity.client_id]
+  throttling                   = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  log_retention_days           = var.api.log_retention_days
+  logs_kms_key_arn             = module.kms_keys.primary_key_arns["logs"]
+  permissions_boundary_arn     = module.access.developer_boundary_arn
+}
+
+# DR trusts the primary's issuer: the pool's multi-Region replica shares it (as the HTTP API's authorizer does).
+module "live_dr" {
+  source    = "../modules/live"
+  count     = local.live_built ? 1 : 0
+  providers = { aws = aws.dr }
+
+  name_prefix                  = local.name_prefix
+  site                         = "dr"
+  socket_function              = { function_name = module.api_dr.function_names["live_socket"], qualifier = "live", invoke_arn = module.api_dr.function_invoke_arns["live_socket"] }
+  delivery_function            = { alias_arn = module.api_dr.function_alias_arns["live_delivery"] }
+  table_stream_arn             = module.table.replica_stream_arns[var.dr_region]
+  live_event_sort_key_prefixes = local.item_keys.live_event_sort_key_prefixes
+  failure_queue_arn            = module.api_dr.failure_queue_arn
+  auth_parameter_name          = module.api_dr.live_auth_parameter
+  trusted_issuers              = [module.identity.issuer]
+  client_ids                   = [module.identity.client_id]
+  throttling                   = { rate_limit = var.api.rate_limit, burst_limit = var.api.burst_limit }
+  log_retention_days           = var.api.log_retention_days
+  logs_kms_key_arn             = module.kms_keys.dr_key_arns["logs"]
+  permissions_boundary_arn     = module.access.developer_boundary_arn
 }
 
 module "observability_primary" {

@@ -11,6 +11,11 @@ output "stack_outputs" {
       dr      = module.api_dr.api_url
       public  = coalesce(module.dr.public_url, module.api_primary.api_url)
     }
+    # The live channel's wss:// URL per region (null when live_socket/live_delivery are not built).
+    live = local.live_built ? {
+      primary = module.live_primary[0].url
+      dr      = module.live_dr[0].url
+    } : null
     auth = {
       user_pool_id     = module.identity.user_pool_id
       client_id        = module.identity.client_id

@@ -25,7 +25,7 @@ def _request_thread(thread: threading.Thread) -> bool:
 def main() -> int:
     before = set(threading.enumerate())
     with tempfile.TemporaryDirectory(prefix="parts-probe-") as state_dir:
-        ports = Ports(moto=0, primary=0, dr=0, public=0, control=0)
+        ports = Ports(moto=0, primary=0, dr=0, public=0, control=0, live_primary=0, live_dr=0)
         stack = LocalStack(StackConfig(ports=ports, state_dir=Path(state_dir))).start()
         started = [t for t in threading.enumerate() if t not in before and not _request_thread(t)]
         status = stack.status()

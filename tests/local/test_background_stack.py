@@ -30,7 +30,7 @@ def ops(state_dir: Path, *args: str) -> subprocess.CompletedProcess:
 def port_args() -> list[str]:
     return [
         arg
-        for name in ("moto", "primary", "dr", "public", "control")
+        for name in ("moto", "primary", "dr", "public", "control", "live-primary", "live-dr")
         for arg in (f"--{name}-port", str(free_port()))
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -38,6 +39,20 @@ def changes(plan: dict, resource_type: str) -> list[dict]:
         c["change"]["after"]
         for c in plan["resource_changes"]
         if c["mode"] == "managed" and c["type"] == resource_type
+    ]
+
+
+def is_live_channel(address: str) -> bool:
+    """A resource of the live channel's WebSocket API (terraform/modules/live), not of the HTTP API."""
+    return re.search(r"(^|\.)module\.live_(primary|dr)(\[\d+\])?\.", address) is not None
+
+
+def http_api_changes(plan: dict, resource_type: str) -> list[dict]:
+    """`changes` of one type, without the live channel's (its routes and stage are a WebSocket API's)."""
+    return [
+        c["change"]["after"]
+        for c in plan["resource_changes"]
+        if c["mode"] == "managed" and c["type"] == resource_type and not is_live_channel(c["address"])
     ]
 
 

@@ -14,7 +14,9 @@ def planned_limits(plan: dict) -> dict[str, ApiLimits]:
     for change in plan["resource_changes"]:
         site = change["address"].split(".aws_", 1)[0]
         after = change["change"]["after"] or {}
-        if change["type"] == "aws_apigatewayv2_stage":
+        if change["type"] == "aws_apigatewayv2_stage" and site.startswith(
+            "module.api_"
+        ):  # not the live channel's
             stages[site] = after["default_route_settings"][0]
         elif change["type"] == "aws_lambda_function" and change["address"].endswith(f'["{API_FUNCTION}"]'):
             value = after.get("reserved_concurrent_executions")

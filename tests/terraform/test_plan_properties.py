@@ -9,7 +9,7 @@ import pytest
 from backend_core import item_keys, ttl_removal
 from backend_core.api_routes import API_ROUTES
 from ops.env.plan_summary import counts, resource_sites
-from tests.terraform.conftest import addresses, changes, variable
+from tests.terraform.conftest import addresses, changes, http_api_changes, variable
 
 
 def test_both_regions_get_a_full_serving_stack(plan: dict) -> None:
@@ -18,7 +18,9 @@ def test_both_regions_get_a_full_serving_stack(plan: dict) -> None:
         if site in per_site:
             per_site[site][resource_type] = per_site[site].get(resource_type, 0) + 1
     for site, types in per_site.items():
-        assert types.get("aws_apigatewayv2_api") == 1, f"{site}: one HTTP API"
+        assert types.get("aws_apigatewayv2_api") == 2, (
+            f"{site}: one HTTP API and the live channel's WebSocket API"
+        )
         assert types.get("aws_lambda_function", 0) >= 2, f"{site}: API and notify worker functions"
         assert types.get("aws_sqs_queue", 0) >= 3, f"{site}: notify queue, its DLQ and the failure queue"
         assert types.get("aws_sns_topic") == 1, f"{site}: alerts topic"
@@ -75,7 +77,7 @@ def test_user_buckets_reach_deep_archive_after_180_days(plan: dict) -> None:
 
 
 def test_every_route_of_the_table_in_both_regions_and_only_public_ones_without_a_jwt(plan: dict) -> None:
-    routes = changes(plan, "aws_apigatewayv2_route")
+    routes = http_api_changes(plan, "aws_apigatewayv2_route")
     keys = sorted(route["route_key"] for route in routes)
     assert keys == sorted(API_ROUTES.keys() * 2), "each route of backend_core/api_routes.py once per region"
     public = set(API_ROUTES.keys(public=True))

@@ -18,6 +18,8 @@ FUNCTIONS = (
     "drill",
     "onboarding",
     "account_eraser",
+    "live_socket",
+    "live_delivery",
 )
 
 

@@ -52,7 +52,7 @@ run "stack_outputs_follow_the_contract" {
   assert {
     condition = toset(keys(output.stack_outputs)) == toset([
       "env", "primary_region", "dr_region", "endpoint_url", "api", "auth", "table", "media",
-      "notifications", "analytics", "dr", "alerts_topic_arn",
+      "notifications", "analytics", "dr", "alerts_topic_arn", "live",
     ])
     error_message = "stack_outputs must have exactly the contract's top-level keys."
   }

@@ -17,9 +17,10 @@ locals {
   # item (the other sees a replicated delete, filtered out), and an item can expire in both before either
   # delete replicates; the archiver names its record alike in both regions and writes it once (If-None-Match).
   # The drill runs where it is configured (the primary only): from DR it would measure the reverse direction.
+  # The live channel's functions run where the site has a WebSocket API (modules/live, `live`).
   functions = {
     for name, fn in var.functions : name => fn
-    if !(name == "drill" && var.drill == null)
+    if !(name == "drill" && var.drill == null) && !(contains(["live_socket", "live_delivery"], name) && var.live == null)
   }
 
   # The drill polls for its canaries up to the RPO target and keeps 5 s for cleanup: it needs the target
@@ -55,6 +56,15 @@ locals {
   # function's environment may depend on the pool (not even on whether `user_pool` is set: any reference is an edge).
   user_pool_id_parameter     = "/${var.name_prefix}/identity/user-pool-id"
   account_eraser_environment = { USER_POOL_ID_PARAMETER = local.user_pool_id_parameter }
+
+  # The live channel (modules/live). live_socket reads the trusted token issuers from an SSM parameter for the same
+  # reason as the eraser (the pool depends on the functions); live_delivery posts to this site's @connections.
+  live_auth_parameter     = "/${var.name_prefix}/live/trusted-issuers"
+  live_socket_environment = { LIVE_AUTH_PARAMETER = local.live_auth_parameter }
+  live_delivery_environment = var.live == null ? {} : {
+    LIVE_CONNECTIONS_URL = "https://${var.live.api_id}.execute-api.${local.region}.amazonaws.com/${var.live.stage}"
+  }
+  live_configs = var.live == null ? [] : [var.live]
 
   environment = {
     ENV_NAME                     = var.env_name
@@ -281,6 +291,68 @@ locals {
         Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
       },
     ]
+    # $connect: verify the token (trusted issuers from SSM), record and forget connections under the user.
+    live_socket = [
+      {
+        Sid      = "RecordConnections"
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+        Resource = var.table.arn
+      },
+      {
+        Sid      = "ReadTrustedIssuers"
+        Effect   = "Allow"
+        Action   = "ssm:GetParameter"
+        Resource = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.live_auth_parameter}"
+      },
+      {
+        Sid      = "UseKeys"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
+      },
+    ]
+    # The table stream -> this site's connections (PostToConnection on this API only), push when offline.
+    live_delivery = flatten([for live in local.live_configs : concat(
+      [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+          Resource = var.table.stream_arn
+        },
+        {
+          Sid      = "ConnectionsAndDevices"
+          Effect   = "Allow"
+          Action   = ["dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:UpdateItem"]
+          Resource = var.table.arn
+        },
+        {
+          Sid      = "PostToConnections"
+          Effect   = "Allow"
+          Action   = "execute-api:ManageConnections"
+          Resource = "${live.execution_arn}/${live.stage}/POST/@connections/*"
+        },
+        {
+          Sid      = "PushToEndpoints"
+          Effect   = "Allow"
+          Action   = ["sns:Publish", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint"]
+          Resource = local.own_endpoints
+        },
+        {
+          Sid      = "UseKeys"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
+        },
+      ],
+      length(local.platform_arns) == 0 ? [] : [{
+        Sid      = "CreateEndpoints"
+        Effect   = "Allow"
+        Action   = "sns:CreatePlatformEndpoint"
+        Resource = local.platform_arns
+      }],
+    )])
     # One pass per configured drill (none at the DR site): the statements differ in shape, so no conditional.
     drill = flatten([for d in local.drill_configs : concat(
       [

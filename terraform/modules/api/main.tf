@@ -102,6 +102,8 @@ resource "aws_lambda_function" "this" {
       { POWERTOOLS_SERVICE_NAME = each.key },
       each.key == "drill" ? local.drill_environment : {},
       each.key == "account_eraser" ? local.account_eraser_environment : {},
+      each.key == "live_socket" ? local.live_socket_environment : {},
+      each.key == "live_delivery" ? local.live_delivery_environment : {},
     )
   }
 
@@ -139,7 +141,7 @@ resource "aws_lambda_alias" "live" {
 }
 
 resource "aws_lambda_function_event_invoke_config" "async" {
-  for_each = { for name, fn in local.functions : name => fn if !contains(["mobile_api", "notify_worker"], name) }
+  for_each = { for name, fn in local.functions : name => fn if !contains(["mobile_api", "notify_worker", "live_socket"], name) }
 
   function_name                = aws_lambda_function.this[each.key].function_name
   qualifier                    = aws_lambda_alias.live[each.key].name

@@ -52,3 +52,13 @@ output "push_endpoint_arns" {
   description = "SNS endpoint ARN pattern the notify worker may publish to: this region's only (a token registered at the other site gets an endpoint here on first use)."
   value       = local.own_endpoints
 }
+
+output "function_invoke_arns" {
+  description = "Function key -> invoke ARN of its `live` alias (API Gateway integrations and authorizers)."
+  value       = { for k, alias in aws_lambda_alias.live : k => alias.invoke_arn }
+}
+
+output "live_auth_parameter" {
+  description = "Name of the SSM parameter live_socket reads the trusted token issuers from (modules/live writes it)."
+  value       = local.live_auth_parameter
+}

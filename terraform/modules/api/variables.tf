@@ -336,3 +336,18 @@ variable "user_pool" {
   })
   default = null
 }
+
+variable "live" {
+  description = "This site's live channel (modules/live: its WebSocket API id, execution ARN and stage), or null for none. With it, live_socket and live_delivery (when built) are deployed here: live_delivery may post to this API's @connections only, and reads its URL from LIVE_CONNECTIONS_URL; live_socket reads the trusted token issuers from the SSM parameter /<name_prefix>/live/trusted-issuers."
+  type = object({
+    api_id        = string
+    execution_arn = string
+    stage         = string
+  })
+  default = null
+
+  validation {
+    condition     = var.live == null || can(regex("^[A-Za-z0-9_-]{1,128}$", var.live.stage))
+    error_message = "live.stage must be a stage name (letters, digits, _ and -)."
+  }
+}

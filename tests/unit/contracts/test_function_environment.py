@@ -10,12 +10,18 @@ from types import SimpleNamespace
 
 from ops.local.config import Names, StackConfig
 from ops.local.provision import RegionResources
-from ops.local.stack import STREAM_FUNCTION_PACKAGES, TRIGGER_FUNCTION_PACKAGE, LocalStack
+from ops.local.stack import (
+    LIVE_FUNCTION_PACKAGE,
+    STREAM_FUNCTION_PACKAGES,
+    TRIGGER_FUNCTION_PACKAGE,
+    LocalStack,
+)
 
 LOCAL_FUNCTIONS = (
     "mobile_api",
     "notify_worker",
     "media_restored",
+    LIVE_FUNCTION_PACKAGE,
     *STREAM_FUNCTION_PACKAGES,
     TRIGGER_FUNCTION_PACKAGE,
 )  # the drill runs from ops
@@ -28,7 +34,8 @@ def local_values() -> dict:
         media_bucket=names.media_bucket(config.primary_region), notify_queue_url="http://queue",
         notify_dlq_url="http://dlq", usage_stream_name=names.usage_stream, platform_app_arns={}, kms_key_arn="arn:key",
     )  # fmt: skip
-    return LocalStack.function_settings(SimpleNamespace(config=config), res, "http://127.0.0.1:1")  # type: ignore[arg-type]
+    stack = SimpleNamespace(config=config, live_fronts={})  # no live fronts: live_connections_url is ""
+    return LocalStack.function_settings(stack, res, "http://127.0.0.1:1")  # type: ignore[arg-type]
 
 
 def local_drift(values: dict) -> list[str]:

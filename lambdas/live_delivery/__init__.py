@@ -1,0 +1,1 @@
+"""Live delivery: each region's table stream -> live events -> the recipients' connections held in this region."""

@@ -1,0 +1,188 @@
+"""The live channel over the local stack: the WebSocket fronts (API Gateway's protocol), live_socket on $connect,
+live_delivery on each region's table stream (issue 14, live delivery)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+import requests
+
+from backend_core import item_keys
+from ops.local.live_client import LiveClient, Refused, live_connect
+from ops.local.testing import LocalStackHandle
+from ops.local.users import LocalUser
+
+pytestmark = pytest.mark.integration
+
+
+def _live_url(stack: LocalStackHandle, region: str = "primary") -> str:
+    assert stack.outputs.live is not None
+    return getattr(stack.outputs.live, region)
+
+
+def _pair(stack: LocalStackHandle) -> tuple[LocalUser, LocalUser]:
+    provider, consumer = stack.create_user("providers"), stack.create_user("consumers")
+    assert stack.request("GET", "/me", user=provider).status_code == 200
+    assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=consumer).status_code == 200
+    return provider, consumer
+
+
+def _notify(
+    stack: LocalStackHandle, provider: LocalUser, to: LocalUser, title: str, region: str = "primary"
+) -> str:
+    sent = stack.request(
+        "POST",
+        "/notifications",
+        region=region,
+        user=provider,
+        json={"to": to.sub, "title": title, "body": f"{title} body", "data": {"order": 42}},
+    )
+    assert sent.status_code == 202, sent.text
+    return sent.json()["id"]
+
+
+def _connections(stack: LocalStackHandle, user: LocalUser, region: str = "primary") -> list[dict]:
+    out = stack.client("dynamodb", region).query(
+        TableName=stack.outputs.table.name,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
+        ExpressionAttributeValues={
+            ":pk": {"S": item_keys.user_pk(user.sub)},
+            ":c": {"S": item_keys.LIVE_CONNECTION_PREFIX},
+        },
+    )
+    return out["Items"]
+
+
+def _connected(stack: LocalStackHandle, live: LiveClient, user: LocalUser) -> None:
+    """The $connect has recorded the connection (replicated to both regions) and the channel is the user's."""
+    assert live.subscribe(user.sub) == {"type": "subscribed", "channel": f"users/{user.sub}"}
+    for region in ("primary", "dr"):
+        stack.wait_for(
+            lambda region=region: _connections(stack, user, region), what=f"the connection in {region}"
+        )
+
+
+def test_a_connected_user_gets_a_provider_notification_live(local_stack_clean: LocalStackHandle) -> None:
+    stack = local_stack_clean
+    provider, consumer = _pair(stack)
+    with live_connect(_live_url(stack), consumer.id_token) as live:
+        _connected(stack, live, consumer)
+        sent = _notify(stack, provider, consumer, "Table ready")
+        event = live.next_event(timeout=30)
+    assert event["type"] == "notification"
+    assert event["id"] == sent
+    assert event["data"]["id"] == sent
+    assert (event["data"]["title"], event["data"]["body"], event["data"]["data"]) == (
+        "Table ready",
+        "Table ready body",
+        {"order": 42},
+    )
+    assert event["data"]["provider_id"] == provider.sub
+    inbox = stack.request("GET", "/notifications", user=consumer).json()["items"]
+    assert [i["id"] for i in inbox] == [sent]
+
+
+def test_a_disconnected_user_gets_nothing_live_and_the_inbox_holds_it(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    stack = local_stack_clean
+    provider, consumer = _pair(stack)
+    witness = stack.create_user("consumers")
+    assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=witness).status_code == 200
+    with live_connect(_live_url(stack), consumer.id_token) as live:
+        _connected(stack, live, consumer)
+        gone_id = _connections(stack, consumer)[0]["connection_id"]["S"]
+    for region in ("primary", "dr"):  # $disconnect forgot it, everywhere
+        stack.wait_for(lambda region=region: not _connections(stack, consumer, region), what="the disconnect")
+    before = stack.status()["components"]["live-primary"]["posts"]
+    with live_connect(_live_url(stack), witness.id_token) as watching:
+        _connected(stack, watching, witness)
+        missed = _notify(stack, provider, consumer, "While you were away")
+        # The stream is read in order: once the later event reached the witness, the earlier one was delivered.
+        later = _notify(stack, provider, witness, "For the witness")
+        assert watching.next_event(timeout=30)["id"] == later
+    assert stack.status()["components"]["live-primary"]["posts"] == before + 1  # the witness's only
+    connections_url = stack.status()["components"]["live-primary"]["connections_url"]
+    assert (
+        requests.post(f"{connections_url}/@connections/{gone_id}", data=b"{}", timeout=10).status_code == 410
+    )
+    inbox = stack.request("GET", "/notifications", user=consumer).json()["items"]
+    assert [i["id"] for i in inbox] == [missed]
+
+
+def _forged(token: str, sub: str) -> str:
+    """The token with another subject in its payload (the signature no longer matches)."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["sub"] = sub
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{header}.{body}.{signature}"
+
+
+def test_nobody_connects_with_a_bad_or_another_token_or_to_another_channel(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    stack = local_stack_clean
+    provider, victim = _pair(stack)
+    intruder = stack.create_user("consumers")
+    url = _live_url(stack)
+    for token in (
+        None,
+        "not-a-jwt",
+        "a.b.c",
+        _forged(intruder.id_token, victim.sub),
+        intruder.id_token[:-4] + "AAAA",
+    ):
+        with pytest.raises(Refused) as refused, live_connect(url, token):
+            pass
+        assert refused.value.status == 401, token
+    with (
+        pytest.raises(Refused) as denied,
+        live_connect(url, intruder.id_token, channel=f"users/{victim.sub}"),
+    ):
+        pass
+    assert denied.value.status == 403
+    assert not _connections(stack, victim) and not _connections(stack, intruder)
+    with live_connect(url, intruder.id_token) as live:
+        answer = live.subscribe(victim.sub)
+        assert (answer["type"], answer["error"]) == ("error", "forbidden")
+        _connected(stack, live, intruder)
+        _notify(stack, provider, victim, "Only for the victim")
+        assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=intruder).status_code == 200
+        own = _notify(stack, provider, intruder, "For the intruder")
+        event = live.next_event(timeout=30)  # the victim's came first in the stream, and never reached here
+    assert event["id"] == own
+
+
+def test_a_connection_in_dr_receives_with_the_primary_down(local_stack_clean: LocalStackHandle) -> None:
+    stack = local_stack_clean
+    provider, consumer = _pair(stack)
+    with live_connect(_live_url(stack, "dr"), consumer.id_token) as live:
+        _connected(stack, live, consumer)
+        stack.region_down("primary")
+        with pytest.raises(Refused) as dark, live_connect(_live_url(stack, "primary"), consumer.id_token):
+            pass
+        assert dark.value.status == 503
+        sent = _notify(stack, provider, consumer, "Served by DR", region="dr")
+        event = live.next_event(timeout=30)
+    assert (event["type"], event["id"]) == ("notification", sent)
+
+
+def test_deleting_the_account_erases_its_open_connections_in_both_regions(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    stack = local_stack_clean
+    user = stack.create_user("consumers")
+    with (
+        live_connect(_live_url(stack), user.id_token) as live,
+        live_connect(_live_url(stack, "dr"), user.id_token),
+    ):
+        _connected(stack, live, user)
+        stack.wait_for(lambda: len(_connections(stack, user)) == 2, what="both connections in the primary")
+        assert stack.request("DELETE", "/me", user=user).status_code == 202
+        for region in ("primary", "dr"):  # the eraser took them, while they were still open
+            stack.wait_for(
+                lambda region=region: not _connections(stack, user, region), what=f"erased in {region}"
+            )
