@@ -186,3 +186,67 @@ def test_deleting_the_account_erases_its_open_connections_in_both_regions(
             stack.wait_for(
                 lambda region=region: not _connections(stack, user, region), what=f"erased in {region}"
             )
+
+
+def _message(stack: LocalStackHandle, sender: LocalUser, peer: LocalUser, text: str) -> dict:
+    sent = stack.request("POST", f"/conversations/{peer.sub}/messages", user=sender, json={"text": text})
+    assert sent.status_code == 201, sent.text
+    return sent.json()
+
+
+def _pushes_with(stack: LocalStackHandle, token: str, marker: str) -> list[tuple[str, str]]:
+    """(region, message) of every push the emulated SNS published to the token's endpoints holding `marker`."""
+    endpoints = stack._control("POST", "/inspect/pushes", {"token": token})["endpoints"]
+    return [(e["region"], str(m)) for e in endpoints for m in e["messages"] if marker in str(m)]
+
+
+def test_a_consumer_and_a_provider_chat_live_both_ways_and_in_history(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    stack = local_stack_clean
+    provider, consumer = _pair(stack)
+    with (
+        live_connect(_live_url(stack), consumer.id_token) as consumer_live,
+        live_connect(_live_url(stack, "dr"), provider.id_token) as provider_live,  # one in each region
+    ):
+        _connected(stack, consumer_live, consumer)
+        _connected(stack, provider_live, provider)
+        question = _message(stack, consumer, provider, "Is Tuesday 10:00 free?")
+        got = provider_live.next_event(timeout=30)
+        assert (got["type"], got["id"]) == ("message", question["id"])
+        assert (
+            got["data"]["peer_id"] == consumer.sub
+            and got["data"]["message"]["text"] == "Is Tuesday 10:00 free?"
+        )
+        answer = _message(stack, provider, consumer, "Yes, see you then.")
+        got = consumer_live.next_event(timeout=30)
+        assert (got["type"], got["id"]) == ("message", answer["id"])
+        assert got["data"]["message"]["sender_id"] == provider.sub
+        read = stack.request(
+            "POST", f"/conversations/{provider.sub}/read", user=consumer, json={"up_to": answer["id"]}
+        )
+        assert read.status_code == 200, read.text
+        receipt = provider_live.next_event(timeout=30)
+        assert receipt["type"] == "read" and receipt["data"]["read_up_to"] == answer["id"]
+    history = stack.request("GET", f"/conversations/{provider.sub}/messages", user=consumer).json()["items"]
+    assert [m["id"] for m in history] == [answer["id"], question["id"]]
+
+
+def test_a_message_to_a_user_connected_nowhere_is_pushed_once(local_stack_clean: LocalStackHandle) -> None:
+    stack = local_stack_clean
+    provider, consumer = _pair(stack)
+    token = f"tok-{consumer.sub}"
+    device = stack.request("POST", "/devices", user=consumer, json={"platform": "fcm", "token": token})
+    assert device.status_code in (200, 201), device.text
+    marker = "offline-marker-7f3a"
+    with live_connect(_live_url(stack, "dr"), provider.id_token) as provider_live:
+        _connected(stack, provider_live, provider)
+        sent = _message(stack, provider, consumer, f"Your table is ready {marker}")
+        stack.wait_for(lambda: _pushes_with(stack, token, marker), what="the push of the message")
+        # Both regions' streams carry the message. A later message of the same thread (the same partition, so
+        # the same stream shard, read in order) reaching the provider through DR means DR has handled it too.
+        ack = _message(stack, consumer, provider, "thanks")
+        assert provider_live.next_event(timeout=30)["id"] == ack["id"]
+    pushes = _pushes_with(stack, token, marker)
+    assert [region for region, _ in pushes] == [stack.region("primary")], pushes  # the accepting region only
+    assert sent["id"] in stack.request("GET", f"/conversations/{provider.sub}/messages", user=consumer).text
