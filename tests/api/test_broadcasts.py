@@ -161,3 +161,43 @@ def test_push_claims_are_per_region(stack):
     assert inbox.claim_push(user, notification, "us-west-2") is True  # the other region's own claim
     key = item_keys.push_claim(user, notification, "us-west-2")
     assert key["PK"] == item_keys.user_pk(user)  # erased with the user's partition
+
+
+def test_unsubscribe_is_idempotent_and_moves_the_count_once(api, make_user, stack):
+    provider, consumer = make_user("providers"), make_user("consumers")
+    api("GET", "/me", provider)
+    path = f"/providers/{provider.sub}/subscribe"
+    s = stack.settings
+    store = SubscriptionStore(stack.client("dynamodb"), s.table_name, s.region)
+    for _ in range(2):
+        assert api("POST", path, consumer).status == 200
+    assert store.subscriber_count(provider.sub) == 1  # the repeat created nothing
+    first, again = api("DELETE", path, consumer), api("DELETE", path, consumer)
+    assert first.status == again.status == 200
+    assert first.body == {"provider_id": provider.sub, "subscribed": False, "removed": True}
+    assert again.body["removed"] is False
+    assert store.subscriber_count(provider.sub) == 0
+    assert list(store.subscribers(provider.sub)) == []
+    sent = api("POST", "/notifications", provider, {"to": None, "title": "t", "body": "b"})
+    assert sent.status == 202 and sent.body["recipients"] == 0
+
+
+def test_subscriptions_page_by_provider_with_an_opaque_cursor(api, make_user):
+    consumer = make_user("consumers")
+    providers = [make_user("providers") for _ in range(3)]
+    for p in providers:
+        api("GET", "/me", p)
+        assert api("POST", f"/providers/{p.sub}/subscribe", consumer).status == 200
+    seen, cursor = [], None
+    for _ in range(5):
+        reply = api("GET", "/subscriptions?limit=2" + (f"&cursor={cursor}" if cursor else ""), consumer)
+        assert reply.status == 200
+        seen += [i["provider_id"] for i in reply.body["items"]]
+        assert all(i["subscribed_at"].endswith("Z") for i in reply.body["items"])
+        cursor = reply.body["next"]
+        if cursor is None:
+            break
+    assert seen == sorted(p.sub for p in providers)
+    assert api("GET", "/subscriptions?cursor=not-a-cursor", consumer).status == 400
+    assert api("GET", "/subscriptions?limit=0", consumer).status == 422
+    assert api("GET", "/subscriptions?limit=101", consumer).status == 422
