@@ -90,7 +90,7 @@ ARCHIVE_OBJECT_KB = 1.0
 # `metrics.add_metric` in lambdas/*/ (tests/cost/test_route_work.py keeps this in step).
 CUSTOM_METRICS = {
     "mobile_api": 1,  # NotificationsAccepted
-    "notify_worker": 2,  # PushesDelivered, EndpointsDisabled
+    "notify_worker": 3,  # PushesDelivered, EndpointsDisabled, BroadcastRecipients
     "ttl_archiver": 2,  # ItemsArchived, ItemsAlreadyArchived
     "media_restored": 1,  # RestoresNotified
     "endpoint_cleanup": 1,  # EndpointsRetired
