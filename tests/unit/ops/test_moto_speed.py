@@ -14,7 +14,7 @@ from moto import mock_aws
 from backend_core.table_design import TABLE_DESIGN
 from ops.local import moto_speed
 
-PARTITIONS = ["PROVIDER#p1", "PROVIDER#p2", "USER#u1", "USER#u2", "EMPTY"]
+PARTITIONS = ["part-a1", "part-a2", "part-b1", "part-b2", "empty"]  # any strings: moto keys, not the app's
 
 
 def _fill(db: Any) -> None:
@@ -28,10 +28,10 @@ def _fill(db: Any) -> None:
     rng = random.Random(14)
     for pk in PARTITIONS[:-1]:
         for n in rng.sample(range(1000), 60):
-            prefix = rng.choice(["SUB#", "SUBCOUNT#", "DEVICE#", "NOTIF#"])
+            prefix = rng.choice(["aa-", "aab-", "cc-", "dd-"])
             item = {"PK": {"S": pk}, "SK": {"S": f"{prefix}{n:04d}"}, "n": {"N": str(n)}}
             if n % 3 == 0:
-                item["GSI1PK"] = {"S": f"G#{n % 2}"}
+                item["GSI1PK"] = {"S": f"g-{n % 2}"}
                 item["GSI1SK"] = {"S": f"{n:04d}"}
             db.put_item(TableName="t", Item=item)
     for n in range(5):
@@ -45,7 +45,7 @@ def _queries() -> list[dict[str, Any]]:
         out.append({**base, "KeyConditionExpression": "PK = :pk"})
         out.append({**base, "KeyConditionExpression": "PK = :pk", "ScanIndexForward": False, "Limit": 7})
         out.append({**base, "KeyConditionExpression": "PK = :pk", "ConsistentRead": True, "Limit": 13})
-        for prefix in ("SUB#", "SUBCOUNT#", "NOTIF#"):
+        for prefix in ("aa-", "aab-", "dd-"):
             values = {":pk": {"S": pk}, ":p": {"S": prefix}}
             cond = "PK = :pk AND begins_with(SK, :p)"
             out.append(
@@ -66,8 +66,8 @@ def _queries() -> list[dict[str, Any]]:
                 **base,
                 "ExpressionAttributeValues": {
                     ":pk": {"S": pk},
-                    ":a": {"S": "DEVICE#0100"},
-                    ":b": {"S": "SUB#0900"},
+                    ":a": {"S": "aab-0100"},
+                    ":b": {"S": "cc-0900"},
                 },
                 "KeyConditionExpression": "PK = :pk AND SK BETWEEN :a AND :b",
                 "Limit": 11,
@@ -78,7 +78,7 @@ def _queries() -> list[dict[str, Any]]:
             "TableName": "t",
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :g",
-            "ExpressionAttributeValues": {":g": {"S": "G#1"}},
+            "ExpressionAttributeValues": {":g": {"S": "g-1"}},
             "Limit": 8,
         }
     )
