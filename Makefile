@@ -132,6 +132,7 @@ bench: setup ## benchmarks, each as a ratio to a baseline measured in the same r
 	$(BIN)/python -m benchmarks.audit_bench
 	$(BIN)/python -m benchmarks.load_test
 	$(BIN)/python -m benchmarks.live_bench
+	$(BIN)/python -m benchmarks.broadcast_bench
 
 # The env's offline plan says what is deployed; `make validate` writes it when there is none yet.
 COST_PLOT = reports/cost/$(ENV)-cost-vs-mau.png

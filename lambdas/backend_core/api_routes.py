@@ -72,6 +72,8 @@ API_ROUTES = RouteTable(
         ApiRoute(method="POST", path="/media/uploads"),
         ApiRoute(method="GET", path="/media/{id}"),
         ApiRoute(method="POST", path="/providers/{id}/subscribe"),
+        ApiRoute(method="DELETE", path="/providers/{id}/subscribe"),
+        ApiRoute(method="GET", path="/subscriptions"),
         ApiRoute(method="POST", path="/notifications"),
         ApiRoute(method="GET", path="/notifications"),
         ApiRoute(method="POST", path="/me/provider-application"),

@@ -1,13 +1,15 @@
 """The inbox: one entry per notification and recipient (`item_keys.inbox_entry`), newest first on GSI1.
 
-The notify worker creates the entry once (`attribute_not_exists`) and marks it `sent` after pushing, so a
-redelivered message finds it sent and pushes nothing twice; both regions writing the entry of one
+The notify worker creates the entry once (`attribute_not_exists`, or for a broadcast page a BatchWriteItem of
+the entries a consistent BatchGetItem did not find) and marks it `sent` after pushing; a push is claimed per
+region first (`claim_push`), so a redelivered message or a retried page pushes nothing twice in a region; both regions writing the entry of one
 notification write the same key (backend_core/README.md, "Two regions take writes").
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -15,7 +17,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from backend_core import item_keys
-from backend_core.ddb import TableAccess, conditional_failed, to_ddb, values
+from backend_core.ddb import TableAccess, conditional_failed, from_ddb, to_ddb, values
+
+BATCH_GET = 100  # BatchGetItem's limit
+BATCH_WRITE = 25  # BatchWriteItem's limit
+BATCH_ATTEMPTS = 6  # for unprocessed keys/items, with exponential backoff (AWS's advice)
+
+
+class BatchIncomplete(RuntimeError):
+    """DynamoDB kept part of a batch unprocessed through every retry (throttling): retry the job later."""
 
 
 class InboxStatus(StrEnum):
@@ -58,12 +68,10 @@ def entry_from_item(item: dict[str, Any]) -> InboxEntry:
 
 
 class InboxStore(TableAccess):
-    def begin(self, entry: InboxEntry) -> InboxEntry:
-        """Create the entry once; answer the entry as stored (an earlier delivery's, status and all, when
-        one exists)."""
-        key = item_keys.inbox_entry(entry.recipient_id, entry.notification_id)
-        item = {
-            **key,
+    @staticmethod
+    def _item(entry: InboxEntry) -> dict[str, Any]:
+        return {
+            **item_keys.inbox_entry(entry.recipient_id, entry.notification_id),
             "provider_id": entry.provider_id,
             "title": entry.title,
             "body": entry.body,
@@ -72,11 +80,19 @@ class InboxStore(TableAccess):
             "GSI1PK": item_keys.inbox_pk(entry.recipient_id),
             "GSI1SK": item_keys.inbox_sort(entry.created_at, entry.notification_id),
             "notification_id": entry.notification_id,
-            "status": InboxStatus.PENDING.value,
+            "status": entry.status.value,
+            "delivered_devices": entry.delivered_devices,
         }
+
+    def begin(self, entry: InboxEntry) -> InboxEntry:
+        """Create the entry once; answer the entry as stored (an earlier delivery's, status and all, when
+        one exists)."""
+        key = item_keys.inbox_entry(entry.recipient_id, entry.notification_id)
         try:
             self.db.put_item(
-                TableName=self.table, Item=to_ddb(item), ConditionExpression="attribute_not_exists(PK)"
+                TableName=self.table,
+                Item=to_ddb(self._item(entry)),
+                ConditionExpression="attribute_not_exists(PK)",
             )
             return entry
         except ClientError as exc:
@@ -84,6 +100,69 @@ class InboxStore(TableAccess):
                 raise
         existing = self._get_item(key)
         return entry_from_item(existing) if existing else entry
+
+    def statuses(self, recipient_ids: list[str], notification_id: str) -> dict[str, InboxStatus]:
+        """The status of the entry of `notification_id` of each recipient that has one (BatchGetItem,
+        consistent, 100 keys a call, unprocessed keys retried with backoff)."""
+        found: dict[str, InboxStatus] = {}
+        for start in range(0, len(recipient_ids), BATCH_GET):
+            keys = [
+                to_ddb(item_keys.inbox_entry(r, notification_id))
+                for r in recipient_ids[start : start + BATCH_GET]
+            ]
+            request: dict[str, Any] = {
+                self.table: {
+                    "Keys": keys,
+                    "ConsistentRead": True,
+                    "ProjectionExpression": "PK, #s",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                }
+            }
+            for attempt in range(BATCH_ATTEMPTS):
+                out = self.db.batch_get_item(RequestItems=request)
+                for raw in out.get("Responses", {}).get(self.table, []):
+                    item = from_ddb(raw)
+                    found[item_keys.user_id_of(str(item["PK"]))] = InboxStatus(item.get("status", "pending"))
+                request = out.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(1.0, 0.05 * 2**attempt))
+            if request:
+                raise BatchIncomplete("DynamoDB kept keys of a BatchGetItem unprocessed")
+        return found
+
+    def put_new(self, entries: list[InboxEntry]) -> None:
+        """Write entries that do not exist yet (the caller checked with `statuses`), 25 a BatchWriteItem,
+        unprocessed items retried with backoff. BatchWriteItem has no condition: an entry another attempt of
+        the same page wrote meanwhile is overwritten with the same content (same key, same notification)."""
+        for start in range(0, len(entries), BATCH_WRITE):
+            requests = [
+                {"PutRequest": {"Item": to_ddb(self._item(e))}} for e in entries[start : start + BATCH_WRITE]
+            ]
+            pending: dict[str, Any] = {self.table: requests}
+            for attempt in range(BATCH_ATTEMPTS):
+                out = self.db.batch_write_item(RequestItems=pending)
+                pending = out.get("UnprocessedItems") or {}
+                if not pending:
+                    break
+                time.sleep(min(1.0, 0.05 * 2**attempt))
+            if pending:
+                raise BatchIncomplete("DynamoDB kept items of a BatchWriteItem unprocessed")
+
+    def claim_push(self, recipient_id: str, notification_id: str, region: str) -> bool:
+        """Claim this region's one push of the notification to the recipient: True the first time only
+        (conditional put of `item_keys.push_claim`, which only this region writes)."""
+        try:
+            self.db.put_item(
+                TableName=self.table,
+                Item=to_ddb(item_keys.push_claim(recipient_id, notification_id, region)),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+            return True
+        except ClientError as exc:
+            if not conditional_failed(exc):
+                raise
+        return False
 
     def finish(self, recipient_id: str, notification_id: str, delivered: int) -> None:
         """Mark the entry sent, with how many devices took the push."""

@@ -63,6 +63,12 @@ LIVE_CONNECTION_PREFIX = "LIVECONN#"
 # one mapper per prefix; the live_delivery event source mapping passes only these).
 LIVE_EVENT_SK_PREFIXES = (INBOX_ENTRY_PREFIX, MESSAGE_PREFIX, READ_RECEIPT_PREFIX)
 
+# Broadcasts at any audience size (issue 14): per-region subscriber counts, fan-out checkpoints, push claims.
+SUBSCRIBER_COUNT_PREFIX = "SUBCOUNT#"  # in the provider's partition; never matches SUBSCRIBER_PREFIX
+BROADCAST = "BROADCAST#"
+BROADCAST_REGION_PREFIX = "REGION#"
+PUSH_CLAIM_PREFIX = "PUSHED#"
+
 
 # The partitions whose items belong to a user (`owners_of`): the account eraser's stream filter passes these.
 OWNER_PARTITION_PREFIXES = (USER, SYNC_LOG, PROVIDER, CONVERSATION)
@@ -213,6 +219,24 @@ def subscription(provider_id: str, consumer_id: str) -> dict[str, str]:
 def follows_pk(consumer_id: str) -> str:
     """GSI1 partition of the providers a consumer follows (GSI1SK = the provider's partition key)."""
     return f"{FOLLOWS}{safe(consumer_id)}"
+
+
+# ---- broadcasts (issue 14) --------------------------------------------------------------------------------
+def subscriber_count(provider_id: str, region: str) -> dict[str, str]:
+    """One region's share of a provider's subscriber count: only that region writes it (no last-writer-wins
+    loss); the count is the sum over the partition's `SUBCOUNT#` items."""
+    return {"PK": provider_pk(provider_id), "SK": f"{SUBSCRIBER_COUNT_PREFIX}{safe(region)}"}
+
+
+def broadcast_checkpoint(notification_id: str, region: str) -> dict[str, str]:
+    """How far one region's fan-out of a broadcast got (pages done): only that region writes it."""
+    return {"PK": f"{BROADCAST}{safe(notification_id)}", "SK": f"{BROADCAST_REGION_PREFIX}{safe(region)}"}
+
+
+def push_claim(user_id: str, notification_id: str, region: str) -> dict[str, str]:
+    """The claim a region puts before pushing one notification to one recipient: at most one push per region,
+    notification and recipient. Only that region writes it (in the recipient's partition, erased with it)."""
+    return {"PK": user_pk(user_id), "SK": f"{PUSH_CLAIM_PREFIX}{safe(notification_id)}#{safe(region)}"}
 
 
 def idempotency(provider_id: str, key: str) -> dict[str, str]:

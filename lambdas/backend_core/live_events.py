@@ -102,7 +102,9 @@ def inbox_events(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list
 PUSH_PREVIEW_CHARS = 180  # a message push shows the start of the text (APNs allows 4 KB per payload)
 
 
-def conversation_events(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[tuple[str, LiveEvent]]:
+def conversation_events(
+    old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> list[tuple[str, LiveEvent]]:
     """Conversations' events (`backend_core.conversation_events`, which documents their `data`): a new message
     for its recipient, pushed when the recipient is connected nowhere (from the region that accepted it), and a
     read receipt that moved forward for the other party (never pushed)."""

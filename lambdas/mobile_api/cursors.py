@@ -8,10 +8,11 @@ import json
 import re
 from typing import Any
 
-from backend_core.item_keys import SEQ_WIDTH
+from backend_core.item_keys import SAFE_ID, SEQ_WIDTH
 from mobile_api.errors import ApiError
 
 MAX_SEQ = 10**SEQ_WIDTH  # a change number must fit its zero-padded key
+_PROVIDER_ID = re.compile(SAFE_ID)
 _INBOX_POSITION = re.compile(r"^\d{4}-\d\d-\d\dT[0-9:.]{8,15}Z#[A-Za-z0-9_.:-]{1,128}$")
 
 
@@ -76,3 +77,17 @@ message_position = inbox_position
 message_cursor = inbox_cursor
 conversation_position = inbox_position
 conversation_cursor = inbox_cursor
+
+
+def following_position(cursor: str | None) -> str | None:
+    """Where the next page of GET /subscriptions starts: the last provider id served."""
+    if cursor is None:
+        return None
+    provider_id = decode(cursor).get("f")
+    if not isinstance(provider_id, str) or not _PROVIDER_ID.fullmatch(provider_id):
+        raise ApiError(400, "unreadable cursor: pass back the `next` value you were given", "bad_cursor")
+    return provider_id
+
+
+def following_cursor(provider_id: str | None) -> str | None:
+    return encode({"f": provider_id}) if provider_id else None

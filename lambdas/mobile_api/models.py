@@ -125,6 +125,24 @@ class Subscription(BaseModel):
     subscribed: bool
 
 
+class Unsubscribed(BaseModel):
+    provider_id: str
+    subscribed: bool = Field(description="Always false: the caller no longer follows the provider.")
+    removed: bool = Field(
+        description="True when this call ended the subscription; false when there was none."
+    )
+
+
+class FollowedProvider(BaseModel):
+    provider_id: str
+    subscribed_at: str = Field(description="ISO-8601 UTC.")
+
+
+class SubscriptionsPage(BaseModel):
+    items: list[FollowedProvider]
+    next: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
 class NotificationRequest(Strict):
     to: str | None = Field(
         None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$", description="A subscriber, or null for all."

@@ -91,6 +91,16 @@ def subscription(item: Subscription) -> dict[str, Any]:
     return {"provider_id": item.provider_id, "subscribed": True}
 
 
+def unsubscribed(provider_id: str, removed: bool) -> dict[str, Any]:
+    """`models.Unsubscribed`."""
+    return {"provider_id": provider_id, "subscribed": False, "removed": removed}
+
+
+def followed(item: Subscription) -> dict[str, Any]:
+    """`models.FollowedProvider`."""
+    return {"provider_id": item.provider_id, "subscribed_at": item.subscribed_at}
+
+
 def accepted(item: Accepted) -> dict[str, Any]:
     """`models.NotificationAccepted`."""
     return {"id": item.notification_id, "recipients": item.recipients}

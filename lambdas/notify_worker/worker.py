@@ -2,9 +2,10 @@
 this region's SNS, retire registrations and endpoints that are no longer the recipient's.
 
 Delivery is at least once (SQS); the inbox entry is keyed by the notification, so a redelivered message
-finds it already `sent` and pushes nothing again. Across regions (a retry served by the other region
-during a partition) a push may go out twice: the APNs collapse id and the FCM collapse key are the
-notification id, so the device shows it once.
+finds it already `sent`, and before pushing the region claims the push (`InboxStore.claim_push`), so a
+recipient gets at most one push per notification from each region. Across regions (a retry served by the
+other region during a partition) a push may go out twice: the APNs collapse id and the FCM collapse key are
+the notification id, so the device shows it once.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Delivery:
     disabled: int = 0
     moved: int = 0  # registrations whose token now belongs to another account
     skipped_duplicate: bool = False
+    claimed_elsewhere: bool = False  # this region already pushed (or started pushing) it: no push again
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def endpoint_for(
 
 
 def deliver(to: Recipients, channel: PushChannel, message: NotificationMessage) -> Delivery:
+    """One notification to one recipient: the inbox entry once, then at most one push per device from this
+    region."""
     result = Delivery()
     entry = to.inbox.begin(
         InboxEntry(
@@ -101,10 +105,29 @@ def deliver(to: Recipients, channel: PushChannel, message: NotificationMessage) 
     if entry.status is InboxStatus.SENT:
         result.skipped_duplicate = True
         return result
+    push_to_devices(to, channel, message, to.devices.list_for(message.recipient_id), result)
+    to.inbox.finish(message.recipient_id, message.notification_id, result.delivered)
+    return result
+
+
+def push_to_devices(
+    to: Recipients,
+    channel: PushChannel,
+    message: NotificationMessage,
+    devices: list[Device],
+    result: Delivery,
+) -> None:
+    """Push `message` to the recipient's enabled `devices` once per region: claimed first, so a retry (or a
+    duplicate page job) that finds the claim pushes nothing. A crash between the claim and the pushes loses
+    this region's push (at most once); the inbox entry holds the notification either way."""
+    live = [d for d in devices if d.enabled]
+    if not live:
+        return
+    if not to.inbox.claim_push(message.recipient_id, message.notification_id, channel.region):
+        result.claimed_elsewhere = True
+        return
     payload, attributes = push_payload(message), collapse_attributes(message)
-    for device in to.devices.list_for(message.recipient_id):
-        if not device.enabled:
-            continue
+    for device in live:
         if to.devices.token_owner(device) != message.recipient_id:  # registered by someone else since
             to.devices.retire(device)
             result.moved += 1
@@ -112,8 +135,6 @@ def deliver(to: Recipients, channel: PushChannel, message: NotificationMessage) 
             continue
         if _push(to.devices, channel, device, payload, attributes, result):
             result.delivered += 1
-    to.inbox.finish(message.recipient_id, message.notification_id, result.delivered)
-    return result
 
 
 def _push(

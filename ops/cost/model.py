@@ -28,13 +28,13 @@ from functools import cache
 from ops.cost.deployment import DR, PRIMARY, Bucket, Deployment
 from ops.cost.profile import HEALTH_ROUTE, UsageProfile
 from ops.cost.route_work import (
+    BROADCAST_PAGE_SIZE,
     COUNTER_KB,
     DEVICE_KB,
     IDEMPOTENCY_KB,
     INBOX_OVERHEAD_KB,
     LOG_KB,
     MEDIA_ROW_KB,
-    SQS_BATCH,
     SUBSCRIPTION_KB,
     Work,
     claims_sync,
@@ -90,7 +90,7 @@ ARCHIVE_OBJECT_KB = 1.0
 # `metrics.add_metric` in lambdas/*/ (tests/cost/test_route_work.py keeps this in step).
 CUSTOM_METRICS = {
     "mobile_api": 1,  # NotificationsAccepted
-    "notify_worker": 2,  # PushesDelivered, EndpointsDisabled
+    "notify_worker": 3,  # PushesDelivered, EndpointsDisabled, BroadcastRecipients
     "ttl_archiver": 2,  # ItemsArchived, ItemsAlreadyArchived
     "media_restored": 1,  # RestoresNotified
     "endpoint_cleanup": 1,  # EndpointsRetired
@@ -438,7 +438,8 @@ def _lambda(out: _Lines, d: Deployment, p: UsageProfile, t: Traffic) -> dict[tup
                 )
         elif f.key == "notify_worker":
             if f.site == PRIMARY and t.messages:
-                batch = min(SQS_BATCH, max(1.0, p.notifications.recipients_per_notification))
+                # One invocation per fan-out page (a notification's recipients, up to a page's worth).
+                batch = min(BROADCAST_PAGE_SIZE, max(1.0, p.notifications.recipients_per_notification))
                 n = t.messages / batch
                 busy_ms = t.messages * lam.worker_ms_per_message + n * lam.invoke_overhead_ms
         elif f.key == "endpoint_cleanup":

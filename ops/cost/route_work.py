@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from backend_core.notifications import BROADCAST_PAGE_SIZE  # subscribers per fan-out job
 from ops.cost.profile import UsageProfile
 
 # Item sizes (KB) of the rows whose size the profile does not set, from the attributes the code writes.
@@ -47,6 +48,10 @@ MESSAGE_KEY_KB = 0.3  # keys, request hash, message id, expires_at
 CONVERSATION_PAGE = 20  # GET /conversations' default page (routes/conversations.py)
 MESSAGE_PAGE = 50  # GET /conversations/{peer_id}/messages' default page
 SQS_BATCH = 10  # SendMessageBatch and the worker's batch size (modules/api: batch_size = 10)
+COUNT_KB = 0.15  # SUBCOUNT#<region>: keys, provider id, subscribers
+PUSH_CLAIM_KB = 0.15  # PUSHED#<notification>#<region>: keys only
+CHECKPOINT_KB = 0.2  # BROADCAST#<notification> REGION#<region>: pages and recipients done, times
+FOLLOWING_PAGE_ITEMS = 20  # subscriptions a GET /subscriptions page returns (most users follow a few)
 
 
 @dataclass(frozen=True)
@@ -211,21 +216,37 @@ def _get_media(p: UsageProfile) -> Work:
 
 
 def _subscribe(p: UsageProfile) -> Work:
-    # get_profile of the provider (eventually consistent), then PutItem of the subscription (in GSI1).
-    return Work(reads=(Read(p.sync.profile_kb, False),), writes=(Write(SUBSCRIPTION_KB, gsis=1),))
+    # get_profile of the provider (eventually consistent), then one transaction: the conditional Put of the
+    # subscription (in GSI1) and the ADD to this region's count item (both billed twice, as transactional).
+    return Work(
+        reads=(Read(p.sync.profile_kb, False),),
+        writes=(Write(SUBSCRIPTION_KB, gsis=1, transactional=True), Write(COUNT_KB, transactional=True)),
+    )
+
+
+def _unsubscribe(p: UsageProfile) -> Work:
+    # One transaction: the conditional Delete of the subscription (in GSI1) and the ADD -1 to the count item.
+    return Work(
+        writes=(Write(SUBSCRIPTION_KB, gsis=1, transactional=True), Write(COUNT_KB, transactional=True))
+    )
+
+
+def _get_subscriptions(p: UsageProfile) -> Work:
+    # following(): one GSI1 Query of the caller's FOLLOWS# partition, eventually consistent: a page.
+    return Work(reads=(Read(FOLLOWING_PAGE_ITEMS * SUBSCRIPTION_KB, False),))
 
 
 def _post_notification(p: UsageProfile) -> Work:
-    # claim_idempotency (conditional PutItem) and complete_idempotency (UpdateItem) when a key is sent;
-    # subscribers (Query of the provider's SUB# rows, eventually consistent); SendMessageBatch of 10.
+    # claim_idempotency (conditional PutItem) and complete_idempotency (UpdateItem) when a key is sent; the
+    # kept subscriber count (Query of at most one count item per region, eventually consistent); one
+    # SendMessageBatch of one message (the recipient's, or page 1 of the broadcast), whatever the audience.
+    # `messages` counts the deliveries the notify worker then makes (one per recipient; worker_message).
     n = p.notifications
     keyed = n.idempotency_key_share
     return Work(
-        reads=(Read(n.recipients_per_notification * SUBSCRIPTION_KB, False),),
+        reads=(Read(2 * COUNT_KB, False),),
         writes=(Write(IDEMPOTENCY_KB, count=2 * keyed),),
-        sqs_requests=math.ceil(n.recipients_per_notification / SQS_BATCH)
-        if n.recipients_per_notification
-        else 0,
+        sqs_requests=1,
         messages=n.recipients_per_notification,
         ttl_expiries=keyed,  # the idempotency record expires after a day (dal.IDEMPOTENCY_TTL_SECONDS)
     )
@@ -324,6 +345,8 @@ ROUTES: dict[str, Callable[[UsageProfile], Work]] = {
     "POST /media/uploads": _post_upload,
     "GET /media/{id}": _get_media,
     "POST /providers/{id}/subscribe": _subscribe,
+    "DELETE /providers/{id}/subscribe": _unsubscribe,
+    "GET /subscriptions": _get_subscriptions,
     "POST /notifications": _post_notification,
     "GET /notifications": _get_notifications,
     "POST /conversations/{peer_id}/messages": _post_message,
@@ -346,15 +369,31 @@ class WorkerWork:
 
 
 def worker_message(profile: UsageProfile) -> WorkerWork:
-    """notify_worker's work for one message (one recipient), lambdas/notify_worker/worker.py deliver():
-    InboxStore.begin (conditional PutItem, in GSI1), DeviceStore.list_for (Query), per device token_owner
-    (GSI2 Query) and one Publish, then InboxStore.finish (UpdateItem of the GSI1 item)."""
+    """notify_worker's work per recipient of a broadcast, lambdas/notify_worker/fanout.py run_page(), a page of
+    BROADCAST_PAGE_SIZE recipients shared out: the page's checkpoint GetItem and UpdateItem, its consistent
+    Query of the subscribers and one SendMessage of the next page's job; per recipient one consistent
+    BatchGetItem key (the inbox entry's status, 1 RRU found or not), DeviceStore.list_for (Query), per device
+    token_owner (GSI2 Query) and one Publish, the inbox entry (BatchWriteItem, in GSI1), the push claim
+    (conditional PutItem) and InboxStore.finish (UpdateItem of the GSI1 item). A one-recipient message
+    (worker.py deliver()) costs about the same: begin instead of the batch write, no page share."""
     n = profile.notifications
     entry_kb = n.notification_kb + INBOX_OVERHEAD_KB
     devices = n.devices_per_user
+    share = 1 / BROADCAST_PAGE_SIZE
     work = Work(
-        reads=(Read(max(devices, 1) * DEVICE_KB, False), Read(DEVICE_KB, False, count=devices)),
-        writes=(Write(entry_kb, gsis=1, count=2),),
+        reads=(
+            Read(CHECKPOINT_KB, True, count=share),
+            Read(BROADCAST_PAGE_SIZE * SUBSCRIPTION_KB, True, count=share),
+            Read(entry_kb, True),
+            Read(max(devices, 1) * DEVICE_KB, False),
+            Read(DEVICE_KB, False, count=devices),
+        ),
+        writes=(
+            Write(entry_kb, gsis=1, count=2),
+            Write(PUSH_CLAIM_KB, count=min(1.0, devices)),
+            Write(CHECKPOINT_KB, count=share),
+        ),
+        sqs_requests=share,
     )
     return WorkerWork(work=work, pushes=devices)
 

@@ -58,10 +58,12 @@ import requests
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from ops.local import moto_speed
 from ops.local.idle import WaitForChange
 from ops.local.parts import ServedPart
 
 log = logging.getLogger("ops.local.moto_gateway")
+moto_speed.install()  # a Query reads only its partition (speed only; answers unchanged, see moto_speed.py)
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]

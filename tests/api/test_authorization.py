@@ -15,6 +15,8 @@ SIGNED_IN_ROUTES = [
     ("POST", "/media/uploads", {"content_type": "image/png", "size": 10}),
     ("GET", "/media/abc", None),
     ("POST", "/providers/p1/subscribe", None),
+    ("DELETE", "/providers/p1/subscribe", None),
+    ("GET", "/subscriptions", None),
     ("POST", "/notifications", {"to": None, "title": "t", "body": "b"}),
     ("GET", "/notifications", None),
     ("POST", "/me/provider-application", {"business_name": "b"}),
@@ -78,6 +80,26 @@ def test_only_consumers_subscribe(api, make_user):
     api("GET", "/me", provider)
     reply = api("POST", f"/providers/{provider.sub}/subscribe", other_provider)
     assert reply.status == 403 and reply.body["error"] == "forbidden"
+
+
+def test_only_consumers_unsubscribe_or_list_subscriptions(api, make_user):
+    provider, nobody = make_user("providers"), make_user(None)
+    for caller in (provider, nobody):
+        assert api("DELETE", f"/providers/{provider.sub}/subscribe", caller).status == 403
+        reply = api("GET", "/subscriptions", caller)
+        assert reply.status == 403 and reply.body["error"] == "forbidden"
+
+
+def test_subscriptions_are_the_callers_own_and_unsubscribing_touches_only_them(api, make_user):
+    provider, alice, bob = make_user("providers"), make_user("consumers"), make_user("consumers")
+    api("GET", "/me", provider)
+    assert api("POST", f"/providers/{provider.sub}/subscribe", alice).status == 200
+    assert api("GET", "/subscriptions", bob).body == {"items": [], "next": None}
+    gone = api("DELETE", f"/providers/{provider.sub}/subscribe", bob)  # bob never followed: alice stays
+    assert gone.status == 200 and gone.body["removed"] is False
+    assert [i["provider_id"] for i in api("GET", "/subscriptions", alice).body["items"]] == [provider.sub]
+    alice_page = api("GET", "/subscriptions?limit=1", alice)  # alice's cursor pages bob's own list only
+    assert api("GET", "/subscriptions", bob).body["items"] == [] and alice_page.body["next"] is None
 
 
 def test_subscribing_to_a_consumer_is_404(api, make_user):

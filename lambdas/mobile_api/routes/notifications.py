@@ -1,4 +1,4 @@
-"""POST /providers/{id}/subscribe, POST and GET /notifications: HTTP only; the rules are in
+"""POST and DELETE /providers/{id}/subscribe, GET /subscriptions, POST and GET /notifications: HTTP only; the rules are in
 `mobile_api.services.notifications` (accepted onto the queue with 202, delivered by the notify worker)."""
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from mobile_api import cursors, views
 from mobile_api.deps import Deps
 from mobile_api.errors import error_doc, json_response
 from mobile_api.identity import CONSUMERS, PROVIDERS, for_group, require_caller
-from mobile_api.models import InboxPage, NotificationAccepted, NotificationRequest, Subscription
+from mobile_api.models import (
+    InboxPage,
+    NotificationAccepted,
+    NotificationRequest,
+    Subscription,
+    SubscriptionsPage,
+    Unsubscribed,
+)
 from mobile_api.services import notifications as rules
 
 metrics = Metrics(namespace="MobileBackend", service="mobile-api")
@@ -35,6 +42,49 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
         caller = require_caller(app.current_event.raw_event)
         subscription = rules.subscribe(deps.profiles, deps.subscriptions, caller, id, deps.clock)
         return json_response(200, views.subscription(subscription))
+
+    @app.delete(
+        "/providers/<id>/subscribe",
+        summary="Stop following a provider (consumers); idempotent",
+        responses={
+            200: {
+                "description": "not subscribed (any more)",
+                "content": {"application/json": {"model": Unsubscribed}},
+            },
+            **error_doc(401, 403, 422),
+        },
+    )
+    @for_group(CONSUMERS)
+    def unsubscribe(id: Annotated[str, Path(pattern=SAFE_ID)]):
+        caller = require_caller(app.current_event.raw_event)
+        removed = rules.unsubscribe(deps.subscriptions, caller, id)
+        return json_response(200, views.unsubscribed(id, removed))
+
+    @app.get(
+        "/subscriptions",
+        summary="The providers the caller follows (consumers), by provider id, paged",
+        responses={
+            200: {
+                "description": "a page of subscriptions",
+                "content": {"application/json": {"model": SubscriptionsPage}},
+            },
+            **error_doc(400, 401, 403, 422),
+        },
+    )
+    @for_group(CONSUMERS)
+    def subscriptions(
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    ):
+        caller = require_caller(app.current_event.raw_event)
+        page = rules.following(deps.subscriptions, caller, limit, cursors.following_position(cursor))
+        return json_response(
+            200,
+            {
+                "items": [views.followed(s) for s in page.subscriptions],
+                "next": cursors.following_cursor(page.next_provider),
+            },
+        )
 
     @app.post(
         "/notifications",

@@ -24,9 +24,9 @@ from backend_core.idempotency_store import (
 )
 from backend_core.identity import CONSUMERS, PROVIDERS
 from backend_core.inbox_store import InboxPage, InboxStore
-from backend_core.notifications import NotificationMessage
+from backend_core.notifications import BroadcastJob, NotificationMessage
 from backend_core.profile_store import ProfileStore
-from backend_core.subscription_store import Subscription, SubscriptionStore
+from backend_core.subscription_store import FollowingPage, Subscription, SubscriptionStore
 from mobile_api.clock import Clock, iso
 from mobile_api.identity import Caller
 from mobile_api.services.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, Unavailable
@@ -68,7 +68,7 @@ class NotifyQueue:
     sqs: Any
     url: str
 
-    def send(self, messages: list[NotificationMessage]) -> None:
+    def send(self, messages: list[NotificationMessage] | list[BroadcastJob]) -> None:
         """Enqueue every message, in batches of 10. Raises Unavailable when SQS keeps refusing some."""
         for start in range(0, len(messages), SQS_BATCH):
             pending = {str(i): m for i, m in enumerate(messages[start : start + SQS_BATCH])}
@@ -99,7 +99,22 @@ def subscribe(
     provider = profiles.get(provider_id)
     if provider is None or not provider.is_provider:
         raise NotFound(f"no provider {provider_id}")
-    return subscriptions.subscribe(provider_id, caller.user_id, iso(clock()))
+    subscription, _created = subscriptions.subscribe(provider_id, caller.user_id, iso(clock()))
+    return subscription
+
+
+def unsubscribe(subscriptions: SubscriptionStore, caller: Caller, provider_id: str) -> bool:
+    """The consumer `caller` stops following `provider_id` (idempotent: True when this call removed the
+    subscription, False when there was none; the count moves only on True). Raises Forbidden (not a consumer)."""
+    require_group(caller, CONSUMERS)
+    return subscriptions.unsubscribe(provider_id, caller.user_id)
+
+
+def following(
+    subscriptions: SubscriptionStore, caller: Caller, limit: int, after: str | None
+) -> FollowingPage:
+    """A page of the providers the caller follows (by provider id), after the provider `after`."""
+    return subscriptions.following(caller.user_id, limit, after)
 
 
 def notification_id_for(provider_id: str, idempotency_key: str | None, request_hash: str) -> str:
@@ -120,8 +135,9 @@ def notify(
     idempotency_key: str | None,
     clock: Clock,
 ) -> Accepted:
-    """Accept a provider's notification: one queue message per recipient, answered at once (fan-out is the
-    worker's). Raises Forbidden (not a provider), TooLarge (over PUSH_PAYLOAD_BYTES), Invalid (the key was
+    """Accept a provider's notification: one queue message (the recipient's, or page 1 of a broadcast, whose
+    `recipients` is the kept subscriber count, an estimate after a partition), answered at once (the fan-out is
+    the worker's, lambdas/notify_worker/fanout.py). Raises Forbidden (not a provider), TooLarge (over PUSH_PAYLOAD_BYTES), Invalid (the key was
     used for another request), Conflict (the key's first request is still running), NotFound (`to` is not a
     subscriber), Unavailable (the queue refused)."""
     require_group(caller, PROVIDERS)
@@ -137,34 +153,45 @@ def notify(
         except KeyAlreadyClaimed as exc:
             return _replay(exc.record, request_hash)
     try:
+        created_at = iso(clock())
         if draft.to is not None:
             if not subscriptions.is_subscriber(caller.user_id, draft.to):
                 raise NotFound(f"{draft.to} is not one of your subscribers")
-            recipients = [draft.to]
-        else:
-            recipients = list(subscriptions.subscribers(caller.user_id))
-        created_at = iso(clock())
-        queue.send(
-            [
-                NotificationMessage(
-                    notification_id=notification_id,
-                    provider_id=caller.user_id,
-                    recipient_id=r,
-                    title=draft.title,
-                    body=draft.body,
-                    data=draft.data or {},
-                    created_at=created_at,
-                )
-                for r in recipients
-            ]
-        )
+            recipients = 1
+            queue.send(
+                [
+                    NotificationMessage(
+                        notification_id=notification_id,
+                        provider_id=caller.user_id,
+                        recipient_id=draft.to,
+                        title=draft.title,
+                        body=draft.body,
+                        data=draft.data or {},
+                        created_at=created_at,
+                    )
+                ]
+            )
+        else:  # constant work whatever the audience: read the kept count, queue one job (the worker pages)
+            recipients = subscriptions.subscriber_count(caller.user_id)
+            queue.send(
+                [
+                    BroadcastJob(
+                        notification_id=notification_id,
+                        provider_id=caller.user_id,
+                        title=draft.title,
+                        body=draft.body,
+                        data=draft.data or {},
+                        created_at=created_at,
+                    )
+                ]
+            )
     except Exception:
         if idempotency_key:  # nothing was promised: let the retry run for real
             idempotency.release(caller.user_id, idempotency_key)
         raise
-    accepted = Accepted(notification_id, len(recipients))
+    accepted = Accepted(notification_id, recipients)
     if idempotency_key:
-        idempotency.complete(caller.user_id, idempotency_key, Outcome(notification_id, len(recipients)))
+        idempotency.complete(caller.user_id, idempotency_key, Outcome(notification_id, recipients))
     return accepted
 
 

@@ -159,8 +159,15 @@ locals {
       {
         Sid      = "InboxAndSubscribers"
         Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"]
+        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]
         Resource = local.table_resources
+      },
+      {
+        # A broadcast is a chain of page jobs: each page's job enqueues the next one on this same queue.
+        Sid      = "ChainBroadcastPages"
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = var.notify_queue.arn
       },
       {
         Sid      = "PushToEndpoints"

@@ -1,0 +1,58 @@
+"""Fan-out checkpoints of broadcasts: how many pages of one broadcast a region's worker finished
+(`item_keys.broadcast_checkpoint`, written only by that region).
+
+A page job first checks the checkpoint (a job whose page is done is a duplicate: it does nothing), delivers its
+page, enqueues the next page's job, and only then advances the checkpoint. A crash before the advance leaves the
+page's job on the queue to be retried (delivery is idempotent per notification and recipient); a crash after
+the enqueue and before the advance can put the next page's job on the queue twice: both deliver idempotently,
+and the second one to finish finds the page done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from backend_core import item_keys
+from backend_core.ddb import TableAccess, conditional_failed, to_ddb, values
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    pages_done: int
+    recipients_done: int  # recipients of the pages done (a duplicated page counts once)
+    finished_at: str | None  # ISO-8601 UTC when the last page was done; None while running
+
+
+class BroadcastStore(TableAccess):
+    def __init__(self, dynamodb_client: object, table_name: str, region: str) -> None:
+        super().__init__(dynamodb_client, table_name)
+        self.region = region
+
+    def checkpoint(self, notification_id: str) -> Checkpoint:
+        """This region's progress of the broadcast (zeroes before its first page is done); consistent read."""
+        item = self._get_item(item_keys.broadcast_checkpoint(notification_id, self.region)) or {}
+        finished = item.get("finished_at")
+        return Checkpoint(
+            int(item.get("pages_done", 0)),
+            int(item.get("recipients_done", 0)),
+            None if finished is None else str(finished),
+        )
+
+    def advance(self, notification_id: str, page: int, recipients: int, now: str, last: bool) -> bool:
+        """Record page `page` done with its `recipients`; False (nothing changed) when it already was."""
+        finish = ", finished_at = :now" if last else ""
+        try:
+            self.db.update_item(
+                TableName=self.table,
+                Key=to_ddb(item_keys.broadcast_checkpoint(notification_id, self.region)),
+                UpdateExpression=f"SET pages_done = :p, updated_at = :now{finish} ADD recipients_done :r",
+                ConditionExpression="attribute_not_exists(pages_done) OR pages_done < :p",
+                ExpressionAttributeValues=values(p=page, r=recipients, now=now),
+            )
+            return True
+        except ClientError as exc:
+            if not conditional_failed(exc):
+                raise
+        return False
