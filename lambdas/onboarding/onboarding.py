@@ -32,8 +32,10 @@ def onboard(cognito: Any, event: dict[str, Any]) -> str | None:
     """Add the event's user to their group (AdminAddUserToGroup is idempotent, so a retried trigger is safe).
 
     `cognito` is a cognito-idp client of the pool's region. Returns the group joined, or None. Raises
-    NotAPostConfirmationEvent for another event; a Cognito error propagates, so Cognito fails the
-    confirmation and the user can retry (a user confirmed without a group could not use the app)."""
+    NotAPostConfirmationEvent for another event; a Cognito error propagates: the app's confirmation
+    answers UserLambdaValidationException, but Cognito keeps the user confirmed and never runs the trigger
+    again, so the user has no group (403 on the consumers' routes) until an operator runs
+    `ops users onboard <sub>` (the alarm on this function's errors says when)."""
     group = group_for(event)
     pool, user = event.get("userPoolId"), event.get("userName")
     if not pool or not user:

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from backend_core.identity import PROVIDERS
+from backend_core.identity import CONSUMERS, PROVIDERS
 from backend_core.item_keys import InvalidKeyPart
 from backend_core.provider_application_store import (
     STATUSES,
@@ -66,6 +66,24 @@ class Applications:
             f"add {user_id} to {PROVIDERS}",
         )
         return Decision(self._decide(user_id, "approved", by, None), False, steps)
+
+    def onboard(self, user_id: str, dry_run: bool) -> tuple[str, ...]:
+        """Add a confirmed user to `consumers`: the onboarding trigger's step, for a user it failed for (Cognito
+        keeps such a user confirmed and never runs the trigger again, so they would have no group). Idempotent.
+        Returns what was (or would be) done; OpsError when the user is not in the pool."""
+        pool = self.outputs.auth.user_pool_id
+        user = _aws(
+            lambda: self.cognito.admin_get_user(UserPoolId=pool, Username=user_id), f"find user {user_id}"
+        )
+        steps = (f"add {user['Username']} to the {CONSUMERS} group of user pool {pool}",)
+        if not dry_run:
+            _aws(
+                lambda: self.cognito.admin_add_user_to_group(
+                    UserPoolId=pool, Username=user_id, GroupName=CONSUMERS
+                ),
+                f"add {user_id} to {CONSUMERS}",
+            )
+        return steps
 
     def reject(self, user_id: str, by: str, reason: str, dry_run: bool) -> Decision:
         if not reason.strip():

@@ -1,4 +1,5 @@
-"""`ops users list-applications|approve|reject`: provider applications (ops/users/applications.py)."""
+"""`ops users list-applications|approve|reject|onboard`: provider applications and onboarding repair
+(ops/users/applications.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(no_args_is_help=True, help="The env's users: provider applications.")
+app = typer.Typer(no_args_is_help=True, help="The env's users: provider applications, onboarding repair.")
 console = Console()
 
 EnvOption = Annotated[str, typer.Option("--env", help="local, dev, staging or prod")]
@@ -83,6 +84,19 @@ def reject(
     """Reject a pending application with a reason; the user may apply again."""
     decision = _applications(env).reject(user_id, by or getpass.getuser(), reason, dry_run)
     _report(decision)
+
+
+@app.command()
+def onboard(user_id: UserArg, env: EnvOption = "local", dry_run: DryRun = False) -> None:
+    """Add a user the onboarding trigger failed for to `consumers` (from their next token on)."""
+    steps = _applications(env).onboard(user_id, dry_run)
+    prefix = "would " if dry_run else ""
+    for step in steps:
+        console.print(f"{prefix}{step}", highlight=False)
+    console.print(
+        "dry run: nothing changed" if dry_run else f"{user_id}: onboarded",
+        style="yellow" if dry_run else "green",
+    )
 
 
 def _report(decision) -> None:

@@ -92,9 +92,20 @@ variable "identity" {
       scopes                    = optional(list(string))
       attribute_mapping         = optional(map(string), {})
       identifiers               = optional(list(string), [])
+      # Declared only to be refused (validation below): Terraform drops an undeclared attribute silently, so a
+      # secret typed here would pass unnoticed and stay in the tfvars and the saved plan.
+      client_secret = optional(string)
+      private_key   = optional(string)
     })), {})
   })
   default = {}
+
+  validation {
+    condition = alltrue([
+      for name, provider in var.identity.providers : provider.client_secret == null && provider.private_key == null
+    ])
+    error_message = "identity.providers: client_secret and private_key never go in tfvars (they would be kept in git and in the plan). Store the secret in Secrets Manager and give its ARN as secret_arn (terraform/modules/identity/README.md)."
+  }
 }
 
 variable "api" {

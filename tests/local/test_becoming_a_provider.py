@@ -153,3 +153,25 @@ def test_applications_made_in_both_regions_during_a_pause_leave_one(
     assert code == 0 and out.count(user["sub"]) == 1, err
     code, _, err = operator("approve", user["sub"])
     assert code == 0, err
+
+
+def test_a_user_the_trigger_failed_for_is_onboarded_by_the_operator(
+    local_stack: LocalStackHandle, operator
+) -> None:
+    user = local_stack.create_user(group=None)  # confirmed, in no group: what a failed trigger leaves
+    code, out, _ = operator("onboard", user.sub, "--dry-run")
+    assert code == 0 and "would add" in out and "nothing changed" in out
+    groups = local_stack.client("cognito-idp").admin_list_groups_for_user(
+        UserPoolId=local_stack.outputs.auth.user_pool_id, Username=user.sub
+    )["Groups"]
+    assert groups == []
+    code, out, _ = operator("onboard", user.sub)
+    assert code == 0 and "onboarded" in out
+    code, out, _ = operator("onboard", user.sub)  # idempotent
+    assert code == 0
+    groups = local_stack.client("cognito-idp").admin_list_groups_for_user(
+        UserPoolId=local_stack.outputs.auth.user_pool_id, Username=user.sub
+    )["Groups"]
+    assert [g["GroupName"] for g in groups] == ["consumers"]
+    code, _, err = operator("onboard", "no-such-user")
+    assert "cannot find user no-such-user" in one_line(code, err)

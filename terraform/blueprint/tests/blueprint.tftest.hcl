@@ -233,3 +233,23 @@ run "burst_within_the_reserved_concurrency_plans" {
     }
   }
 }
+
+# A secret typed into tfvars would stay in git and in the saved plan: refused, with where it goes instead.
+run "a_provider_secret_in_tfvars_is_refused" {
+  command = plan
+
+  variables {
+    identity = {
+      providers = {
+        Google = {
+          type          = "Google"
+          client_id     = "1234.apps.googleusercontent.com"
+          secret_arn    = "arn:aws:secretsmanager:us-east-1:111122223333:secret:google-AbCdEf"
+          client_secret = "GOCSPX-plain-text-secret"
+        }
+      }
+    }
+  }
+
+  expect_failures = [var.identity]
+}
