@@ -41,7 +41,7 @@ class ProviderApplication:
     requested_at: str  # ISO-8601 UTC
     decided_at: str | None = None
     decided_by: str | None = None
-    reason: str | None = None  # the operator's reason for a rejection, shown to the applicant
+    reason: str | None = None  # the operator's reason for a rejection (for operators; the API never shows it)
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ProviderApplication:

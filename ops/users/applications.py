@@ -87,7 +87,7 @@ class Applications:
 
     def reject(self, user_id: str, by: str, reason: str, dry_run: bool) -> Decision:
         if not reason.strip():
-            raise OpsError("a rejection needs --reason (the applicant sees it)")
+            raise OpsError("a rejection needs --reason (recorded with the decision; tell the applicant)")
         if len(reason) > 1000:
             raise OpsError("--reason is at most 1000 characters")
         application = self._pending(user_id)

@@ -76,7 +76,12 @@ def approve(user_id: UserArg, env: EnvOption = "local", by: ByOption = None, dry
 @app.command()
 def reject(
     user_id: UserArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why (the applicant sees it).")],
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", help="Why (recorded with the decision; the API does not show it: tell the applicant)."
+        ),
+    ],
     env: EnvOption = "local",
     by: ByOption = None,
     dry_run: DryRun = False,

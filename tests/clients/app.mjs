@@ -145,7 +145,7 @@ export async function signInWith(provider) {
 export async function applyAsProvider(baseUrl, businessName, about) {
   const answer = await api(baseUrl, 'POST', '/me/provider-application', { business_name: businessName, about });
   if (answer.status !== 200 && answer.status !== 202) throw new Error(`${answer.status} ${answer.body.message}`);
-  return answer.body; // {status: 'pending' | 'rejected' (with reason) ..., requested_at, ...}
+  return answer.body; // {status: 'pending', business_name, requested_at, ...}
 }
 
 export async function currentGroups({ refresh = false } = {}) {

@@ -90,9 +90,16 @@ run "the_stream_filter_passes_live_event_items_only" {
   command = plan
 
   assert {
-    condition = [for f in aws_lambda_event_source_mapping.delivery.filter_criteria[0].filter : jsondecode(f.pattern)] == [
-      for p in var.live_event_sort_key_prefixes : { eventName = ["INSERT", "MODIFY"], dynamodb = { Keys = { SK = { S = [{ prefix = p }] } } } }
-    ]
+    # `filter` is a set block: compared in the order of the prefixes, whatever order the plan lists them in.
+    condition = (
+      length(aws_lambda_event_source_mapping.delivery.filter_criteria[0].filter) == length(var.live_event_sort_key_prefixes)
+      && alltrue([
+        for p in var.live_event_sort_key_prefixes : contains(
+          [for f in aws_lambda_event_source_mapping.delivery.filter_criteria[0].filter : jsondecode(f.pattern)],
+          { eventName = ["INSERT", "MODIFY"], dynamodb = { Keys = { SK = { S = [{ prefix = p }] } } } }
+        )
+      ])
+    )
     error_message = "one filter per live-event prefix, INSERT and MODIFY only."
   }
 
