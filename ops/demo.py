@@ -2,7 +2,8 @@
 
 Sign up a consumer and a provider, sign in, call the API in the primary region, see the data in
 the DR region (replicator), notify the consumer (queue -> worker), who receives it live over the WebSocket
-live channel (table stream -> live_delivery -> the local WebSocket front), fail the primary region over
+live channel (table stream -> live_delivery -> the local WebSocket front), let the two chat live both ways,
+fail the primary region over
 and keep working through the public name. Run against the stack `make up` started:
 `.venv/bin/python -m ops.demo`. Add steps here as capabilities land.
 """
@@ -169,6 +170,45 @@ def run(state: dict) -> None:
         )
 
     demo.step("provider notifies the consumer, who receives it live", notify)
+
+    def chat() -> str:
+        provider, consumer = users["provider"], users["consumer"]
+        assert demo.outputs.live is not None  # the notify step checked it
+        lines = []
+        # Both apps are open, each with its own WebSocket: each sees the other's message arrive live.
+        with (
+            live_connect(demo.outputs.live.primary, consumer.id_token) as consumer_live,
+            live_connect(demo.outputs.live.primary, provider.id_token) as provider_live,
+        ):
+            for live, who in ((consumer_live, consumer), (provider_live, provider)):
+                if live.subscribe(who.sub).get("type") != "subscribed":
+                    raise AssertionError("subscribing to its own channel was refused")
+            for sender, peer, watching, text in (
+                (consumer, provider, provider_live, "Is Tuesday 10:00 free?"),
+                (provider, consumer, consumer_live, "Yes, see you then."),
+            ):
+                sent = expect(
+                    demo.call(
+                        "POST", "primary", f"/conversations/{peer.sub}/messages", sender, json={"text": text}
+                    ),
+                    201,
+                )
+                try:
+                    event = watching.next_event(timeout=WAIT_SECONDS)
+                except TimeoutError as exc:
+                    raise AssertionError(f"no live message within {WAIT_SECONDS:.0f} s") from exc
+                if event.get("type") != "message" or event.get("id") != sent["id"]:
+                    raise AssertionError(f"unexpected live event: {event}")
+                lines.append(f"'{event['data']['message']['text']}'")
+        history = expect(
+            demo.call("GET", "primary", f"/conversations/{provider.sub}/messages", consumer), 200
+        )
+        return (
+            f"each message arrived live on the other's WebSocket ({' then '.join(lines)}); "
+            f"the thread holds {len(history['items'])} messages"
+        )
+
+    demo.step("consumer and provider chat, live both ways", chat)
 
     def failover() -> str:
         control.call(state["control_url"], "POST", "/regions/primary/down")

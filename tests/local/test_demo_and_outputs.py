@@ -76,8 +76,10 @@ def test_demo_walks_the_scenario_end_to_end(local_stack_clean):
     for step in (
         "see the data in the DR region",
         "provider notifies the consumer, who receives it live",
+        "consumer and provider chat, live both ways",
         "fail the primary region over",
     ):
         assert f"✓ {step}" in result.stdout
     assert "arrived live over the consumer's WebSocket" in result.stdout
+    assert "each message arrived live on the other's WebSocket" in result.stdout
     assert local_stack_clean.status()["regions"] == {"primary": "up", "dr": "up"}  # the demo put it back
