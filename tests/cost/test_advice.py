@@ -105,16 +105,16 @@ def test_dev_s_small_throttle_is_needed_first() -> None:
 
 
 def test_the_dr_standby_s_fixed_costs_and_a_priced_change_to_them(prod: Deployment) -> None:
-    small = by_topic(advise(prod, PROFILE, 1_000))["dr-standby"]
+    small = by_topic(advise(prod, PROFILE, 500))["dr-standby"]
     idle = estimate(prod, PROFILE, 0).total(DR)
     assert f"${idle:,.2f} of it is fixed whatever the audience" in small.why
-    assert small.verdict == "consider"  # at 1,000 MAU the fixed standby is a quarter of the bill
+    assert small.verdict == "consider"  # at 500 MAU the fixed standby is over a quarter of the bill
     lean = prod.with_changes(
         functions=tuple(replace(f, tracing_active=False) if f.site == DR else f for f in prod.functions),
         stages=tuple(replace(s, detailed_metrics=False) if s.site == DR else s for s in prod.stages),
     )
     assert small.saving == pytest.approx(
-        estimate(prod, PROFILE, 1_000).total() - estimate(lean, PROFILE, 1_000).total()
+        estimate(prod, PROFILE, 500).total() - estimate(lean, PROFILE, 500).total()
     )
     below = audience_in(small.why)
     assert (

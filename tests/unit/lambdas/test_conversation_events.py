@@ -82,3 +82,48 @@ def test_conversation_keys_name_the_pair_once_and_the_owners_the_eraser_checks()
     receipt = item_keys.read_receipt("alice", "bob", "us-east-1")
     assert item_keys.owners_of(receipt["PK"], receipt["SK"]) == ("alice",)
     assert any(message["PK"].startswith(p) for p in item_keys.OWNER_PARTITION_PREFIXES)
+
+
+def _stream_record(old, new) -> dict:
+    from backend_core.ddb import to_ddb
+
+    item = new or old
+    change = {"Keys": to_ddb({"PK": item["PK"], "SK": item["SK"]})}
+    if old:
+        change["OldImage"] = to_ddb(old)
+    if new:
+        change["NewImage"] = to_ddb(new)
+    return {"eventName": "INSERT" if old is None else "MODIFY", "dynamodb": change}
+
+
+def test_live_delivery_reads_messages_and_receipts_from_the_stream() -> None:
+    """The registry (backend_core.live_events) maps both item families: a message is pushed when its recipient
+    is connected nowhere, by the region that accepted it only; a receipt is never pushed."""
+    from backend_core.live_events import events_of_record, push_needed
+
+    ((recipient, message),) = events_of_record(_stream_record(None, _message(origin="us-east-1")))
+    assert recipient == "bob"
+    assert message.frame() == {
+        "type": "message",
+        "id": "m1",
+        "at": AT,
+        "data": {
+            "peer_id": "alice",
+            "message": {
+                "id": "m1",
+                "sender_id": "alice",
+                "recipient_id": "bob",
+                "text": "hello",
+                "media_id": None,
+                "created_at": AT,
+                "sender_deleted": False,
+            },
+        },
+    }
+    assert message.push is not None and message.push.body == "hello"
+    assert push_needed(message, "us-east-1", []) and not push_needed(message, "us-west-2", [])
+    assert not push_needed(message, "us-east-1", ["us-west-2"])  # connected in the other region
+
+    ((reader_peer, read),) = events_of_record(_stream_record(None, _receipt("p2", "m1")))
+    assert reader_peer == "alice" and read.type == "read" and read.data["read_up_to"] == "m1"
+    assert not push_needed(read, "us-east-1", [])

@@ -128,7 +128,7 @@ def fake_messages():
 
 
 def _message_record(origin: str = "us-east-1") -> dict:
-    return _record(None, {"PK": "CONV#x", "SK": f"{MESSAGE_PREFIX}1", "to": "u2", "origin": origin})
+    return _record(None, {"PK": "TESTPK#x", "SK": f"{MESSAGE_PREFIX}1", "to": "u2", "origin": origin})
 
 
 def test_a_message_posts_to_connections_held_here_and_deletes_gone_ones(fake_messages):
