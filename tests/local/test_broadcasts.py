@@ -39,6 +39,16 @@ PAGES = AUDIENCE // 100 + 1
 CRASH_PAGE = 2  # the page the killed worker dies in
 
 
+@pytest.fixture(autouse=True, scope="module")
+def settled_afterwards(local_stack: LocalStackHandle):
+    """The tests after these share the stack: leave it with the broadcasts' writes replicated."""
+    yield
+    replicator = lambda: (local_stack.status().get("components") or {}).get("replicator") or {}  # noqa: E731
+    local_stack.wait_for(
+        lambda: not replicator().get("pending_items"), timeout=300, what="the broadcasts' writes replicated"
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
