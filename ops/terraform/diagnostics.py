@@ -19,7 +19,14 @@ def first_error_line(output: str) -> str:
         if not line.startswith("Error:"):
             continue
         detail: list[str] = []
+        in_values = False  # the "├──── var.x is ..." block under the source: values, not the message
         for following in lines[index + 1 :]:
+            if following.startswith("├"):
+                in_values = True
+                continue
+            if in_values:
+                in_values = bool(following)
+                continue
             is_source = following.startswith(("on ", "with ")) or re.match(r"^\d+:", following)
             if is_source and not detail:
                 continue
