@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from backend_core.provider_application_store import ProviderApplication
+
 app = typer.Typer(no_args_is_help=True, help="The env's users: provider applications, onboarding repair.")
 console = Console()
 
@@ -56,14 +58,21 @@ def list_applications(
         for a in found:
             typer.echo(json.dumps(a.__dict__))
         return
-    table = Table(title=f"{status} provider applications ({env}): {len(found)}")
-    for column in ("user id", "email", "business", "requested", "decided", "reason"):
-        table.add_column(column)
+    console.print(applications_table(found, f"{status} provider applications ({env}): {len(found)}"))
+
+
+def applications_table(found: list[ProviderApplication], title: str) -> Table:
+    """The applications as a table; the user id is never shortened (operators paste it into approve/reject), the
+    other columns wrap instead."""
+    table = Table(title=title)
+    table.add_column("user id", no_wrap=True, min_width=36)
+    for column in ("email", "business", "requested", "decided", "reason"):
+        table.add_column(column, overflow="fold")
     for a in found:
         table.add_row(
             a.user_id, a.email or "", a.business_name, a.requested_at, a.decided_at or "", a.reason or ""
         )
-    console.print(table)
+    return table
 
 
 @app.command()
