@@ -49,6 +49,11 @@ variable "log_retention_days" {
   description = "Retention of the CloudTrail log group in CloudWatch Logs."
   type        = number
   default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts."
+  }
 }
 
 variable "analytics" {
