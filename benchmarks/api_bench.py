@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import statistics
 import subprocess
@@ -79,31 +78,20 @@ def progress(message: str) -> None:
 
 @contextlib.contextmanager
 def quiet_usage_lines() -> Iterator[None]:
-    """Send the usage-event logger's lines to the null device for the bench's duration, and restore it after.
+    """Send the handler's usage lines to the null device for the bench's duration, and restore the writer after.
 
-    The handler's `usage_logger()` adds its stdout handler only when the logger has none, so a handler set
-    here first takes every line: each line is still formatted and written (its cost is measured), just not
-    into the report. Lambda's own code is unchanged."""
-    from backend_core.usage_events import USAGE_LOGGER
+    Each line is still formatted and written by the function's own code (`mobile_api.usage.fd_line`: one
+    `write` system call per line, as on Lambda's stdout), to a descriptor of the null device instead of
+    stdout: its cost is measured, the line stays out of the report."""
+    from mobile_api.usage import fd_line, set_line_writer
 
-    logger = logging.getLogger(USAGE_LOGGER)
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    with Path(os.devnull).open("w") as sink:
-        null = logging.StreamHandler(sink)
-        null.setFormatter(logging.Formatter("%(message)s"))
-        for handler in saved[0]:
-            logger.removeHandler(handler)
-        logger.addHandler(null)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
-        try:
-            yield
-        finally:
-            logger.removeHandler(null)
-            for handler in saved[0]:
-                logger.addHandler(handler)
-            logger.setLevel(saved[1])
-            logger.propagate = saved[2]
+    fd = os.open(os.devnull, os.O_WRONLY)
+    previous = set_line_writer(lambda line: fd_line(fd, line))
+    try:
+        yield
+    finally:
+        set_line_writer(previous)
+        os.close(fd)
 
 
 def bounded(n: int, seconds: float) -> Iterator[int]:
