@@ -32,9 +32,6 @@ from mobile_api.identity import caller_of
 
 PLATFORMS = {"ios", "android", "web"}
 STDOUT_FD = 1
-ROUTE_CACHE = (
-    256  # route templates whose part of the line is kept (the API has ~40; unmatched ones add a few)
-)
 LineWriter = Callable[[str], None]
 # json's own string encoder (what json.dumps uses for a str with its default ensure_ascii=True).
 _string: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[assignment]
@@ -57,7 +54,9 @@ def stdout_line(line: str) -> None:
     Lambda runtime's own stdout does per write (its bootstrap flushes every write), without Python's text
     layer on top. Lambda sends the function's stdout to its log group as is (plain text, also when the
     function's log format is JSON: the runtime structures only what reaches the root logger); a line under
-    the pipe's atomic size (4 KiB; a usage line is ~400 bytes) is never interleaved with another write."""
+    the pipe's atomic size (4 KiB; a usage line is ~400 bytes at most) is never interleaved with another
+    write. Order with other output holds as long as Python's `sys.stdout` holds nothing unwritten, which is so
+    in Lambda (its runtime flushes every write) and for logging handlers (they flush every record)."""
     fd_line(STDOUT_FD, line)
 
 
