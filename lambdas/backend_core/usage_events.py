@@ -39,8 +39,8 @@ S3_PREFIX = f"{TABLE_NAME}/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/"
 S3_ERROR_PREFIX = f"errors/!{{firehose:error-output-type}}/{PARTITION_KEY}=!{{timestamp:yyyy-MM-dd}}/"
 # Joda patterns the Hive JSON deserialiser tries for `ts` (first match wins), as the blueprint configures them.
 TIMESTAMP_FORMATS = ("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", "millis")
-# The function writes each event as one log line through this logger (lambdas/mobile_api/usage.py).
-USAGE_LOGGER = "usage_events"
+# The function writes each event as one line to stdout (lambdas/mobile_api/usage.py: the record of
+# `UsageEvent.to_record()`, built without validating; tests/unit/lambdas/test_usage_lines.py validates it).
 # Which lines of the function's log group are usage events (CloudWatch Logs filter pattern syntax, JSON form):
 # only the record has a numeric latency_ms and a route; Powertools' and Lambda's own lines have neither.
 LOG_FILTER_PATTERN = '{ ($.latency_ms >= 0) && ($.route = "*") && ($.event_id = "*") }'

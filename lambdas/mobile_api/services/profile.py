@@ -61,9 +61,16 @@ def own_profile(profiles: ProfileStore, synced: ClaimsSynced, caller: Caller, cl
 def update_own_profile(
     profiles: ProfileStore, synced: ClaimsSynced, caller: Caller, changes: ProfileChanges, clock: Clock
 ) -> Profile:
-    """Apply the caller's changes to their profile (created first if needed); the profile as it is now."""
-    own_profile(profiles, synced, caller, clock)
+    """Apply the caller's changes to their profile (created first if needed); the profile as it is now.
+    One conditional UpdateItem when the profile exists (almost always: the token's claims created it); when
+    it was removed since this container applied the token, the claims create it again, then the update."""
     try:
         return profiles.update(caller.user_id, changes, now_iso(clock))
-    except ProfileNotFound:  # removed between the two calls
+    except ProfileNotFound:
+        pass
+    synced.forget((caller.user_id, caller.issued_at))
+    apply_token_claims(profiles, synced, caller, clock)
+    try:
+        return profiles.update(caller.user_id, changes, now_iso(clock))
+    except ProfileNotFound:  # a newer token was applied and the profile removed again meanwhile
         raise NotFound("no profile: sign in again") from None

@@ -4,9 +4,9 @@ In AWS the API function writes each usage event as one log line (lambdas/mobile_
 subscription filter (`backend_core.usage_events.LOG_FILTER_PATTERN`) sends the matching lines to the region's
 Firehose stream as gzip-compressed CloudWatch Logs `DATA_MESSAGE` documents; Firehose decompresses them,
 extracts each message (its `Decompression` and `CloudWatchLogProcessing` processors) and converts them to
-Parquet. Here the functions share this process, so their log lines are Python log records of the
-`USAGE_LOGGER` logger: this stand-in takes them from it, keeps the lines the filter keeps, and ships them to
-the stream of the region that wrote them, as CloudWatch Logs would: one gzip'd `DATA_MESSAGE` per
+Parquet. Here the functions share this process, so this stand-in takes their usage lines where they would
+go to stdout (it is the line writer of `mobile_api.usage` while it runs: `set_line_writer`), keeps the lines
+the filter keeps, and ships them to the stream of the region that wrote them, as CloudWatch Logs would: one gzip'd `DATA_MESSAGE` per
 PutRecordBatch record (ops/local/stand_ins/firehose_conversion.py then applies the stream's processors).
 
 Failure behaviour, as CloudWatch Logs documents it for subscription filters ("Logs are delivered to the
@@ -35,7 +35,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from backend_core.usage_events import LOG_FILTER_PATTERN, USAGE_LOGGER
+from backend_core.usage_events import LOG_FILTER_PATTERN
 from ops.local.aws import client
 from ops.local.config import ACCOUNT_ID
 
@@ -84,15 +84,6 @@ class Destination:
     stream: str
 
 
-class _Capture(logging.Handler):
-    def __init__(self, sink: Callable[[logging.LogRecord], None]) -> None:
-        super().__init__(level=logging.INFO)
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sink(record)
-
-
 class LogSubscription:
     """The running stand-in (an `ops.local.parts.Part`): captures usage-event lines, ships them per region."""
 
@@ -118,18 +109,18 @@ class LogSubscription:
         self._ship_lock = threading.Lock()  # one shipment at a time (the loop, or flush())
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._handler = _Capture(self._capture)
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._logger = logging.getLogger(USAGE_LOGGER)
+        self._previous_writer: Callable[[str], None] | None = None
 
     # ---- capture (the function's side: never blocks, never fails the request) ----
-    def _capture(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+    def _capture(self, line: str) -> None:
+        """One line as the function wrote it (with its newline; CloudWatch Logs keeps the message without)."""
+        message = line.rstrip("\n")
         value = matches_filter(message)
         if value is None:
             return
         region = value.get("region")
-        event = LogEvent(int(record.created * 1000), message, self.clock())
+        event = LogEvent(int(time.time() * 1000), message, self.clock())
         with self._lock:
             queue = self.queues.get(region)
             if queue is None:
@@ -141,21 +132,20 @@ class LogSubscription:
 
     # ---- lifecycle (Part) ----
     def start(self) -> LogSubscription:
-        from mobile_api.usage import usage_logger
+        from mobile_api.usage import set_line_writer
 
-        usage_logger()  # the logger as the function configures it, then our handler beside its stdout one
-        self._logger.addHandler(self._handler)
-        # The lines reach "CloudWatch" through this stand-in; the stack's own log already has a request line each.
-        self._stdout = [h for h in self._logger.handlers if h is not self._handler]
-        for handler in self._stdout:
-            self._logger.removeHandler(handler)
+        # The lines reach "CloudWatch" through this stand-in, not stdout: the stack's own log already has a
+        # request line each. The writer it replaces is put back at stop.
+        self._previous_writer = set_line_writer(self._capture)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._logger.removeHandler(self._handler)
-        for handler in getattr(self, "_stdout", []):
-            self._logger.addHandler(handler)
+        if self._previous_writer is not None:
+            from mobile_api.usage import set_line_writer
+
+            set_line_writer(self._previous_writer)
+            self._previous_writer = None
         self._stop.set()
         self._wake.set()
         if self._thread.is_alive():

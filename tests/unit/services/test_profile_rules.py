@@ -49,6 +49,20 @@ def test_a_removed_profile_is_created_again_from_the_same_token(deps, make_calle
     assert rules.own_profile(deps.profiles, synced, caller, clock).user_id == caller.user_id
 
 
+def test_an_update_is_one_call_and_a_removed_profile_is_made_again_before_it(deps, make_caller, clock, stack):
+    caller, synced = make_caller("providers"), ClaimsSynced()
+    rules.own_profile(deps.profiles, synced, caller, clock)
+    operations: list[str] = []
+    deps.profiles.db.meta.events.register("before-call", lambda model, **_: operations.append(model.name))
+    rules.update_own_profile(deps.profiles, synced, caller, ProfileChanges(display_name="One"), clock)
+    assert operations == ["UpdateItem"]  # the profile exists: no read first
+    stack.client("dynamodb").delete_item(
+        TableName=stack.settings.table_name, Key=to_ddb(item_keys.profile(caller.user_id))
+    )
+    profile = rules.update_own_profile(deps.profiles, synced, caller, ProfileChanges(locale="fr"), clock)
+    assert (profile.user_id, profile.role, profile.locale) == (caller.user_id, "provider", "fr")
+
+
 @pytest.mark.parametrize("limit", [1, 3])
 def test_the_claims_cache_forgets_the_oldest_first(limit):
     synced = ClaimsSynced(limit)
