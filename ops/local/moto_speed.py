@@ -1,11 +1,18 @@
-"""A speed-only patch of moto's DynamoDB Query on a table's own key (no index): moto (5.2.x) answers every Query
-by sorting ALL items of the table (`Table.all_items`) and then keeping those of the queried partition, so a
-Query costs O(table log table). The patch hands moto's own `Table.query` a view of the table whose
-`all_items()` is just the queried partition, in the same (range key) order; everything else (conditions,
-ExclusiveStartKey, Limit, size limits, projections, filters, LastEvaluatedKey, errors) is moto's unchanged code.
+"""Speed-only patches of moto, answers unchanged.
 
-Index queries are untouched (an index spans partitions). tests/unit/ops/test_moto_speed.py proves the answers
-are the same with and without the patch. `install()` is idempotent; the local stack and the API test suite's
+1. The server's dispatch: moto's werkzeug app finds each request's backend under one process-wide lock by
+   listing its own package directory (`os.listdir` + an `isdir` per entry, ~170 system calls) and then trying
+   hundreds of URL patterns, for every request: a quarter of the local stack's request time in a broadcast
+   (py-spy). The patch remembers the answer per host (the directory and the patterns never change while moto
+   runs): `DomainDispatcherApplication.get_backend_for_host`.
+2. DynamoDB Query on a table's own key (no index): moto (5.2.x) answers every Query by sorting ALL items of
+   the table (`Table.all_items`) and then keeping those of the queried partition, so a Query costs
+   O(table log table). The patch hands moto's own `Table.query` a view of the table whose `all_items()` is just
+   the queried partition, in the same (range key) order; everything else (conditions, ExclusiveStartKey,
+   Limit, size limits, projections, filters, LastEvaluatedKey, errors) is moto's unchanged code. Index queries
+   are untouched (an index spans partitions).
+
+tests/unit/ops/test_moto_speed.py proves the answers are the same with and without the patches. `install()` is idempotent; the local stack and the API test suite's
 moto gateway install it (ops/local/moto_gateway.py).
 """
 
@@ -15,8 +22,10 @@ import inspect
 from typing import Any
 
 from moto.dynamodb.models.table import Table
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _original_query = Table.query
+_original_backend_for_host = DomainDispatcherApplication.get_backend_for_host
 _SIGNATURE = inspect.signature(_original_query)
 
 
@@ -45,12 +54,26 @@ def _partition_query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> A
     return _original_query(_PartitionView(self, hash_key), hash_key, *args, **kwargs)  # type: ignore[arg-type]
 
 
+_NOT_CACHED = object()
+
+
+def _cached_backend_for_host(self: DomainDispatcherApplication, host: str | None) -> Any:
+    """moto's answer for `host`, computed once per dispatcher and host (moto calls it under its lock)."""
+    cache: dict[str | None, Any] = self.__dict__.setdefault("_speed_backend_for_host", {})
+    backend = cache.get(host, _NOT_CACHED)
+    if backend is _NOT_CACHED:
+        backend = cache[host] = _original_backend_for_host(self, host)
+    return backend
+
+
 def install() -> None:
     Table.query = _partition_query  # type: ignore[method-assign]
+    DomainDispatcherApplication.get_backend_for_host = _cached_backend_for_host  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     Table.query = _original_query  # type: ignore[method-assign]
+    DomainDispatcherApplication.get_backend_for_host = _original_backend_for_host  # type: ignore[method-assign]
 
 
 def installed() -> bool:

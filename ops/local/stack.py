@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -358,7 +359,13 @@ class LocalStack:
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
+        """Every event-source mapping of both regions. Each runs on its own thread (as Lambda polls each
+        mapping independently); a function package's handlers, one per region, share the package's
+        module-level state (Powertools' Logger and Metrics, which share one metric set across instances), which
+        one Lambda execution environment never shares with a concurrent invoke: they take turns
+        (`_one_at_a_time`)."""
         sources: list[EventSource] = []
+        turns: dict[str, threading.Lock] = {}
         for label in LABELS:
             res = self._resources(label)
             values = self.function_settings(res, endpoint)
@@ -370,7 +377,9 @@ class LocalStack:
                     client("sqs", res.region, endpoint),
                     res.notify_queue_url,
                     res.region,
-                    worker.build(values),
+                    _one_at_a_time(
+                        worker.build(values), turns.setdefault(QUEUE_FUNCTION_PACKAGE, threading.Lock())
+                    ),
                     self._names.function(QUEUE_FUNCTION_PACKAGE),
                 )
             )
@@ -387,7 +396,7 @@ class LocalStack:
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
-                built = function.build(values)
+                built = _one_at_a_time(function.build(values), turns.setdefault(package, threading.Lock()))
                 if package in S3_ALSO_INVOKES:  # one function, two event sources (as in AWS)
                     self.s3_functions[function_arn(res.region, self._names, package)] = built
                 sources.append(
@@ -575,3 +584,14 @@ def _empty_bucket(s3: Any, bucket: str) -> None:
         ]
         for start in range(0, len(objects), 1000):
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True})
+
+
+def _one_at_a_time(handler: Callable[[dict, Any], Any], turn: threading.Lock) -> Callable[[dict, Any], Any]:
+    """`handler`, invoked by one thread at a time (`turn` is shared by every handler built from one function
+    package)."""
+
+    def invoke(event: dict, context: Any) -> Any:
+        with turn:
+            return handler(event, context)
+
+    return invoke
