@@ -64,6 +64,7 @@ from ops.local.stand_ins.s3_inventory import InventoryReports
 from ops.local.stand_ins.s3_lambda_notifications import S3LambdaNotifications
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
 from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
+from ops.local.streams import SharedStream, StreamReader
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -393,6 +394,15 @@ class LocalStack:
             self.cognito_triggers.functions[onboarding_function_arn(res.region, self._names)] = (
                 onboarding.build(values)
             )
+            # The region's stream is read once for its four consumers (ops/local/streams.py SharedStream).
+            stream = SharedStream(
+                StreamReader(
+                    client("dynamodbstreams", res.region, endpoint),
+                    res.table_stream_arn,
+                    res.region,
+                    prune_in_process=True,  # moto runs in this process
+                )
+            )
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
@@ -407,8 +417,8 @@ class LocalStack:
                         res.region,
                         built,
                         self._names.function(package),
-                        prune_in_process=True,  # moto runs in this process
                         is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),
+                        shared=stream,
                     )
                 )
         return sources

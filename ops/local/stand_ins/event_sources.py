@@ -22,7 +22,7 @@ from backend_core.ttl_removal import LAMBDA_EVENT_IDENTITY
 from ops.local.api_front import LocalLambdaContext
 from ops.local.idle import IdleWait
 from ops.local.parts import LoopPart
-from ops.local.streams import StreamReader
+from ops.local.streams import SharedStream, SharedStreamConsumer, StreamReader
 
 log = logging.getLogger("ops.local.stand_ins.event_sources")
 Handler = Callable[[dict, Any], Any]
@@ -202,6 +202,7 @@ class StreamEventSource:
         max_retries: int = 3,
         prune_in_process: bool = False,
         is_ttl_delete: Callable[[dict], bool] | None = None,
+        shared: SharedStream | None = None,
     ) -> None:
         self.name, self.streams, self.stream_arn, self.region = name, streams, stream_arn, region
         self.handler, self.function_name = handler, function_name
@@ -209,7 +210,10 @@ class StreamEventSource:
         self.buffer: list[dict] = []
         self.attempts = 0
         self.delivered = self.discarded = self.batches = 0
-        self._reader = StreamReader(streams, stream_arn, region, prune_in_process)
+        # Its own reader, or its queue of a stream read once for all the stack's consumers of it.
+        self._reader: StreamReader | SharedStreamConsumer = (
+            shared.consumer(name) if shared else StreamReader(streams, stream_arn, region, prune_in_process)
+        )
         self._is_ttl_delete = is_ttl_delete  # the TTL stand-in's deletes get DynamoDB's service identity
         self.reset()
 
@@ -217,7 +221,8 @@ class StreamEventSource:
         return None  # new records are writes, which wake the poller
 
     def announced(self) -> bool:
-        return not self.buffer  # records are writes; a batch held for a retry is not
+        # Records are writes; a batch held for a retry is not, nor records another consumer's read brought.
+        return not self.buffer and not self._reader.pending()
 
     def reset(self) -> None:
         self._reader.seek_latest()
@@ -305,18 +310,24 @@ def wakes_event_sources(service: str, resource: str) -> bool:
 
 class _AllLocks:
     """Holds every mapping's lock at once (in one order, so two holders cannot deadlock): the stack's reset
-    empties the tables and queues while no mapping is mid-batch."""
+    empties the tables and queues while no mapping is mid-batch. `open` is cleared first, so a busy mapping (one
+    that looks again at once) waits at the gate instead of taking its lock back before the reset gets it."""
 
-    def __init__(self, locks: list[threading.Lock]) -> None:
-        self._locks = locks
+    def __init__(self, locks: list[threading.Lock], open_: threading.Event) -> None:
+        self._locks, self.open = locks, open_
+        self._holder = threading.Lock()  # one holder at a time
 
     def __enter__(self) -> None:
+        self._holder.acquire()
+        self.open.clear()
         for lock in self._locks:
             lock.acquire()
 
     def __exit__(self, *exc: object) -> None:
         for lock in reversed(self._locks):
             lock.release()
+        self.open.set()
+        self._holder.release()
 
 
 class _MappingLoop:
@@ -328,9 +339,11 @@ class _MappingLoop:
         source: EventSource,
         stop: threading.Event,
         wait_for_change: Callable[[int, float], int] | None,
+        gate: threading.Event,
     ) -> None:
         self.source, self._stop = source, stop
         self.lock = threading.Lock()  # held for a look; the stack's reset takes every mapping's
+        self.gate = gate  # cleared while the stack's reset takes or holds every lock (`_AllLocks.open`)
         self.errors = 0
         self.last_error: str | None = None
         self.idle = IdleWait(
@@ -342,6 +355,9 @@ class _MappingLoop:
         polled."""
         if not look_at_all and self.source.announced():
             return 0  # no write came since the last look: nothing new in its stream
+        while not self.gate.wait(0.5):  # a reset is waiting for (or holds) every mapping's lock
+            if self._stop.is_set():
+                return 0
         with self.lock:
             try:
                 return self.source.poll_once()
@@ -380,8 +396,10 @@ class EventSourcePoller(LoopPart):
         self.sources = sources
         self.crashed: str | None = None
         # Idle, each sleeps until the AWS endpoint sees a write or a retried message is visible again.
-        self.loops = [_MappingLoop(source, self._stop, wait_for_change) for source in sources]
-        self.lock = _AllLocks([loop.lock for loop in self.loops])
+        gate = threading.Event()
+        gate.set()
+        self.loops = [_MappingLoop(source, self._stop, wait_for_change, gate) for source in sources]
+        self.lock = _AllLocks([loop.lock for loop in self.loops], gate)
         self._threads: list[threading.Thread] = []
 
     @property
