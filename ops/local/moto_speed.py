@@ -8,9 +8,10 @@
 2. DynamoDB Query on a table's own key (no index): moto (5.2.x) answers every Query by sorting ALL items of
    the table (`Table.all_items`) and then keeping those of the queried partition, so a Query costs
    O(table log table). The patch hands moto's own `Table.query` a view of the table whose `all_items()` is just
-   the queried partition, in the same (range key) order; everything else (conditions, ExclusiveStartKey,
-   Limit, size limits, projections, filters, LastEvaluatedKey, errors) is moto's unchanged code. Index queries
-   are untouched (an index spans partitions).
+   the queried partition, in the same (range key) order, less the items the range key condition rules out
+   (moto skips them uncounted); everything else (conditions, ExclusiveStartKey, Limit, size limits,
+   projections, filters, LastEvaluatedKey, errors) is moto's unchanged code. Index queries are untouched (an
+   index spans partitions).
 
 tests/unit/ops/test_moto_speed.py proves the answers are the same with and without the patches. `install()` is idempotent; the local stack and the API test suite's
 moto gateway install it (ops/local/moto_gateway.py).
@@ -30,10 +31,16 @@ _SIGNATURE = inspect.signature(_original_query)
 
 
 class _PartitionView:
-    """The table as moto's query sees it, but with only one partition's items."""
+    """The table as moto's query sees it, but with only one partition's items, and of those only the ones the
+    key condition on the range key keeps and their two neighbours in key order (moto skips the others without
+    counting them: same page, same ScannedCount, same LastEvaluatedKey), so a Query of a few items in a big
+    partition (a provider's count items beside its 5,000 subscribers) does not sort the whole partition."""
 
-    def __init__(self, table: Table, hash_key: Any) -> None:
+    def __init__(
+        self, table: Table, hash_key: Any, range_comparison: str | None = None, range_objs: Any = None
+    ) -> None:
         self._table, self._hash_key = table, hash_key
+        self._range_comparison, self._range_objs = range_comparison, range_objs
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._table, name)
@@ -44,14 +51,34 @@ class _PartitionView:
             return []
         if not self._table.range_key_attr:
             return [partition]
-        return sorted(partition.values(), key=lambda item: item.range_key)
+        items = list(partition.values())
+        if not self._range_comparison:
+            return sorted(items, key=lambda item: item.range_key)
+        keep, rest = [], []
+        for item in items:
+            (keep if item.range_key.compare(self._range_comparison, self._range_objs) else rest).append(item)
+        keep.sort(key=lambda item: item.range_key)
+        if keep:
+            # The items a key condition keeps are one run of the sort order. moto looks at the first item past
+            # the run (either way round) only to stop there with a LastEvaluatedKey when the page is full, as
+            # DynamoDB does: keep those two neighbours, drop the rest.
+            first, last = keep[0].range_key, keep[-1].range_key
+            before = [i for i in rest if i.range_key < first]
+            after = [i for i in rest if i.range_key > last]
+            keep = (
+                ([max(before, key=lambda i: i.range_key)] if before else [])
+                + keep
+                + ([min(after, key=lambda i: i.range_key)] if after else [])
+            )
+        return keep
 
 
 def _partition_query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-    index_name = _SIGNATURE.bind(self, hash_key, *args, **kwargs).arguments.get("index_name")
-    if index_name or hash_key is None:
+    arguments = _SIGNATURE.bind(self, hash_key, *args, **kwargs).arguments
+    if arguments.get("index_name") or hash_key is None:
         return _original_query(self, hash_key, *args, **kwargs)
-    return _original_query(_PartitionView(self, hash_key), hash_key, *args, **kwargs)  # type: ignore[arg-type]
+    view = _PartitionView(self, hash_key, arguments.get("range_comparison"), arguments.get("range_objs"))
+    return _original_query(view, hash_key, *args, **kwargs)  # type: ignore[arg-type]
 
 
 _NOT_CACHED = object()
