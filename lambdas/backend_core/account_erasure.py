@@ -34,6 +34,7 @@ from botocore.exceptions import ClientError
 from backend_core import item_keys
 from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
 from backend_core.s3_layout import owner_of_media_key, user_media_prefix
+from backend_core.subscription_store import SubscriptionStore
 
 ERASURE_TOMBSTONE_DAYS = (
     90  # far beyond any replication pause, retry or token lifetime (access tokens: 1 day max)
@@ -54,6 +55,9 @@ class Erasure:
     # The pool whose issuer signed the requesting token (the DR replica's or the primary's): a record only.
     # The Cognito user is deleted from the pool that owns the users (EraseContext.user_pool_id).
     user_pool_id: str | None
+    # The region whose table took the DELETE /me (None on a tombstone written before it was recorded): its
+    # eraser alone moves subscriber counts down (`leave_subscriber_counts`).
+    requested_in: str | None = None
 
 
 class ErasureStore(TableAccess):
@@ -71,6 +75,7 @@ class ErasureStore(TableAccess):
             "user_id": user_id,
             "requested_at": now,
             "user_pool_id": user_pool_id,
+            "requested_in": self.db.meta.region_name,  # the region of this store's client: the one written
             TABLE_DESIGN.ttl_attribute: expires_at,
         }
         try:
@@ -84,13 +89,18 @@ class ErasureStore(TableAccess):
             if found is None:
                 raise
             return found, False
-        return Erasure(user_id, now, user_pool_id), True
+        return Erasure(user_id, now, user_pool_id, self.db.meta.region_name), True
 
     def get(self, user_id: str, consistent: bool = True) -> Erasure | None:
         item = self._get_item(item_keys.account_erasure(user_id), consistent=consistent)
         if item is None:
             return None
-        return Erasure(str(item["user_id"]), str(item["requested_at"]), item.get("user_pool_id"))
+        return Erasure(
+            str(item["user_id"]),
+            str(item["requested_at"]),
+            item.get("user_pool_id"),
+            item.get("requested_in"),
+        )
 
 
 @dataclass
@@ -189,6 +199,31 @@ def erase_subscriptions(ctx: EraseContext, user_id: str) -> int:
         )
     ]
     return table.delete_all(following + followers)
+
+
+def leave_subscriber_counts(ctx: EraseContext, user_id: str) -> int:
+    """The providers the user follows (GSI1) stop counting them: each pair this region's replica holds is
+    deleted and this region's count item moves down by one (`SubscriptionStore.remove_erased`); pairs deleted.
+
+    Run by the eraser of the region that took the DELETE /me only (`erase_everything`), before the
+    subscriptions step: that region's eraser starts from its own tombstone's record, before the other region has
+    even seen the tombstone, so it finds every pair its replica holds, and the other region's eraser (which only
+    deletes) cannot make the count move twice. Each region's count item counts the pairs created in that region
+    (subscribe) minus those removed there, so the sum stays right whichever region created a pair. A pair made in
+    the other region during a replication pause, not yet in this replica, stays counted there (the count is then
+    over by one: an estimate, as after a partition; backend_core/README.md, "Two regions take writes")."""
+    table = _Table(ctx.dynamodb, ctx.table)
+    following = [
+        str(i["PK"]).removeprefix(item_keys.PROVIDER)
+        for i in table.keys(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=values(pk=item_keys.follows_pk(user_id)),
+            ProjectionExpression="PK, SK",
+        )
+    ]
+    store = SubscriptionStore(ctx.dynamodb, ctx.table, ctx.region)
+    return sum(store.remove_erased(provider_id, user_id) for provider_id in following)
 
 
 def erase_media_objects(ctx: EraseContext, user_id: str) -> int:
@@ -313,7 +348,12 @@ ERASE_STEPS: tuple[tuple[str, Step], ...] = (
 
 
 def erase_everything(ctx: EraseContext, erasure: Erasure) -> dict[str, int]:
-    """Run every step for the user in ctx's region, then the Cognito user; counts per step."""
+    """Run every step for the user in ctx's region, then the Cognito user; counts per step. In the region that
+    took the request, the followed providers' subscriber counts first (`leave_subscriber_counts`)."""
+    if erasure.requested_in == ctx.region:
+        ctx.erased["subscriber_counts"] = ctx.erased.get("subscriber_counts", 0) + leave_subscriber_counts(
+            ctx, erasure.user_id
+        )
     for name, step in ERASE_STEPS:
         ctx.erased[name] = ctx.erased.get(name, 0) + step(ctx, erasure.user_id)
     ctx.erased["cognito_user"] = erase_cognito_user(ctx, erasure.user_id)

@@ -129,6 +129,21 @@ class SubscriptionStore(TableAccess):
                 raise
         return False
 
+    def remove_erased(self, provider_id: str, consumer_id: str) -> bool:
+        """The account eraser's unsubscribe of an erased consumer (idempotent): delete the pair and, when this
+        region's replica still held it, move this region's count down by one; whether it was removed. Two calls,
+        not a transaction (the eraser's role has no TransactWriteItems): a crash between them leaves the count
+        one over, an estimate as after a partition; a retry finds the pair gone and moves nothing."""
+        old = self.db.delete_item(
+            TableName=self.table,
+            Key=to_ddb(item_keys.subscription(provider_id, consumer_id)),
+            ReturnValues="ALL_OLD",
+        )
+        if not old.get("Attributes"):
+            return False
+        self.db.update_item(**self._count_update(provider_id, -1)["Update"])
+        return True
+
     def subscriber_count(self, provider_id: str) -> int:
         """The sum of every region's count item (one Query of at most one item per region), never below 0.
         Exact while replication keeps up; an estimate after a partition (see the module docstring)."""

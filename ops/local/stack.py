@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -63,6 +64,7 @@ from ops.local.stand_ins.s3_inventory import InventoryReports
 from ops.local.stand_ins.s3_lambda_notifications import S3LambdaNotifications
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
 from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
+from ops.local.streams import SharedStream, StreamReader
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -358,7 +360,13 @@ class LocalStack:
         }
 
     def _event_sources(self, endpoint: str) -> list[EventSource]:
+        """Every event-source mapping of both regions. Each runs on its own thread (as Lambda polls each
+        mapping independently); a function package's handlers, one per region, share the package's
+        module-level state (Powertools' Logger and Metrics, which share one metric set across instances), which
+        one Lambda execution environment never shares with a concurrent invoke: they take turns
+        (`_one_at_a_time`)."""
         sources: list[EventSource] = []
+        turns: dict[str, threading.Lock] = {}
         for label in LABELS:
             res = self._resources(label)
             values = self.function_settings(res, endpoint)
@@ -370,7 +378,9 @@ class LocalStack:
                     client("sqs", res.region, endpoint),
                     res.notify_queue_url,
                     res.region,
-                    worker.build(values),
+                    _one_at_a_time(
+                        worker.build(values), turns.setdefault(QUEUE_FUNCTION_PACKAGE, threading.Lock())
+                    ),
                     self._names.function(QUEUE_FUNCTION_PACKAGE),
                 )
             )
@@ -384,10 +394,19 @@ class LocalStack:
             self.cognito_triggers.functions[onboarding_function_arn(res.region, self._names)] = (
                 onboarding.build(values)
             )
+            # The region's stream is read once for its four consumers (ops/local/streams.py SharedStream).
+            stream = SharedStream(
+                StreamReader(
+                    client("dynamodbstreams", res.region, endpoint),
+                    res.table_stream_arn,
+                    res.region,
+                    prune_in_process=True,  # moto runs in this process
+                )
+            )
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
-                built = function.build(values)
+                built = _one_at_a_time(function.build(values), turns.setdefault(package, threading.Lock()))
                 if package in S3_ALSO_INVOKES:  # one function, two event sources (as in AWS)
                     self.s3_functions[function_arn(res.region, self._names, package)] = built
                 sources.append(
@@ -398,8 +417,8 @@ class LocalStack:
                         res.region,
                         built,
                         self._names.function(package),
-                        prune_in_process=True,  # moto runs in this process
                         is_ttl_delete=self._ttl_marks(f"{package}-{label}", label),
+                        shared=stream,
                     )
                 )
         return sources
@@ -575,3 +594,14 @@ def _empty_bucket(s3: Any, bucket: str) -> None:
         ]
         for start in range(0, len(objects), 1000):
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True})
+
+
+def _one_at_a_time(handler: Callable[[dict, Any], Any], turn: threading.Lock) -> Callable[[dict, Any], Any]:
+    """`handler`, invoked by one thread at a time (`turn` is shared by every handler built from one function
+    package)."""
+
+    def invoke(event: dict, context: Any) -> Any:
+        with turn:
+            return handler(event, context)
+
+    return invoke

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from backend_core import item_keys
+from backend_core.subscription_store import SubscriptionStore
 from ops.local.testing import LocalStackHandle
 from ops.local.users import LocalUser
 
@@ -96,10 +97,21 @@ def _everything(stack: LocalStackHandle, user: LocalUser, provider: LocalUser) -
     )
 
 
+def _subscriber_counts(stack: LocalStackHandle, provider: LocalUser) -> list[int]:
+    """The provider's subscriber count as each region reads it (the sum of the regions' count items)."""
+    table = stack.outputs.table.name
+    return [
+        SubscriptionStore(stack.client("dynamodb", r), table, stack.region(r)).subscriber_count(provider.sub)
+        for r in REGIONS
+    ]
+
+
 def test_delete_me_erases_everything_in_both_regions(local_stack_clean: LocalStackHandle) -> None:
     stack = local_stack_clean
-    user, provider = stack.create_user(), stack.create_user(group="providers")
+    user, provider, other = stack.create_user(), stack.create_user(group="providers"), stack.create_user()
     _everything(stack, user, provider)
+    assert stack.request("POST", f"/providers/{provider.sub}/subscribe", user=other).status_code == 200
+    stack.wait_for(lambda: _subscriber_counts(stack, provider) == [2, 2], what="both counted in both regions")
     kinds = {i["SK"]["S"].split("#", 1)[0] for i in _items_of(stack, "primary", user.sub)}
     assert {"PROFILE", "ITEM", "DEVICE", "MEDIA", "NOTIF", "SUB"} <= kinds, kinds
 
@@ -113,6 +125,15 @@ def test_delete_me_erases_everything_in_both_regions(local_stack_clean: LocalSta
     )
     assert not _cognito_user_exists(stack, user)
     assert stack.request("GET", "/me", user=provider).status_code == 200, "the provider is untouched"
+    # The erased follower stops counting, once: both regions' erasers have run (nothing is left in either), and
+    # a second decrement would show as 0 (the other follower still counts).
+    stack.wait_for(
+        lambda: _subscriber_counts(stack, provider) == [1, 1], what="the erased follower uncounted"
+    )
+    sent = stack.request(
+        "POST", "/notifications", user=provider, json={"to": None, "title": "t", "body": "b"}
+    )
+    assert sent.status_code == 202 and sent.json()["recipients"] == 1
 
     def push_endpoints() -> list[dict]:
         endpoints = stack.client("sns").list_endpoints_by_platform_application(

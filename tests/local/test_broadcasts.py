@@ -4,11 +4,9 @@ SQS retries the job; the subscriber count and the delivery set through a replica
 (backend_core/README.md, "Two regions take writes"). Timing is the benchmark's (benchmarks/broadcast_bench.py),
 never asserted here.
 
-The audience here is AUDIENCE (several pages), not the issue's 5,000: every write of the stack is also read by
-the stream stand-ins of both regions in the stack's one event-source thread (the account eraser reads a
-tombstone per user-owned write), so 5,000 subscriptions plus 5,000 inbox entries take minutes on the local
-stack (and the same in process, tests/api/test_broadcasts.py, still minutes on a loaded 2-core machine); the
-benchmark runs the 5,000 over the local stack."""
+The audience here is AUDIENCE (several pages), not the issue's 5,000: the project's rule puts the full size in
+`make bench`, and the benchmark (benchmarks/broadcast_bench.py) runs the 5,000 over the local stack, with the
+same killed worker (tests/broadcast_support.py `kill_mid_way`) and every inbox checked."""
 
 from __future__ import annotations
 
@@ -19,17 +17,11 @@ import pytest
 
 from backend_core import item_keys
 from backend_core.broadcast_store import BroadcastStore, Checkpoint
-from backend_core.device_store import DeviceStore
-from backend_core.inbox_store import InboxStore
 from backend_core.notifications import BroadcastJob, parse_queue_message
-from backend_core.push import PushChannel
-from backend_core.settings import PlatformApps
 from backend_core.subscription_store import SubscriptionStore
-from notify_worker.fanout import FanOut, JobQueue, run_page
-from notify_worker.worker import Recipients
 from ops.local.testing import LocalStackHandle
 from ops.local.users import LocalUser
-from tests.broadcast_support import Killed, KillOnCall, bulk_subscribe, inbox_ids
+from tests.broadcast_support import bulk_subscribe, inbox_ids, inbox_listings, kill_mid_way
 
 pytestmark = pytest.mark.integration
 AUDIENCE = 300
@@ -122,19 +114,6 @@ def test_a_broadcast_is_one_job_and_reaches_every_inbox_once(local_stack_clean):
     assert _inbox(stack, lone) == [one.json()["id"]]
 
 
-def _fan_out(stack: LocalStackHandle, dynamodb: object, queue_url: str) -> FanOut:
-    """The notify worker's fan-out as the primary region's Lambda builds it, on the emulator."""
-    table, region = stack.outputs.table.name, stack.region("primary")
-    apps = stack.outputs.notifications.platform_applications
-    return FanOut(
-        SubscriptionStore(dynamodb, table, region),
-        Recipients(InboxStore(dynamodb, table), DeviceStore(dynamodb, table)),
-        BroadcastStore(dynamodb, table, region),
-        JobQueue(stack.client("sqs"), queue_url),
-        PushChannel(stack.client("sns"), region, PlatformApps(apns=apps.apns, fcm=apps.fcm)),
-    )
-
-
 def test_a_fan_out_worker_killed_mid_way_is_retried_without_loss_or_duplicates(local_stack_clean):
     stack = local_stack_clean
     provider = _provider(stack)
@@ -146,33 +125,22 @@ def test_a_fan_out_worker_killed_mid_way_is_retried_without_loss_or_duplicates(l
     job = BroadcastJob(
         notification_id=uuid.uuid4().hex, provider_id=provider.sub, title="All", body="b", created_at=_now()
     )
-    # A worker of our own drains a private queue (the stack's worker does not see it) and is killed on page
-    # CRASH_PAGE, after the first of that page's four inbox batches: nothing after it runs or is acknowledged.
-    private = sqs.create_queue(QueueName=f"crash-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    try:
-        sqs.send_message(QueueUrl=private, MessageBody=job.model_dump_json())
-        crashing = KillOnCall(ddb, "batch_write_item", nth=(CRASH_PAGE - 1) * 4 + 2)
-        fan = _fan_out(stack, crashing, private)
-        with pytest.raises(Killed):
-            for _ in range(PAGES):
-                message = sqs.receive_message(QueueUrl=private, VisibilityTimeout=0)["Messages"][0]
-                run_page(fan, parse_queue_message(message["Body"]), _now())
-                sqs.delete_message(QueueUrl=private, ReceiptHandle=message["ReceiptHandle"])
+
+    def killed_mid_way() -> None:
         mid = inbox_ids(ddb, table, everyone, job.notification_id)
         assert (CRASH_PAGE - 1) * 100 < len(mid) < CRASH_PAGE * 100  # killed mid-way through the page
         assert _checkpoint(stack, job.notification_id).pages_done == CRASH_PAGE - 1
-        # SQS makes the unacknowledged job visible again; a fresh worker (the stack's) takes it from there.
-        left = sqs.receive_message(QueueUrl=private, MaxNumberOfMessages=10, VisibilityTimeout=0)["Messages"]
-        assert [parse_queue_message(m["Body"]).page for m in left] == [CRASH_PAGE]
-        sqs.send_message(QueueUrl=stack.outputs.notifications.queue_url, MessageBody=left[0]["Body"])
-    finally:
-        sqs.delete_queue(QueueUrl=private)
+
+    # A worker of our own is killed on page CRASH_PAGE; SQS makes the unacknowledged job visible again and a
+    # fresh worker (the stack's) takes it from there.
+    left = kill_mid_way(stack, job, CRASH_PAGE, killed_mid_way)
+    assert [parse_queue_message(body).page for body in left] == [CRASH_PAGE]
+    sqs.send_message(QueueUrl=stack.outputs.notifications.queue_url, MessageBody=left[0])
     done = stack.wait_for(
         lambda: _finished(stack, job.notification_id), timeout=240, what="the retried fan-out"
     )
     assert done.pages_done == PAGES
-    got = inbox_ids(ddb, table, everyone, job.notification_id)
-    assert len(got) == AUDIENCE
+    assert inbox_listings(ddb, table, everyone) == {r: [job.notification_id] for r in everyone}  # each once
     for user in real:
         assert _inbox(stack, user) == [job.notification_id]
         assert _pushes(stack, user, "primary") == 1

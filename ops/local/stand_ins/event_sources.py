@@ -22,7 +22,7 @@ from backend_core.ttl_removal import LAMBDA_EVENT_IDENTITY
 from ops.local.api_front import LocalLambdaContext
 from ops.local.idle import IdleWait
 from ops.local.parts import LoopPart
-from ops.local.streams import StreamReader
+from ops.local.streams import SharedStream, SharedStreamConsumer, StreamReader
 
 log = logging.getLogger("ops.local.stand_ins.event_sources")
 Handler = Callable[[dict, Any], Any]
@@ -202,6 +202,7 @@ class StreamEventSource:
         max_retries: int = 3,
         prune_in_process: bool = False,
         is_ttl_delete: Callable[[dict], bool] | None = None,
+        shared: SharedStream | None = None,
     ) -> None:
         self.name, self.streams, self.stream_arn, self.region = name, streams, stream_arn, region
         self.handler, self.function_name = handler, function_name
@@ -209,7 +210,10 @@ class StreamEventSource:
         self.buffer: list[dict] = []
         self.attempts = 0
         self.delivered = self.discarded = self.batches = 0
-        self._reader = StreamReader(streams, stream_arn, region, prune_in_process)
+        # Its own reader, or its queue of a stream read once for all the stack's consumers of it.
+        self._reader: StreamReader | SharedStreamConsumer = (
+            shared.consumer(name) if shared else StreamReader(streams, stream_arn, region, prune_in_process)
+        )
         self._is_ttl_delete = is_ttl_delete  # the TTL stand-in's deletes get DynamoDB's service identity
         self.reset()
 
@@ -217,7 +221,8 @@ class StreamEventSource:
         return None  # new records are writes, which wake the poller
 
     def announced(self) -> bool:
-        return not self.buffer  # records are writes; a batch held for a retry is not
+        # Records are writes; a batch held for a retry is not, nor records another consumer's read brought.
+        return not self.buffer and not self._reader.pending()
 
     def reset(self) -> None:
         self._reader.seek_latest()
@@ -303,25 +308,107 @@ def wakes_event_sources(service: str, resource: str) -> bool:
     return service in SOURCE_FEEDS
 
 
+class _AllLocks:
+    """Holds every mapping's lock at once (in one order, so two holders cannot deadlock): the stack's reset
+    empties the tables and queues while no mapping is mid-batch. `open` is cleared first, so a busy mapping (one
+    that looks again at once) waits at the gate instead of taking its lock back before the reset gets it."""
+
+    def __init__(self, locks: list[threading.Lock], open_: threading.Event) -> None:
+        self._locks, self.open = locks, open_
+        self._holder = threading.Lock()  # one holder at a time
+
+    def __enter__(self) -> None:
+        self._holder.acquire()
+        self.open.clear()
+        for lock in self._locks:
+            lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        for lock in reversed(self._locks):
+            lock.release()
+        self.open.set()
+        self._holder.release()
+
+
+class _MappingLoop:
+    """One event-source mapping's poller: its own thread, idle wait and counters (Lambda runs each mapping
+    independently: a slow stream consumer never holds up the notify queue, nor one region the other)."""
+
+    def __init__(
+        self,
+        source: EventSource,
+        stop: threading.Event,
+        wait_for_change: Callable[[int, float], int] | None,
+        gate: threading.Event,
+    ) -> None:
+        self.source, self._stop = source, stop
+        self.lock = threading.Lock()  # held for a look; the stack's reset takes every mapping's
+        self.gate = gate  # cleared while the stack's reset takes or holds every lock (`_AllLocks.open`)
+        self.errors = 0
+        self.last_error: str | None = None
+        self.idle = IdleWait(
+            stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.1
+        )
+
+    def look(self, look_at_all: bool) -> int:
+        """One look at the source (skipped when only a write can bring it work and none came); records
+        polled."""
+        if not look_at_all and self.source.announced():
+            return 0  # no write came since the last look: nothing new in its stream
+        while not self.gate.wait(0.5):  # a reset is waiting for (or holds) every mapping's lock
+            if self._stop.is_set():
+                return 0
+        with self.lock:
+            try:
+                return self.source.poll_once()
+            except Exception as exc:  # the mapping keeps running, as Lambda's does
+                self.errors += 1
+                self.last_error = f"{self.source.name}: {type(exc).__name__}: {exc}"
+                log.warning("event source %s failed: %s", self.source.name, exc)
+                return 0
+
+    def run(self) -> None:
+        look_at_all = True
+        while not self._stop.is_set():
+            if self.look(look_at_all):
+                self.idle.busy()
+                look_at_all = True
+                continue
+            self.idle.after(busy=False, due_in=self.source.due_in())
+            look_at_all = self.idle.woken
+
+
 class EventSourcePoller(LoopPart):
-    """One thread that polls every mapping in turn; pausable so the stack can reset state (a part of the stack:
-    `ops.local.parts.Part`)."""
+    """Every mapping on its own thread (`event_sources-<mapping>`), as Lambda polls each mapping
+    independently; pausable as a whole (`lock`) so the stack can reset state (a part of the stack:
+    `ops.local.parts.Part`). The handlers run on these threads at once: one that shares module-level state
+    with another thread (two regions' mappings of one function package, the package's S3 invocations) must
+    be guarded by whoever builds it (`ops/local/stack.py` serialises each function package's invokes)."""
 
     name = "event_sources"
 
     def __init__(
-        self, sources: list[EventSource], wait_for_change: Callable[[int, float], int] | None = None
+        self,
+        sources: list[EventSource],
+        wait_for_change: Callable[[int, float], int] | None = None,
     ) -> None:
         super().__init__()
         self.sources = sources
-        # Idle, it sleeps until the AWS endpoint sees a write or a retried message is visible again.
-        self.errors = 0
-        self.last_error: str | None = None
         self.crashed: str | None = None
-        self.lock = threading.Lock()
-        self.idle = IdleWait(
-            self._stop, wait_for_change, base=IDLE_POLL_SECONDS, cap=IDLE_CAP_SECONDS, unwatched=0.1
-        )
+        # Idle, each sleeps until the AWS endpoint sees a write or a retried message is visible again.
+        gate = threading.Event()
+        gate.set()
+        self.loops = [_MappingLoop(source, self._stop, wait_for_change, gate) for source in sources]
+        self.lock = _AllLocks([loop.lock for loop in self.loops], gate)
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def errors(self) -> int:
+        return sum(loop.errors for loop in self.loops)
+
+    @property
+    def last_error(self) -> str | None:
+        return next((loop.last_error for loop in self.loops if loop.last_error), None)
 
     def reset(self) -> None:
         with self.lock:
@@ -329,36 +416,34 @@ class EventSourcePoller(LoopPart):
                 source.reset()
 
     def _run(self) -> None:
-        look_at_all = True
+        self._threads = [
+            threading.Thread(
+                target=self._run_mapping, args=(loop,), name=f"{self.name}-{loop.source.name}", daemon=True
+            )
+            for loop in self.loops
+        ]
+        for thread in self._threads:
+            thread.start()
+        for thread in self._threads:
+            thread.join()
+
+    def _run_mapping(self, loop: _MappingLoop) -> None:
         try:
-            while not self._stop.is_set():
-                busy = 0
-                with self.lock:
-                    for source in self.sources:
-                        if not look_at_all and source.announced():
-                            continue  # no write came since the last look: nothing new in its stream
-                        try:
-                            busy += source.poll_once()
-                        except Exception as exc:  # keep the other mappings running
-                            self.errors += 1
-                            self.last_error = f"{source.name}: {type(exc).__name__}: {exc}"
-                            log.warning("event source %s failed: %s", source.name, exc)
-                if not busy:
-                    due = [d for d in (s.due_in() for s in self.sources) if d is not None]
-                    self.idle.after(busy=False, due_in=min(due, default=None))
-                    look_at_all = self.idle.woken
-                else:
-                    self.idle.busy()
-                    look_at_all = True
+            loop.run()
         except BaseException as exc:
-            self.crashed = f"{type(exc).__name__}: {exc}"
-            log.exception("event-source poller crashed")
+            self.crashed = f"{loop.source.name}: {type(exc).__name__}: {exc}"
+            log.exception("event-source mapping %s crashed", loop.source.name)
             raise
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive() and all(t.is_alive() for t in self._threads)
 
     def status(self) -> dict:
         return {
-            "healthy": self.alive,
+            "healthy": self.alive and self.crashed is None,
             "crashed": self.crashed,
+            "threads": len(self._threads),
             "mappings": {s.name: s.status() for s in self.sources},
             "errors": self.errors,
             "last_error": self.last_error,

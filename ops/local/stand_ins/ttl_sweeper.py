@@ -126,6 +126,17 @@ class TtlSweeper(LoopPart):
                 marks[label][key_fingerprint(keys)] += delta
 
     def _expired_keys(self, ddb: Any, table: str, now: int) -> list[dict]:
+        """The keys of the items whose TTL attribute (a Number) is below `now`, in DynamoDB's JSON. With moto in
+        this process the table is read directly, after a one-item Scan that fails as the region fails (the
+        outage knob): a Scan of the whole table through moto holds every other DynamoDB request for seconds once
+        it has tens of thousands of items (`benchmarks/broadcast_bench.py`, py-spy), every `interval_seconds`."""
+        if self.in_process:
+            ddb.scan(
+                TableName=table, Limit=1, ProjectionExpression=self.projection
+            )  # raises as the region does
+            found = expired_in_process(ddb.meta.region_name, table, self.ttl_attribute, self.projection, now)
+            if found is not None:
+                return found
         keys: list[dict] = []
         kwargs: dict[str, Any] = {
             "TableName": table,
@@ -181,6 +192,30 @@ def _stream_shard(region: str, table: str) -> Any:
 
     found = dynamodb_backends[ACCOUNT_ID][region].tables.get(table)
     return getattr(found, "stream_shard", None)
+
+
+def expired_in_process(
+    region: str, table: str, ttl_attribute: str, projection: str, now: int
+) -> list[dict] | None:
+    """What `_expired_keys`' Scan answers (`projection`: the key names, comma-separated), read from the
+    emulator's table in this process; None when moto has no such table. Each partition is copied in one step
+    (a dict copy runs without yielding to another thread), so a concurrent write never breaks the read."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from ops.local.config import ACCOUNT_ID
+
+    found = dynamodb_backends[ACCOUNT_ID][region].tables.get(table)
+    if found is None:
+        return None
+    names = [n.strip() for n in projection.split(",")]
+    keys: list[dict] = []
+    for partition in list(found.items.values()):
+        for item in list(partition.values()) if isinstance(partition, dict) else [partition]:
+            expiry = item.attrs.get(ttl_attribute)
+            if expiry is None or expiry.type != "N" or float(expiry.value) >= now:
+                continue
+            keys.append({n: item.attrs[n].to_json() for n in names if n in item.attrs})
+    return keys
 
 
 def forget_ttl_removals(region: str, table: str) -> int:

@@ -1,6 +1,6 @@
 """The shared start/stop of the stack's parts (ops/local/parts.py): a loop part's thread ends on stop(), a
-served part stops without waiting out its long select() timeout, and the event-source poller skips the
-sources whose work only a write brings when its wait saw no write."""
+served part stops without waiting out its long select() timeout, and the event-source poller runs each mapping
+on its own thread and skips a source whose work only a write brings when its wait saw no write."""
 
 from __future__ import annotations
 
@@ -76,21 +76,82 @@ class Source:
 
 
 @pytest.mark.parametrize(("changed", "stream_looks"), [(False, 1), (True, 3)])
-def test_the_poller_skips_announced_sources_after_a_wait_without_a_write(changed, stream_looks):
+def test_a_mapping_skips_an_announced_source_after_a_wait_without_a_write(changed, stream_looks):
     stream, queue = Source("stream", announced=True), Source("queue", announced=False)
     counter = iter(range(1, 1000))
     # Each wait ends by its timeout (no write) or by a change, as the gateway's change signal answers.
     poller = EventSourcePoller([stream, queue], lambda seen, timeout: next(counter) if changed else seen)
-    poller.idle.base = poller.idle.cap = 0.01  # look again almost at once
-    poller.idle.min_gap = 0.0
-    original = poller.idle.after
+    for loop in poller.loops:  # each mapping's loop, run here in turn until it has waited three times
+        loop.idle.base = loop.idle.cap = 0.01  # look again almost at once
+        loop.idle.min_gap = 0.0
+        original, waits = loop.idle.after, []
 
-    def after(busy: bool, due_in: float | None = None) -> None:
-        original(busy, due_in)
-        if queue.looks >= 3:
-            poller._stop.set()
+        def after(busy: bool, due_in: float | None = None, original=original, waits=waits) -> None:
+            original(busy, due_in)
+            waits.append(busy)
+            if len(waits) >= 3:
+                poller._stop.set()
 
-    poller.idle.after = after  # type: ignore[method-assign]
-    poller._run()
+        loop.idle.after = after  # type: ignore[method-assign]
+        loop.run()
+        poller._stop.clear()
     assert queue.looks == 3  # a queue's delayed message wakes nobody: looked at every time
     assert stream.looks == stream_looks  # the first look, then only after a wait that saw a write
+
+
+class Blocking(Source):
+    """A source whose look blocks until released (a slow function, a long batch)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, announced=False)
+        self.inside, self.release = threading.Event(), threading.Event()
+
+    def poll_once(self) -> int:
+        self.inside.set()
+        self.release.wait(30)
+        return super().poll_once()
+
+
+def _eventually(condition, what: str) -> None:
+    deadline = threading.Event()
+    for _ in range(2000):
+        if condition():
+            return
+        deadline.wait(0.01)
+    raise AssertionError(f"never: {what}")
+
+
+def test_each_mapping_runs_on_its_own_thread_and_the_lock_holds_them_all():
+    """Lambda polls each mapping independently: one blocked in a slow batch holds up no other; the stack's
+    reset (`poller.lock`) waits for every look in progress and holds every mapping while it runs."""
+    slow, quick = Blocking("slow"), Source("quick", announced=False)
+    poller = EventSourcePoller([slow, quick], None)
+    for loop in poller.loops:
+        loop.idle.base = loop.idle.cap = loop.idle.unwatched = 0.01
+    poller.start()
+    try:
+        assert slow.inside.wait(10)
+        before = quick.looks
+        _eventually(lambda: quick.looks >= before + 3, "the quick mapping looked while the slow one was busy")
+        assert poller.status()["threads"] == 2 and poller.status()["healthy"]
+        assert {t.name for t in poller._threads} == {"event_sources-slow", "event_sources-quick"}
+        taken = threading.Event()
+
+        def reset() -> None:
+            with poller.lock:
+                taken.set()
+
+        resetting = threading.Thread(target=reset, daemon=True)
+        resetting.start()
+        assert not taken.wait(0.2)  # the slow mapping's look is in progress: the reset waits for it
+        slow.release.set()
+        assert taken.wait(10)
+        resetting.join(10)
+        with poller.lock:  # held: no mapping looks
+            held = (slow.looks, quick.looks)
+            threading.Event().wait(0.1)
+            assert (slow.looks, quick.looks) == held
+    finally:
+        slow.release.set()
+        poller.stop()
+    assert not poller.alive

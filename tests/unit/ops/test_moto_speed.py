@@ -132,3 +132,36 @@ def test_every_query_answers_the_same_with_and_without_the_patch(restore_patch):
     assert answers[True] == answers[False]
     assert sum(len(a) for a in answers[True]) > 100  # the queries really paged
     assert any(a and a[0][0] == "error" for a in answers[True])  # and the error case was exercised
+
+
+HOSTS = [
+    None,
+    "moto_api",
+    "dynamodb.us-east-1.amazonaws.com",
+    "streams.dynamodb.us-west-2.amazonaws.com",
+    "sqs.us-east-1.amazonaws.com",
+    "s3.amazonaws.com",
+    "bucket.s3.us-west-2.amazonaws.com",
+    "cognito-idp.us-east-1.amazonaws.com",
+    "firehose.us-west-2.amazonaws.com",
+    "sns.us-east-1.amazonaws.com",
+    "dynamodb",  # a module name, as moto's own dispatch passes it
+    "nothing.example.com",
+]
+
+
+def test_the_dispatch_answers_the_same_backend_for_every_host_with_and_without_the_patch(
+    restore_patch, capsys
+):
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    answers = {}
+    for patched in (False, True):
+        moto_speed.install() if patched else moto_speed.uninstall()
+        dispatcher = DomainDispatcherApplication(create_app=lambda service: service)
+        answers[patched] = [
+            dispatcher.get_backend_for_host(h) for h in HOSTS * 2
+        ]  # twice: the cached answers
+    assert answers[True] == answers[False]
+    assert answers[True][2] == "dynamodb" and answers[True][4] == "sqs"  # real backends, not all None
+    capsys.readouterr()  # moto prints a hint for an unknown amazonaws host
