@@ -17,15 +17,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from backend_core import item_keys
-from backend_core.ddb import TableAccess, conditional_failed, from_ddb, to_ddb, values
+from backend_core.ddb import (
+    BATCH_ATTEMPTS,
+    BatchIncomplete,
+    TableAccess,
+    conditional_failed,
+    from_ddb,
+    to_ddb,
+    values,
+)
 
 BATCH_GET = 100  # BatchGetItem's limit
 BATCH_WRITE = 25  # BatchWriteItem's limit
-BATCH_ATTEMPTS = 6  # for unprocessed keys/items, with exponential backoff (AWS's advice)
-
-
-class BatchIncomplete(RuntimeError):
-    """DynamoDB kept part of a batch unprocessed through every retry (throttling): retry the job later."""
 
 
 class InboxStatus(StrEnum):

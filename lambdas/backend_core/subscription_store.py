@@ -57,9 +57,13 @@ def _cancelled_by_condition(exc: ClientError) -> bool:
 
 
 class SubscriptionStore(TableAccess):
-    def __init__(self, dynamodb_client: Any, table_name: str, region: str) -> None:
+    def __init__(
+        self, dynamodb_client: Any, table_name: str, region: str, count_regions: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(dynamodb_client, table_name)
         self.region = region  # whose count item this store moves
+        # Whose count items make the count: every region that takes writes (settings.write_regions).
+        self.count_regions = count_regions or (region,)
 
     def _count_update(self, provider_id: str, delta: int) -> dict[str, Any]:
         return {
@@ -145,16 +149,13 @@ class SubscriptionStore(TableAccess):
         return True
 
     def subscriber_count(self, provider_id: str) -> int:
-        """The sum of every region's count item (one Query of at most one item per region), never below 0.
-        Exact while replication keeps up; an estimate after a partition (see the module docstring)."""
-        page = self._query_page(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
-            ExpressionAttributeValues=values(
-                pk=item_keys.provider_pk(provider_id), p=item_keys.SUBSCRIBER_COUNT_PREFIX
-            ),
-            ProjectionExpression="subscribers",
-        )
-        return max(0, sum(int(i.get("subscribers", 0)) for i in page.items))
+        """The sum of the write regions' count items, never below 0: one BatchGetItem of their keys, so its cost
+        never depends on the audience (a Query beside the provider's subscriber items would, in the emulator).
+        Exact while replication keeps up; an estimate after a partition (see the module docstring). Raises
+        BatchIncomplete when DynamoDB keeps a key unprocessed through every retry."""
+        keys = [to_ddb(item_keys.subscriber_count(provider_id, r)) for r in self.count_regions]
+        items = self._batch_get(keys, ProjectionExpression="subscribers")
+        return max(0, sum(int(i.get("subscribers", 0)) for i in items))
 
     def is_subscriber(self, provider_id: str, consumer_id: str) -> bool:
         return self._get_item(item_keys.subscription(provider_id, consumer_id), consistent=False) is not None

@@ -85,7 +85,7 @@ class Deps:
             profiles=ProfileStore(dynamodb, table),
             devices=DeviceStore(dynamodb, table),
             media=MediaStore(dynamodb, table),
-            subscriptions=SubscriptionStore(dynamodb, table, settings.region),
+            subscriptions=SubscriptionStore(dynamodb, table, settings.region, settings.write_regions),
             idempotency=IdempotencyStore(dynamodb, table),
             inbox=InboxStore(dynamodb, table),
             sync=SyncStore(dynamodb, table, settings.region, settings.write_regions),
