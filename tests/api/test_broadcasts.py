@@ -163,7 +163,7 @@ def test_unsubscribe_is_idempotent_and_moves_the_count_once(api, make_user, stac
     api("GET", "/me", provider)
     path = f"/providers/{provider.sub}/subscribe"
     s = stack.settings
-    store = SubscriptionStore(stack.client("dynamodb"), s.table_name, s.region)
+    store = SubscriptionStore(stack.client("dynamodb"), s.table_name, s.region, s.write_regions)
     for _ in range(2):
         assert api("POST", path, consumer).status == 200
     assert store.subscriber_count(provider.sub) == 1  # the repeat created nothing

@@ -99,9 +99,11 @@ def _everything(stack: LocalStackHandle, user: LocalUser, provider: LocalUser) -
 
 def _subscriber_counts(stack: LocalStackHandle, provider: LocalUser) -> list[int]:
     """The provider's subscriber count as each region reads it (the sum of the regions' count items)."""
-    table = stack.outputs.table.name
+    table, both = stack.outputs.table.name, tuple(stack.region(r) for r in REGIONS)
     return [
-        SubscriptionStore(stack.client("dynamodb", r), table, stack.region(r)).subscriber_count(provider.sub)
+        SubscriptionStore(stack.client("dynamodb", r), table, stack.region(r), both).subscriber_count(
+            provider.sub
+        )
         for r in REGIONS
     ]
 

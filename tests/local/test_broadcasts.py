@@ -147,8 +147,9 @@ def test_a_fan_out_worker_killed_mid_way_is_retried_without_loss_or_duplicates(l
 
 
 def _count(stack: LocalStackHandle, provider: LocalUser, region: str) -> int:
+    both = (stack.region("primary"), stack.region("dr"))  # the write regions, as the API's REGIONS
     store = SubscriptionStore(
-        stack.client("dynamodb", region), stack.outputs.table.name, stack.region(region)
+        stack.client("dynamodb", region), stack.outputs.table.name, stack.region(region), both
     )
     return store.subscriber_count(provider.sub)
 
