@@ -24,7 +24,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from backend_core import item_keys
-from backend_core.ddb import TableAccess, conditional_failed, from_ddb, to_ddb, values
+from backend_core.ddb import TableAccess, conditional_failed, to_ddb, values
 
 MESSAGE_KEY_TTL_SECONDS = 24 * 3600  # how long a message's Idempotency-Key is remembered
 PREVIEW_CHARS = 100  # the list entry's preview of the last message
@@ -315,13 +315,9 @@ class ConversationStore(TableAccess):
         unique = list({(k["PK"], k["SK"]): k for k in keys}.values())
         found: dict[tuple[str, str], Receipt] = {}
         for start in range(0, len(unique), BATCH_GET):
-            request = {self.table: {"Keys": [to_ddb(k) for k in unique[start : start + BATCH_GET]]}}
-            while request:
-                out = self.db.batch_get_item(RequestItems=request)
-                for raw in out.get("Responses", {}).get(self.table, []):
-                    receipt = receipt_from_item(from_ddb(raw))
-                    pair = (receipt.reader_id, receipt.peer_id)
-                    if pair not in found or found[pair].up_to < receipt.up_to:
-                        found[pair] = receipt
-                request = out.get("UnprocessedKeys") or {}
+            for item in self._batch_get([to_ddb(k) for k in unique[start : start + BATCH_GET]]):
+                receipt = receipt_from_item(item)
+                pair = (receipt.reader_id, receipt.peer_id)
+                if pair not in found or found[pair].up_to < receipt.up_to:
+                    found[pair] = receipt
         return found

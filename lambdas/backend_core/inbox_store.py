@@ -22,7 +22,6 @@ from backend_core.ddb import (
     BatchIncomplete,
     TableAccess,
     conditional_failed,
-    from_ddb,
     to_ddb,
     values,
 )
@@ -113,25 +112,13 @@ class InboxStore(TableAccess):
                 to_ddb(item_keys.inbox_entry(r, notification_id))
                 for r in recipient_ids[start : start + BATCH_GET]
             ]
-            request: dict[str, Any] = {
-                self.table: {
-                    "Keys": keys,
-                    "ConsistentRead": True,
-                    "ProjectionExpression": "PK, #s",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                }
-            }
-            for attempt in range(BATCH_ATTEMPTS):
-                out = self.db.batch_get_item(RequestItems=request)
-                for raw in out.get("Responses", {}).get(self.table, []):
-                    item = from_ddb(raw)
-                    found[item_keys.user_id_of(str(item["PK"]))] = InboxStatus(item.get("status", "pending"))
-                request = out.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(min(1.0, 0.05 * 2**attempt))
-            if request:
-                raise BatchIncomplete("DynamoDB kept keys of a BatchGetItem unprocessed")
+            for item in self._batch_get(
+                keys,
+                ConsistentRead=True,
+                ProjectionExpression="PK, #s",
+                ExpressionAttributeNames={"#s": "status"},
+            ):
+                found[item_keys.user_id_of(str(item["PK"]))] = InboxStatus(item.get("status", "pending"))
         return found
 
     def put_new(self, entries: list[InboxEntry]) -> None:

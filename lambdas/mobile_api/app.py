@@ -22,6 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from backend_core.api_routes import API_ROUTES
+from backend_core.ddb import BatchIncomplete
 from mobile_api import views
 from mobile_api.deps import Deps
 from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response, status_of
@@ -73,6 +74,12 @@ def build_app(settings: Settings, deps: Deps | None = None) -> APIGatewayHttpRes
     def api_error(exc: ApiError) -> Response:
         _remember_route(app)
         return error_response(exc.status, exc.message, exc.code, **exc.extra)
+
+    @app.exception_handler(BatchIncomplete)
+    def throttled(exc: BatchIncomplete) -> Response:  # DynamoDB kept throttling a batch: the client retries
+        _remember_route(app)
+        logger.warning("batch left unprocessed after every retry", extra={"error": str(exc)})
+        return error_response(503, "the table is busy; retry with backoff")
 
     @app.exception_handler(refusals.Refused)
     def refused(exc: refusals.Refused) -> Response:

@@ -17,7 +17,7 @@ import pytest
 
 from backend_core import aws, item_keys
 from backend_core.broadcast_store import CHECKPOINT_TTL_SECONDS, SQS_MAX_RETENTION_SECONDS, BroadcastStore
-from backend_core.ddb import to_ddb
+from backend_core.ddb import BatchIncomplete, to_ddb
 from backend_core.device_store import DeviceStore
 from backend_core.inbox_store import InboxStore
 from backend_core.notifications import BroadcastJob, parse_queue_message
@@ -271,3 +271,21 @@ def test_a_big_audience_one_job_every_inbox_once_also_after_a_kill_mid_way(big, 
         items = big.api("GET", "/notifications", consumer).body["items"]
         assert sorted(i["id"] for i in items) == sorted([sent.body["id"], again.body["id"]])  # each once
         assert pushes(big.stack, consumer, device_id) == 2  # one push per notification
+
+
+def test_a_count_dynamodb_keeps_throttling_answers_503_and_queues_nothing(
+    api, make_user, stack, drain, monkeypatch
+):
+    """BatchIncomplete (a batch left unprocessed through every retry) is the table being busy: the API answers
+    503 in its error shape, not 500, and nothing was queued for the client's retry to duplicate."""
+    drain()
+    provider = make_user("providers")
+    api("GET", "/me", provider)
+
+    def throttled(self, provider_id: str) -> int:
+        raise BatchIncomplete("DynamoDB kept keys of a BatchGetItem unprocessed")
+
+    monkeypatch.setattr(SubscriptionStore, "subscriber_count", throttled)
+    sent = api("POST", "/notifications", provider, {"to": None, "title": "All", "body": "hi"})
+    assert sent.status == 503 and sent.body["error"] == "unavailable", sent.body
+    assert queued(stack) == []

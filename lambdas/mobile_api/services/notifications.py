@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from backend_core.ddb import BatchIncomplete
 from backend_core.idempotency_store import (
     ClaimStatus,
     IdempotencyRecord,
@@ -173,10 +172,7 @@ def notify(
                 ]
             )
         else:  # constant work whatever the audience: read the kept count, queue one job (the worker pages)
-            try:
-                recipients = subscriptions.subscriber_count(caller.user_id)
-            except BatchIncomplete:  # throttled through every retry: nothing was queued, the client retries
-                raise Unavailable("the subscriber count could not be read; retry") from None
+            recipients = subscriptions.subscriber_count(caller.user_id)
             queue.send(
                 [
                     BroadcastJob(
