@@ -62,6 +62,10 @@ LIVE_CONNECTION_PREFIX = "LIVECONN#"
 # The sort-key prefixes of the items whose stream records become live events (backend_core/live_events.py keeps
 # one mapper per prefix; the live_delivery event source mapping passes only these).
 LIVE_EVENT_SK_PREFIXES = (INBOX_ENTRY_PREFIX, MESSAGE_PREFIX, READ_RECEIPT_PREFIX)
+# The last JWKS live_socket fetched for a trusted issuer (public keys, replicated), so the other region can still
+# verify that issuer's tokens while the issuer's JWKS endpoint is unreachable (live_socket/signing_keys.py).
+SIGNING_KEYS = "SIGNINGKEYS#"
+SIGNING_KEYS_SK = "JWKS"
 
 # Broadcasts at any audience size (issue 14): per-region subscriber counts, fan-out checkpoints, push claims.
 SUBSCRIBER_COUNT_PREFIX = "SUBCOUNT#"  # in the provider's partition; never matches SUBSCRIBER_PREFIX
@@ -81,9 +85,12 @@ def contract() -> dict[str, object]:
     `owner_partition_prefixes`: the account eraser's mapping passes the writes to partitions that begin with
     one of them (`owner_partition_prefixes`), the partitions `owners_of` reads an owner from.
     `live_event_sort_key_prefixes`: the live_delivery mapping passes the writes of items whose SK begins with
-    one of them (terraform/modules/live), the items backend_core/live_events.py has a mapper for."""
+    one of them (terraform/modules/live), the items backend_core/live_events.py has a mapper for.
+    `partition_prefixes.signing_keys`: the only partitions live_socket may read (its IAM condition on
+    `dynamodb:LeadingKeys`, terraform/modules/api `signing_keys_prefix`), those `signing_keys` writes."""
     return {
         "sort_key_prefixes": {"device": DEVICE_PREFIX},
+        "partition_prefixes": {"signing_keys": SIGNING_KEYS},
         "owner_partition_prefixes": list(OWNER_PARTITION_PREFIXES),
         "live_event_sort_key_prefixes": list(LIVE_EVENT_SK_PREFIXES),
     }
@@ -392,6 +399,14 @@ def live_connection(user_id: str, region: str, connection_id: str) -> dict[str, 
 
 def is_live_connection(sk: str) -> bool:
     return sk.startswith(LIVE_CONNECTION_PREFIX)
+
+
+def signing_keys(issuer: str) -> dict[str, str]:
+    """The item holding an issuer's last fetched JWKS. The issuer is a trusted-issuers URL (configuration, never
+    user input), so it is not held to `safe`."""
+    if not isinstance(issuer, str) or not issuer.startswith(("https://", "http://")):
+        raise InvalidKeyPart(f"not an issuer URL: {issuer!r}")
+    return {"PK": f"{SIGNING_KEYS}{issuer}", "SK": SIGNING_KEYS_SK}
 
 
 def is_live_event_item(sk: str) -> bool:

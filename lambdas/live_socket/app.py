@@ -14,6 +14,7 @@ from backend_core.entrypoint import Handler, lazy_lambda_handler
 from backend_core.live_connections import LiveConnectionStore
 from live_socket.routes import LiveRoutes
 from live_socket.settings import Settings
+from live_socket.signing_keys import SigningKeyStore
 from live_socket.tokens import TokenVerifier, TrustedIssuers
 
 logger = Logger(service="live-socket")
@@ -22,6 +23,7 @@ metrics = Metrics(namespace="MobileBackend", service="live-socket")
 
 def create_handler(settings: Settings) -> Handler:
     built: list[TokenVerifier] = []
+    dynamodb = aws.client("dynamodb", settings)
 
     def verifier() -> TokenVerifier:
         """The trusted issuers from the SSM parameter, read once per execution environment. A missing or broken
@@ -34,12 +36,18 @@ def create_handler(settings: Settings) -> Handler:
                 text = aws.client("ssm", settings).get_parameter(Name=name)["Parameter"]["Value"]
             except ClientError as exc:
                 raise RuntimeError(f"cannot read SSM parameter {name}: {exc}") from exc
-            built.append(TokenVerifier(TrustedIssuers.from_json(text)))
+            built.append(
+                TokenVerifier(
+                    TrustedIssuers.from_json(text),
+                    store=SigningKeyStore(dynamodb, settings.table_name),
+                    log=lambda message, extra: logger.warning(message, extra=extra),
+                )
+            )
         return built[0]
 
     routes = LiveRoutes(
         verifier=verifier,
-        connections=LiveConnectionStore(aws.client("dynamodb", settings), settings.table_name),
+        connections=LiveConnectionStore(dynamodb, settings.table_name),
         region=settings.region,
         log=lambda message, extra: logger.info(message, extra=extra),
     )

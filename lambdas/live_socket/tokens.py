@@ -6,6 +6,11 @@ string or an array holding it) and `token_use`.
 Pure Python (`rsa`, PKCS#1 v1.5 with SHA-256 = RS256), so the function zip needs no compiled crypto library.
 The trusted issuers come from one SSM parameter (`TrustedIssuers.from_json`): `{"issuers": {ISSUER: JWKS_URL},
 "client_ids": [ID, ...]}`, written by Terraform (modules/live) and by the local stack.
+
+Keys: fetched from the issuer's JWKS URL and kept in memory for `JWKS_SECONDS`; each fetch that brings different
+keys is also written to the table (`live_socket/signing_keys.py`, replicated). When the JWKS URL cannot be
+fetched (the primary region dark, its issuer's JWKS with it), the keys either region last fetched are read from
+the table and used for `KEPT_KEYS_SECONDS` before the URL is tried again; with none there, `KeysUnavailable`.
 """
 
 from __future__ import annotations
@@ -17,12 +22,23 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import rsa
+from botocore.exceptions import BotoCoreError, ClientError
 
 _AUDIENCE_CLAIM = {"id": "aud", "access": "client_id"}
 JWKS_SECONDS = 3600  # how long fetched keys are kept (Cognito rotates rarely; an unknown kid refetches)
+KEPT_KEYS_SECONDS = 60  # how long keys read from the table stand in before the JWKS URL is tried again
+_STORE_ERRORS = (BotoCoreError, ClientError, ValueError, KeyError, TypeError)
+
+
+class KeyStore(Protocol):
+    """Where fetched keys are kept for the other region (live_socket/signing_keys.py SigningKeyStore)."""
+
+    def save(self, issuer: str, jwks: dict[str, Any], fetched_at: float) -> None: ...
+
+    def load(self, issuer: str) -> tuple[dict[str, Any], float] | None: ...
 
 
 class TokenRefused(Exception):
@@ -73,7 +89,10 @@ class TokenVerifier:
     trusted: TrustedIssuers
     fetch: Callable[[str], dict[str, Any]] = fetch_json
     clock: Callable[[], float] = time.time
+    store: KeyStore | None = None  # None: fetched keys live in memory only
+    log: Callable[[str, dict[str, Any]], None] = lambda message, extra: None  # warnings (never a token)
     _keys: dict[str, tuple[float, dict[str, rsa.PublicKey]]] = field(default_factory=dict)
+    _saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # the JWKS last written, per issuer
 
     def verify(self, token: str | None) -> dict[str, Any]:
         """The claims of a valid token; TokenRefused with the reason otherwise."""
@@ -118,18 +137,57 @@ class TokenVerifier:
         return claims
 
     def _key(self, issuer: str, kid: str) -> rsa.PublicKey:
+        """The public key `kid` of `issuer`. Raises TokenRefused for a kid the issuer does not publish,
+        KeysUnavailable when the keys can be neither fetched nor read from the store."""
         fetched_at, keys = self._keys.get(issuer, (0.0, {}))
         if kid not in keys or self.clock() - fetched_at > JWKS_SECONDS:
-            try:
-                jwks = self.fetch(self.trusted.issuers[issuer])
-                keys = {
-                    str(k["kid"]): rsa.PublicKey(_int(k["n"]), _int(k["e"]))
-                    for k in jwks.get("keys", [])
-                    if k.get("kty") == "RSA" and "kid" in k
-                }
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise KeysUnavailable(f"cannot fetch the signing keys of {issuer}: {exc}") from exc
-            self._keys[issuer] = (self.clock(), keys)
+            keys = self._refresh(issuer)
         if kid not in keys:
             raise TokenRefused("token signed with an unknown key")
         return keys[kid]
+
+    def _refresh(self, issuer: str) -> dict[str, rsa.PublicKey]:
+        try:
+            jwks = self.fetch(self.trusted.issuers[issuer])
+            keys = _public_keys(jwks)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            keys = self._kept(issuer, f"cannot fetch the signing keys of {issuer}: {exc}")
+            # Kept keys stand in for KEPT_KEYS_SECONDS only: the URL is tried again soon after.
+            self._keys[issuer] = (self.clock() - JWKS_SECONDS + KEPT_KEYS_SECONDS, keys)
+            return keys
+        self._keys[issuer] = (self.clock(), keys)
+        if self.store is not None and self._saved.get(issuer) != jwks:
+            try:
+                self.store.save(issuer, jwks, self.clock())
+                self._saved[issuer] = jwks
+            except _STORE_ERRORS as exc:  # the keys verify this token; only the other region's fallback waits
+                self.log("cannot keep the signing keys in the table", {"issuer": issuer, "error": str(exc)})
+        return keys
+
+    def _kept(self, issuer: str, why: str) -> dict[str, rsa.PublicKey]:
+        """The keys either region last fetched, from the store; KeysUnavailable (with `why`) when there are none."""
+        if self.store is None:
+            raise KeysUnavailable(why)
+        try:
+            kept = self.store.load(issuer)
+            keys = _public_keys(kept[0]) if kept else {}
+        except _STORE_ERRORS as exc:
+            raise KeysUnavailable(f"{why}; and cannot read the kept keys: {exc}") from exc
+        if not kept or not keys:
+            raise KeysUnavailable(f"{why}; and no keys are kept for it")
+        self.log(
+            "the issuer's JWKS is unreachable: using the keys kept in the table",
+            {"issuer": issuer, "fetched_at": int(kept[1]), "error": why},
+        )
+        return keys
+
+
+def _public_keys(jwks: dict[str, Any]) -> dict[str, rsa.PublicKey]:
+    """The RSA keys of a JWKS document by kid. Raises KeyError/TypeError/ValueError when it is malformed."""
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys", []), list):
+        raise ValueError("not a JWKS document")
+    return {
+        str(k["kid"]): rsa.PublicKey(_int(k["n"]), _int(k["e"]))
+        for k in jwks.get("keys", [])
+        if k.get("kty") == "RSA" and "kid" in k
+    }

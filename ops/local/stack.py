@@ -108,6 +108,7 @@ class LocalStack:
         self.fronts: dict[str, ApiFront] = {}
         self.live_fronts: dict[str, LiveFront] = {}
         self.live_handlers: dict[str, Callable[[dict, Any], Any]] = {}
+        self.live_builds: dict[str, Callable[[], Callable[[dict, Any], Any]]] = {}
         self.apps: dict[str, RegionApp] = {}
         self.handler_names: dict[str, str] = {}
         self.api_limits: ApiLimits | None = None
@@ -237,7 +238,8 @@ class LocalStack:
             )
             live = self.functions[LIVE_FUNCTION_PACKAGE]
             self.handler_names[f"{LIVE_FUNCTION_PACKAGE}.{label}"] = live.spec
-            self.live_handlers[label] = live.build(values)
+            self.live_builds[label] = lambda live=live, values=values: live.build(values)
+            self.live_handlers[label] = self.live_builds[label]()
         log.info("API functions built: %s (%.2f s)", self.handler_names, time.time() - self.started_at)
         # Usage events leave the functions as log lines; this ships them to each region's Firehose stream.
         self.log_subscription = self.parts.start(
@@ -479,7 +481,7 @@ class LocalStack:
             app.set_limits(limits or self.api_limits)
 
     def reset(self) -> None:
-        """Empty the tables, buckets and queues (resources stay), and put every knob back."""
+        """Empty the tables, buckets and queues (resources stay), put every knob back, and start live_socket afresh."""
         assert self.provisioned is not None and self.replicator is not None and self.poller is not None
         endpoint = self.provisioned.outputs.endpoint_url or ""
         self.set_limits(None)
@@ -505,6 +507,8 @@ class LocalStack:
                 self.ttl.reset()
         for live_front in self.live_fronts.values():
             live_front.reset()
+        for label, build in self.live_builds.items():  # a fresh execution environment: no keys in memory
+            self.live_handlers[label] = build()
         if self.archive is not None:
             self.archive.reset()
         for res in (

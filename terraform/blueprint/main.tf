@@ -245,6 +245,7 @@ module "api_primary" {
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   device_key_prefix         = local.item_keys.sort_key_prefixes.device
   owner_partition_prefixes  = local.item_keys.owner_partition_prefixes
+  signing_keys_prefix       = local.item_keys.partition_prefixes.signing_keys
   peer_region               = var.dr_region
   user_pool                 = { id = module.identity.user_pool_id }
   live                      = local.live_built ? { api_id = module.live_primary[0].api_id, execution_arn = module.live_primary[0].execution_arn, stage = module.live_primary[0].stage_name } : null
@@ -308,6 +309,7 @@ module "api_dr" {
   ttl_removal_filter        = jsonencode(local.ttl_removal.lambda_event_filter)
   device_key_prefix         = local.item_keys.sort_key_prefixes.device
   owner_partition_prefixes  = local.item_keys.owner_partition_prefixes
+  signing_keys_prefix       = local.item_keys.partition_prefixes.signing_keys
   peer_region               = var.primary_region
   user_pool                 = { id = module.identity.user_pool_id }
   live                      = local.live_built ? { api_id = module.live_dr[0].api_id, execution_arn = module.live_dr[0].execution_arn, stage = module.live_dr[0].stage_name } : null

@@ -171,6 +171,46 @@ def test_a_connection_in_dr_receives_with_the_primary_down(local_stack_clean: Lo
     assert (event["type"], event["id"]) == ("notification", sent)
 
 
+def _kept_keys(stack: LocalStackHandle, region: str) -> list[dict]:
+    """The signing-key items in a region's table (live_socket/signing_keys.py)."""
+    out = stack.client("dynamodb", region).scan(
+        TableName=stack.outputs.table.name,
+        FilterExpression="begins_with(PK, :p)",
+        ExpressionAttributeValues={":p": {"S": item_keys.SIGNING_KEYS}},
+    )
+    return out["Items"]
+
+
+def test_a_new_dr_connection_verifies_primary_tokens_with_the_keys_kept_in_the_table(
+    local_stack_clean: LocalStackHandle,
+) -> None:
+    """The reset starts both live_socket functions afresh, so DR's has never fetched the primary issuer's JWKS,
+    which only the dark primary serves: first the gap (no keys kept anywhere: 500, the app retries), then, once
+    the primary's function has fetched and kept them and the table has replicated them, a new DR connection."""
+    stack = local_stack_clean
+    provider, consumer = _pair(stack)
+    stack.region_down("primary")
+    try:
+        with pytest.raises(Refused) as unverifiable, live_connect(_live_url(stack, "dr"), consumer.id_token):
+            pass
+        assert unverifiable.value.status == 500
+    finally:
+        stack.region_up("primary")
+
+    with live_connect(_live_url(stack, "primary"), consumer.id_token) as live:
+        _connected(stack, live, consumer)
+    stack.wait_for(lambda: _kept_keys(stack, "dr"), what="the primary's fetched keys replicated to DR")
+    stack.region_down("primary")
+    try:
+        with live_connect(_live_url(stack, "dr"), consumer.id_token) as live:
+            assert live.subscribe(consumer.sub) == {"type": "subscribed", "channel": f"users/{consumer.sub}"}
+            sent = _notify(stack, provider, consumer, "Verified with kept keys", region="dr")
+            event = live.next_event(timeout=30)
+    finally:
+        stack.region_up("primary")
+    assert (event["type"], event["id"]) == ("notification", sent)
+
+
 def test_deleting_the_account_erases_its_open_connections_in_both_regions(
     local_stack_clean: LocalStackHandle,
 ) -> None:

@@ -127,7 +127,14 @@ def _api_inputs(site: str) -> dict:
         "site": site,
         "functions": {
             name: {**{k: v.format(name) for k, v in FN.items()}, **target}
-            for name in ("mobile_api", "notify_worker", "ttl_archiver", "media_restored", "drill")
+            for name in (
+                "mobile_api",
+                "notify_worker",
+                "ttl_archiver",
+                "media_restored",
+                "drill",
+                "live_socket",
+            )
         },
         **target,
         "jwt_issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
@@ -148,6 +155,12 @@ def _api_inputs(site: str) -> dict:
         "ttl_removal_filter": json.dumps(contract("ttl_removal.json")["lambda_event_filter"]),
         "device_key_prefix": contract("item_keys.json")["sort_key_prefixes"]["device"],
         "owner_partition_prefixes": contract("item_keys.json")["owner_partition_prefixes"],
+        "signing_keys_prefix": contract("item_keys.json")["partition_prefixes"]["signing_keys"],
+        "live": {
+            "api_id": "wsapi1",
+            "execution_arn": f"arn:aws:execute-api:us-east-1:{ACCOUNT}:wsapi1",
+            "stage": "live",
+        },
     }
     if site == "primary":
         inputs["drill"] = {
@@ -332,3 +345,25 @@ def test_every_function_may_use_the_key_of_what_it_reads_and_writes(
                     if (needed, key) not in granted
                 ]
     assert not missing_grants, f"{site} {function}: " + "; ".join(missing_grants)
+
+
+def test_live_socket_reads_only_the_signing_keys_it_keeps(api_plans: dict[str, dict]) -> None:
+    """Its one read (live_socket/signing_keys.py) is held to the signing-key partitions: no user data."""
+    from backend_core import item_keys
+
+    for site, plan in api_plans.items():
+        reads = [
+            s
+            for s in _statements(plan, "live_socket").values()
+            if "dynamodb:GetItem" in _as_list(s["Action"])
+        ]
+        assert len(reads) == 1, site
+        (read,) = reads
+        prefix = contract("item_keys.json")["partition_prefixes"]["signing_keys"]
+        assert read["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{prefix}*"]}}, (
+            site
+        )
+        assert read["Resource"] == TABLE and _as_list(read["Action"]) == ["dynamodb:GetItem"], site
+        assert item_keys.signing_keys("https://cognito-idp.us-east-1.amazonaws.com/p")["PK"].startswith(
+            prefix
+        )

@@ -298,13 +298,21 @@ locals {
         Resource = [var.kms_key_arns.data, var.kms_key_arns.messaging]
       },
     ]
-    # $connect: verify the token (trusted issuers from SSM), record and forget connections under the user.
+    # $connect: verify the token (trusted issuers from SSM; the issuers' keys, fetched, are also kept in the table
+    # for the other region: live_socket/signing_keys.py), record and forget connections under the user.
     live_socket = [
       {
         Sid      = "RecordConnections"
         Effect   = "Allow"
         Action   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
         Resource = var.table.arn
+      },
+      {
+        Sid       = "ReadKeptSigningKeys"
+        Effect    = "Allow"
+        Action    = "dynamodb:GetItem"
+        Resource  = var.table.arn
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["${var.signing_keys_prefix}*"] } }
       },
       {
         Sid      = "ReadTrustedIssuers"

@@ -257,6 +257,16 @@ variable "device_key_prefix" {
   }
 }
 
+variable "signing_keys_prefix" {
+  description = "Partition key prefix of the signing keys live_socket keeps for the other region (terraform/contracts/item_keys.json `partition_prefixes.signing_keys`, from lambdas/backend_core/item_keys.py): live_socket may read those partitions only."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Z][A-Z0-9_]*#$", var.signing_keys_prefix))
+    error_message = "signing_keys_prefix must be an upper-case key prefix ending in # (such as SIGNINGKEYS#)."
+  }
+}
+
 variable "owner_partition_prefixes" {
   description = "Partition key prefixes of the items that belong to a user (terraform/contracts/item_keys.json `owner_partition_prefixes`, from lambdas/backend_core/item_keys.py): the account eraser's event source mapping passes the writes to those partitions only."
   type        = list(string)

@@ -7,8 +7,10 @@ import base64
 import json
 import time
 
+import boto3
 import pytest
 import rsa
+from moto import mock_aws
 
 from backend_core import item_keys
 from backend_core.ddb import to_ddb
@@ -16,7 +18,8 @@ from backend_core.live_connections import LiveConnection
 from backend_core.live_events import MAPPERS, LiveEvent, PushText, events_of_record, push_needed, register
 from live_delivery.delivery import Gone, deliver
 from live_socket.routes import LiveRoutes, Unauthorized, token_of
-from live_socket.tokens import KeysUnavailable, TokenRefused, TokenVerifier, TrustedIssuers
+from live_socket.signing_keys import SigningKeyStore
+from live_socket.tokens import KEPT_KEYS_SECONDS, KeysUnavailable, TokenRefused, TokenVerifier, TrustedIssuers
 
 INBOX_ITEM = {
     **item_keys.inbox_entry("u1", "n1"),
@@ -259,3 +262,99 @@ def test_the_authorizer_allows_only_the_callers_own_channel():
     )
     assert routes.message("u1", "[1]")["error"] == "bad_request"
     assert routes.message("u1", json.dumps({"action": "ping"})) == {"type": "pong"}
+
+
+# ---- signing keys kept in the table: the other region verifies while the issuer's JWKS is unreachable ----------
+
+
+@pytest.fixture
+def key_table():
+    """A DynamoDB client and table (moto in process) and the PutItem calls made through the client."""
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name="us-west-2")
+        ddb.create_table(
+            TableName="t",
+            KeySchema=[
+                {"AttributeName": "PK", "KeyType": "HASH"},
+                {"AttributeName": "SK", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "PK", "AttributeType": "S"},
+                {"AttributeName": "SK", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        puts: list[dict] = []
+        ddb.meta.events.register("before-call.dynamodb.PutItem", lambda params, **_: puts.append(params))
+        yield ddb, puts
+
+
+def _unreachable(url: str) -> dict:
+    raise OSError("connection refused")
+
+
+def test_keys_one_region_fetched_verify_in_the_other_while_the_jwks_url_is_unreachable(key_table):
+    ddb, puts = key_table
+    store = SigningKeyStore(ddb, "t")
+    primary = TokenVerifier(VERIFIER.trusted, fetch=_jwks, store=store)
+    assert primary.verify(_token())["sub"] == "u1"
+    assert primary.verify(_token(sub="u2"))["sub"] == "u2"
+    assert len(puts) == 1, "the same keys are written once"
+    assert store.load(ISSUER)[0] == _jwks(f"{ISSUER}/.well-known/jwks.json")
+
+    warnings: list[tuple[str, dict]] = []
+    dr = TokenVerifier(
+        VERIFIER.trusted, fetch=_unreachable, store=store, log=lambda m, e: warnings.append((m, e))
+    )
+    assert dr.verify(_token())["sub"] == "u1"
+    assert (
+        warnings and "kept in the table" in warnings[0][0] and "connection refused" in warnings[0][1]["error"]
+    )
+    with pytest.raises(TokenRefused, match="bad signature"):
+        dr.verify(_token(private=OTHER_PRIVATE))
+    with pytest.raises(TokenRefused, match="unknown key"):
+        dr.verify(_token(kid="k2"))
+
+
+def test_with_no_keys_kept_an_unreachable_jwks_url_is_still_a_server_failure(key_table):
+    ddb, _ = key_table
+    verifier = TokenVerifier(VERIFIER.trusted, fetch=_unreachable, store=SigningKeyStore(ddb, "t"))
+    with pytest.raises(KeysUnavailable, match="no keys are kept"):
+        verifier.verify(_token())
+    broken = TokenVerifier(VERIFIER.trusted, fetch=_unreachable, store=SigningKeyStore(ddb, "missing-table"))
+    with pytest.raises(KeysUnavailable, match="cannot read the kept keys"):
+        broken.verify(_token())
+
+
+def test_kept_keys_stand_in_briefly_and_the_jwks_url_is_tried_again(key_table):
+    ddb, _ = key_table
+    store = SigningKeyStore(ddb, "t")
+    TokenVerifier(VERIFIER.trusted, fetch=_jwks, store=store).verify(_token())
+    now, fetches = [time.time()], []
+
+    def flaky(url: str) -> dict:
+        fetches.append(now[0])
+        if len(fetches) == 1:
+            raise OSError("timed out")
+        return _jwks(url)
+
+    verifier = TokenVerifier(VERIFIER.trusted, fetch=flaky, store=store, clock=lambda: now[0])
+    verifier.verify(_token())
+    verifier.verify(_token())
+    assert len(fetches) == 1, "kept keys serve without a fetch per connection"
+    now[0] += KEPT_KEYS_SECONDS + 1
+    verifier.verify(_token())
+    assert len(fetches) == 2, "the URL is tried again once the kept keys' time is up"
+
+
+def test_a_store_that_cannot_write_does_not_refuse_a_valid_token(key_table):
+    ddb, _ = key_table
+    warnings: list[tuple[str, dict]] = []
+    verifier = TokenVerifier(
+        VERIFIER.trusted,
+        fetch=_jwks,
+        store=SigningKeyStore(ddb, "missing-table"),
+        log=lambda m, e: warnings.append((m, e)),
+    )
+    assert verifier.verify(_token())["sub"] == "u1"
+    assert [m for m, _ in warnings] == ["cannot keep the signing keys in the table"]

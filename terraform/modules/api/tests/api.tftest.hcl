@@ -44,6 +44,7 @@ variables {
   ttl_removal_filter       = jsonencode(jsondecode(file("../../contracts/ttl_removal.json")).lambda_event_filter)
   device_key_prefix        = jsondecode(file("../../contracts/item_keys.json")).sort_key_prefixes.device
   owner_partition_prefixes = jsondecode(file("../../contracts/item_keys.json")).owner_partition_prefixes
+  signing_keys_prefix      = jsondecode(file("../../contracts/item_keys.json")).partition_prefixes.signing_keys
 }
 
 run "authorizer_on_every_route_but_health" {
