@@ -30,7 +30,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from backend_core import item_keys
-from backend_core.ddb import from_ddb, to_ddb, values
+from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
 from backend_core.table_design import TABLE_DESIGN
 
 MAX_ATTEMPTS = 8  # concurrent writers of one user race for the region's counter; retry that race only
@@ -142,14 +142,16 @@ def _copy_of(raw: dict[str, Any]) -> SyncItem:
     )
 
 
-class SyncStore:
+class SyncStore(TableAccess):
     """Sync items of every user in one region. `regions` are all regions that take writes (the order does
-    not matter); `region` is the one this store writes in."""
+    not matter); `region` is the one this store writes in. Every read of copies (and so every write, which
+    reads first) may raise ddb.BatchIncomplete: DynamoDB kept keys of a BatchGetItem unprocessed throughout."""
 
     def __init__(self, dynamodb_client: Any, table_name: str, region: str, regions: tuple[str, ...]) -> None:
         if region not in regions:
             raise ValueError(f"region {region} is not one of the sync regions {regions}")
-        self.db, self.table, self.region, self.regions = dynamodb_client, table_name, region, tuple(regions)
+        super().__init__(dynamodb_client, table_name)
+        self.region, self.regions = region, tuple(regions)
         self.max_item_bytes = TABLE_DESIGN.max_item_bytes
 
     # ---- reads -----------------------------------------------------------------------------------------
@@ -167,28 +169,21 @@ class SyncStore:
 
     def _copies(self, user_id: str, items: list[tuple[str, str]], with_counter: bool = False) -> _Read:
         """Every region's copy of the given items, and this region's counter of the user when asked for;
-        one or more consistent BatchGetItem calls."""
+        consistent BatchGetItem calls of up to 100 keys (TableAccess._batch_get: unprocessed keys asked again
+        with backoff). Raises BatchIncomplete when DynamoDB keeps keys unprocessed through every retry."""
         counter_key = item_keys.sync_counter(user_id, self.region)
         wanted = [item_keys.sync_copy(user_id, c, i, o) for c, i in items for o in self.regions]
         if with_counter:
             wanted.append(counter_key)
         found = _Read()
         for start in range(0, len(wanted), BATCH_GET_KEYS):
-            request = {
-                self.table: {
-                    "Keys": [to_ddb(k) for k in wanted[start : start + BATCH_GET_KEYS]],
-                    "ConsistentRead": True,
-                }
-            }
-            while request:
-                out = self.db.batch_get_item(RequestItems=request)
-                for row in (from_ddb(r) for r in out["Responses"].get(self.table, [])):
-                    if item_keys.is_sync_copy(row["SK"]):
-                        copy = _copy_of(row)
-                        found.copies.setdefault((copy.collection, copy.item_id), {})[copy.origin] = copy
-                    elif row["SK"] == counter_key["SK"]:
-                        found.counter = int(row["seq"])
-                request = out.get("UnprocessedKeys") or {}  # throttled keys: ask again
+            chunk = [to_ddb(k) for k in wanted[start : start + BATCH_GET_KEYS]]
+            for row in self._batch_get(chunk, ConsistentRead=True):
+                if item_keys.is_sync_copy(row["SK"]):
+                    copy = _copy_of(row)
+                    found.copies.setdefault((copy.collection, copy.item_id), {})[copy.origin] = copy
+                elif row["SK"] == counter_key["SK"]:
+                    found.counter = int(row["seq"])
         return found
 
     # ---- writes ----------------------------------------------------------------------------------------
