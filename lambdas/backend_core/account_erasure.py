@@ -203,7 +203,11 @@ def erase_subscriptions(ctx: EraseContext, user_id: str) -> int:
 
 def leave_subscriber_counts(ctx: EraseContext, user_id: str) -> int:
     """The providers the user follows (GSI1) stop counting them: each pair this region's replica holds is
-    deleted and this region's count item moves down by one (`SubscriptionStore.remove_erased`); pairs deleted.
+    deleted and this region's count item moves down by one in the same TransactWriteItems, the pair's Delete
+    conditioned on the pair existing (`SubscriptionStore.unsubscribe`, as `POST .../unsubscribe` does); pairs
+    deleted. A crash or a retried batch cannot skip or double a decrement: a pair still there is deleted with its
+    decrement, a pair already gone is cancelled by its condition and counts 0. Any other failure of a
+    transaction (a conflicting write, throttling) raises ClientError, so Lambda retries the record.
 
     Run by the eraser of the region that took the DELETE /me only (`erase_everything`), before the
     subscriptions step: that region's eraser starts from its own tombstone's record, before the other region has
@@ -223,7 +227,7 @@ def leave_subscriber_counts(ctx: EraseContext, user_id: str) -> int:
         )
     ]
     store = SubscriptionStore(ctx.dynamodb, ctx.table, ctx.region)
-    return sum(store.remove_erased(provider_id, user_id) for provider_id in following)
+    return sum(store.unsubscribe(provider_id, user_id) for provider_id in following)
 
 
 def erase_media_objects(ctx: EraseContext, user_id: str) -> int:
