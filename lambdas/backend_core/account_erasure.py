@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -103,6 +103,33 @@ class ErasureStore(TableAccess):
         )
 
 
+class Tombstones(Protocol):
+    """What reads tombstones: an `ErasureStore`, or a batch's memo of it (`BatchTombstones`)."""
+
+    def get(self, user_id: str, consistent: bool = True) -> Erasure | None: ...
+
+
+class BatchTombstones:
+    """The tombstone reads of one batch of records (a stream batch, an S3 event): each user's tombstone is read
+    once per batch, not once per record (GetItem on `store`, consistent or not as each caller asks).
+
+    A tombstone never changes once written (a conditional put; TTL drops it after ERASURE_TOMBSTONE_DAYS), so a
+    found one answers every later lookup of the batch, strongly consistent or not. A miss answers later
+    eventually consistent lookups only (they may see a stale miss anyway): a strongly consistent lookup after a
+    miss reads again, so a tombstone's own INSERT record, whose tombstone the read must find, is never answered
+    by an earlier eventually consistent miss of the same batch. A read's error propagates and is not kept."""
+
+    def __init__(self, store: Tombstones) -> None:
+        self.store = store
+        self._found: dict[str, Erasure | None] = {}
+
+    def get(self, user_id: str, consistent: bool = True) -> Erasure | None:
+        if user_id in self._found and (self._found[user_id] is not None or not consistent):
+            return self._found[user_id]
+        self._found[user_id] = self.store.get(user_id, consistent=consistent)
+        return self._found[user_id]
+
+
 @dataclass
 class EraseContext:
     """One region's clients and names: every step erases in this region only."""
@@ -118,6 +145,8 @@ class EraseContext:
     # The id of the pool that owns the users (`<home region>_<id>`), looked up when the Cognito step runs (after the
     # data steps, so a failing lookup leaves nothing of the user's data behind); None = no pool.
     owning_pool: Callable[[], str | None] = lambda: None
+    # Where a step reads other users' tombstones (`erase_late_item`); None = an ErasureStore of ctx's table.
+    tombstones: Tombstones | None = None
 
 
 class _Table(TableAccess):
@@ -374,7 +403,8 @@ def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
         return scrub_message(ctx, image)
     if item_keys.is_conversation_entry(pk, sk):
         owner, peer = item_keys.owners_of(pk, sk)
-        if ErasureStore(ctx.dynamodb, ctx.table).get(owner, consistent=False) is None:
+        tombstones = ctx.tombstones or ErasureStore(ctx.dynamodb, ctx.table)
+        if tombstones.get(owner, consistent=False) is None:
             return mark_peer_deleted(ctx, image, peer)
     _Table(ctx.dynamodb, ctx.table).delete_all([{"PK": pk, "SK": sk}])
     erased = 1
@@ -384,7 +414,7 @@ def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
     return erased
 
 
-def erase_landed_media(ctx: EraseContext, store: ErasureStore, key: str) -> int:
+def erase_landed_media(ctx: EraseContext, store: Tombstones, key: str) -> int:
     """A media object version landed in this region's bucket (an upload, or a replica S3 replication brought in
     late, after both regions' sweeps): when its owner (the key's `users/<user id>/`) has a tombstone, empty the
     owner's prefix again, that version with it. Objects erased; 0 for a live owner or a key of no user.

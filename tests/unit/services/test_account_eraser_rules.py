@@ -1,18 +1,23 @@
 """The account eraser against the moto server (through the local stack's gateway): an erased consumer leaves the
 subscriber counts once, the pair and its decrement in one transaction (a failed count update keeps the pair; a
-retry after a crash neither skips nor doubles a decrement).
+retry after a crash neither skips nor doubles a decrement), and a stream batch reads each user's tombstone once.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 import pytest
 from botocore.exceptions import ClientError
 
+from account_eraser.app import create_handler
+from account_eraser.settings import Settings
 from backend_core import item_keys
 from backend_core.account_erasure import (
+    BatchTombstones,
     EraseContext,
+    ErasureStore,
     leave_subscriber_counts,
 )
 from backend_core.ddb import from_ddb, to_ddb
@@ -86,3 +91,79 @@ def test_a_pair_already_gone_is_done_and_moves_no_count(deps) -> None:
     assert subs.unsubscribe(provider, gone) is False
     assert _count_item(deps, provider) == 0
     assert leave_subscriber_counts(_ctx(deps), gone) == 0
+
+
+def _record(item: dict, seq: int) -> dict:
+    return {
+        "eventID": str(seq),
+        "eventName": "INSERT",
+        "eventSource": "aws:dynamodb",
+        "dynamodb": {
+            "Keys": to_ddb({"PK": item["PK"], "SK": item["SK"]}),
+            "NewImage": to_ddb(item),
+            "SequenceNumber": str(seq),
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+    }
+
+
+def test_a_stream_batch_reads_each_users_tombstone_once(deps, stack) -> None:
+    erased, alive = _ids(2)
+    table = deps.settings.table_name
+    ErasureStore(deps.dynamodb, table).request(erased, None, NOW, 2_000_000_000)
+    late = [{**item_keys.device(erased, f"d{i}"), "platform": "apns"} for i in range(3)]
+    live = [{**item_keys.device(alive, f"d{i}"), "platform": "apns"} for i in range(3)]
+    for item in late + live:
+        deps.dynamodb.put_item(TableName=table, Item=to_ddb(item))
+    tombstone = _raw(deps, item_keys.account_erasure(erased))
+    records = [_record(item, n) for n, item in enumerate([tombstone, *late, *live, tombstone])]
+
+    handler = create_handler(
+        Settings(
+            region=REGION, endpoint_url=stack.url, table_name=table, media_bucket=stack.settings.media_bucket
+        )
+    )
+    reads: Counter[tuple[str, bool]] = Counter()
+
+    def count(params: dict, **_: object) -> None:
+        key = from_ddb(params["Key"])
+        if key["SK"] == item_keys.ACCOUNT_ERASURE_SK:
+            reads[(item_keys.user_id_of(key["PK"]), bool(params.get("ConsistentRead")))] += 1
+
+    handler.dynamodb.meta.events.register("provide-client-params.dynamodb.GetItem", count)
+
+    assert handler({"Records": records}, None) == {"batchItemFailures": []}
+    # The tombstone's record reads strongly consistent, first; every later record of the batch uses that answer.
+    assert reads == {(erased, True): 1, (alive, False): 1}
+    assert all(_raw(deps, {"PK": i["PK"], "SK": i["SK"]}) is None for i in late), "the late writes erased"
+    assert all(_raw(deps, {"PK": i["PK"], "SK": i["SK"]}) is not None for i in live), "a live user's kept"
+
+    reads.clear()
+    assert handler({"Records": records[1:2] + records[4:5]}, None) == {"batchItemFailures": []}
+    assert reads == {(erased, False): 1, (alive, False): 1}, "the next batch reads again"
+
+
+def test_a_miss_answers_eventual_reads_only(deps) -> None:
+    """A strongly consistent lookup after an eventually consistent miss of the same batch reads again."""
+    store = ErasureStore(deps.dynamodb, deps.settings.table_name)
+    (user,) = _ids(1)
+    reads: list[bool] = []
+    deps.dynamodb.meta.events.register(
+        "provide-client-params.dynamodb.GetItem",
+        lambda params, **_: reads.append(bool(params.get("ConsistentRead"))),
+        unique_id="tombstone-reads",
+    )
+    try:
+        batch = BatchTombstones(store)
+        assert batch.get(user, consistent=False) is None
+        store.request(user, None, NOW, 2_000_000_000)
+        assert batch.get(user, consistent=False) is None, "the batch's answer: a miss"
+        assert reads == [False]
+        found = batch.get(user)
+        assert found is not None and found.user_id == user
+        assert batch.get(user, consistent=False) == batch.get(user) == found
+        assert reads == [False, True]
+    finally:
+        deps.dynamodb.meta.events.unregister(
+            "provide-client-params.dynamodb.GetItem", unique_id="tombstone-reads"
+        )
