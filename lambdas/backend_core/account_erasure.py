@@ -113,8 +113,10 @@ class BatchTombstones:
     """The tombstone reads of one batch of records (a stream batch, an S3 event): each user's tombstone is read
     once per batch, not once per record (GetItem on `store`, consistent or not as each caller asks).
 
-    A tombstone never changes once written (a conditional put; TTL drops it after ERASURE_TOMBSTONE_DAYS), so a
-    found one answers every later lookup of the batch, strongly consistent or not. A miss answers later
+    A tombstone is put once (conditionally) and at most replaced by the other region's replicated one (a `DELETE
+    /me` in both regions during a partition, last writer wins); every record of a batch was written before the
+    batch is read, so a tombstone found while reading the batch is as new as any of its records and answers every
+    later lookup of the batch, strongly consistent or not. A miss answers later
     eventually consistent lookups only (they may see a stale miss anyway): a strongly consistent lookup after a
     miss reads again, so a tombstone's own INSERT record, whose tombstone the read must find, is never answered
     by an earlier eventually consistent miss of the same batch. A read's error propagates and is not kept."""
