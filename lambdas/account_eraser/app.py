@@ -10,12 +10,16 @@ media object of a deleted account that landed late.
   media prefix again. Invoked asynchronously by S3: an error is retried by Lambda, then goes to the on-failure
   destination.
 
+Tombstones are read once per user per batch (`BatchTombstones`): a batch of a busy shard carries many records
+of the same users, and each record used to cost its own GetItem.
+
 In AWS the event source mapping filters to INSERT/MODIFY of user-owned items (terraform/modules/api); the
 local stack's stream source delivers every record, so the checks are repeated here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger, Metrics
@@ -27,6 +31,7 @@ from botocore.exceptions import ClientError
 from account_eraser.settings import Settings
 from backend_core import aws, item_keys
 from backend_core.account_erasure import (
+    BatchTombstones,
     EraseContext,
     ErasureStore,
     erase_everything,
@@ -66,7 +71,7 @@ def create_handler(settings: Settings) -> Handler:
                     ) from exc
         return pool["id"]
 
-    def context() -> EraseContext:
+    def context(batch: BatchTombstones) -> EraseContext:
         return EraseContext(
             dynamodb=dynamodb,
             table=settings.table_name,
@@ -77,36 +82,43 @@ def create_handler(settings: Settings) -> Handler:
             write_regions=settings.write_regions,
             erased={},
             owning_pool=owning_pool,
+            tombstones=batch,
         )
 
-    def record_handler(record: DynamoDBRecord) -> None:
-        image = stream_image(record.raw_event)
-        if image is None or "PK" not in image or "SK" not in image:
-            return
-        pk, sk = str(image["PK"]), str(image["SK"])
-        if item_keys.is_account_erasure(pk, sk):
-            erasure = tombstones.get(item_keys.user_id_of(pk))
-            if erasure is None:
+    def record_handler_for(batch: BatchTombstones) -> Callable[[DynamoDBRecord], None]:
+        """The handler of each record of one stream batch, reading tombstones through the batch's memo."""
+
+        def record_handler(record: DynamoDBRecord) -> None:
+            image = stream_image(record.raw_event)
+            if image is None or "PK" not in image or "SK" not in image:
                 return
-            counts = erase_everything(context(), erasure)
-            metrics.add_metric(name="AccountsErased", unit=MetricUnit.Count, value=1)
-            logger.info("account erased in this region", extra={"erased": counts})
-            return
-        for owner in item_keys.owners_of(pk, sk):
-            if tombstones.get(owner, consistent=False) is not None:
-                erase_late_item(context(), image)
-                logger.info(
-                    "late write of an erased account erased", extra={"sk_prefix": sk.split("#", 1)[0]}
-                )
+            pk, sk = str(image["PK"]), str(image["SK"])
+            if item_keys.is_account_erasure(pk, sk):
+                erasure = batch.get(item_keys.user_id_of(pk))
+                if erasure is None:
+                    return
+                counts = erase_everything(context(batch), erasure)
+                metrics.add_metric(name="AccountsErased", unit=MetricUnit.Count, value=1)
+                logger.info("account erased in this region", extra={"erased": counts})
                 return
+            for owner in item_keys.owners_of(pk, sk):
+                if batch.get(owner, consistent=False) is not None:
+                    erase_late_item(context(batch), image)
+                    logger.info(
+                        "late write of an erased account erased", extra={"sk_prefix": sk.split("#", 1)[0]}
+                    )
+                    return
+
+        return record_handler
 
     def media_handler(event: dict) -> dict:
         erased = 0
+        batch = BatchTombstones(tombstones)
         for record in event["Records"]:
             if not str(record.get("eventName", "")).startswith("ObjectCreated"):
                 continue
             key = unquote_plus(record["s3"]["object"]["key"])  # S3 URL-encodes keys in events
-            erased += erase_landed_media(context(), tombstones, key)
+            erased += erase_landed_media(context(batch), batch, key)
         if erased:
             metrics.add_metric(name="LateMediaErased", unit=MetricUnit.Count, value=erased)
             logger.info("media of an erased account that landed late erased", extra={"objects": erased})
@@ -118,9 +130,13 @@ def create_handler(settings: Settings) -> Handler:
             return media_handler(event)
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
         return process_partial_response(
-            event=event, record_handler=record_handler, processor=processor, context=context_
+            event=event,
+            record_handler=record_handler_for(BatchTombstones(tombstones)),
+            processor=processor,
+            context=context_,
         )
 
+    handler.dynamodb = dynamodb  # type: ignore[attr-defined]  # for tests that count its DynamoDB calls
     return handler
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -103,6 +103,35 @@ class ErasureStore(TableAccess):
         )
 
 
+class Tombstones(Protocol):
+    """What reads tombstones: an `ErasureStore`, or a batch's memo of it (`BatchTombstones`)."""
+
+    def get(self, user_id: str, consistent: bool = True) -> Erasure | None: ...
+
+
+class BatchTombstones:
+    """The tombstone reads of one batch of records (a stream batch, an S3 event): each user's tombstone is read
+    once per batch, not once per record (GetItem on `store`, consistent or not as each caller asks).
+
+    A tombstone is put once (conditionally) and at most replaced by the other region's replicated one (a `DELETE
+    /me` in both regions during a partition, last writer wins); every record of a batch was written before the
+    batch is read, so a tombstone found while reading the batch is as new as any of its records and answers every
+    later lookup of the batch, strongly consistent or not. A miss answers later
+    eventually consistent lookups only (they may see a stale miss anyway): a strongly consistent lookup after a
+    miss reads again, so a tombstone's own INSERT record, whose tombstone the read must find, is never answered
+    by an earlier eventually consistent miss of the same batch. A read's error propagates and is not kept."""
+
+    def __init__(self, store: Tombstones) -> None:
+        self.store = store
+        self._found: dict[str, Erasure | None] = {}
+
+    def get(self, user_id: str, consistent: bool = True) -> Erasure | None:
+        if user_id in self._found and (self._found[user_id] is not None or not consistent):
+            return self._found[user_id]
+        self._found[user_id] = self.store.get(user_id, consistent=consistent)
+        return self._found[user_id]
+
+
 @dataclass
 class EraseContext:
     """One region's clients and names: every step erases in this region only."""
@@ -118,6 +147,8 @@ class EraseContext:
     # The id of the pool that owns the users (`<home region>_<id>`), looked up when the Cognito step runs (after the
     # data steps, so a failing lookup leaves nothing of the user's data behind); None = no pool.
     owning_pool: Callable[[], str | None] = lambda: None
+    # Where a step reads other users' tombstones (`erase_late_item`); None = an ErasureStore of ctx's table.
+    tombstones: Tombstones | None = None
 
 
 class _Table(TableAccess):
@@ -203,7 +234,11 @@ def erase_subscriptions(ctx: EraseContext, user_id: str) -> int:
 
 def leave_subscriber_counts(ctx: EraseContext, user_id: str) -> int:
     """The providers the user follows (GSI1) stop counting them: each pair this region's replica holds is
-    deleted and this region's count item moves down by one (`SubscriptionStore.remove_erased`); pairs deleted.
+    deleted and this region's count item moves down by one in the same TransactWriteItems, the pair's Delete
+    conditioned on the pair existing (`SubscriptionStore.unsubscribe`, as `POST .../unsubscribe` does); pairs
+    deleted. A crash or a retried batch cannot skip or double a decrement: a pair still there is deleted with its
+    decrement, a pair already gone is cancelled by its condition and counts 0. Any other failure of a
+    transaction (a conflicting write, throttling) raises ClientError, so Lambda retries the record.
 
     Run by the eraser of the region that took the DELETE /me only (`erase_everything`), before the
     subscriptions step: that region's eraser starts from its own tombstone's record, before the other region has
@@ -223,7 +258,7 @@ def leave_subscriber_counts(ctx: EraseContext, user_id: str) -> int:
         )
     ]
     store = SubscriptionStore(ctx.dynamodb, ctx.table, ctx.region)
-    return sum(store.remove_erased(provider_id, user_id) for provider_id in following)
+    return sum(store.unsubscribe(provider_id, user_id) for provider_id in following)
 
 
 def erase_media_objects(ctx: EraseContext, user_id: str) -> int:
@@ -370,7 +405,8 @@ def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
         return scrub_message(ctx, image)
     if item_keys.is_conversation_entry(pk, sk):
         owner, peer = item_keys.owners_of(pk, sk)
-        if ErasureStore(ctx.dynamodb, ctx.table).get(owner, consistent=False) is None:
+        tombstones = ctx.tombstones or ErasureStore(ctx.dynamodb, ctx.table)
+        if tombstones.get(owner, consistent=False) is None:
             return mark_peer_deleted(ctx, image, peer)
     _Table(ctx.dynamodb, ctx.table).delete_all([{"PK": pk, "SK": sk}])
     erased = 1
@@ -380,7 +416,7 @@ def erase_late_item(ctx: EraseContext, image: dict[str, Any]) -> int:
     return erased
 
 
-def erase_landed_media(ctx: EraseContext, store: ErasureStore, key: str) -> int:
+def erase_landed_media(ctx: EraseContext, store: Tombstones, key: str) -> int:
     """A media object version landed in this region's bucket (an upload, or a replica S3 replication brought in
     late, after both regions' sweeps): when its owner (the key's `users/<user id>/`) has a tombstone, empty the
     owner's prefix again, that version with it. Objects erased; 0 for a live owner or a key of no user.

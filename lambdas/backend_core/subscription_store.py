@@ -113,7 +113,11 @@ class SubscriptionStore(TableAccess):
 
     def unsubscribe(self, provider_id: str, consumer_id: str) -> bool:
         """Stop following (idempotent): whether this call removed the subscription (then this region's count
-        went down by one)."""
+        went down by one). The pair's Delete (conditioned on the pair existing) and the count's `ADD -1` are one
+        TransactWriteItems, so the count moves exactly when the pair goes: a retry after the pair is gone is
+        cancelled by its condition and moves nothing (False). Also the account eraser's removal of an erased
+        consumer (`account_erasure.leave_subscriber_counts`). Any other failure (a conflicting transaction,
+        throttling, a refused count update) raises ClientError with nothing written."""
         try:
             self.db.transact_write_items(
                 TransactItems=[
@@ -132,21 +136,6 @@ class SubscriptionStore(TableAccess):
             if not _cancelled_by_condition(exc):
                 raise
         return False
-
-    def remove_erased(self, provider_id: str, consumer_id: str) -> bool:
-        """The account eraser's unsubscribe of an erased consumer (idempotent): delete the pair and, when this
-        region's replica still held it, move this region's count down by one; whether it was removed. Two calls,
-        not a transaction (the eraser's role has no TransactWriteItems): a crash between them leaves the count
-        one over, an estimate as after a partition; a retry finds the pair gone and moves nothing."""
-        old = self.db.delete_item(
-            TableName=self.table,
-            Key=to_ddb(item_keys.subscription(provider_id, consumer_id)),
-            ReturnValues="ALL_OLD",
-        )
-        if not old.get("Attributes"):
-            return False
-        self.db.update_item(**self._count_update(provider_id, -1)["Update"])
-        return True
 
     def subscriber_count(self, provider_id: str) -> int:
         """The sum of the write regions' count items, never below 0: one BatchGetItem of their keys, so its cost
