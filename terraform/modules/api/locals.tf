@@ -103,9 +103,11 @@ locals {
     mobile_api = concat(
       [
         {
+          # A TransactWriteItems is authorised per item by these actions (ConditionCheckItem for its checks): IAM has
+          # no transaction action ("Using IAM with DynamoDB transactions", DynamoDB developer guide).
           Sid      = "TableReadWrite"
           Effect   = "Allow"
-          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"]
+          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"]
           Resource = local.table_resources
         },
         {
