@@ -158,7 +158,9 @@ def run(audience: int, rounds: int, timeout: float) -> dict:
 
 
 def failures(r: dict) -> list[str]:
-    """Why the run fails the issue's broadcast guarantees (empty when it holds)."""
+    """Why the run fails the issue's broadcast guarantees (empty when it holds). The latency ratio is a goal, not
+    a guarantee: the report says whether it is met, and like every benchmark here a missed goal does not fail
+    the run (`make bench` goes on to the next benchmark)."""
     if r.get("timed_out"):
         return [
             f"a fan-out did not finish within {r['timeout_s']:.0f} s ({r['delivered']} / {r['audience']} inboxes)"
@@ -192,7 +194,8 @@ def markdown(r: dict) -> str:
             *head,
             f"| API latency, broadcast to 1 (median) | {r['api_ms_1']} ms |",
             f"| API latency, broadcast to {r['audience']} (median) | {r['api_ms_n']} ms |",
-            f"| ratio (goal < {r['ratio_goal']}) | {r['ratio']} |",
+            f"| ratio (goal < {r['ratio_goal']}) | {r['ratio']} "
+            f"({'met' if r['ratio'] < r['ratio_goal'] else 'NOT met'}) |",
             f"| fan-out end to end (POST to the last inbox) | {r['end_to_end_s']} s |",
             f"| fan-out throughput | {r['recipients_per_s']} recipients/s |",
             f"| inboxes holding it | {r['delivered']} / {r['audience']} |",
