@@ -4,7 +4,7 @@ the N inboxes holding each broadcast exactly once, also when the fan-out worker 
 for README.md and lambdas/notify_worker/README.md). The suite runs bounded versions of the same
 (tests/local/test_broadcasts.py, tests/api/test_broadcasts.py).
 
-Run: .venv/bin/python -m benchmarks.broadcast_bench [--audience 5000] [--rounds 5] [--timeout 1800]  (or
+Run: .venv/bin/python -m benchmarks.broadcast_bench [--audience 5000] [--rounds 9] [--timeout 1800]  (or
 `make bench`). It starts its own local stack on free ports in a temp dir (never one `make up` started), writes
 the audience's subscriptions in bulk (BatchWriteItem, tests/broadcast_support.py), then:
 1. fan-out: one broadcast to the N subscribers through the API; the time from the POST until the worker's
@@ -109,6 +109,10 @@ def _killed_run(stack: LocalStackHandle, provider_id: str, audience: int, timeou
     }
 
 
+def _ms(seconds: list[float]) -> list[float]:
+    return [round(1000 * s, 1) for s in seconds]
+
+
 def _latency_rounds(
     stack: LocalStackHandle, small: object, big: object, audience: int, rounds: int, hold_jobs: bool
 ) -> tuple[list[float], list[float]]:
@@ -181,12 +185,14 @@ def run(audience: int, rounds: int, timeout: float) -> dict:
             api_ms_1=round(1000 * statistics.median(one), 1),
             api_ms_n=round(1000 * statistics.median(many), 1),
             ratio=round(statistics.median(many) / statistics.median(one), 2),
+            samples_ms={"1": _ms(one), str(audience): _ms(many)},
         )
         one, many = _latency_rounds(stack, small, big, audience, rounds, hold_jobs=False)
         result["beside_fan_outs"] = {
             "api_ms_1": round(1000 * statistics.median(one), 1),
             "api_ms_n": round(1000 * statistics.median(many), 1),
             "ratio": round(statistics.median(many) / statistics.median(one), 2),
+            "samples_ms": {"1": _ms(one), str(audience): _ms(many)},
         }
     finally:
         background_stack.stop(config)
@@ -249,7 +255,7 @@ def markdown(r: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--audience", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9, help="latency pairs, held and then beside fan-outs")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds each fan-out may take")
     args = parser.parse_args()
     if args.audience < 2 * PAGE or args.rounds < 1 or args.timeout <= 0:
