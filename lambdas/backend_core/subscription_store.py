@@ -62,8 +62,9 @@ class SubscriptionStore(TableAccess):
     ) -> None:
         super().__init__(dynamodb_client, table_name)
         self.region = region  # whose count item this store moves
-        # Whose count items make the count: every region that takes writes (settings.write_regions).
-        self.count_regions = count_regions or (region,)
+        # Whose count items make the count: every region that takes writes (settings.write_regions). Only
+        # `subscriber_count` needs them; without them it refuses rather than answer one region's share.
+        self.count_regions = count_regions
 
     def _count_update(self, provider_id: str, delta: int) -> dict[str, Any]:
         return {
@@ -141,7 +142,12 @@ class SubscriptionStore(TableAccess):
         """The sum of the write regions' count items, never below 0: one BatchGetItem of their keys, so its cost
         never depends on the audience (a Query beside the provider's subscriber items would, in the emulator).
         Exact while replication keeps up; an estimate after a partition (see the module docstring). Raises
-        BatchIncomplete when DynamoDB keeps a key unprocessed through every retry."""
+        BatchIncomplete when DynamoDB keeps a key unprocessed through every retry, ValueError when the store was
+        built without `count_regions`."""
+        if not self.count_regions:
+            raise ValueError(
+                "subscriber_count needs count_regions (the write regions): one region's item is a share"
+            )
         keys = [to_ddb(item_keys.subscriber_count(provider_id, r)) for r in self.count_regions]
         items = self._batch_get(keys, ProjectionExpression="subscribers")
         return max(0, sum(int(i.get("subscribers", 0)) for i in items))

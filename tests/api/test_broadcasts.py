@@ -168,6 +168,8 @@ def test_unsubscribe_is_idempotent_and_moves_the_count_once(api, make_user, stac
     for _ in range(2):
         assert api("POST", path, consumer).status == 200
     assert store.subscriber_count(provider.sub) == 1  # the repeat created nothing
+    with pytest.raises(ValueError, match="count_regions"):  # one region's count item is only a share
+        SubscriptionStore(stack.client("dynamodb"), s.table_name, s.region).subscriber_count(provider.sub)
     first, again = api("DELETE", path, consumer), api("DELETE", path, consumer)
     assert first.status == again.status == 200
     assert first.body == {"provider_id": provider.sub, "subscribed": False, "removed": True}

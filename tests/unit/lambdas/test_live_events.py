@@ -16,6 +16,7 @@ from backend_core import item_keys
 from backend_core.ddb import to_ddb
 from backend_core.live_connections import LiveConnection
 from backend_core.live_events import MAPPERS, LiveEvent, PushText, events_of_record, push_needed, register
+from backend_core.table_design import TABLE_DESIGN
 from live_delivery.delivery import Gone, deliver
 from live_socket.routes import LiveRoutes, Unauthorized, token_of
 from live_socket.signing_keys import SigningKeyStore
@@ -272,18 +273,7 @@ def key_table():
     """A DynamoDB client and table (moto in process) and the PutItem calls made through the client."""
     with mock_aws():
         ddb = boto3.client("dynamodb", region_name="us-west-2")
-        ddb.create_table(
-            TableName="t",
-            KeySchema=[
-                {"AttributeName": "PK", "KeyType": "HASH"},
-                {"AttributeName": "SK", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "PK", "AttributeType": "S"},
-                {"AttributeName": "SK", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        ddb.create_table(**TABLE_DESIGN.to_boto3_create_args("t"))  # the table the functions use
         puts: list[dict] = []
         ddb.meta.events.register("before-call.dynamodb.PutItem", lambda params, **_: puts.append(params))
         yield ddb, puts
