@@ -21,7 +21,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from backend_core.api_routes import API_ROUTES
 from backend_core.ddb import BatchIncomplete
 from mobile_api import views
 from mobile_api.deps import Deps
@@ -246,14 +245,19 @@ def _plain_error(status: int, message: str) -> dict:
 
 def openapi_json(settings: Settings | None = None) -> str:
     """The OpenAPI document generated from the routes (committed as openapi.json; a test checks drift)."""
-    # The OpenAPI models (~0.3 s of pydantic model building) are needed to describe the API, never to serve
-    # it: imported here, not at module level, so a cold start does not pay for them.
+    # Powertools' OpenAPI models (~0.3 s of pydantic model building), our response bodies and the route table
+    # are needed to describe the API, never to serve it: imported here, not at module level, so the function
+    # never loads them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    from backend_core.api_routes import API_ROUTES
+    from mobile_api.openapi_doc import describe_responses
 
     settings = settings or Settings(
         region="us-east-1", table_name="openapi", endpoint_url="http://127.0.0.1:1"
     )
     app = build_app(settings)
+    describe_responses(app)
     document = json.loads(
         app.get_openapi_json_schema(
             title=OPENAPI_TITLE,

@@ -78,13 +78,3 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str]:
         loc = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
         parts.append(f"{loc}: {e.get('msg', 'invalid')}")
     return 422, "; ".join(parts)
-
-
-def error_doc(*statuses: int) -> dict[int, dict[str, Any]]:
-    """OpenAPI response entries for the error statuses a route can answer."""
-    from mobile_api.models import ErrorBody
-
-    return {
-        s: {"description": CODES.get(s, "error"), "content": {"application/json": {"model": ErrorBody}}}
-        for s in statuses
-    }

@@ -5,9 +5,8 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from mobile_api.deps import Deps
-from mobile_api.errors import error_doc, json_response
+from mobile_api.errors import json_response
 from mobile_api.identity import claims_of, require_caller
-from mobile_api.models import AccountDeletion
 from mobile_api.services import account as rules
 
 
@@ -15,13 +14,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.delete(
         "/me",
         summary="Delete the account and everything the user owns, in both regions (completed asynchronously)",
-        responses={
-            202: {
-                "description": "deletion under way (also for a repeated request)",
-                "content": {"application/json": {"model": AccountDeletion}},
-            },
-            **error_doc(401),
-        },
     )
     def delete_me():
         event = app.current_event.raw_event

@@ -11,16 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from backend_core.item_keys import SAFE_ID
 from mobile_api import cursors, views
 from mobile_api.deps import Deps
-from mobile_api.errors import error_doc, json_response
+from mobile_api.errors import json_response
 from mobile_api.identity import require_caller
 from mobile_api.models import (
-    ChatMessage,
-    ConversationPage,
-    MediaLink,
-    MediaRestoring,
-    MessagePage,
     MessageRequest,
-    ReadReceipt,
     ReadRequest,
 )
 from mobile_api.services import conversations as rules
@@ -31,10 +25,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.post(
         "/conversations/<peer_id>/messages",
         summary="Send a message to a connected consumer or provider",
-        responses={
-            201: {"description": "sent", "content": {"application/json": {"model": ChatMessage}}},
-            **error_doc(400, 401, 403, 404, 413, 422),
-        },
     )
     def send_message(
         peer_id: Annotated[str, Path(pattern=SAFE_ID)],
@@ -60,13 +50,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.get(
         "/conversations",
         summary="Own conversations, most recent first, with unread counts",
-        responses={
-            200: {
-                "description": "a page of conversations",
-                "content": {"application/json": {"model": ConversationPage}},
-            },
-            **error_doc(400, 401, 422),
-        },
     )
     def list_conversations(
         cursor: Annotated[str | None, Query(max_length=400)] = None,
@@ -87,13 +70,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.get(
         "/conversations/<peer_id>/messages",
         summary="A conversation's messages, newest first",
-        responses={
-            200: {
-                "description": "a page of messages",
-                "content": {"application/json": {"model": MessagePage}},
-            },
-            **error_doc(400, 401, 404, 422),
-        },
     )
     def list_messages(
         peer_id: Annotated[str, Path(pattern=SAFE_ID)],
@@ -115,13 +91,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.post(
         "/conversations/<peer_id>/read",
         summary="Read receipt: the conversation is read up to a message",
-        responses={
-            200: {
-                "description": "the receipt as it stands",
-                "content": {"application/json": {"model": ReadReceipt}},
-            },
-            **error_doc(400, 401, 404, 422),
-        },
     )
     def mark_read(peer_id: Annotated[str, Path(pattern=SAFE_ID)], body: ReadRequest):
         caller = require_caller(app.current_event.raw_event)
@@ -133,15 +102,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.get(
         "/conversations/<peer_id>/messages/<message_id>/media",
         summary="Download URL of the media a message of the conversation carries",
-        responses={
-            200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
-            202: {
-                "description": "the object was archived: it is being restored; ask again after `retry_after` "
-                "seconds",
-                "content": {"application/json": {"model": MediaRestoring}},
-            },
-            **error_doc(401, 404, 422, 503),
-        },
     )
     def message_media(
         peer_id: Annotated[str, Path(pattern=SAFE_ID)], message_id: Annotated[str, Path(pattern=SAFE_ID)]

@@ -10,9 +10,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from backend_core.item_keys import SAFE_ID
 from mobile_api import views
 from mobile_api.deps import Deps
-from mobile_api.errors import error_doc, json_response
+from mobile_api.errors import json_response
 from mobile_api.identity import require_caller
-from mobile_api.models import MediaLink, MediaRestoring, UploadGrant, UploadRequest
+from mobile_api.models import UploadRequest
 from mobile_api.services import media as rules
 
 
@@ -20,10 +20,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.post(
         "/media/uploads",
         summary="Presigned upload for one object",
-        responses={
-            201: {"description": "upload grant", "content": {"application/json": {"model": UploadGrant}}},
-            **error_doc(400, 401, 413, 422),
-        },
     )
     def create_upload(body: UploadRequest):
         caller = require_caller(app.current_event.raw_event)
@@ -35,15 +31,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.get(
         "/media/<id>",
         summary="Download URL of one of the caller's objects",
-        responses={
-            200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
-            202: {
-                "description": "the object was archived: it is being restored (the owner is notified when "
-                "it is back); ask again after `retry_after` seconds",
-                "content": {"application/json": {"model": MediaRestoring}},
-            },
-            **error_doc(401, 404, 422, 503),
-        },
     )
     def get_media(id: Annotated[str, Path(pattern=SAFE_ID)]):
         caller = require_caller(app.current_event.raw_event)

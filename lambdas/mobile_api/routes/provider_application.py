@@ -6,9 +6,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from mobile_api import views
 from mobile_api.deps import Deps
-from mobile_api.errors import error_doc, json_response
+from mobile_api.errors import json_response
 from mobile_api.identity import CONSUMERS, for_group, require_caller
-from mobile_api.models import ProviderApplication, ProviderApplicationRequest
+from mobile_api.models import ProviderApplicationRequest
 from mobile_api.services import provider_application as rules
 
 
@@ -16,17 +16,6 @@ def register(app: APIGatewayHttpResolver, deps: Deps) -> None:
     @app.post(
         "/me/provider-application",
         summary="Ask to become a provider (consumers); an operator approves or rejects it",
-        responses={
-            200: {
-                "description": "already pending: the stored application",
-                "content": {"application/json": {"model": ProviderApplication}},
-            },
-            202: {
-                "description": "recorded, pending an operator's decision",
-                "content": {"application/json": {"model": ProviderApplication}},
-            },
-            **error_doc(400, 401, 403, 409, 410, 422, 503),
-        },
     )
     @for_group(CONSUMERS)
     def apply_as_provider(request: ProviderApplicationRequest):
