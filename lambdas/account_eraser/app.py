@@ -31,15 +31,14 @@ from botocore.exceptions import ClientError
 from account_eraser.settings import Settings
 from backend_core import aws, item_keys
 from backend_core.account_erasure import (
-    BatchTombstones,
     EraseContext,
-    ErasureStore,
     erase_everything,
     erase_landed_media,
     erase_late_item,
     stream_image,
 )
 from backend_core.entrypoint import Handler, lazy_lambda_handler
+from backend_core.erasure_store import BatchTombstones, ErasureStore
 
 logger = Logger(service="account-eraser")
 metrics = Metrics(namespace="MobileBackend", service="account-eraser")

@@ -1,4 +1,5 @@
-"""Account deletion: the tombstone `DELETE /me` writes, and the one list of what a user owns.
+"""Account deletion: the one list of what a user owns, and the steps that erase it (the tombstone `DELETE /me`
+writes, and its store, are in `backend_core.erasure_store`).
 
 What a user owns is defined once, as `ERASE_STEPS`: each step erases one store's part of the user in ONE region
 (the region of the clients in `EraseContext`). The account eraser (lambdas/account_eraser) runs every step in
@@ -8,7 +9,7 @@ stream when it is back).
 
 Two regions take writes and replication can pause, so erasing once is not enough: a write made in the other
 region before the tombstone reached it (a sync item saved during a replication pause, say) replicates in after
-the sweep. The tombstone stays (`ERASURE_TOMBSTONE_DAYS`) and the eraser erases again any item of a tombstoned
+the sweep. The tombstone stays (`erasure_store.ERASURE_TOMBSTONE_DAYS`) and the eraser erases again any item of a tombstoned
 user that appears in its stream later, so a late write cannot resurrect the user's data. Every step is
 idempotent: a retried batch, or both regions erasing the same replicated items, deletes nothing twice that
 matters.
@@ -27,18 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from backend_core import item_keys
 from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
+from backend_core.erasure_store import Erasure, ErasureStore, Tombstones
 from backend_core.s3_layout import owner_of_media_key, user_media_prefix
 from backend_core.subscription_store import SubscriptionStore
 
-ERASURE_TOMBSTONE_DAYS = (
-    90  # far beyond any replication pause, retry or token lifetime (access tokens: 1 day max)
-)
 BATCH = 25  # BatchWriteItem's limit
 
 
@@ -46,90 +45,6 @@ def user_pool_id_parameter(name_prefix: str) -> str:
     """The SSM parameter holding the id of the pool that owns the users (`name_prefix`: `<project>-<env>`), read
     by the account eraser; Terraform's modules/api writes it (tests/terraform compares the names)."""
     return f"/{name_prefix}/identity/user-pool-id"
-
-
-@dataclass(frozen=True)
-class Erasure:
-    user_id: str
-    requested_at: str  # ISO-8601 UTC
-    # The pool whose issuer signed the requesting token (the DR replica's or the primary's): a record only.
-    # The Cognito user is deleted from the pool that owns the users (EraseContext.user_pool_id).
-    user_pool_id: str | None
-    # The region whose table took the DELETE /me (None on a tombstone written before it was recorded): its
-    # eraser alone moves subscriber counts down (`leave_subscriber_counts`).
-    requested_in: str | None = None
-
-
-class ErasureStore(TableAccess):
-    """The tombstones."""
-
-    def request(
-        self, user_id: str, user_pool_id: str | None, now: str, expires_at: int
-    ) -> tuple[Erasure, bool]:
-        """Write the tombstone unless there is one: (the erasure, created?). `expires_at` (epoch seconds) is
-        when DynamoDB's TTL may drop the tombstone."""
-        from backend_core.table_design import TABLE_DESIGN
-
-        item = {
-            **item_keys.account_erasure(user_id),
-            "user_id": user_id,
-            "requested_at": now,
-            "user_pool_id": user_pool_id,
-            "requested_in": self.db.meta.region_name,  # the region of this store's client: the one written
-            TABLE_DESIGN.ttl_attribute: expires_at,
-        }
-        try:
-            self.db.put_item(
-                TableName=self.table, Item=to_ddb(item), ConditionExpression="attribute_not_exists(PK)"
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            found = self.get(user_id)
-            if found is None:
-                raise
-            return found, False
-        return Erasure(user_id, now, user_pool_id, self.db.meta.region_name), True
-
-    def get(self, user_id: str, consistent: bool = True) -> Erasure | None:
-        item = self._get_item(item_keys.account_erasure(user_id), consistent=consistent)
-        if item is None:
-            return None
-        return Erasure(
-            str(item["user_id"]),
-            str(item["requested_at"]),
-            item.get("user_pool_id"),
-            item.get("requested_in"),
-        )
-
-
-class Tombstones(Protocol):
-    """What reads tombstones: an `ErasureStore`, or a batch's memo of it (`BatchTombstones`)."""
-
-    def get(self, user_id: str, consistent: bool = True) -> Erasure | None: ...
-
-
-class BatchTombstones:
-    """The tombstone reads of one batch of records (a stream batch, an S3 event): each user's tombstone is read
-    once per batch, not once per record (GetItem on `store`, consistent or not as each caller asks).
-
-    A tombstone is put once (conditionally) and at most replaced by the other region's replicated one (a `DELETE
-    /me` in both regions during a partition, last writer wins); every record of a batch was written before the
-    batch is read, so a tombstone found while reading the batch is as new as any of its records and answers every
-    later lookup of the batch, strongly consistent or not. A miss answers later
-    eventually consistent lookups only (they may see a stale miss anyway): a strongly consistent lookup after a
-    miss reads again, so a tombstone's own INSERT record, whose tombstone the read must find, is never answered
-    by an earlier eventually consistent miss of the same batch. A read's error propagates and is not kept."""
-
-    def __init__(self, store: Tombstones) -> None:
-        self.store = store
-        self._found: dict[str, Erasure | None] = {}
-
-    def get(self, user_id: str, consistent: bool = True) -> Erasure | None:
-        if user_id in self._found and (self._found[user_id] is not None or not consistent):
-            return self._found[user_id]
-        self._found[user_id] = self.store.get(user_id, consistent=consistent)
-        return self._found[user_id]
 
 
 @dataclass

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend_core import aws
-from backend_core.account_erasure import ErasureStore
 from backend_core.conversation_store import ConversationStore
 from backend_core.device_store import DeviceStore
+from backend_core.erasure_store import ErasureStore
 from backend_core.idempotency_store import IdempotencyStore
 from backend_core.inbox_store import InboxStore
 from backend_core.media_store import MediaStore

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backend_core.account_erasure import ERASURE_TOMBSTONE_DAYS, Erasure, ErasureStore
+from backend_core.erasure_store import ERASURE_TOMBSTONE_DAYS, Erasure, ErasureStore
 from mobile_api.clock import Clock, iso
 from mobile_api.identity import Caller
 

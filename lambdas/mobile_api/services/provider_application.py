@@ -4,7 +4,7 @@ user to the `providers` group, which reaches the user's next token (a refresh or
 
 from __future__ import annotations
 
-from backend_core.account_erasure import ErasureStore
+from backend_core.erasure_store import ErasureStore
 from backend_core.identity import CONSUMERS
 from backend_core.provider_application_store import (
     ApplicationVanished,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend_core import sync_store
-from backend_core.account_erasure import ErasureStore
+from backend_core.erasure_store import ErasureStore
 from backend_core.sync_store import ChangePage, SyncItem, SyncStore
 from mobile_api.clock import Clock, now_iso
 from mobile_api.services.errors import AccountDeleted, NotFound, Refused, StaleVersion, TooLarge, Unavailable

@@ -10,11 +10,11 @@ from moto import mock_aws
 
 from backend_core.account_erasure import (
     EraseContext,
-    ErasureStore,
     erase_cognito_user,
     erase_landed_media,
     user_pool_home_region,
 )
+from backend_core.erasure_store import ErasureStore
 from backend_core.s3_layout import owner_of_media_key
 
 PRIMARY, DR = "us-east-1", "us-west-2"

@@ -14,13 +14,9 @@ from botocore.exceptions import ClientError
 from account_eraser.app import create_handler
 from account_eraser.settings import Settings
 from backend_core import item_keys
-from backend_core.account_erasure import (
-    BatchTombstones,
-    EraseContext,
-    ErasureStore,
-    leave_subscriber_counts,
-)
+from backend_core.account_erasure import EraseContext, leave_subscriber_counts
 from backend_core.ddb import from_ddb, to_ddb
+from backend_core.erasure_store import BatchTombstones, ErasureStore
 from backend_core.subscription_store import SubscriptionStore
 
 REGION = "us-east-1"

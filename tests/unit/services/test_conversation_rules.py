@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from backend_core import item_keys
-from backend_core.account_erasure import EraseContext, ErasureStore, erase_conversations, erase_late_item
+from backend_core.account_erasure import EraseContext, erase_conversations, erase_late_item
 from backend_core.conversation_store import ConversationStore
 from backend_core.ddb import from_ddb, to_ddb
+from backend_core.erasure_store import ErasureStore
 from mobile_api.services import conversations as rules
 from mobile_api.services.errors import Forbidden, Invalid, NotFound
 
