@@ -9,9 +9,9 @@ stream when it is back).
 
 Two regions take writes and replication can pause, so erasing once is not enough: a write made in the other
 region before the tombstone reached it (a sync item saved during a replication pause, say) replicates in after
-the sweep. The tombstone stays (`erasure_store.ERASURE_TOMBSTONE_DAYS`) and the eraser erases again any item of a tombstoned
-user that appears in its stream later, so a late write cannot resurrect the user's data. Every step is
-idempotent: a retried batch, or both regions erasing the same replicated items, deletes nothing twice that
+the sweep. The tombstone stays (`erasure_store.ERASURE_TOMBSTONE_DAYS`) and the eraser erases again any item of
+a tombstoned user that appears in its stream later, so a late write cannot resurrect the user's data. Every step
+is idempotent: a retried batch, or both regions erasing the same replicated items, deletes nothing twice that
 matters.
 
 S3 replication is asynchronous (RTC: 99.99 % within 15 minutes; without RTC, longer), so a media version in
