@@ -29,6 +29,8 @@ CHECKPOINT_TTL_SECONDS = 30 * 24 * 3600
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """How far a broadcast's fan-out got in one region."""
+
     pages_done: int
     recipients_done: int  # recipients of the pages done (a duplicated page counts once)
     finished_at: str | None  # ISO-8601 UTC when the last page was done; None while running

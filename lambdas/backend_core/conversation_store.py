@@ -34,6 +34,8 @@ BATCH_GET = 100  # BatchGetItem's limit
 
 @dataclass(frozen=True)
 class Message:
+    """One message of a conversation, as the thread holds it (the sender's and the recipient's view alike)."""
+
     message_id: str
     sender_id: str
     recipient_id: str
@@ -50,6 +52,8 @@ class Message:
 
 @dataclass(frozen=True)
 class ConversationEntry:
+    """One entry of a user's conversation list: the thread with `peer_id` and its last message."""
+
     owner_id: str
     peer_id: str
     last_message_id: str
@@ -61,6 +65,8 @@ class ConversationEntry:
 
 @dataclass(frozen=True)
 class Receipt:
+    """How far `reader_id` has read the thread with `peer_id` (a receipt only moves forward)."""
+
     reader_id: str
     peer_id: str
     up_to: str  # the position of the last message read
@@ -70,12 +76,16 @@ class Receipt:
 
 @dataclass(frozen=True)
 class MessagePage:
+    """One page of a thread's messages, newest first, and where the next (older) page starts."""
+
     messages: list[Message]
     next_position: str | None  # GSI1SK of the last message served; None on the last page
 
 
 @dataclass(frozen=True)
 class EntryPage:
+    """One page of a user's conversation list, most recent first, and where the next page starts."""
+
     entries: list[ConversationEntry]
     next_position: str | None  # GSI1SK of the last entry served; None on the last page
 

@@ -23,6 +23,8 @@ class DeviceNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Device:
+    """A push-token registration of a user's device, with its SNS endpoint in each region that made one."""
+
     user_id: str
     device_id: str  # `backend_core.push.device_id(platform, token)`
     platform: str  # "apns" | "fcm"

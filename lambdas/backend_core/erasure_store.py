@@ -21,6 +21,8 @@ ERASURE_TOMBSTONE_DAYS = (
 
 @dataclass(frozen=True)
 class Erasure:
+    """The tombstone of a deleted account: who, when, and where `DELETE /me` was taken."""
+
     user_id: str
     requested_at: str  # ISO-8601 UTC
     # The pool whose issuer signed the requesting token (the DR replica's or the primary's): a record only.

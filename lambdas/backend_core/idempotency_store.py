@@ -35,6 +35,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class IdempotencyRecord:
+    """A provider's claim of an Idempotency-Key for `POST /notifications`, and the first request's outcome."""
+
     provider_id: str
     key: str
     request_hash: str  # sha-256 of the request: the same key with another request is refused

@@ -37,6 +37,8 @@ class InboxStatus(StrEnum):
 
 @dataclass(frozen=True)
 class InboxEntry:
+    """One notification in a recipient's inbox, and how far its delivery got."""
+
     recipient_id: str
     notification_id: str
     provider_id: str
@@ -50,6 +52,8 @@ class InboxEntry:
 
 @dataclass(frozen=True)
 class InboxPage:
+    """One page of an inbox, newest first, and where the next page starts."""
+
     entries: list[InboxEntry]
     next_position: str | None  # `<created_at>#<notification id>` of the last entry, None on the last page
 

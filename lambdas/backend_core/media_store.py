@@ -16,6 +16,8 @@ from backend_core.ddb import TableAccess, from_ddb, to_ddb, values
 
 @dataclass(frozen=True)
 class MediaObject:
+    """The record of one of a user's media objects (what the upload grant allowed)."""
+
     user_id: str
     media_id: str
     object_key: str  # in the media bucket: `backend_core.archival.media_object_key`
@@ -26,6 +28,8 @@ class MediaObject:
 
 @dataclass(frozen=True)
 class MediaUse:
+    """One region's record of a media object's latest download and restore request."""
+
     user_id: str
     media_id: str
     region: str

@@ -24,6 +24,8 @@ class ProfileNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Profile:
+    """A user's profile: what the user set, and the copy of what Cognito owns (role, email)."""
+
     user_id: str
     role: Role  # the copy of the newest token's groups (Cognito is the source of truth)
     email: str | None

@@ -33,6 +33,8 @@ class ApplicationVanished(Exception):
 
 @dataclass(frozen=True)
 class ProviderApplication:
+    """A consumer's request to become a provider, and an operator's decision on it."""
+
     user_id: str
     email: str | None
     business_name: str

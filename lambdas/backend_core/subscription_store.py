@@ -25,6 +25,8 @@ from backend_core.ddb import TableAccess, to_ddb, values
 
 @dataclass(frozen=True)
 class Subscription:
+    """A consumer following a provider."""
+
     provider_id: str
     consumer_id: str
     subscribed_at: str  # ISO-8601 UTC
@@ -41,6 +43,8 @@ class SubscriberPage:
 
 @dataclass(frozen=True)
 class FollowingPage:
+    """One page of the providers a consumer follows, by provider id, and where the next page starts."""
+
     subscriptions: list[Subscription]
     next_provider: str | None  # the last provider of the page: where the next page starts; None: no more
 

@@ -92,6 +92,8 @@ class SyncChange:
 
 @dataclass(frozen=True)
 class ChangePage:
+    """One page of a user's change feed, oldest first, and the cursor to read on from."""
+
     changes: list[SyncChange]
     cursor: dict[str, int]  # region -> last seq served (the next call passes it back)
     has_more: bool  # more changes can be read right now (not: changes still replicating)

@@ -24,6 +24,8 @@ MISSING = {"404", "NoSuchKey", "NotFound", "403", "AccessDenied"}
 
 @dataclass(frozen=True)
 class ArchiveState:
+    """Whether a media object sits in an archive tier, and whether its restore is under way."""
+
     tier: str | None = None  # ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS while archived
     restoring: bool = False
 

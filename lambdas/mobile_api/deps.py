@@ -27,6 +27,8 @@ from mobile_api.settings import Settings
 
 @dataclass
 class Deps:
+    """The stores, clients and clock one handler's routes use, built once per handler (`from_settings`)."""
+
     settings: Settings
     dynamodb: Any
     profiles: ProfileStore

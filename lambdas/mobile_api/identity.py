@@ -26,6 +26,8 @@ RouteHandler = TypeVar("RouteHandler", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class Caller:
+    """Who is calling: the claims of the verified token the request carries."""
+
     user_id: str
     email: str | None
     name: str | None

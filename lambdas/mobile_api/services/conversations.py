@@ -52,6 +52,8 @@ class Draft:
 
 @dataclass(frozen=True)
 class Sent:
+    """A message sent, or the one an earlier request with the same Idempotency-Key sent (`replayed`)."""
+
     message: Message
     replayed: bool = False  # the answer of an earlier request with the same Idempotency-Key
 
@@ -69,12 +71,16 @@ class Conversation:
 
 @dataclass(frozen=True)
 class ConversationPage:
+    """One page of the caller's conversations, most recent first, and where the next page starts."""
+
     conversations: list[Conversation]
     next_position: str | None
 
 
 @dataclass(frozen=True)
 class ReadState:
+    """The caller's receipt in a thread and what it leaves unread of the peer's messages."""
+
     peer_id: str
     receipt: Receipt
     unread: int

@@ -29,6 +29,8 @@ logger = Logger(service="mobile-api", child=True)
 
 @dataclass(frozen=True)
 class UploadGrant:
+    """A presigned POST for one upload, and the media record it will fill."""
+
     media: MediaObject
     url: str
     fields: dict[str, str]  # the presigned POST's form fields, sent before the file
@@ -37,6 +39,8 @@ class UploadGrant:
 
 @dataclass(frozen=True)
 class DownloadLink:
+    """A signed download URL of a media object."""
+
     media: MediaObject
     url: str
     expires_in: int  # seconds

@@ -56,6 +56,8 @@ class Draft:
 
 @dataclass(frozen=True)
 class Accepted:
+    """A notification accepted onto the queue (or replayed for the same Idempotency-Key) and its recipient count."""
+
     notification_id: str
     recipients: int
     replayed: bool = False  # the answer of an earlier request with the same Idempotency-Key
