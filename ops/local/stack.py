@@ -64,7 +64,7 @@ from ops.local.stand_ins.s3_inventory import InventoryReports
 from ops.local.stand_ins.s3_lambda_notifications import S3LambdaNotifications
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
 from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
-from ops.local.streams import SharedStream, StreamReader
+from ops.local.streams import SharedStream, StreamReader, trim_read_records
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -125,6 +125,8 @@ class LocalStack:
         self.archive: ArchiveTiers | None = None
         self.inventory: InventoryReports | None = None
         self.s3_functions: dict[str, Callable[[dict, Any], Any]] = {}  # function ARN -> handler (S3 events)
+        # label -> the one read of its table stream that feeds the event sources
+        self.stream_readers: dict[str, StreamReader] = {}
         # Cognito as apps meet it: SRP checks the password, codes are e-mailed (the outbox), refresh works.
         self.cognito_mail = CognitoMail()
         self.srp = SrpVerifier()
@@ -397,14 +399,14 @@ class LocalStack:
                 onboarding.build(values)
             )
             # The region's stream is read once for its four consumers (ops/local/streams.py SharedStream).
-            stream = SharedStream(
-                StreamReader(
-                    client("dynamodbstreams", res.region, endpoint),
-                    res.table_stream_arn,
-                    res.region,
-                    prune_in_process=True,  # moto runs in this process
-                )
+            reader = StreamReader(
+                client("dynamodbstreams", res.region, endpoint),
+                res.table_stream_arn,
+                res.region,
+                prune_in_process=True,  # moto runs in this process
             )
+            self.stream_readers[label] = reader
+            stream = SharedStream(reader)
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
@@ -519,9 +521,24 @@ class LocalStack:
                 self._names, res.region, endpoint, is_primary=res is self.provisioned.primary
             )
         self.replicator.reset()
+        self._trim_read_streams()
         if self.user_pool_replica is not None:
             self.user_pool_replica.restore()
         cognito_tokens.reset()
+
+    def _trim_read_streams(self) -> None:
+        """Drop the table streams' records that the event sources and the replicator have read (all of them,
+        after their reset): a reset stack's stream holds only what was written since, as a fresh stack's does.
+        moto keeps every record of the session (DynamoDB keeps 24 hours), and a reader from TRIM_HORIZON
+        (`ops audit lifecycle`) read the whole session again on every run (minutes in a CI run)."""
+        assert self.provisioned is not None and self.replicator is not None and self.poller is not None
+        with self.poller.lock, self.replicator.held(), self.gateway.dynamodb_writes_held():
+            for label, res in (("primary", self.provisioned.primary), ("dr", self.provisioned.dr)):
+                positions = [self.replicator.last_read(label)]
+                if label in self.stream_readers:
+                    positions.append(self.stream_readers[label].last_read())
+                read_by_all = None if None in positions else min(p for p in positions if p is not None)
+                trim_read_records(res.region, res.table_name, read_by_all)
 
     # ---- status -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
