@@ -137,6 +137,10 @@ class MotoGateway:
         with self._lock:
             (self._dark.add if dark else self._dark.discard)(region)
 
+    def dynamodb_writes_held(self) -> threading.Lock:
+        """A context manager: while it is held no DynamoDB request runs (each runs under it)."""
+        return self._dynamodb
+
     @property
     def dark_regions(self) -> frozenset[str]:
         with self._lock:

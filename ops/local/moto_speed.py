@@ -13,19 +13,34 @@
    projections, filters, LastEvaluatedKey, errors) is moto's unchanged code. Index queries are untouched (an
    index spans partitions).
 
+3. DynamoDB TransactWriteItems: moto (5.2.x) backs up a table before it applies a transaction by deep-copying
+   the whole table (its items and its stream's records) once per *item* of the transaction, not once per
+   table, so a transaction of four writes to one table copied it four times, identical copies (nothing
+   changes the table in between: every backup is taken before the first item is applied). The patch makes
+   the second and later copies of a table within one transaction answer the first copy
+   (`DynamoDBBackend.transact_write_items` marks the transaction; `Table.__deepcopy__` is moto's own deep
+   copy otherwise). The backup's stream lists the same record objects instead of deep copies of every record
+   the stream ever had (a write only appends records; a copy of a long session's stream was most of the
+   cost of a transaction). A failed transaction restores a table with the same items and the same stream
+   records as before.
+
 tests/unit/ops/test_moto_speed.py proves the answers are the same with and without the patches. `install()` is idempotent; the local stack and the API test suite's
 moto gateway install it (ops/local/moto_gateway.py).
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
+import threading
 from typing import Any
 
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _original_query = Table.query
+_original_transact = DynamoDBBackend.transact_write_items
 _original_backend_for_host = DomainDispatcherApplication.get_backend_for_host
 _SIGNATURE = inspect.signature(_original_query)
 
@@ -93,14 +108,49 @@ def _cached_backend_for_host(self: DomainDispatcherApplication, host: str | None
     return backend
 
 
+_transaction = (
+    threading.local()
+)  # .backups: id(table) -> (table, its copy), while a transaction takes backups
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    _transaction.backups = {}
+    try:
+        return _original_transact(self, transact_items)
+    finally:
+        _transaction.backups = None
+
+
+def copy_table(table: Table, memo: dict[int, Any]) -> Table:
+    """What `copy.deepcopy` does with a table when the class has no `__deepcopy__` (moto's own copy)."""
+    return copy._reconstruct(table, memo, *table.__reduce_ex__(4))  # type: ignore[attr-defined]
+
+
+def _table_deepcopy(self: Table, memo: dict[int, Any]) -> Table:
+    backups = getattr(_transaction, "backups", None)
+    if backups is None:
+        return copy_table(self, memo)
+    if id(self) not in backups:
+        shard = getattr(self, "stream_shard", None)
+        if shard is not None:  # its records are never changed by a write: the backup lists the same ones
+            memo[id(shard.items)] = list(shard.items)
+        backups[id(self)] = (self, copy_table(self, memo))  # the table kept: its id stays its own
+    return backups[id(self)][1]
+
+
 def install() -> None:
     Table.query = _partition_query  # type: ignore[method-assign]
     DomainDispatcherApplication.get_backend_for_host = _cached_backend_for_host  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    Table.__deepcopy__ = _table_deepcopy  # type: ignore[attr-defined]
 
 
 def uninstall() -> None:
     Table.query = _original_query  # type: ignore[method-assign]
     DomainDispatcherApplication.get_backend_for_host = _original_backend_for_host  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = _original_transact  # type: ignore[method-assign]
+    if "__deepcopy__" in Table.__dict__:
+        del Table.__deepcopy__
 
 
 def installed() -> bool:

@@ -27,7 +27,7 @@ from ops.env.api_limits import ApiLimits, api_limits
 from ops.env.envs import ENVS_DIR
 from ops.local.api_front import ApiFront, LocalLambdaContext, RegionApp
 from ops.local.aws import client
-from ops.local.config import HOST, Names, StackConfig
+from ops.local.config import ACCOUNT_ID, HOST, Names, StackConfig
 from ops.local.control_server import ControlServer
 from ops.local.functions import FunctionPackage, import_function
 from ops.local.jwt_auth import JwtVerifier
@@ -64,7 +64,7 @@ from ops.local.stand_ins.s3_inventory import InventoryReports
 from ops.local.stand_ins.s3_lambda_notifications import S3LambdaNotifications
 from ops.local.stand_ins.ttl_sweeper import TtlSweeper, wakes_ttl_sweeper
 from ops.local.stand_ins.user_pool_replica import UserPoolReplica, gateway_rule, wakes_user_pool_replica
-from ops.local.streams import SharedStream, StreamReader
+from ops.local.streams import SharedStream, StreamReader, trim_read_records
 
 log = logging.getLogger("ops.local.stack")
 LABELS = ("primary", "dr")
@@ -125,6 +125,8 @@ class LocalStack:
         self.archive: ArchiveTiers | None = None
         self.inventory: InventoryReports | None = None
         self.s3_functions: dict[str, Callable[[dict, Any], Any]] = {}  # function ARN -> handler (S3 events)
+        # label -> the one read of its table stream that feeds the event sources
+        self.stream_readers: dict[str, StreamReader] = {}
         # Cognito as apps meet it: SRP checks the password, codes are e-mailed (the outbox), refresh works.
         self.cognito_mail = CognitoMail()
         self.srp = SrpVerifier()
@@ -397,14 +399,14 @@ class LocalStack:
                 onboarding.build(values)
             )
             # The region's stream is read once for its four consumers (ops/local/streams.py SharedStream).
-            stream = SharedStream(
-                StreamReader(
-                    client("dynamodbstreams", res.region, endpoint),
-                    res.table_stream_arn,
-                    res.region,
-                    prune_in_process=True,  # moto runs in this process
-                )
+            reader = StreamReader(
+                client("dynamodbstreams", res.region, endpoint),
+                res.table_stream_arn,
+                res.region,
+                prune_in_process=True,  # moto runs in this process
             )
+            self.stream_readers[label] = reader
+            stream = SharedStream(reader)
             for package in STREAM_FUNCTION_PACKAGES:
                 function = self.functions[package]
                 self.handler_names[f"{package}.{label}"] = function.spec
@@ -490,7 +492,8 @@ class LocalStack:
         self.replicator.pause()
         with self.poller.lock:
             for res in (self.provisioned.primary, self.provisioned.dr):
-                _empty_table(client("dynamodb", res.region, endpoint), res.table_name)
+                with self.gateway.dynamodb_writes_held():
+                    _empty_table(res.region, res.table_name)
                 s3 = client("s3", res.region, endpoint)
                 buckets = [res.media_bucket]
                 if res is self.provisioned.primary:
@@ -519,9 +522,24 @@ class LocalStack:
                 self._names, res.region, endpoint, is_primary=res is self.provisioned.primary
             )
         self.replicator.reset()
+        self._trim_read_streams()
         if self.user_pool_replica is not None:
             self.user_pool_replica.restore()
         cognito_tokens.reset()
+
+    def _trim_read_streams(self) -> None:
+        """Drop the table streams' records that the event sources and the replicator have read (all of them,
+        after their reset): a reset stack's stream holds only what was written since, as a fresh stack's does.
+        moto keeps every record of the session (DynamoDB keeps 24 hours), and a reader from TRIM_HORIZON
+        (`ops audit lifecycle`) read the whole session again on every run (minutes in a CI run)."""
+        assert self.provisioned is not None and self.replicator is not None and self.poller is not None
+        with self.poller.lock, self.replicator.held(), self.gateway.dynamodb_writes_held():
+            for label, res in (("primary", self.provisioned.primary), ("dr", self.provisioned.dr)):
+                positions = [self.replicator.last_read(label)]
+                if label in self.stream_readers:
+                    positions.append(self.stream_readers[label].last_read())
+                read_by_all = None if None in positions else min(p for p in positions if p is not None)
+                trim_read_records(res.region, res.table_name, read_by_all)
 
     # ---- status -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
@@ -575,19 +593,14 @@ class LocalStack:
         }
 
 
-def _empty_table(ddb: Any, table: str) -> None:
-    keys: list[dict] = []
-    kwargs: dict[str, Any] = {"TableName": table, "ProjectionExpression": "PK, SK"}
-    while True:
-        page = ddb.scan(**kwargs)
-        keys += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    for start in range(0, len(keys), 25):
-        batch = {table: [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]}
-        while batch:
-            batch = ddb.batch_write_item(RequestItems=batch).get("UnprocessedItems") or {}
+def _empty_table(region: str, table: str) -> None:
+    """Drop every item of the emulator's table (moto runs in this process; the caller holds DynamoDB
+    requests back). No stream records: nobody reads a reset's deletes (every stream reader of the stack
+    seeks to the end, and the streams are trimmed after), and deleting a long test's tens of thousands of
+    items one BatchWriteItem of 25 at a time took most of a reset (seconds per test)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    dynamodb_backends[ACCOUNT_ID][region].tables[table].items.clear()
 
 
 def _empty_bucket(s3: Any, bucket: str) -> None:

@@ -9,6 +9,7 @@
    current table), and, when moto runs in this process, forgets the iterators it used.
 
 `SharedStream` reads one stream once for several consumers (the local stack's stream-fed functions).
+`trim_read_records` drops what every one of the stack's readers has read (the stack's reset between tests).
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ class StreamReader:
     def pending(self) -> int:
         """Records read and not handed out yet: none (each read hands out what it read)."""
         return 0
+
+    def last_read(self) -> int | None:
+        """The sequence number of the last record read (of the stream's newest shard: moto has one per
+        stream); None before the first record."""
+        shards = self._shard_ids()
+        last = self._last.get(shards[-1]) if shards else None
+        return int(last) if last else None
 
     def backlog(self, limit: int = 1000) -> int:
         """How many records wait after the last read (at most `limit` per shard); nothing is consumed."""
@@ -152,3 +160,29 @@ class SharedStreamConsumer:
     def pending(self) -> int:
         """Records another consumer's read brought for this one, not read by it yet."""
         return self._stream.pending(self._name)
+
+
+def trim_read_records(region: str, table: str, through: int | None) -> int:
+    """Drop the records of the emulator's stream of `table` up to sequence number `through` (the last one
+    every reader of the stream has read; None: nothing); how many were dropped. DynamoDB drops records
+    24 hours old and moto never does, so without this a long test session's stream keeps every write of
+    the session and each reader from TRIM_HORIZON (`ops audit lifecycle`) reads them all again.
+
+    Sequence numbers go on from where they were (the shard's start moves past the dropped records). The
+    caller holds every in-process reader of the stream still and serializes DynamoDB writes (the gateway's
+    `dynamodb_writes_held`): an iterator made before the trim at a dropped record fails in moto, where
+    DynamoDB answers TrimmedDataAccessException."""
+    if through is None:
+        return 0
+    from moto.dynamodb.models import dynamodb_backends
+
+    found = dynamodb_backends[ACCOUNT_ID][region].tables.get(table)
+    shard = getattr(found, "stream_shard", None)
+    if shard is None:
+        return 0
+    dropped = min(len(shard.items), through - shard.starting_sequence_number + 1)
+    if dropped <= 0:
+        return 0
+    shard.items = shard.items[dropped:]
+    shard.starting_sequence_number += dropped
+    return dropped

@@ -215,6 +215,14 @@ class Replicator(LoopPart):
     def resume(self) -> None:
         self.paused = False
 
+    def held(self) -> threading.Lock:
+        """A context manager: while it is held no cycle runs (the stack's reset trims the streams under it)."""
+        return self._cycle_lock
+
+    def last_read(self, side: str) -> int | None:
+        """The sequence number of the last record read from `side`'s table stream (None: none yet)."""
+        return self._readers[side].last_read()
+
     def set_lag(self, seconds: float) -> None:
         if not 0 <= seconds <= MAX_LAG_SECONDS:
             raise ValueError(f"lag must be between 0 and {MAX_LAG_SECONDS} seconds")

@@ -165,3 +165,94 @@ def test_the_dispatch_answers_the_same_backend_for_every_host_with_and_without_t
     assert answers[True] == answers[False]
     assert answers[True][2] == "dynamodb" and answers[True][4] == "sqs"  # real backends, not all None
     capsys.readouterr()  # moto prints a hint for an unknown amazonaws host
+
+
+def _transactions() -> list[list[dict[str, Any]]]:
+    """Four-item transactions over two tables: ones that apply, and ones whose last condition fails after
+    the others were applied (moto then puts its backups back)."""
+
+    def put(table: str, pk: str, sk: str, n: int) -> dict[str, Any]:
+        item = {"PK": {"S": pk}, "SK": {"S": sk}, "n": {"N": str(n)}}
+        return {"Put": {"TableName": table, "Item": item}}
+
+    def bump(pk: str, sk: str, must_be: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": "t",
+                "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+                "UpdateExpression": "SET n = n + :one",
+                "ConditionExpression": "n = :was",
+                "ExpressionAttributeValues": {":one": {"N": "1"}, ":was": {"N": str(must_be)}},
+            }
+        }
+
+    other = {"Put": {"TableName": "hash_only", "Item": {"id": {"S": "tx"}, "v": {"N": "1"}}}}
+    return [
+        [put("t", "tx", "a", 1), put("t", "tx", "b", 2), put("t", "tx", "c", 3), other],
+        [put("t", "tx", "d", 4), bump("tx", "a", 1), put("t", "tx", "e", 5), bump("tx", "b", 99)],  # fails
+        [bump("tx", "a", 1), bump("tx", "b", 2), put("t", "tx", "f", 6), other],
+        [put("t", "tx", "g", 7), bump("tx", "c", 3), bump("tx", "a", 1)],  # fails: a is 2 now
+    ]
+
+
+def _run_transactions(db: Any) -> list[Any]:
+    answers: list[Any] = []
+    for items in _transactions():
+        try:
+            db.transact_write_items(TransactItems=items)
+            answers.append("ok")
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            answers.append((exc.response["Error"]["Code"], [r.get("Code") for r in reasons]))
+        for table in ("t", "hash_only"):
+            items_now = db.scan(TableName=table, ConsistentRead=True)["Items"]
+            answers.append(sorted(items_now, key=lambda i: sorted((k, str(v)) for k, v in i.items())))
+        answers.append(_stream(db))
+    return answers
+
+
+def _stream(db: Any) -> list[Any]:
+    """Table t's stream records, all of them, as moto keeps them (a failed transaction adds none)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    shard = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables["t"].stream_shard
+    return [
+        (
+            r["eventName"],
+            r["dynamodb"]["SequenceNumber"],
+            r["dynamodb"]["Keys"],
+            r["dynamodb"].get("NewImage"),
+        )
+        for r in (record.to_json() for record in shard.items)
+    ]
+
+
+def test_every_transaction_answers_and_leaves_the_same_tables_with_and_without_the_patch(
+    restore_patch, monkeypatch
+):
+    copies: list[str] = []
+    real_copy = moto_speed.copy_table
+
+    def counted(table, memo):
+        copies.append(table.name)
+        return real_copy(table, memo)
+
+    monkeypatch.setattr(moto_speed, "copy_table", counted)
+    answers = {}
+    for patched in (False, True):
+        moto_speed.install() if patched else moto_speed.uninstall()
+        copies.clear()
+        with mock_aws():
+            db = boto3.client("dynamodb", region_name="us-east-1")
+            _fill(db)
+            answers[patched] = _run_transactions(db)
+        assert not patched or sorted(copies) == sorted(["t", "hash_only", "t", "t", "hash_only", "t"])
+    assert answers[True] == answers[False]
+    assert len(answers[True][-1]) == 240 + 3 + 3  # _fill's puts, then the writes to t of the two that applied
+    assert answers[True][0::4] == [
+        "ok",
+        ("TransactionCanceledException", ["None", "None", "None", "ConditionalCheckFailed"]),
+        "ok",
+        ("TransactionCanceledException", ["None", "None", "ConditionalCheckFailed"]),
+    ]
