@@ -26,7 +26,7 @@ from mobile_api import views
 from mobile_api.deps import Deps
 from mobile_api.errors import CODES, ApiError, describe_validation_errors, error_response, status_of
 from mobile_api.identity import caller_of, group_of_route, require_caller
-from mobile_api.resolver import EnvironmentResolver
+from mobile_api.resolver import EnvironmentResolver, registered_routes, route_key
 from mobile_api.routes import (
     account,
     conversations,
@@ -125,8 +125,7 @@ def _remember_route(app: APIGatewayHttpResolver) -> None:
     after resolve, so it is copied to an attribute of the resolver."""
     route = app.context.get("_route")
     if route is not None and getattr(route, "path", None):
-        template = route.path.replace("<", "{").replace(">", "}")
-        app.lambda_context_route = f"{route.method} {template}"  # type: ignore[attr-defined]
+        app.lambda_context_route = route_key(route)  # type: ignore[attr-defined]
 
 
 def _authorize_route(app: APIGatewayHttpResolver) -> None:
@@ -142,14 +141,14 @@ def _route_template(app: APIGatewayHttpResolver, event: dict) -> str | None:
     request refused before routing; None when no route matches. API Gateway passes the same template as
     `routeKey` (the blueprint declares every route); the local front sends `$default`, so it is matched here.
     """
-    route_key = event.get("routeKey") or "$default"
-    if route_key != "$default":
-        return route_key
+    given = event.get("routeKey") or "$default"
+    if given != "$default":
+        return given
     http = (event.get("requestContext") or {}).get("http") or {}
     method, path = str(http.get("method") or "").upper(), str(event.get("rawPath") or http.get("path") or "")
-    for route in app._static_routes + app._dynamic_routes:  # the resolver's own table and match order
+    for route in registered_routes(app):
         if route.method == method and route.rule.match(path):
-            return f"{route.method} {route.path.replace('<', '{').replace('>', '}')}"
+            return route_key(route)
     return None
 
 

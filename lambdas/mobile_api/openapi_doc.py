@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from pydantic import BaseModel, Field
 
 from mobile_api.errors import CODES
+from mobile_api.resolver import registered_routes, route_key
 
 
 class ErrorBody(BaseModel):
@@ -197,137 +198,105 @@ class ReadReceipt(BaseModel):
     unread_capped: bool
 
 
+def json_body(description: str, model: type[BaseModel]) -> dict[str, Any]:
+    """One OpenAPI response entry: `description` and a JSON body shaped as `model`."""
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
+
 def error_doc(*statuses: int) -> dict[int, dict[str, Any]]:
     """OpenAPI response entries for the error statuses a route can answer."""
-    return {
-        s: {"description": CODES.get(s, "error"), "content": {"application/json": {"model": ErrorBody}}}
-        for s in statuses
-    }
+    return {s: json_body(CODES.get(s, "error"), ErrorBody) for s in statuses}
 
 
-_item = {"description": "the item", "content": {"application/json": {"model": SyncItem}}}
-_conflict = {
-    "description": "stale version; `current` is the server's item",
-    "content": {"application/json": {"model": SyncConflict}},
-}
+_item = json_body("the item", SyncItem)
+_conflict = json_body("stale version; `current` is the server's item", SyncConflict)
 
 # Route key (as backend_core.api_routes spells it) -> Powertools' `responses` of that route.
 ROUTE_RESPONSES: dict[str, dict[int, dict[str, Any]]] = {
-    "GET /health": {200: {"description": "ok", "content": {"application/json": {"model": Health}}}},
+    "GET /health": {200: json_body("ok", Health)},
     "GET /me": {
-        200: {"description": "profile", "content": {"application/json": {"model": Profile}}},
+        200: json_body("profile", Profile),
         **error_doc(401),
     },
     "PUT /me": {
-        200: {"description": "profile", "content": {"application/json": {"model": Profile}}},
+        200: json_body("profile", Profile),
         **error_doc(400, 401, 422),
     },
     "PUT /sync/{collection}/{id}": {200: _item, 409: _conflict, **error_doc(400, 401, 410, 413, 422, 503)},
     "DELETE /sync/{collection}/{id}": {200: _item, 409: _conflict, **error_doc(401, 404, 410, 422, 503)},
     "GET /sync": {
-        200: {"description": "a page of changes", "content": {"application/json": {"model": SyncPage}}},
+        200: json_body("a page of changes", SyncPage),
         **error_doc(400, 401, 422),
     },
     "POST /media/uploads": {
-        201: {"description": "upload grant", "content": {"application/json": {"model": UploadGrant}}},
+        201: json_body("upload grant", UploadGrant),
         **error_doc(400, 401, 413, 422),
     },
     "GET /media/{id}": {
-        200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
-        202: {
-            "description": "the object was archived: it is being restored (the owner is notified when "
-            "it is back); ask again after `retry_after` seconds",
-            "content": {"application/json": {"model": MediaRestoring}},
-        },
+        200: json_body("download link", MediaLink),
+        202: json_body(
+            "the object was archived: it is being restored (the owner is notified when it is back); "
+            "ask again after `retry_after` seconds",
+            MediaRestoring,
+        ),
         **error_doc(401, 404, 422, 503),
     },
     "POST /devices": {
-        201: {"description": "device", "content": {"application/json": {"model": Device}}},
+        201: json_body("device", Device),
         **error_doc(400, 401, 422),
     },
     "DELETE /devices/{id}": {204: {"description": "removed"}, **error_doc(401, 404, 422)},
     "POST /providers/{id}/subscribe": {
-        200: {"description": "subscribed", "content": {"application/json": {"model": Subscription}}},
+        200: json_body("subscribed", Subscription),
         **error_doc(401, 403, 404, 422),
     },
     "DELETE /providers/{id}/subscribe": {
-        200: {
-            "description": "not subscribed (any more)",
-            "content": {"application/json": {"model": Unsubscribed}},
-        },
+        200: json_body("not subscribed (any more)", Unsubscribed),
         **error_doc(401, 403, 422),
     },
     "GET /subscriptions": {
-        200: {
-            "description": "a page of subscriptions",
-            "content": {"application/json": {"model": SubscriptionsPage}},
-        },
+        200: json_body("a page of subscriptions", SubscriptionsPage),
         **error_doc(400, 401, 403, 422),
     },
     "POST /notifications": {
-        202: {
-            "description": "accepted",
-            "content": {"application/json": {"model": NotificationAccepted}},
-        },
+        202: json_body("accepted", NotificationAccepted),
         **error_doc(400, 401, 403, 404, 409, 413, 422, 503),
     },
     "GET /notifications": {
-        200: {
-            "description": "a page of the inbox",
-            "content": {"application/json": {"model": InboxPage}},
-        },
+        200: json_body("a page of the inbox", InboxPage),
         **error_doc(400, 401, 422),
     },
     "POST /me/provider-application": {
-        200: {
-            "description": "already pending: the stored application",
-            "content": {"application/json": {"model": ProviderApplication}},
-        },
-        202: {
-            "description": "recorded, pending an operator's decision",
-            "content": {"application/json": {"model": ProviderApplication}},
-        },
+        200: json_body("already pending: the stored application", ProviderApplication),
+        202: json_body("recorded, pending an operator's decision", ProviderApplication),
         **error_doc(400, 401, 403, 409, 410, 422, 503),
     },
     "DELETE /me": {
-        202: {
-            "description": "deletion under way (also for a repeated request)",
-            "content": {"application/json": {"model": AccountDeletion}},
-        },
+        202: json_body("deletion under way (also for a repeated request)", AccountDeletion),
         **error_doc(401),
     },
     "POST /conversations/{peer_id}/messages": {
-        201: {"description": "sent", "content": {"application/json": {"model": ChatMessage}}},
+        201: json_body("sent", ChatMessage),
         **error_doc(400, 401, 403, 404, 413, 422),
     },
     "GET /conversations": {
-        200: {
-            "description": "a page of conversations",
-            "content": {"application/json": {"model": ConversationPage}},
-        },
+        200: json_body("a page of conversations", ConversationPage),
         **error_doc(400, 401, 422),
     },
     "GET /conversations/{peer_id}/messages": {
-        200: {
-            "description": "a page of messages",
-            "content": {"application/json": {"model": MessagePage}},
-        },
+        200: json_body("a page of messages", MessagePage),
         **error_doc(400, 401, 404, 422),
     },
     "POST /conversations/{peer_id}/read": {
-        200: {
-            "description": "the receipt as it stands",
-            "content": {"application/json": {"model": ReadReceipt}},
-        },
+        200: json_body("the receipt as it stands", ReadReceipt),
         **error_doc(400, 401, 404, 422),
     },
     "GET /conversations/{peer_id}/messages/{message_id}/media": {
-        200: {"description": "download link", "content": {"application/json": {"model": MediaLink}}},
-        202: {
-            "description": "the object was archived: it is being restored; ask again after `retry_after` "
-            "seconds",
-            "content": {"application/json": {"model": MediaRestoring}},
-        },
+        200: json_body("download link", MediaLink),
+        202: json_body(
+            "the object was archived: it is being restored; ask again after `retry_after` seconds",
+            MediaRestoring,
+        ),
         **error_doc(401, 404, 422, 503),
     },
 }
@@ -336,5 +305,5 @@ ROUTE_RESPONSES: dict[str, dict[int, dict[str, Any]]] = {
 def describe_responses(app: APIGatewayHttpResolver) -> None:
     """Attach `ROUTE_RESPONSES` to the resolver's routes (before the OpenAPI document is generated from them);
     KeyError for a route with no entry."""
-    for route in app._static_routes + app._dynamic_routes:  # the resolver's own route table
-        route.responses = ROUTE_RESPONSES[f"{route.method} {route.path.replace('<', '{').replace('>', '}')}"]
+    for route in registered_routes(app):
+        route.responses = ROUTE_RESPONSES[route_key(route)]

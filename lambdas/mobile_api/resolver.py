@@ -14,7 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
+
+
+def registered_routes(app: APIGatewayHttpResolver) -> list[Route]:
+    """The resolver's own route table, in its match order (static routes first, then dynamic ones)."""
+    return app._static_routes + app._dynamic_routes
+
+
+def route_key(route: Route) -> str:
+    """The route as API Gateway's `routeKey` and `backend_core.api_routes` spell it: "PUT /sync/{collection}/{id}"
+    (Powertools writes path parameters as `<collection>`)."""
+    return f"{route.method} {route.path.replace('<', '{').replace('>', '}')}"
 
 
 class EnvironmentResolver(APIGatewayHttpResolver):

@@ -11,16 +11,14 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from backend_core.api_routes import API_ROUTES, ApiRoute, RouteTable, route_drift
 from mobile_api.app import build_app, openapi_json
+from mobile_api.resolver import registered_routes, route_key
 from mobile_api.settings import Settings
 from ops import contracts
 
 
 def served_route_keys(app: APIGatewayHttpResolver) -> set[str]:
     """'METHOD /path/{param}' of every route the resolver registered (its own route table)."""
-    return {
-        f"{route.method} {route.path.replace('<', '{').replace('>', '}')}"
-        for route in app._static_routes + app._dynamic_routes
-    }
+    return {route_key(route) for route in registered_routes(app)}
 
 
 def _app() -> APIGatewayHttpResolver:
