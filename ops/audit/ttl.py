@@ -88,9 +88,8 @@ def _ttl_removals(
     if not listed:
         return []
     arn = listed[-1]["StreamArn"]
-    shards = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
     found = []
-    for shard in shards:
+    for shard in stream_shards(streams, arn):
         position: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
         while True:
             # A fresh iterator per page, after the last record read (no iterator chains to keep alive).
@@ -127,6 +126,22 @@ def _ttl_removals(
                 "SequenceNumber": records[-1]["dynamodb"]["SequenceNumber"],
             }
     return found
+
+
+def stream_shards(streams: Any, arn: str) -> list[dict]:
+    """Every shard of the stream, open and closed: a dict per shard as DescribeStream gives it. DescribeStream
+    answers at most 100 shards a call and names the last one in LastEvaluatedShardId when more follow (DynamoDB
+    Streams API reference, DescribeStream); a stream splits its shards every few hours, so a day of a busy
+    table's stream can hold more than one page. Raises botocore's ClientError as DescribeStream does."""
+    shards: list[dict] = []
+    page: dict[str, str] = {}
+    while True:
+        described = streams.describe_stream(StreamArn=arn, **page)["StreamDescription"]
+        shards += described.get("Shards", [])
+        last = described.get("LastEvaluatedShardId")
+        if not last:
+            return shards
+        page = {"ExclusiveStartShardId": last}
 
 
 def _day_prefixes(removals: list[tuple[datetime, str, str]]) -> set[str]:
