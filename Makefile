@@ -75,10 +75,13 @@ build: build/lambda/manifest.json ## package every Lambda function: build/lambda
 validate: setup build ## offline Terraform gates: fmt, validate, terraform test, plan per env, checkov
 	$(BIN)/ops tf validate $(if $(TF_DIR),--dir $(TF_DIR)) $(if $(REPORTS),--reports $(REPORTS))
 
-test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite
+# The suite in two worker processes, a test file at a time (tests/conftest.py: what stays together, and why).
+PYTEST_WORKERS := -n 2 --no-loadscope-reorder
+
+test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite (two workers)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # The credential check comes first: a wrong profile or an expired token is one line, before a build.
 plan: setup ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=local: make up)
