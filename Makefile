@@ -75,13 +75,15 @@ build: build/lambda/manifest.json ## package every Lambda function: build/lambda
 validate: setup build ## offline Terraform gates: fmt, validate, terraform test, plan per env, checkov
 	$(BIN)/ops tf validate $(if $(TF_DIR),--dir $(TF_DIR)) $(if $(REPORTS),--reports $(REPORTS))
 
-# The suite in two worker processes, a test file at a time (tests/conftest.py: what stays together, and why).
+# The suite in two worker processes, a test file at a time (tests/parallel_units.py: what stays together, and why).
 PYTEST_WORKERS := -n 2 --no-loadscope-reorder
 
-test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite (two workers)
+# The Terraform gates (`make validate` once the zips are built) run inside the suite, beside the other worker's
+# tests: the first test that reads their plans runs them, once (tests/gate_reports.py).
+test: setup ## everything CI runs: lint, the Lambda build, the whole pytest suite in two workers (with the Terraform gates)
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory validate
-	$(BIN)/pytest $(PYTEST_WORKERS)
+	$(MAKE) --no-print-directory build
+	SUITE_RUNS_GATES=1 $(BIN)/pytest $(PYTEST_WORKERS)
 
 # The credential check comes first: a wrong profile or an expired token is one line, before a build.
 plan: setup ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=local: make up)
