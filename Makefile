@@ -78,12 +78,10 @@ validate: setup build ## offline Terraform gates: fmt, validate, terraform test,
 # The suite in two worker processes, a test file at a time (tests/parallel_units.py: what stays together, and why).
 PYTEST_WORKERS := -n 2 --no-loadscope-reorder
 
-# The Terraform gates (`make validate` once the zips are built) run inside the suite, beside the other worker's
-# tests: the first test that reads their plans runs them, once (tests/gate_reports.py).
-test: setup ## everything CI runs: lint, the Lambda build, the whole pytest suite in two workers (with the Terraform gates)
+test: setup ## everything CI runs: lint, Terraform gates, the whole pytest suite (two workers)
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory build
-	SUITE_RUNS_GATES=1 $(BIN)/pytest $(PYTEST_WORKERS)
+	$(MAKE) --no-print-directory validate
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # The credential check comes first: a wrong profile or an expired token is one line, before a build.
 plan: setup ## plan ENV=dev|staging|prod against AWS (needs credentials; ENV=local: make up)

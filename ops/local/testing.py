@@ -189,6 +189,10 @@ def free_ports_config(state_dir: Path) -> StackConfig:
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackHandle]:
     if os.environ.get("MBT_LOCAL_STACK_REUSE") == "1":
+        if "PYTEST_XDIST_WORKER" in os.environ:  # each worker's resets would empty the other's tables
+            pytest.fail(
+                "MBT_LOCAL_STACK_REUSE=1 shares one stack: run pytest in one process (no -n)", pytrace=False
+            )
         yield LocalStackHandle(background_stack.state(StackConfig()), StackConfig().state_dir)
         return
     config = free_ports_config(tmp_path_factory.mktemp("local-stack"))

@@ -12,14 +12,12 @@ import pytest
 from ops import cli
 from ops.cost import deployment as deployments
 from ops.cost.model import MONTH_DAYS
-from tests.gate_reports import require_reports
 from tests.prerequisites import missing
 
 
 def test_the_measured_profile_and_the_priced_traffic_are_the_generator_s(
     history, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    require_reports()
     plan = deployments.plan_path("prod")
     if not plan.is_file():  # the model prices prod's deployment as `make validate` planned it
         missing(f"no offline plan at {plan}: run `make validate` to produce it")

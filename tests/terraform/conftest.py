@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.gate_reports import require_reports
 from tests.prerequisites import missing
 
 REPO = Path(__file__).resolve().parents[2]
 # PLAN_REPORTS points the tests at plans written elsewhere (`ops tf validate --reports DIR` writes DIR/plans).
 PLANS = Path(os.environ.get("PLAN_REPORTS") or REPO / "reports" / "plans")
 ENVS = sorted(p.stem for p in (REPO / "terraform" / "envs").glob("*.tfvars"))
-
-
-@pytest.fixture(autouse=True)
-def _gate_reports_ready() -> None:
-    """Under `make test` the gates run inside the suite: wait for their plans (tests/gate_reports.py)."""
-    require_reports()
 
 
 def load_plan(env: str) -> dict:

@@ -110,14 +110,16 @@ class TtlSweeper(LoopPart):
                         ExpressionAttributeValues={":now": {"N": str(now)}},
                     )
                     deleted += 1
+                    with self._lock:  # counted as it happens: a status read during a sweep sees it
+                        self.expired += 1
                     if self.in_process:
                         mark_ttl_removal(ddb.meta.region_name, table, keys)
                 except ClientError as exc:
                     self._mark(label, keys, -1)
                     if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                         raise  # otherwise it was renewed or deleted meanwhile
-        self.expired += deleted
-        self.sweeps += 1
+        with self._lock:  # the background loop and `POST /ttl/sweep` may sweep at once
+            self.sweeps += 1
         return deleted
 
     def _mark(self, label: str, keys: dict, delta: int) -> None:
@@ -160,7 +162,7 @@ class TtlSweeper(LoopPart):
             for consumer in self._marks.values():
                 for marks in consumer.values():
                     marks.clear()
-        self.expired = 0
+            self.expired = 0
         if self.in_process:
             for ddb, table in self.tables.values():
                 forget_ttl_removals(ddb.meta.region_name, table)

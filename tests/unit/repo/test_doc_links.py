@@ -32,13 +32,14 @@ def relative_links(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-def broken_links() -> list[str]:
+def broken_links(files: list[Path] | None = None, root: Path = REPO) -> list[str]:
+    """`path:line: target (why)` for each broken link of `files` (default: the repository's Markdown)."""
     broken = []
-    for path in markdown_files():
+    for path in markdown_files() if files is None else files:
         for line, target in relative_links(path):
             resolved = (path.parent / target.split("#", 1)[0]).resolve()
-            where = f"{path.relative_to(REPO)}:{line}: {target}"
-            if not resolved.is_relative_to(REPO):
+            where = f"{path.relative_to(root)}:{line}: {target}"
+            if not resolved.is_relative_to(root):
                 broken.append(f"{where} (outside the repository)")
             elif not resolved.exists():
                 broken.append(f"{where} (no such file)")
@@ -54,15 +55,15 @@ def test_every_relative_link_resolves_inside_the_repository():
     assert broken_links() == []
 
 
-def test_the_checker_catches_a_link_outside_and_a_missing_file(tmp_path, monkeypatch):
-    page = REPO / "docs" / "zz-link-check-probe.md"
+def test_the_checker_catches_a_link_outside_and_a_missing_file(tmp_path):
+    # A tree of its own: a probe written into the repository would be seen by tests running beside this one.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "architecture.md").write_text("# Architecture\n")
+    page = tmp_path / "docs" / "zz-link-check-probe.md"
     page.write_text(
         "[out](../../shared/ARCHITECTURE.md) [gone](no-such-file.md) [ok](architecture.md#layout)\n"
     )
-    try:
-        found = broken_links()
-    finally:
-        page.unlink()
+    found = broken_links([page], root=tmp_path)
     assert "docs/zz-link-check-probe.md:1: ../../shared/ARCHITECTURE.md (outside the repository)" in found
     assert "docs/zz-link-check-probe.md:1: no-such-file.md (no such file)" in found
     assert not any("architecture.md#layout" in entry for entry in found)

@@ -12,6 +12,7 @@ from pathlib import Path
 from tests.parallel_units import work_unit
 
 REPO = Path(__file__).resolve().parents[3]
+# Two files that write nothing outside their tmp_path: the nested run goes on beside the suite.
 FILES = ("tests/unit/repo/test_doc_links.py", "tests/unit/repo/test_app_developer_errors.py")
 
 
